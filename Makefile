@@ -1,0 +1,69 @@
+# normbench: the user's entry points. `make` (or `make help`) lists them.
+# Everything goes through ./mvnw (Maven 3.9, fetched by the wrapper); nothing needs a system Maven.
+
+SHELL    := /bin/bash
+MVNW     := ./mvnw -B -q
+NB       := bench/bin/normbench
+REPORTJ  := analysis/target/normbench-report.jar
+JAR      := bench/target/normbench.jar
+
+PROFILE  ?= auto
+GRID     ?=
+RUN      ?=
+NORM     ?= bn
+ACT      ?= relu
+WIDTH    ?= 1.0
+STEM     ?= cifar
+JMH_ARGS ?=
+DATASET  ?= fashion-mnist
+
+.DEFAULT_GOAL := help
+.PHONY: help build test bench bench-compare report jmh datasets doctor summary clean
+
+help: ## List the targets
+	@echo "normbench - reproducible normalization x activation benchmarks (ResNet18, DJL + PyTorch)"
+	@echo
+	@echo "Set-up is two commands:  make bench   and   make test"
+	@echo
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-14s %s\n", $$1, $$2}'
+	@echo
+	@echo "Variables: PROFILE=auto|cpu-smoke|full GRID=<file.yaml> RUN=<run-id> NORM=.. ACT=.. WIDTH=.. JMH_ARGS=.."
+
+build: ## Compile and package the CLI jars (bench/target/normbench.jar, analysis/target/normbench-report.jar)
+	$(MVNW) package -DskipTests
+
+$(JAR):
+	$(MVNW) package -DskipTests
+
+test: ## Run every unit and integration test (what CI runs)
+	./mvnw -B test
+
+doctor: $(JAR) ## Versions, CPU/GPU devices, and a conv forward+backward on each device
+	$(NB) doctor
+
+datasets: $(JAR) ## Fetch and verify the embedded default dataset (Fashion-MNIST), list all datasets
+	bash datasets/scripts/fetch-embedded.sh
+	$(NB) datasets
+
+summary: $(JAR) ## Per-layer table of a ResNet18 variant: make summary NORM=gn ACT=leaky_relu
+	$(NB) summary --norm $(NORM) --act $(ACT) --width $(WIDTH) --stem $(STEM)
+
+bench: $(JAR) ## The study: PROFILE=auto picks 'full' on a CUDA box, else 'cpu-smoke'
+	bash datasets/scripts/fetch-embedded.sh
+	$(NB) bench --profile $(PROFILE) $(if $(GRID),--grid $(GRID)) $(if $(RUN),--run $(RUN))
+
+bench-compare: $(JAR) ## DJL vs PyTorch eager step time on the same device (needs python3-torch)
+	bash bench/reference/bench-compare.sh
+
+report: ## HTML report from stored results: make report [RUN=<run-id>]
+	$(MVNW) package -DskipTests -pl analysis
+	java -jar $(REPORTJ) $(if $(RUN),--run $(RUN),--all)
+
+jmh: $(JAR) ## JMH microbenchmarks (norms, hooks, data pipeline); JSON under reports/jmh/
+	$(MVNW) test-compile -pl bench -am
+	mkdir -p reports/jmh
+	java -cp bench/target/test-classes:bench/target/classes:$$(cat bench/target/jmh-classpath.txt) \
+	  org.openjdk.jmh.Main -rf json -rff reports/jmh/jmh-$$(date +%Y%m%d-%H%M%S).json $(JMH_ARGS)
+
+clean: ## Remove build outputs (keeps datasets cache and stored results)
+	$(MVNW) clean

@@ -1,0 +1,104 @@
+package org.normbench.cli;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.util.cuda.CudaUtils;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.normbench.engine.DeviceSpec;
+import org.normbench.engine.TorchRuntime;
+import org.normbench.engine.Versions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code normbench doctor}: what this machine and build are, and proof that every device computes. */
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print versions, CPU and visible devices, and run one tiny conv forward+backward on each device.",
+            "Exit code 0 when every device works, 1 otherwise."
+        })
+public final class DoctorCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("normbench     %s%n", Versions.normbench());
+        out.printf("git commit    %s%s%n", Versions.gitCommit(), Boolean.TRUE.equals(Versions.gitDirty()) ? " (dirty)" : "");
+        out.printf("java          %s%n", Versions.java());
+        out.printf("os            %s %s (%s)%n", System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"));
+        out.printf("cpu           %s, %d hardware threads%n", cpuModel(), Runtime.getRuntime().availableProcessors());
+        out.printf("djl           %s%n", Versions.djl());
+        out.flush();
+        long t0 = System.nanoTime();
+        Engine engine;
+        try {
+            engine = TorchRuntime.engine();
+        } catch (IllegalStateException e) {
+            spec.commandLine().getErr().println("FAIL engine: " + e.getMessage());
+            return 1;
+        }
+        out.printf("engine        %s %s (loaded in %.1f s, offline=%s)%n", engine.getEngineName(), engine.getVersion(),
+                (System.nanoTime() - t0) / 1e9, System.getProperty("ai.djl.offline", "false"));
+        String libPath = System.getenv("PYTORCH_LIBRARY_PATH");
+        out.printf("libtorch from %s%n", libPath != null ? "PYTORCH_LIBRARY_PATH=" + libPath
+                : "pytorch-native-cpu " + Versions.libtorchPinned() + " artifact (DJL cache " + djlCache() + ")");
+        int gpus = engine.getGpuCount();
+        out.printf("cuda          %s%n", gpus > 0 ? CudaUtils.getCudaVersionString() : "no CUDA device visible");
+        boolean ok = true;
+        for (DeviceSpec d : DeviceSpec.allVisible(gpus)) {
+            Device device = TorchRuntime.device(d);
+            String what = d.kind() == DeviceSpec.Kind.CPU ? "cpu" : gpuDescription(device);
+            try {
+                long s = System.nanoTime();
+                double g = TorchRuntime.smokeConv(device);
+                out.printf("device %-6s %s: conv fwd+bwd OK (|grad|^2=%.4g, %.0f ms)%n", d, what, g, (System.nanoTime() - s) / 1e6);
+            } catch (RuntimeException e) {
+                ok = false;
+                out.printf("device %-6s %s: FAIL %s%n", d, what, e.getMessage());
+            }
+        }
+        out.println(ok ? "doctor: all devices OK" : "doctor: FAILED");
+        out.flush();
+        return ok ? 0 : 1;
+    }
+
+    private static String gpuDescription(Device device) {
+        StringBuilder sb = new StringBuilder("cuda");
+        try {
+            MemoryUsage mem = CudaUtils.getGpuMemory(device);
+            sb.append(String.format(Locale.ROOT, ", %.1f GiB total", mem.getMax() / (double) (1L << 30)));
+            sb.append(", compute capability ").append(CudaUtils.getComputeCapability(device.getDeviceId()));
+        } catch (RuntimeException e) {
+            sb.append(" (memory unknown: ").append(e.getMessage()).append(')');
+        }
+        return sb.toString();
+    }
+
+    private static String djlCache() {
+        String dir = System.getenv("DJL_CACHE_DIR");
+        return dir != null ? dir : System.getProperty("user.home") + "/.djl.ai";
+    }
+
+    static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through to the JVM's view
+        }
+        return System.getProperty("os.arch");
+    }
+}
