@@ -1,8 +1,6 @@
 package org.normbench.analysis.figures;
 
 import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
-import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
-import de.erichseifert.vectorgraphics2d.util.PageSize;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -10,23 +8,17 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 
 /**
  * Lays panels (XChart charts or hand-drawn {@link Panel}s) out in a grid of equal panels and renders the grid once as SVG and once as a
- * 2x PNG. The SVG is made deterministic and safe to inline several times in one page: the clip ids
- * VectorGraphics2D derives from identity hash codes are replaced by sequential ids prefixed with the
- * figure id. Text is drawn as outlines, so the figures look the same without the fonts installed.
+ * 2x PNG. The SVG comes from {@link SvgWriter}: deterministic, compact, and safe to inline several
+ * times in one page (ids are prefixed with the figure id). XChart draws text as outlines, so the
+ * figures look the same without the fonts installed.
  * Not a chart builder.
  */
 public final class Canvas {
-  private static final Pattern CLIP_ID = Pattern.compile("clip-?\\d+");
   private static final int PNG_SCALE = 2;
 
   /** The SVG document (with XML prolog) and the PNG bytes of one figure. */
@@ -43,13 +35,7 @@ public final class Canvas {
 
     VectorGraphics2D vg = new VectorGraphics2D();
     paint(vg, panels, cols, panelWidth, panelHeight, width, height);
-    ByteArrayOutputStream svgBytes = new ByteArrayOutputStream();
-    try {
-      new SVGProcessor().getDocument(vg.getCommands(), new PageSize(0, 0, width, height)).writeTo(svgBytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    String svg = renumberClipIds(figureId, svgBytes.toString(StandardCharsets.UTF_8));
+    String svg = SvgWriter.write(figureId, vg.getCommands(), width, height);
 
     BufferedImage image = new BufferedImage(width * PNG_SCALE, height * PNG_SCALE, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
@@ -78,18 +64,6 @@ public final class Canvas {
       panels.get(i).paint(panel, w, h);
       panel.dispose();
     }
-  }
-
-  static String renumberClipIds(String figureId, String svg) {
-    Map<String, String> ids = new HashMap<>();
-    Matcher m = CLIP_ID.matcher(svg);
-    StringBuilder out = new StringBuilder(svg.length() + 1024);
-    while (m.find()) {
-      String replacement = ids.computeIfAbsent(m.group(), k -> figureId + "-clip" + (ids.size() + 1));
-      m.appendReplacement(out, replacement);
-    }
-    m.appendTail(out);
-    return out.toString();
   }
 
   /** The SVG element alone (no XML prolog or DOCTYPE), for inlining in HTML. */

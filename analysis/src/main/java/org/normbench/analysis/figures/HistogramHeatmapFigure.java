@@ -40,7 +40,7 @@ public final class HistogramHeatmapFigure implements FigureBuilder {
       }
       int n = h.layers().size();
       for (int layer : new LinkedHashSet<>(List.of(0, n / 2, n - 1))) {
-        items.add(new Item(Variants.variantLabel(cell.norm(), cell.activation()) + ", " + h.layers().get(layer), h, layer));
+        items.add(new Item(Variants.shortVariantLabel(cell.norm(), cell.activation()) + ", " + h.layers().get(layer), h, layer));
       }
     }
     int perRow = (int) items.stream().map(Item::h).distinct().mapToInt(h -> Math.min(3, h.layers().size())).max().orElse(1);

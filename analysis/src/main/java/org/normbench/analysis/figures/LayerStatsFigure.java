@@ -29,7 +29,7 @@ public final class LayerStatsFigure implements FigureBuilder {
     List<XYChart> panels = new ArrayList<>();
     for (Cell cell : cells.values()) {
       LayerStats stats = run.activations().get(cell.cellId());
-      String variant = Variants.variantLabel(cell.norm(), cell.activation());
+      String variant = Variants.shortVariantLabel(cell.norm(), cell.activation());
       panels.add(chart(variant + ": mean", "mean of block output", stats, stats.mean()));
       panels.add(chart(variant + ": std", "std of block output", stats, stats.std()));
     }

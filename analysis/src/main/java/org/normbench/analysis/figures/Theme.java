@@ -29,9 +29,12 @@ public final class Theme {
   private static final Map<String, Color> NORM_COLORS =
       Map.of("bn", VERMILLION, "gn", BLUE, "ln", BLUISH_GREEN, "rbn", ORANGE);
   private static final Color[] OTHER = {REDDISH_PURPLE, SKY_BLUE, BLACK, YELLOW};
-  /** Ordered sequence for series that are not norms (batch sizes, layers, devices). */
+  /**
+   * Ordered sequence for series that are not norms (batch sizes, layers, devices): Okabe-Ito without
+   * its yellow (unreadable as a thin line on white), then Tol's olive and a grey.
+   */
   public static final Color[] SEQUENCE = {BLUE, ORANGE, BLUISH_GREEN, VERMILLION, REDDISH_PURPLE, SKY_BLUE, BLACK,
-    YELLOW, new Color(0x666666)};
+    new Color(0x999933), new Color(0x888888)};
 
   public static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 13);
   public static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
@@ -87,6 +90,7 @@ public final class Theme {
       xy.setAxisTickLabelsFont(SMALL);
       xy.setPlotGridLinesColor(new Color(0xE5E5E5));
       xy.setMarkerSize(5);
+      xy.setXAxisDecimalPattern("#.##");
       xy.setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line);
       xy.setSeriesMarkers(new org.knowm.xchart.style.markers.Marker[] {SeriesMarkers.NONE});
     }

@@ -54,6 +54,11 @@ public final class Variants {
     return normLabel(norm) + " + " + activationLabel(activation);
   }
 
+  /** Compact label for crowded panel titles: {@code RBN + LeakyReLU}. */
+  public static String shortVariantLabel(String norm, String activation) {
+    return norm.toUpperCase(java.util.Locale.ROOT) + " + " + activationLabel(activation);
+  }
+
   /** Tick label for an axis drawn in log2(batch size): the batch size at integer ticks, blank between. */
   public static String log2Tick(double x) {
     long rounded = Math.round(x);

@@ -149,9 +149,17 @@ public final class RunLoader {
 
   static Map<String, HistogramSeries> readHistograms(Path runDir, Collection<String> wanted) throws IOException {
     Set<String> cells = new HashSet<>(wanted);
-    CsvTable table = CsvTable.locate(runDir, "histograms.csv");
+    List<String> prefixes = cells.stream().sorted().map(id -> id + ",").toList();
+    CsvTable table = perCellHistograms(runDir, cells);
     Map<String, HistogramBuilder> byCell = new HashMap<>();
-    table.forEach(List.of("cell_id", "step", "layer", "bin", "lower", "upper", "count"), row -> {
+    table.forEach(List.of("cell_id", "step", "layer", "bin", "lower", "upper", "count"), line -> {
+      for (String prefix : prefixes) {
+        if (line.startsWith(prefix)) {
+          return true;
+        }
+      }
+      return false;
+    }, row -> {
       String cell = row.requireText("cell_id");
       if (!cells.contains(cell)) {
         return;
@@ -171,6 +179,22 @@ public final class RunLoader {
     Map<String, HistogramSeries> out = new HashMap<>();
     byCell.forEach((cell, b) -> out.put(cell, b.build()));
     return out;
+  }
+
+  /**
+   * The wanted cells' own cells/<id>/histograms.csv when every one of them has it (a few MB instead
+   * of the whole aggregate), else the aggregate (or its per-cell fallback).
+   */
+  private static CsvTable perCellHistograms(Path runDir, Set<String> cells) throws IOException {
+    List<Path> own = new ArrayList<>();
+    for (String id : cells.stream().sorted().toList()) {
+      Path file = runDir.resolve("cells").resolve(id).resolve("histograms.csv");
+      if (!RUN_ID.matcher(id).matches() || !Files.isRegularFile(file)) {
+        return CsvTable.locate(runDir, "histograms.csv");
+      }
+      own.add(file);
+    }
+    return own.isEmpty() ? CsvTable.locate(runDir, "histograms.csv") : CsvTable.of("histograms.csv", own);
   }
 
   static List<JmhResult> readJmh(Path jmhDir) throws IOException {

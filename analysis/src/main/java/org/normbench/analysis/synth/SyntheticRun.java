@@ -52,6 +52,10 @@ public final class SyntheticRun {
   private static final String[] LAYER_NAMES = {
     "stem", "layer1.0", "layer1.1", "layer2.0", "layer2.1", "layer3.0", "layer3.1", "layer4.0", "layer4.1"
   };
+  private static final String CURVES_HEADER = "cell_id,step,epoch,train_loss,lr,val_loss,val_accuracy\n";
+  private static final String ACTIVATIONS_HEADER =
+      "cell_id,step,layer,layer_index,mean,std,min,max,frac_nonpositive,dead_channel_frac\n";
+  private static final String HISTOGRAMS_HEADER = "cell_id,step,layer,bin,lower,upper,count\n";
   private static final double HIST_MIN = -10;
   private static final double HIST_MAX = 10;
 
@@ -65,14 +69,25 @@ public final class SyntheticRun {
     try (Writer curves = open(dir.resolve("curves.csv"));
         Writer acts = open(dir.resolve("activations.csv"));
         Writer hist = open(dir.resolve("histograms.csv"))) {
-      curves.write("cell_id,step,epoch,train_loss,lr,val_loss,val_accuracy\n");
-      acts.write("cell_id,step,layer,layer_index,mean,std,min,max,frac_nonpositive,dead_channel_frac\n");
-      hist.write("cell_id,step,layer,bin,lower,upper,count\n");
+      curves.write(CURVES_HEADER);
+      acts.write(ACTIVATIONS_HEADER);
+      hist.write(HISTOGRAMS_HEADER);
       for (String norm : spec.norms()) {
         for (String act : spec.activations()) {
           for (int bs : spec.batchSizes()) {
             for (int seed = 0; seed < spec.seeds(); seed++) {
-              cellRows.add(trainCell(spec, norm, act, bs, seed, curves, acts, hist));
+              String id = "train-" + norm + "-" + act + "-bs" + bs + "-cpu-s" + seed;
+              Path cellDir = dir.resolve("cells").resolve(id);
+              Files.createDirectories(cellDir);
+              try (Writer c = open(cellDir.resolve("curves.csv"));
+                  Writer a = open(cellDir.resolve("activations.csv"));
+                  Writer h = open(cellDir.resolve("histograms.csv"))) {
+                c.write(CURVES_HEADER);
+                a.write(ACTIVATIONS_HEADER);
+                h.write(HISTOGRAMS_HEADER);
+                cellRows.add(trainCell(spec, id, norm, act, bs, seed, new Tee(curves, c), new Tee(acts, a),
+                    new Tee(hist, h)));
+              }
             }
           }
         }
@@ -90,12 +105,54 @@ public final class SyntheticRun {
       }
     }
     writeCells(dir.resolve("cells.csv"), cellRows);
+    for (String[] row : cellRows) {
+      Path cellDir = dir.resolve("cells").resolve(row[0]);
+      Files.createDirectories(cellDir);
+      writeCells(cellDir.resolve("cells.csv"), List.<String[]>of(row));
+      Files.writeString(cellDir.resolve("cell.json"), "{ \"cell_id\": \"" + row[0] + "\", \"synthetic\": true }\n",
+          StandardCharsets.UTF_8);
+    }
     writeManifest(dir.resolve("manifest.json"), spec, cellRows.size());
     if (spec.jmh()) {
       Files.createDirectories(dir.resolve("jmh"));
       Files.writeString(dir.resolve("jmh/jmh-synthetic.json"), jmhJson(), StandardCharsets.UTF_8);
     }
     return dir;
+  }
+
+  /** Writes every row to the aggregate file and to the cell's own copy, as the bench does. */
+  private static final class Tee extends Writer {
+    private final Writer a;
+    private final Writer b;
+
+    Tee(Writer a, Writer b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public void write(char[] buf, int off, int len) throws IOException {
+      a.write(buf, off, len);
+      b.write(buf, off, len);
+    }
+
+    @Override
+    public Writer append(CharSequence cs) throws IOException {
+      a.append(cs);
+      b.append(cs);
+      return this;
+    }
+
+    @Override
+    public void flush() throws IOException {
+      a.flush();
+      b.flush();
+    }
+
+    @Override
+    public void close() {
+      // The owners close the underlying writers.
+    }
   }
 
   private static Writer open(Path file) throws IOException {
@@ -116,9 +173,8 @@ public final class SyntheticRun {
     return base + ("leaky_relu".equals(act) ? -0.25 : 0.0);
   }
 
-  private static String[] trainCell(Spec spec, String norm, String act, int bs, int seed,
+  private static String[] trainCell(Spec spec, String id, String norm, String act, int bs, int seed,
       Writer curves, Writer acts, Writer hist) throws IOException {
-    String id = "train-" + norm + "-" + act + "-bs" + bs + "-cpu-s" + seed;
     SplittableRandom rnd = new SplittableRandom(id.hashCode());
     boolean diverged = spec.failures() && norm.equals("bn") && act.equals("relu") && bs == spec.batchSizes().get(0)
         && seed == spec.seeds() - 1 && spec.seeds() > 1;
