@@ -14,7 +14,8 @@ set -euo pipefail
 PKG=dataset-fashion-mnist
 VER='0.0~git20200523.55506a9-1'
 DEB_SHA256=39e172fe32dd318ebb3e512220c3beea2fa47d7e20bab348fb4e0922d6beefc0
-SYSTEM_DIR=/usr/share/datasets/fashion-mnist
+# Overridable so the installed-package path can be exercised without installing the package.
+SYSTEM_DIR="${NORMBENCH_FMNIST_SYSTEM_DIR:-/usr/share/datasets/fashion-mnist}"
 FILES=(train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz)
 # SHA-256 of each file as Debian ships it (same order as FILES) ...
 DEBIAN_SHA=(b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7
@@ -87,7 +88,7 @@ if command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null; then
       say "$(basename "$deb"): SHA-256 $sum, expected $DEB_SHA256; not used"
     else
       dpkg-deb -x "$deb" "$work/x"
-      if install_from "$work/x$SYSTEM_DIR" "apt-get download $PKG=$VER, .deb SHA-256 verified"; then
+      if install_from "$work/x/usr/share/datasets/fashion-mnist" "apt-get download $PKG=$VER, .deb SHA-256 verified"; then
         exit 0
       fi
     fi

@@ -27,18 +27,27 @@ public final class Downloader {
     private final HttpClient client;
     private final int maxAttempts;
     private final Consumer<String> log;
+    private final Duration backoff;
 
+    /** Five attempts per URL, waiting 1 s, 2 s, ... between them. */
     public Downloader(Consumer<String> log) {
-        this(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(30)).build(), 5, log);
+        this(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(30)).build(), 5, log,
+                Duration.ofSeconds(1));
     }
 
+    /** No wait between attempts (tests). */
     public Downloader(HttpClient client, int maxAttempts, Consumer<String> log) {
+        this(client, maxAttempts, log, Duration.ZERO);
+    }
+
+    public Downloader(HttpClient client, int maxAttempts, Consumer<String> log, Duration backoff) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
         }
         this.client = client;
         this.maxAttempts = maxAttempts;
         this.log = log;
+        this.backoff = backoff;
     }
 
     /**
@@ -60,14 +69,20 @@ public final class Downloader {
         for (String url : file.urls()) {
             for (int attempt = 1; attempt <= maxAttempts && !complete; attempt++) {
                 try {
-                    complete = transfer(URI.create(url), part);
+                    transfer(URI.create(url), part);
+                    complete = true;
+                } catch (HttpStatusException e) {
+                    last = e;
+                    log.accept("download " + file.fileName() + ": " + e.getMessage() + ", trying the next URL");
+                    break;
                 } catch (IOException e) {
                     last = e;
-                    log.accept("download " + file.fileName() + " from " + url + ": attempt " + attempt + " stopped at "
-                            + sizeOf(part) + " bytes (" + e.getMessage() + ")" + (attempt < maxAttempts ? ", resuming" : ""));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("download of " + file.fileName() + " interrupted", e);
+                    long have = sizeOf(part);
+                    log.accept("download " + file.fileName() + " from " + url + ": attempt " + attempt + " stopped at " + have + " bytes ("
+                            + e + ")" + (attempt < maxAttempts ? have > 0 ? ", resuming" : ", retrying" : ""));
+                    if (attempt < maxAttempts) {
+                        pause(attempt);
+                    }
                 }
             }
             if (complete) {
@@ -75,6 +90,10 @@ public final class Downloader {
             }
         }
         if (!complete) {
+            if (sizeOf(part) == 0) {
+                Files.deleteIfExists(part);
+                deleteIfEmpty(partialDir);
+            }
             throw new IOException("could not download " + file.fileName() + " from " + file.urls() + " after " + maxAttempts
                     + " attempts per URL; " + sizeOf(part) + " bytes kept in " + part + " for the next try"
                     + (last != null ? "; last error: " + last : ""));
@@ -95,14 +114,29 @@ public final class Downloader {
         return target;
     }
 
-    /** One request; true when the whole file is now in {@code part}. */
-    private boolean transfer(URI uri, Path part) throws IOException, InterruptedException {
+    private void pause(int attempt) throws IOException {
+        try {
+            Thread.sleep(backoff.toMillis() * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("download interrupted", e);
+        }
+    }
+
+    /** One request; returns when the whole file is in {@code part}, throws when the transfer stopped early. */
+    private void transfer(URI uri, Path part) throws IOException {
         long have = sizeOf(part);
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET();
         if (have > 0) {
             rb.header("Range", "bytes=" + have + "-");
         }
-        HttpResponse<InputStream> resp = client.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> resp;
+        try {
+            resp = client.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("download interrupted", e);
+        }
         int code = resp.statusCode();
         boolean append;
         if (code == 206 && have > 0) {
@@ -116,17 +150,16 @@ public final class Downloader {
             append = false;
         } else if (code == 416 && have > 0) {
             resp.body().close();
-            return true;
+            return;
         } else {
             resp.body().close();
-            throw new IOException("HTTP " + code + " from " + uri);
+            throw new HttpStatusException("HTTP " + code + " from " + uri);
         }
         try (InputStream in = resp.body();
                 OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
             in.transferTo(out);
         }
-        return true;
     }
 
     private static long sizeOf(Path p) {
@@ -144,6 +177,15 @@ public final class Downloader {
             }
         } catch (IOException e) {
             // best effort: an empty leftover folder holds no data
+        }
+    }
+
+    /** The server answered with a status that retrying the same URL will not fix. */
+    private static final class HttpStatusException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        HttpStatusException(String message) {
+            super(message);
         }
     }
 

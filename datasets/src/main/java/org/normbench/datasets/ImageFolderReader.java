@@ -78,6 +78,20 @@ public final class ImageFolderReader {
         return new ImageDataset(name, attribution, classNames, 3, size, size, pixels, labels);
     }
 
+    /** Number of image files per class folder, without decoding them (for listings). */
+    public static int[] countImages(Path splitDir, List<String> folders) throws IOException {
+        int[] counts = new int[folders.size()];
+        for (int c = 0; c < folders.size(); c++) {
+            Path d = splitDir.resolve(folders.get(c));
+            if (Files.isDirectory(d)) {
+                try (Stream<Path> s = Files.list(d)) {
+                    counts[c] = (int) s.filter(ImageFolderReader::isImage).count();
+                }
+            }
+        }
+        return counts;
+    }
+
     /** Resizes so the short side is {@code size}, then crops the centred square. */
     static BufferedImage resizeAndCrop(BufferedImage src, int size) {
         int w = src.getWidth();
