@@ -170,6 +170,10 @@ public final class GridParser {
             } catch (MarkedYAMLException e) {
                 org.yaml.snakeyaml.error.Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
                 String what = e.getProblem() != null ? e.getProblem() : e.getContext();
+                if (e.getProblem() != null && e.getContext() != null && e.getContextMark() != null) {
+                    what += " (" + e.getContext() + " started at " + (e.getContextMark().getLine() + 1) + ":"
+                            + (e.getContextMark().getColumn() + 1) + ")";
+                }
                 if (mark == null) {
                     reader.problemAtStart("YAML syntax error: " + what);
                 } else {

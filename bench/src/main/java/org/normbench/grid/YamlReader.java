@@ -40,6 +40,8 @@ final class YamlReader {
         }
     }
 
+    /** YAML's spellings of infinity and not-a-number, which Java's parser does not read. */
+    private static final Pattern NON_FINITE = Pattern.compile("[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
     private static final Pattern DECIMAL_INT = Pattern.compile("[-+]?(0|[1-9][0-9_]*)");
 
     private final String file;
@@ -181,7 +183,7 @@ final class YamlReader {
         }
         double value;
         try {
-            value = Double.parseDouble(raw.replace("_", ""));
+            value = NON_FINITE.matcher(raw).matches() ? Double.NaN : Double.parseDouble(raw.replace("_", ""));
         } catch (NumberFormatException e) {
             problem(at, "expected a decimal number, got '" + raw + "'");
             return null;
