@@ -1,5 +1,6 @@
 package org.normbench.grid;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -51,6 +52,60 @@ public record CellSpec(
     /** Peak learning rate of this cell after batch-size scaling. */
     public double scaledLr() {
         return lr.scaledLr(batchSize);
+    }
+
+    /**
+     * The {@code cells.csv} columns this spec decides, by column name (docs/results-format.md):
+     * {@code cell_id, kind, norm, norm_options, activation, activation_options, batch_size, device,
+     * seed, width, dataset, lr} (the scaled learning rate). Outcome columns are the runner's.
+     */
+    public Map<String, Object> columns() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("cell_id", cellId);
+        out.put("kind", kind.label());
+        out.put("norm", norm);
+        out.put("norm_options", normOptionsText());
+        out.put("activation", activation);
+        out.put("activation_options", activationOptionsText());
+        out.put("batch_size", batchSize);
+        out.put("device", device);
+        out.put("seed", seed);
+        out.put("width", width);
+        out.put("dataset", dataset);
+        out.put("lr", scaledLr());
+        return out;
+    }
+
+    /**
+     * The whole spec as flat snake_case values for {@code cell.json}: {@link #columns()} followed by
+     * every setting, named as in the grid file ({@code epochs} or {@code steps}, {@code base_lr} for
+     * the grid's {@code lr}, {@code hooks_*} for the hook settings).
+     */
+    public Map<String, Object> asMap() {
+        Map<String, Object> out = columns();
+        out.put(budget.unit() == Budget.Unit.EPOCHS ? "epochs" : "steps",
+                budget.unit() == Budget.Unit.EPOCHS ? (Object) budget.amount() : (Object) (long) budget.amount());
+        out.put("train_limit", data.trainLimit());
+        out.put("test_limit", data.testLimit());
+        out.put("validation_fraction", data.validationFraction());
+        out.put("base_lr", lr.baseLr());
+        out.put("lr_batch_size", lr.referenceBatchSize());
+        out.put("warmup_fraction", lr.warmupFraction());
+        out.put("schedule", lr.schedule());
+        out.put("momentum", optimizer.momentum());
+        out.put("weight_decay", optimizer.weightDecay());
+        out.put("divergence_loss", divergenceLoss);
+        out.put("log_every_steps", logEverySteps);
+        out.put("validate_every_steps", validateEverySteps);
+        out.put("hooks_enabled", hooks.enabled());
+        out.put("hooks_every_steps", hooks.everySteps());
+        out.put("hooks_layers", hooks.layers());
+        out.put("hooks_bins", hooks.bins());
+        out.put("hist_min", hooks.histMin());
+        out.put("hist_max", hooks.histMax());
+        out.put("warmup_steps", throughput.warmupSteps());
+        out.put("timed_steps", throughput.timedSteps());
+        return out;
     }
 
     /** {@code norm_options} column form: {@code key=value;key=value}, sorted, empty when defaults. */

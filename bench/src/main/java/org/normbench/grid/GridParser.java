@@ -99,6 +99,11 @@ public final class GridParser {
         private final GridVocabulary vocabulary;
         private final String displayName;
         private final String yaml;
+        /**
+         * The good elements of axes that also had bad ones, by list node, so cross-field checks
+         * (batch size 1 with bn) still run and report alongside the element problems.
+         */
+        private final Map<Node, List<?>> partialAxes = new java.util.IdentityHashMap<>();
 
         Run(YamlReader reader, GridVocabulary vocabulary, String displayName, String yaml) {
             this.reader = reader;
@@ -248,7 +253,7 @@ public final class GridParser {
                     budget = Budget.steps((Long) values.get("steps"));
                 }
             }
-            ok &= checkBatchOne(kind, values);
+            ok &= checkBatchOne(kind, values, where);
             for (Map.Entry<String, Located> entry : where.entrySet()) {
                 if (values.get(entry.getKey()) == null) {
                     ok = false;
@@ -260,18 +265,20 @@ public final class GridParser {
             return expand(kind, values, budget);
         }
 
-        private boolean checkBatchOne(CellKind kind, Map<String, Object> values) {
-            if (kind != CellKind.TRAIN || values.get("norms") == null || values.get("batch_sizes") == null) {
+        private boolean checkBatchOne(CellKind kind, Map<String, Object> values, Map<String, Located> where) {
+            List<Item<Choice>> norms = goodItems(values, where, "norms");
+            List<Item<Integer>> batchSizes = goodItems(values, where, "batch_sizes");
+            if (kind != CellKind.TRAIN) {
                 return true;
             }
             TreeSet<String> offending = new TreeSet<>();
-            for (Item<Choice> norm : items(values, "norms", Choice.class)) {
+            for (Item<Choice> norm : norms) {
                 if (BATCH_STATISTIC_NORMS.contains(norm.value().name())) {
                     offending.add(norm.value().name());
                 }
             }
             boolean ok = true;
-            for (Item<Integer> size : items(values, "batch_sizes", Integer.class)) {
+            for (Item<Integer> size : batchSizes) {
                 if (size.value() == 1 && !offending.isEmpty()) {
                     reader.problem(size.at(), "batch size 1 cannot train with norm " + String.join(", ", offending)
                             + " (batch statistics need at least 2 samples per batch); use batch sizes >= 2 or norms "
@@ -397,7 +404,22 @@ public final class GridParser {
                 }
                 out.add(new Item<>(value, e));
             }
-            return ok ? Collections.unmodifiableList(out) : null;
+            if (!ok) {
+                partialAxes.put(at.node(), Collections.unmodifiableList(out));
+                return null;
+            }
+            return Collections.unmodifiableList(out);
+        }
+
+        /** The valid elements of an axis, also of one that had bad elements; empty when absent or not a list. */
+        @SuppressWarnings("unchecked")
+        private <T> List<Item<T>> goodItems(Map<String, Object> values, Map<String, Located> where, String key) {
+            if (values.get(key) != null) {
+                return (List<Item<T>>) values.get(key);
+            }
+            Located at = where.get(key);
+            List<?> partial = at == null ? null : partialAxes.get(at.node());
+            return partial == null ? List.of() : (List<Item<T>>) partial;
         }
 
         private interface OptionsCheck {
@@ -607,6 +629,11 @@ public final class GridParser {
         private void checkUniqueIds(List<CellSpec> cells, Node root) {
             Map<String, CellSpec> seen = new HashMap<>();
             for (CellSpec cell : cells) {
+                if (!NAME.matcher(cell.cellId()).matches()) {
+                    reader.problem(root, "", "cell id '" + cell.cellId() + "' is not a safe file name (letters, digits, '.', '_', '-');"
+                            + " a norm, activation or device name in the vocabulary has other characters");
+                    return;
+                }
                 CellSpec first = seen.putIfAbsent(cell.cellId(), cell);
                 if (first != null) {
                     reader.problem(root, "", "two cells share the id '" + cell.cellId() + "' (" + first.normOptionsText()
