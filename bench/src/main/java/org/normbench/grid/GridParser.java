@@ -47,12 +47,6 @@ public final class GridParser {
     static final List<String> THROUGHPUT_ONLY = List.of("warmup_steps", "timed_steps");
     static final List<String> HOOK_KEYS = List.of("enabled", "every_steps", "layers", "bins", "hist_min", "hist_max");
 
-    /**
-     * Norms that normalise with statistics of the current batch, so one sample per batch gives a
-     * zero variance (BatchNorm) or an undefined momentum (RunningBatchNorm's {@code 1/sqrt(bs-1)}).
-     */
-    static final Set<String> BATCH_STATISTIC_NORMS = Set.of("bn", "rbn");
-
     static final int DEFAULT_LOG_EVERY_STEPS = 10;
     static final int DEFAULT_VALIDATE_EVERY_STEPS = 0;
     static final double DEFAULT_DIVERGENCE_LOSS = 100;
@@ -273,7 +267,7 @@ public final class GridParser {
             }
             TreeSet<String> offending = new TreeSet<>();
             for (Item<Choice> norm : norms) {
-                if (BATCH_STATISTIC_NORMS.contains(norm.value().name())) {
+                if (vocabulary.normsNeedingTwoSamples().contains(norm.value().name())) {
                     offending.add(norm.value().name());
                 }
             }
@@ -291,7 +285,7 @@ public final class GridParser {
 
         private Set<String> nonBatchNorms() {
             Set<String> out = new TreeSet<>(vocabulary.norms());
-            out.removeAll(BATCH_STATISTIC_NORMS);
+            out.removeAll(vocabulary.normsNeedingTwoSamples());
             return out;
         }
 

@@ -238,4 +238,26 @@ class GridParserTest {
 
         assertEquals("s.yaml:2:9: norms[0]: bad options for norm 'gn': this registry needs groups", e.getMessage());
     }
+
+    @Test
+    void batchOfOneRuleFollowsTheVocabularysBatchStatisticNorms() throws Exception {
+        assertEquals(Set.of("bn", "rbn"), TestVocabulary.VOCABULARY.normsNeedingTwoSamples(), "five-argument default");
+        GridVocabulary custom = new GridVocabulary(Set.of("bn", "ghost"), Set.of("relu"), Set.of("mnist"),
+                (n, o) -> java.util.Optional.empty(), (a, o) -> java.util.Optional.empty(), Set.of("ghost"));
+        String yaml = """
+                dataset: mnist
+                norms: [bn, ghost]
+                activations: [relu]
+                batch_sizes: [1]
+                train:
+                  steps: 1
+                """;
+
+        GridException e = assertThrows(GridException.class, () -> GridParser.parse("c.yaml", yaml, custom));
+
+        assertEquals("c.yaml:4:15: batch_sizes[0]: batch size 1 cannot train with norm ghost (batch statistics need at least"
+                + " 2 samples per batch); use batch sizes >= 2 or norms bn in this section", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new GridVocabulary(Set.of("bn"), Set.of("relu"), Set.of("mnist"),
+                (n, o) -> java.util.Optional.empty(), (a, o) -> java.util.Optional.empty(), Set.of("zz")));
+    }
 }
