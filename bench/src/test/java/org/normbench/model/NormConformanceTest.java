@@ -193,10 +193,7 @@ class NormConformanceTest {
     }
 
     private static void setValues(NormHarness h, Parameter p, double[] v) {
-        NDArray arr = p.getArray();
-        arr.setRequiresGradient(false);
-        arr.set(h.array(v, arr.getShape()).toType(arr.getDataType(), false).toDoubleArray());
-        arr.setRequiresGradient(true);
+        NormHarness.setValues(p.getArray(), v);
     }
 
     /** d sum(y * weights) / d (x[i] when param < 0, else trainable param's element i), from the snapshot state. */

@@ -58,6 +58,24 @@ final class NormHarness implements AutoCloseable {
         return array(v, shape);
     }
 
+    /** Writes {@code v} into {@code arr} in place, in arr's data type (gradient flag kept). */
+    static void setValues(NDArray arr, double[] v) {
+        boolean grad = arr.hasGradient();
+        arr.setRequiresGradient(false);
+        if (arr.getDataType() == DataType.FLOAT64) {
+            arr.set(v);
+        } else {
+            float[] f = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                f[i] = (float) v[i];
+            }
+            arr.set(f);
+        }
+        if (grad) {
+            arr.setRequiresGradient(true);
+        }
+    }
+
     NDArray forward(NDArray x, boolean training) {
         return block.forward(ps, new NDList(x), training).singletonOrThrow();
     }
