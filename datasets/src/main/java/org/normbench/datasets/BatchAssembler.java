@@ -1,5 +1,6 @@
 package org.normbench.datasets;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -27,9 +28,9 @@ public final class BatchAssembler {
     private final float[] zeroValue;
 
     /**
-     * @param channels, height, width the source images' shape
-     * @param fitCifarStem pad to at least 32x32 and repeat a single grey channel to 3
-     * @param mean, std per output channel, in [0,1] pixel units (length = {@link #outChannels()})
+     * An assembler for source images of shape {@code channels x height x width}. With {@code fitCifarStem}
+     * images are zero-padded (centred) to at least 32x32 and a single grey channel is repeated to 3.
+     * {@code mean} and {@code std} are per output channel, in [0,1] pixel units (length = {@link #outChannels()}).
      */
     public BatchAssembler(int channels, int height, int width, boolean fitCifarStem, float[] mean, float[] std) {
         this.inC = channels;
@@ -126,7 +127,7 @@ public final class BatchAssembler {
                     int d = dstPlane + y * outW;
                     int sy = y - shiftY;
                     if (sy < 0 || sy >= inH || xFrom >= xTo) {
-                        java.util.Arrays.fill(out, d, d + outW, zero);
+                        Arrays.fill(out, d, d + outW, zero);
                         continue;
                     }
                     int row = srcPlane + sy * inW;

@@ -68,7 +68,14 @@ public final class ImageFolderReader {
         byte[] pixels = new byte[Math.multiplyExact(files.size(), 3 * plane)];
         int[] labels = new int[files.size()];
         for (int i = 0; i < files.size(); i++) {
-            BufferedImage img = ImageIO.read(files.get(i).toFile());
+            BufferedImage img;
+            try {
+                img = ImageIO.read(files.get(i).toFile());
+            } catch (IOException e) {
+                // e.g. a CMYK JPEG, which javax.imageio cannot decode: name the file instead of a bare codec error
+                throw new DatasetFormatException(files.get(i), "image", "not decodable by javax.imageio (" + e.getMessage() + ")",
+                        "an RGB or grey JPEG, PNG, BMP or GIF file");
+            }
             if (img == null) {
                 throw new DatasetFormatException(files.get(i), "image", "not decodable by javax.imageio", "a JPEG, PNG, BMP or GIF file");
             }
