@@ -100,11 +100,16 @@ class NormConformanceTest {
 
             double eps = 1e-6;
             double[] xv = NormHarness.values(x);
-            double[] numericX = new double[xv.length];
-            for (int i = 0; i < xv.length; i++) {
-                numericX[i] = centralDifference(h, state, weights, training, xv, i, eps, -1);
+            // Every 5th input element (stride coprime to the 9 positions and 4 channels, so all samples,
+            // channels and positions are hit): keeps the suite fast on a busy 2-core machine.
+            int checked = (xv.length + 4) / 5;
+            double[] numericX = new double[checked];
+            double[] analyticX = new double[checked];
+            for (int k = 0; k < checked; k++) {
+                numericX[k] = centralDifference(h, state, weights, training, xv, 5 * k, eps, -1);
+                analyticX[k] = analytic.get(0)[5 * k];
             }
-            assertClose(name + " d/dx", numericX, analytic.get(0));
+            assertClose(name + " d/dx", numericX, analyticX);
             List<Parameter> params = h.trainable();
             for (int p = 0; p < params.size(); p++) {
                 h.restore(state);
