@@ -210,7 +210,9 @@ public final class GridParser {
         private List<CellSpec> section(CellKind kind, Located at, Map<String, Located> top, Map<String, Object> topValues) {
             List<String> allowed = new ArrayList<>(SHARED);
             allowed.addAll(kind == CellKind.TRAIN ? TRAIN_ONLY : THROUGHPUT_ONLY);
-            Map<String, Located> fields = reader.mapping(at, allowed, key -> misplacedAt(key, kind));
+            // "throughput:" with nothing under it is a section that takes every value from the top level.
+            Map<String, Located> fields = YamlReader.isNull(at.node()) ? Map.of()
+                    : reader.mapping(at, allowed, key -> misplacedAt(key, kind));
             if (fields == null) {
                 return null;
             }

@@ -149,14 +149,15 @@ final class YamlReader {
             problem(at, "expected an integer, got " + describe(scalar));
             return null;
         }
+        if (!DECIMAL_INT.matcher(raw).matches()) {
+            problem(at, "expected a decimal integer, got '" + raw + "'");
+            return null;
+        }
         long value;
         try {
-            if (!DECIMAL_INT.matcher(raw).matches()) {
-                throw new NumberFormatException();
-            }
             value = Long.parseLong(raw.replace("_", ""));
         } catch (NumberFormatException e) {
-            problem(at, "expected a decimal integer, got '" + raw + "'");
+            problem(at, (raw.startsWith("-") ? "must be >= " + min : "must be <= " + max) + ", got " + raw);
             return null;
         }
         if (value < min) {

@@ -260,4 +260,18 @@ class GridParserTest {
         assertThrows(IllegalArgumentException.class, () -> new GridVocabulary(Set.of("bn"), Set.of("relu"), Set.of("mnist"),
                 (n, o) -> java.util.Optional.empty(), (a, o) -> java.util.Optional.empty(), Set.of("zz")));
     }
+
+    @Test
+    void anEmptySectionTakesEverythingFromTheTopLevel() throws Exception {
+        Grid grid = parse("""
+                dataset: mnist
+                norms: [bn, gn]
+                activations: [relu]
+                batch_sizes: [8]
+                throughput:
+                """);
+
+        assertEquals(List.of("throughput-bn-relu-bs8-w1-cpu-s0", "throughput-gn-relu-bs8-w1-cpu-s0"), ids(grid));
+        assertEquals(ThroughputSettings.DEFAULT, grid.cells().get(0).throughput());
+    }
 }
