@@ -9,6 +9,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.GradientCollector;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The one place that loads libtorch. It forces DJL's offline switch (natives come from the
@@ -44,6 +47,7 @@ public final class TorchRuntime {
         if (!allowDownload && System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
+        configureLibraryOverride(System.getenv("PYTORCH_LIBRARY_PATH"));
         // Keep the engine single-tenant: tests and benchmarks expect PyTorch as the default.
         if (System.getProperty("ai.djl.default_engine") == null) {
             System.setProperty("ai.djl.default_engine", ENGINE_NAME);
@@ -57,6 +61,29 @@ public final class TorchRuntime {
         } catch (EngineException | IllegalArgumentException | UnsatisfiedLinkError e) {
             throw new IllegalStateException(missingNativesMessage(String.valueOf(e.getMessage())), e);
         }
+    }
+
+    /**
+     * DJL reads {@code PYTORCH_VERSION}/{@code PYTORCH_FLAVOR} to pick the JNI glue for a libtorch
+     * found via {@code PYTORCH_LIBRARY_PATH}, and defaults the flavour to {@code cpu-precxx11}, which
+     * pytorch-jni 2.7.1 does not ship, so it would try to download one. We fill both in (as system
+     * properties, which DJL also reads) from the directory itself unless the user set them.
+     */
+    static void configureLibraryOverride(String libraryPath) {
+        if (libraryPath == null || libraryPath.isBlank()) {
+            return;
+        }
+        if (System.getenv("PYTORCH_VERSION") == null && System.getProperty("PYTORCH_VERSION") == null) {
+            System.setProperty("PYTORCH_VERSION", Versions.libtorchPinned());
+        }
+        if (System.getenv("PYTORCH_FLAVOR") == null && System.getProperty("PYTORCH_FLAVOR") == null) {
+            System.setProperty("PYTORCH_FLAVOR", inferFlavor(Path.of(libraryPath.split(File.pathSeparator)[0])));
+        }
+    }
+
+    /** {@code cu128} when the libtorch directory holds CUDA libraries, else {@code cpu}. */
+    static String inferFlavor(Path libDir) {
+        return Files.exists(libDir.resolve(System.mapLibraryName("torch_cuda"))) ? "cu128" : "cpu";
     }
 
     static String missingNativesMessage(String cause) {

@@ -11,7 +11,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.GradientCollector;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Loads the real libtorch from the Maven artifact and checks autograd against finite differences. */
 class TorchRuntimeTest {
@@ -64,6 +67,13 @@ class TorchRuntimeTest {
         assertTrue(msg.contains("PYTORCH_LIBRARY_PATH"), msg);
         assertTrue(msg.contains("make build"), msg);
         assertTrue(msg.contains(TorchRuntime.ALLOW_DOWNLOAD_ENV), msg);
+    }
+
+    @Test
+    void infersCudaFlavourFromTheLibtorchDirectory(@TempDir Path dir) throws Exception {
+        assertEquals("cpu", TorchRuntime.inferFlavor(dir));
+        Files.createFile(dir.resolve(System.mapLibraryName("torch_cuda")));
+        assertEquals("cu128", TorchRuntime.inferFlavor(dir));
     }
 
     private static NDArray loss(NDArray x, NDArray w) {

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# make bench-compare: DJL vs PyTorch eager, the same ResNet18-CIFAR training step on the same device.
+# Both write throughput cells into one run (reports/runs/$RUN); the summary prints DJL/PyTorch
+# median step-time ratios per norm and batch size.
+#   DEVICE=cpu|gpu  RUN=<run-id>   (norms and batch sizes: bench/grids/compare-{cpu,gpu}.yaml)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DEVICE="${DEVICE:-cpu}"
+RUN="${RUN:-compare-${DEVICE}-$(date -u +%Y%m%d-%H%M%S)}"
+PY="${PYTHON:-python3}"
+if ! "$PY" -c 'import torch' 2>/dev/null; then
+  echo "bench-compare needs PyTorch for the reference side:" >&2
+  echo "  Debian/Ubuntu: sudo apt-get install python3-torch    (CPU)" >&2
+  echo "  elsewhere:     pip install torch                     (or set PYTHON=/path/to/python)" >&2
+  exit 2
+fi
+case "$DEVICE" in
+  cpu) grid=bench/grids/compare-cpu.yaml; pydev=cpu ;;
+  gpu|gpu:*|cuda|cuda:*) grid=bench/grids/compare-gpu.yaml; pydev=cuda ;;
+  *) echo "DEVICE must be cpu or gpu (got $DEVICE)" >&2; exit 2 ;;
+esac
+threads="$(nproc)"
+echo "== DJL side ($grid) -> reports/runs/$RUN"
+bench/bin/normbench bench --grid "$grid" --run "$RUN" --quiet
+# Same norms and batch sizes as the grid's throughput section.
+NORMS="$(sed -n 's/^ *norms: *\[\(.*\)\].*/\1/p' "$grid" | tail -1 | tr -d ' ')"
+BATCH_SIZES="$(sed -n 's/^ *batch_sizes: *\[\(.*\)\].*/\1/p' "$grid" | tail -1 | tr -d ' ')"
+echo "== PyTorch eager side ($("$PY" -c 'import torch; print(torch.__version__)'), $threads threads)"
+"$PY" bench/reference/pytorch_resnet18.py --out "reports/runs/$RUN" --norms "$NORMS" \
+  --batch-sizes "$BATCH_SIZES" --device "$pydev" --threads "$threads"
+# Rerunning the same run id skips the finished DJL cells and rebuilds the aggregate CSVs with both sides.
+bench/bin/normbench bench --grid "$grid" --run "$RUN" --quiet >/dev/null
+echo "== DJL / PyTorch eager median step time (lower is better for DJL; target <= 1.05)"
+"$PY" bench/reference/pytorch_resnet18.py --summarize "reports/runs/$RUN"

@@ -1,0 +1,55 @@
+package org.normbench.results;
+
+import java.util.List;
+
+/**
+ * Column lists of the stored results, schema version 1 (docs/results-format.md). The single place
+ * where column names are spelled; writers and tests use these lists, so a rename cannot slip in
+ * without a schema bump. Not a reader: {@code analysis} parses the files on its own.
+ */
+public final class ResultsSchema {
+    public static final int VERSION = 1;
+
+    public static final String CELLS = "cells.csv";
+    public static final String CURVES = "curves.csv";
+    public static final String ACTIVATIONS = "activations.csv";
+    public static final String HISTOGRAMS = "histograms.csv";
+    public static final String MANIFEST = "manifest.json";
+    public static final String CELL_JSON = "cell.json";
+
+    public static final List<String> CELL_COLUMNS = List.of(
+            "cell_id", "kind", "norm", "norm_options", "activation", "activation_options", "batch_size",
+            "device", "seed", "width", "dataset", "implementation", "status", "error", "params", "epochs",
+            "steps", "final_train_loss", "test_loss", "test_accuracy", "train_seconds", "images_per_second",
+            "step_ms_median", "step_ms_p90", "peak_memory_bytes", "lr", "started_at", "finished_at");
+
+    public static final List<String> CURVE_COLUMNS = List.of(
+            "cell_id", "step", "epoch", "train_loss", "lr", "val_loss", "val_accuracy");
+
+    public static final List<String> ACTIVATION_COLUMNS = List.of(
+            "cell_id", "step", "layer", "layer_index", "mean", "std", "min", "max", "frac_nonpositive",
+            "dead_channel_frac");
+
+    public static final List<String> HISTOGRAM_COLUMNS = List.of(
+            "cell_id", "step", "layer", "bin", "lower", "upper", "count");
+
+    /** The per-cell CSVs, in the order they are aggregated, with their columns. */
+    public static final List<String> TABLES = List.of(CELLS, CURVES, ACTIVATIONS, HISTOGRAMS);
+
+    public static List<String> columnsOf(String table) {
+        switch (table) {
+            case CELLS:
+                return CELL_COLUMNS;
+            case CURVES:
+                return CURVE_COLUMNS;
+            case ACTIVATIONS:
+                return ACTIVATION_COLUMNS;
+            case HISTOGRAMS:
+                return HISTOGRAM_COLUMNS;
+            default:
+                throw new IllegalArgumentException("unknown results table " + table + "; known: " + TABLES);
+        }
+    }
+
+    private ResultsSchema() {}
+}
