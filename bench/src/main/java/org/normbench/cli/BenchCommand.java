@@ -1,19 +1,228 @@
 package org.normbench.cli;
 
+import ai.djl.engine.Engine;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.normbench.engine.TorchRuntime;
+import org.normbench.grid.CellSpec;
+import org.normbench.grid.Grid;
+import org.normbench.grid.GridException;
+import org.normbench.grid.GridParser;
+import org.normbench.grid.GridProblem;
+import org.normbench.grid.Profiles;
+import org.normbench.grid.Shard;
+import org.normbench.harness.CellRunner;
+import org.normbench.harness.GridRun;
+import org.normbench.harness.RegistryVocabulary;
+import org.normbench.results.Provenance;
+import org.normbench.results.ResultsSchema;
+import org.normbench.results.RunDirectory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code normbench bench}: placeholder until its issue lands; says so and fails, never pretends. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a grid of cells and store results under reports/runs/<run-id>/. (not yet implemented)")
+/**
+ * {@code normbench bench}: the study. Arguments, then the grid (validated before anything
+ * trains), then the run loop - the three steps of DJL's examples, visible here in order.
+ */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Run a grid of ResNet18 cells (norm x activation x batch size x device x seed) and store the results",
+            "under <runs-dir>/<run-id>/ (docs/results-format.md). Rerunning with the same --run resumes: finished",
+            "cells are skipped. The grid is validated first; nothing trains if it has problems.",
+            "",
+            "Exit codes: 0 every cell ok; 1 some cell diverged, ran out of memory or failed; 2 bad input."
+        })
 public final class BenchCommand implements Callable<Integer> {
+    private static final DateTimeFormatter RUN_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
-    @CommandLine.Unmatched
-    java.util.List<String> ignored;
+    @Option(names = "--profile", defaultValue = "auto", paramLabel = "NAME",
+            description = "auto (full when a CUDA GPU is visible, else cpu-smoke), cpu-smoke or full. Ignored with --grid.")
+    String profile;
+
+    @Option(names = "--grid", paramLabel = "FILE", description = "Grid file (YAML, docs/grid-format.md) instead of a profile.")
+    Path gridFile;
+
+    @Option(names = "--run", paramLabel = "ID", description = "Run id (default: <grid name>-<UTC time>). Reuse it to resume.")
+    String runId;
+
+    @Option(names = "--runs-dir", defaultValue = "reports/runs", paramLabel = "DIR", description = "Where runs are stored (default: ${DEFAULT-VALUE}).")
+    Path runsDir;
+
+    @Option(names = "--shard", paramLabel = "K/N", description = "Run only shard K of N (every N-th cell); the run id gets -shard-K-of-N.")
+    String shard;
+
+    @Option(names = "--retry-failed", description = "Rerun finished cells whose status is oom or error (diverged cells stay).")
+    boolean retryFailed;
+
+    @Option(names = "--dry-run", description = "Validate the grid, list its cells and exit without training.")
+    boolean dryRun;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bars; one line per finished cell (for batch jobs).")
+    boolean quiet;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
-        System.err.println("normbench bench: not yet implemented");
-        return 1;
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        Shard theShard;
+        try {
+            theShard = shard == null ? Shard.ALL : Shard.parse(shard);
+        } catch (IllegalArgumentException e) {
+            err.println("normbench bench: --shard: " + e.getMessage());
+            return 2;
+        }
+        String profileName;
+        String reason;
+        Path file;
+        if (gridFile != null) {
+            profileName = "custom";
+            file = gridFile;
+            reason = "Grid file " + gridFile + " as given.";
+        } else {
+            Profiles.Choice choice;
+            try {
+                int gpus = Profiles.AUTO.equals(profile) ? TorchRuntime.gpuCount() : 0;
+                choice = Profiles.resolve(profile, gpus);
+            } catch (IllegalArgumentException e) {
+                err.println("normbench bench: --profile: " + e.getMessage());
+                return 2;
+            }
+            profileName = choice.profile();
+            file = choice.gridFile();
+            reason = choice.reason();
+        }
+        out.println(reason);
+
+        Grid grid;
+        try {
+            grid = GridParser.parse(file, RegistryVocabulary.current());
+        } catch (GridException e) {
+            err.println("normbench bench: the grid has " + e.problems().size() + " problem(s); nothing was run:");
+            for (GridProblem p : e.problems()) {
+                err.println("  " + p);
+            }
+            return 2;
+        } catch (java.nio.file.NoSuchFileException e) {
+            err.println("normbench bench: grid file not found: " + file);
+            return 2;
+        }
+        List<CellSpec> cells = theShard.select(grid.cells());
+        if (dryRun) {
+            out.printf("%s: %d cells (%d in shard %s)%n", grid.name(), grid.cells().size(), cells.size(), theShard);
+            for (CellSpec c : cells) {
+                out.println("  " + c.cellId());
+            }
+            return 0;
+        }
+
+        String id = runId != null ? runId : grid.name() + "-" + RUN_STAMP.format(Instant.now());
+        if (theShard.count() > 1 && !id.endsWith(shardSuffix(theShard))) {
+            id = id + shardSuffix(theShard);
+        }
+        RunDirectory dir;
+        try {
+            dir = RunDirectory.open(runsDir, id);
+        } catch (IllegalArgumentException e) {
+            err.println("normbench bench: --run: " + e.getMessage());
+            return 2;
+        }
+        String gridHash = sha256(grid.yaml());
+        var existing = dir.readManifest();
+        if (existing.isPresent() && !gridHash.equals(existing.get().get("grid_sha256"))) {
+            err.println("normbench bench: run " + id + " in " + dir.root() + " was started with a different grid (grid_sha256 "
+                    + existing.get().get("grid_sha256") + "); use a new --run id, or the grid it was started with.");
+            return 2;
+        }
+        Engine engine = TorchRuntime.engine();
+        Map<String, Object> manifest = manifest(existing.orElse(null), id, profileName, reason, file, grid, gridHash, theShard, engine);
+        dir.writeFileAtomically(dir.root().resolve("grid.yaml"), grid.yaml().getBytes(StandardCharsets.UTF_8));
+        dir.writeManifest(manifest);
+        out.printf("run %s -> %s (%d cells%s)%n", id, dir.root(), cells.size(),
+                theShard.count() > 1 ? ", shard " + theShard + " of " + grid.cells().size() : "");
+
+        GridRun.Summary summary;
+        try (CellRunner runner = new CellRunner(engine, quiet ? null : err)) {
+            summary = new GridRun(dir, cells, runner::run, out, retryFailed).run();
+        }
+        manifest.put("finished_at", Instant.now().toString());
+        manifest.put("summary", Map.of("cells", summary.cells(), "ran", summary.ran(), "skipped", summary.skipped(),
+                "statuses", summary.statuses().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                        e -> e.getKey().csv(), Map.Entry::getValue, (a, b) -> a, java.util.TreeMap::new))));
+        dir.writeManifest(manifest);
+        out.println("done: " + summary.describe() + " -> " + dir.root());
+        out.println("report: make report RUN=" + id);
+        return summary.allOk() ? 0 : 1;
+    }
+
+    private static String shardSuffix(Shard s) {
+        return "-shard-" + s.index() + "-of-" + s.count();
+    }
+
+    private Map<String, Object> manifest(Map<String, Object> previous, String id, String profileName, String reason, Path file,
+            Grid grid, String gridHash, Shard theShard, Engine engine) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schema_version", ResultsSchema.VERSION);
+        m.put("run_id", id);
+        m.put("profile", profileName);
+        m.put("profile_reason", reason);
+        m.put("grid_name", grid.name());
+        m.put("grid_description", grid.description());
+        m.put("grid_file", file.toString());
+        m.put("grid_sha256", gridHash);
+        m.put("grid", grid.document());
+        m.put("seeds", grid.seeds());
+        List<String> all = new ArrayList<>();
+        for (CellSpec c : grid.cells()) {
+            all.add(c.cellId());
+        }
+        m.put("cells", all);
+        m.put("cell_count", all.size());
+        m.put("shard", theShard.count() > 1 ? Map.of("index", theShard.index(), "count", theShard.count()) : null);
+        m.put("git", Provenance.git());
+        m.put("versions", Provenance.versions(engine));
+        m.put("host", Provenance.host());
+        m.put("gpus", Provenance.gpus(engine));
+        m.put("allocator", Provenance.allocator());
+        m.put("torch_threads", Provenance.torchThreads());
+        m.put("command", String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        String now = Instant.now().toString();
+        m.put("started_at", previous != null && previous.get("started_at") != null ? previous.get("started_at") : now);
+        List<Object> resumed = new ArrayList<>();
+        if (previous != null) {
+            if (previous.get("resumed_at") instanceof List<?> l) {
+                resumed.addAll(l);
+            }
+            resumed.add(now);
+        }
+        m.put("resumed_at", resumed);
+        m.put("finished_at", null);
+        return m;
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

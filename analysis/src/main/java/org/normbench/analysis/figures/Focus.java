@@ -1,0 +1,41 @@
+package org.normbench.analysis.figures;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.normbench.analysis.load.Cell;
+import org.normbench.analysis.load.Run;
+
+/**
+ * Picks the cells that the per-variant telemetry figures (F3, F4, F5) show: the smallest batch size
+ * that has activation statistics (where normalisation choices matter most), and for each variant
+ * the lowest seed at that batch size. One rule for all three figures, so they show the same cells.
+ */
+final class Focus {
+  private Focus() {}
+
+  static OptionalInt batchSize(Run run) {
+    return run.cells().stream().filter(Cell::isTrain).filter(c -> run.activations().containsKey(c.cellId()))
+        .mapToInt(Cell::batchSize).min();
+  }
+
+  /** Variant label key "norm|activation" to the chosen cell, in display order. */
+  static Map<String, Cell> cells(Run run, int batchSize) {
+    List<Cell> candidates = new ArrayList<>(run.cells().stream()
+        .filter(c -> c.isTrain() && c.batchSize() == batchSize && run.activations().containsKey(c.cellId())).toList());
+    candidates.sort(Comparator.comparingInt(Cell::seed).thenComparing(Cell::cellId));
+    Map<String, Cell> out = new LinkedHashMap<>();
+    List<String> norms = Variants.orderNorms(candidates.stream().map(Cell::norm).toList());
+    List<String> acts = Variants.orderActivations(candidates.stream().map(Cell::activation).toList());
+    for (String norm : norms) {
+      for (String act : acts) {
+        candidates.stream().filter(c -> c.norm().equals(norm) && c.activation().equals(act)).findFirst()
+            .ifPresent(c -> out.put(norm + "|" + act, c));
+      }
+    }
+    return out;
+  }
+}

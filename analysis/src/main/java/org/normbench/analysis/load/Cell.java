@@ -1,0 +1,49 @@
+package org.normbench.analysis.load;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One row of cells.csv: a point of the grid and its outcome. Numbers that do not apply to the cell
+ * (test accuracy of a throughput cell) are NaN; the report treats NaN as "missing", never as zero.
+ */
+public record Cell(
+    String cellId,
+    String kind,
+    String norm,
+    String activation,
+    int batchSize,
+    String device,
+    int seed,
+    String implementation,
+    String status,
+    String error,
+    double finalTrainLoss,
+    double testLoss,
+    double testAccuracy,
+    double trainSeconds,
+    double imagesPerSecond,
+    double stepMsMedian,
+    double stepMsP90) {
+
+  public static final Set<String> KINDS = Set.of("train", "throughput");
+  public static final List<String> STATUSES = List.of("ok", "diverged", "oom", "error", "skipped");
+
+  public boolean isTrain() {
+    return "train".equals(kind);
+  }
+
+  public boolean isOk() {
+    return "ok".equals(status);
+  }
+
+  /** Norm x activation, the unit the study compares, e.g. {@code bn-relu}. */
+  public String variant() {
+    return norm + "-" + activation;
+  }
+
+  /** Test error in percent, NaN when the cell has no test accuracy. */
+  public double testErrorPercent() {
+    return Double.isNaN(testAccuracy) ? Double.NaN : 100.0 * (1.0 - testAccuracy);
+  }
+}

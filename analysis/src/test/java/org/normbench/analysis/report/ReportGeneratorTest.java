@@ -1,0 +1,142 @@
+package org.normbench.analysis.report;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.normbench.analysis.figures.Figure;
+import org.normbench.analysis.synth.SyntheticRun;
+
+class ReportGeneratorTest {
+  @TempDir static Path runs;
+  static Path run;
+  static ReportGenerator.Result first;
+
+  @BeforeAll
+  static void generateOnce() throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    run = SyntheticRun.write(runs, SyntheticRun.Spec.small("fixture-1"));
+    first = ReportGenerator.generate(run, run.resolve("report"), "2026-11-25T16:00:00Z");
+  }
+
+  @Test
+  void everyFigureIsRenderedAsSvgAndPngWithItsStableId() throws IOException {
+    assertEquals(List.of("F1", "F2", "F3", "F4", "F5", "F6", "F7"), first.figures().stream().map(Figure::id).toList());
+    for (Figure f : first.figures()) {
+      assertTrue(f.isRendered(), f.id() + " skipped: " + f.skippedReason());
+      Path svg = run.resolve("report/figures/" + f.fileStem() + ".svg");
+      Path png = run.resolve("report/figures/" + f.fileStem() + ".png");
+      assertTrue(Files.readString(svg).contains("<svg xmlns=\"http://www.w3.org/2000/svg\""), svg.toString());
+      byte[] head = Files.readAllBytes(png);
+      assertEquals((byte) 0x89, head[0]);
+      assertEquals('P', head[1]);
+    }
+  }
+
+  @Test
+  void indexIsSelfContainedAndCitesRunCommitAndFigure() throws IOException {
+    String html = Files.readString(first.index());
+    assertFalse(html.contains("<script"), "no scripts");
+    assertFalse(html.contains("http://") && html.replace("http://www.w3.org/2000/svg", "").contains("http://"),
+        "no external resources");
+    assertFalse(html.contains("<link"), "no stylesheets");
+    assertEquals(7, html.split("<svg ", -1).length - 1, "one inline SVG per figure");
+    assertTrue(html.contains("Source: normbench run fixture-1, commit 0000000000000000000000000000000000000000, figure F4"));
+    assertTrue(html.contains("\\label{fig:normbench-fixture-1-F1}"));
+    assertTrue(html.contains("<a href=\"#F7\">"));
+  }
+
+  @Test
+  void regeneratingGivesByteIdenticalFilesApartFromTheGeneratedAtLine() throws IOException {
+    Path second = run.resolve("report-again");
+    ReportGenerator.generate(run, second, "2030-01-01T00:00:00Z");
+    TreeMap<String, byte[]> a = files(run.resolve("report"));
+    TreeMap<String, byte[]> b = files(second);
+    assertEquals(a.keySet(), b.keySet());
+    for (String name : a.keySet()) {
+      if (name.equals("index.html")) {
+        List<String> la = new String(a.get(name), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        List<String> lb = new String(b.get(name), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertEquals(la.size(), lb.size());
+        int differing = 0;
+        for (int i = 0; i < la.size(); i++) {
+          if (!la.get(i).equals(lb.get(i))) {
+            differing++;
+            assertTrue(la.get(i).startsWith(ReportPage.GENERATED_AT_PREFIX), "unexpected difference: " + la.get(i));
+          }
+        }
+        assertEquals(1, differing);
+      } else {
+        assertArrayEquals(a.get(name), b.get(name), name + " differs between two generations");
+      }
+    }
+  }
+
+  @Test
+  void sameGeneratedAtGivesIdenticalIndex() throws IOException {
+    Path again = run.resolve("report-same");
+    ReportGenerator.generate(run, again, "2026-11-25T16:00:00Z");
+    assertArrayEquals(Files.readAllBytes(first.index()), Files.readAllBytes(again.resolve("index.html")));
+  }
+
+  @Test
+  void hostileStringsFromManifestAndCellsAreEscaped() throws IOException {
+    Path hostile = SyntheticRun.write(runs, new SyntheticRun.Spec("hostile", List.of(2, 8), List.of("bn", "gn"),
+        List.of("relu"), 2, 20, 1, 10, 2, 8, false, false, true));
+    String attack = "<script>alert('x')</script><img src=x onerror=alert(1)>";
+    Path manifest = hostile.resolve("manifest.json");
+    Files.writeString(manifest, Files.readString(manifest)
+        .replace("\"run_id\": \"hostile\"", "\"run_id\": \"" + attack.replace("'", "\\u0027") + "\"")
+        .replace("\"profile\": \"synthetic\"", "\"profile\": \"</code></p><b onclick=x>\""));
+    Path cells = hostile.resolve("cells.csv");
+    Files.writeString(cells, Files.readString(cells).replace("training loss became NaN at step 6", attack));
+    Path index = ReportGenerator.generate(hostile, hostile.resolve("report"), "<now>").index();
+    String html = Files.readString(index);
+    assertFalse(html.contains("<script"), "script tag leaked");
+    assertFalse(html.contains("<img"), "img tag leaked");
+    assertFalse(html.contains("<b onclick"), "attribute injection leaked");
+    assertTrue(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), "escaped text present");
+    assertTrue(html.contains("&lt;now&gt;"));
+  }
+
+  @Test
+  void figuresWithoutDataAreSkippedWithAReason() throws IOException {
+    Path bare = SyntheticRun.write(runs, new SyntheticRun.Spec("bare", List.of(4), List.of("gn"), List.of("relu"), 1,
+        10, 1, 5, 2, 8, false, false, false));
+    for (String name : List.of("activations.csv", "histograms.csv")) {
+      Files.delete(bare.resolve(name));
+    }
+    try (Stream<Path> cellDirs = Files.list(bare.resolve("cells"))) {
+      for (Path d : cellDirs.toList()) {
+        Files.deleteIfExists(d.resolve("activations.csv"));
+        Files.deleteIfExists(d.resolve("histograms.csv"));
+      }
+    }
+    ReportGenerator.Result result = ReportGenerator.generate(bare, bare.resolve("report"), "t");
+    List<String> skipped = result.figures().stream().filter(f -> !f.isRendered()).map(Figure::id).toList();
+    assertEquals(List.of("F3", "F4", "F5", "F6", "F7"), skipped);
+    String html = Files.readString(result.index());
+    assertTrue(html.contains("Skipped: the run has no jmh/*.json"));
+    assertTrue(html.contains("No confidence band where only one seed finished (n = 1)"));
+  }
+
+  private static TreeMap<String, byte[]> files(Path dir) throws IOException {
+    TreeMap<String, byte[]> out = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.filter(Files::isRegularFile).toList()) {
+        out.put(dir.relativize(p).toString(), Files.readAllBytes(p));
+      }
+    }
+    return out;
+  }
+}

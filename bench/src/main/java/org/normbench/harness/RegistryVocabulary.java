@@ -1,0 +1,57 @@
+package org.normbench.harness;
+
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.normbench.datasets.DatasetRegistry;
+import org.normbench.datasets.DatasetSpec;
+import org.normbench.grid.GridVocabulary;
+import org.normbench.model.ActivationOptions;
+import org.normbench.model.ActivationRegistry;
+import org.normbench.model.Norm;
+import org.normbench.model.NormOptions;
+import org.normbench.model.NormRegistry;
+
+/**
+ * The grid vocabulary of this installation: every norm and activation the registries know
+ * (built-ins and ServiceLoader plug-ins) and every dataset of the datasets registry, with the
+ * model's own option parsers as validators, so a grid is checked by the same code that builds it.
+ */
+public final class RegistryVocabulary {
+    private RegistryVocabulary() {}
+
+    public static GridVocabulary current() {
+        Set<String> norms = new LinkedHashSet<>(NormRegistry.names());
+        Set<String> acts = new LinkedHashSet<>(ActivationRegistry.names());
+        Set<String> datasets = new LinkedHashSet<>();
+        for (DatasetSpec d : DatasetRegistry.all()) {
+            datasets.add(d.name());
+        }
+        Set<String> needTwo = new LinkedHashSet<>();
+        for (String n : norms) {
+            if (!NormRegistry.get(n).supportsBatchOfOne(true)) {
+                needTwo.add(n);
+            }
+        }
+        return new GridVocabulary(norms, acts, datasets,
+                (name, options) -> problem(() -> NormOptions.parse(NormRegistry.get(name), options)),
+                (name, options) -> problem(() -> ActivationOptions.parse(ActivationRegistry.get(name), options)),
+                needTwo);
+    }
+
+    private static Optional<String> problem(Runnable parse) {
+        try {
+            parse.run();
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /** The parsed norm options of a cell (already validated by the grid parser). */
+    public static NormOptions normOptions(String norm, Map<String, String> options) {
+        Norm n = NormRegistry.get(norm);
+        return NormOptions.parse(n, options);
+    }
+}

@@ -1,0 +1,25 @@
+package org.normbench.model;
+
+import ai.djl.nn.Block;
+import java.util.Set;
+
+/**
+ * An element-wise activation usable in every activation position of {@link ResNet18}; discovered
+ * with {@link java.util.ServiceLoader} like {@link Norm} ({@code META-INF/services/org.normbench.model.Activation}).
+ * The block must preserve shape and data type and have no trainable parameters (so every variant
+ * has the same parameter count). Not for norms.
+ */
+public interface Activation {
+
+    /** Registry key, e.g. {@code leaky_relu}. */
+    String name();
+
+    String description();
+
+    /** Option keys this activation accepts (e.g. {@code negative_slope}). */
+    default Set<String> optionNames() {
+        return Set.of();
+    }
+
+    Block create(ActivationOptions options);
+}

@@ -1,0 +1,79 @@
+package org.normbench.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Base of the built-in norm blocks: a per-channel scale {@code gamma} (ones) and shift {@code beta}
+ * (zeros) on axis 1, input checks with messages that name the norm, and shape-preserving output.
+ * A user's norm may extend it but need not. Not for running-statistics bookkeeping (subclasses own that).
+ */
+public abstract class PerChannelNormBlock extends AbstractBlock {
+    protected final String normName;
+    protected final int channels;
+    protected final double eps;
+    protected final Parameter gamma;
+    protected final Parameter beta;
+
+    protected PerChannelNormBlock(String normName, int channels, double eps) {
+        super((byte) 1);
+        if (channels < 1) {
+            throw new IllegalArgumentException("norm " + normName + ": channels must be >= 1, got " + channels);
+        }
+        this.normName = normName;
+        this.channels = channels;
+        this.eps = eps;
+        this.gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA)
+                .optShape(new Shape(channels)).build());
+        this.beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA)
+                .optShape(new Shape(channels)).build());
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    @Override
+    protected final NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        Shape s = x.getShape();
+        if (s.dimension() < 2 || s.get(1) != channels) {
+            throw new IllegalArgumentException("norm " + normName + ": expected input (N, " + channels
+                    + ", ...) with channels on axis 1, got shape " + s);
+        }
+        NDArray g = ps.getValue(gamma, x.getDevice(), training);
+        NDArray b = ps.getValue(beta, x.getDevice(), training);
+        return new NDList(normalize(ps, x, g, b, training));
+    }
+
+    /** Normalises {@code x} (N, C, ...) and applies the per-channel affine {@code g}, {@code b} (both [C]). */
+    protected abstract NDArray normalize(ParameterStore ps, NDArray x, NDArray g, NDArray b, boolean training);
+
+    /** Shape (1, C, 1, ...) to broadcast a per-channel vector against {@code x}. */
+    protected static Shape channelShape(NDArray x) {
+        long[] dims = new long[x.getShape().dimension()];
+        java.util.Arrays.fill(dims, 1);
+        dims[1] = x.getShape().get(1);
+        return new Shape(dims);
+    }
+
+    protected final IllegalArgumentException batchOfOne(String why) {
+        return new IllegalArgumentException("norm " + normName + ": batch size 1 in training mode is not supported: "
+                + why + "; use batch size >= 2, or a batch-independent norm (gn, ln)");
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "(" + channels + ")";
+    }
+}

@@ -1,0 +1,145 @@
+package org.normbench.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+/**
+ * RunningBatchNorm as in fast.ai course-v3 part 2, notebook 07_batchnorm (see docs/norms.md and
+ * shared REFERENCE.md): normalises with exponentially averaged sums and sums of squares, in training
+ * as well as in eval, so a tiny batch is normalised with statistics of many batches.
+ *
+ * <p>Per training step with batch size {@code bs} and {@code c = numel / C} elements per channel:
+ * {@code mom1 = 1 - (1 - momentum) / sqrt(bs - 1)}; {@code sums}, {@code sqrs} and {@code count} move
+ * towards this batch's sum, sum of squares and {@code c} with weight {@code mom1};
+ * {@code dbias = dbias (1 - mom1) + mom1}; {@code batch += bs}; {@code step += 1}. Then (training and
+ * eval) while {@code step < 100} sums, sqrs and count are divided by {@code dbias}; {@code mean =
+ * sums / count}; {@code var = sqrs / count - mean^2}, clamped to at least 0.01 while {@code batch < 20};
+ * {@code y = (x - mean) / sqrt(var + eps) * gamma + beta}. The history is detached; this batch's sums
+ * enter with weight {@code mom1}, so gradients flow through them (DJL autograd).
+ *
+ * <p>Choices where the notebook is silent: batch size 1 in training is rejected ({@code mom1} divides
+ * by zero); eval before any training step uses mean 0 and variance 1 (like a fresh BatchNorm) instead
+ * of dividing 0 by 0. Scalars ({@code count}, {@code dbias}, {@code batch}, {@code step}) depend only on
+ * shapes, so they live on the host: no device-to-host sync in forward. They are saved with the
+ * parameters (block metadata). Not thread-safe: one block, one training loop.
+ */
+public final class RunningBatchNormBlock extends PerChannelNormBlock {
+    static final int DEBIAS_STEPS = 100;
+    static final long CLAMP_SAMPLES = 20;
+    static final double VAR_FLOOR = 0.01;
+
+    private final double momentum;
+    private final Parameter sums;
+    private final Parameter sqrs;
+    private double count;
+    private double dbias;
+    private long batch;
+    private long step;
+
+    public RunningBatchNormBlock(String normName, int channels, double eps, double momentum) {
+        super(normName, channels, eps);
+        this.momentum = momentum;
+        this.sums = addParameter(Parameter.builder().setName("sums").setType(Parameter.Type.RUNNING_MEAN)
+                .optShape(new Shape(channels)).optRequiresGrad(false).build());
+        this.sqrs = addParameter(Parameter.builder().setName("sqrs").setType(Parameter.Type.RUNNING_MEAN)
+                .optShape(new Shape(channels)).optRequiresGrad(false).build());
+    }
+
+    /** Training steps seen. */
+    public long step() {
+        return step;
+    }
+
+    /** Samples seen in training. */
+    public long samplesSeen() {
+        return batch;
+    }
+
+    /** Debiasing divisor after the last step (0 before the first). */
+    public double dbias() {
+        return dbias;
+    }
+
+    /** Running count of elements per channel (not debiased). */
+    public double count() {
+        return count;
+    }
+
+    @Override
+    protected NDArray normalize(ParameterStore ps, NDArray x, NDArray g, NDArray b, boolean training) {
+        NDArray runSums = ps.getValue(sums, x.getDevice(), training);
+        NDArray runSqrs = ps.getValue(sqrs, x.getDevice(), training);
+        Shape cs = channelShape(x);
+        NDArray s;
+        NDArray q;
+        if (training) {
+            long bs = x.getShape().get(0);
+            if (bs == 1) {
+                throw batchOfOne("RunningBatchNorm's batch-size-adjusted momentum 1 - (1 - m) / sqrt(bs - 1) is undefined");
+            }
+            int[] axes = reductionAxes(x);
+            NDArray batchSum = x.sum(axes);
+            NDArray batchSqr = x.square().sum(axes);
+            double mom1 = 1 - (1 - momentum) / Math.sqrt(bs - 1);
+            s = runSums.mul(1 - mom1).add(batchSum.mul(mom1));
+            q = runSqrs.mul(1 - mom1).add(batchSqr.mul(mom1));
+            // The state keeps the values, never the graph: in-place on the non-trainable arrays.
+            runSums.muli(1 - mom1).addi(batchSum.stopGradient().mul(mom1));
+            runSqrs.muli(1 - mom1).addi(batchSqr.stopGradient().mul(mom1));
+            count = count * (1 - mom1) + (double) (x.getShape().size() / channels) * mom1;
+            dbias = dbias * (1 - mom1) + mom1;
+            batch += bs;
+            step++;
+        } else if (step == 0) {
+            NDArray scale = g.div(Math.sqrt(1 + eps));
+            return x.mul(scale.reshape(cs)).add(b.reshape(cs));
+        } else {
+            s = runSums;
+            q = runSqrs;
+        }
+        double div = step < DEBIAS_STEPS ? dbias : 1;
+        double cnt = count / div;
+        NDArray mean = s.div(div).div(cnt);
+        NDArray var = q.div(div).div(cnt).sub(mean.square());
+        if (batch < CLAMP_SAMPLES) {
+            var = var.maximum(VAR_FLOOR);
+        }
+        NDArray scale = g.div(var.add(eps).sqrt());
+        NDArray shift = b.sub(mean.mul(scale));
+        return x.mul(scale.reshape(cs)).add(shift.reshape(cs));
+    }
+
+    private static int[] reductionAxes(NDArray x) {
+        int d = x.getShape().dimension();
+        int[] axes = new int[d - 1];
+        axes[0] = 0;
+        for (int i = 2; i < d; i++) {
+            axes[i - 1] = i;
+        }
+        return axes;
+    }
+
+    @Override
+    protected void saveMetadata(DataOutputStream os) throws IOException {
+        super.saveMetadata(os);
+        os.writeDouble(count);
+        os.writeDouble(dbias);
+        os.writeLong(batch);
+        os.writeLong(step);
+    }
+
+    @Override
+    protected void loadMetadata(byte loadVersion, DataInputStream is) throws IOException, MalformedModelException {
+        super.loadMetadata(loadVersion, is);
+        count = is.readDouble();
+        dbias = is.readDouble();
+        batch = is.readLong();
+        step = is.readLong();
+    }
+}

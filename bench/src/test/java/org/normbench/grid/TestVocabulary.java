@@ -1,0 +1,54 @@
+package org.normbench.grid;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The fixed vocabulary grid tests parse against (bn gn ln rbn / relu leaky_relu / five datasets),
+ * with small option checks in the spirit of the model registry's: gn takes {@code groups}, leaky_relu
+ * takes {@code negative_slope}, everything else takes no options.
+ */
+final class TestVocabulary {
+
+    static final GridVocabulary VOCABULARY = new GridVocabulary(
+            Set.of("bn", "gn", "ln", "rbn"),
+            Set.of("relu", "leaky_relu"),
+            Set.of("fashion-mnist", "fashion-mnist-subset", "mnist", "cifar10", "imagenette-160"),
+            TestVocabulary::normOptionsProblem,
+            TestVocabulary::activationOptionsProblem);
+
+    private TestVocabulary() {}
+
+    private static Optional<String> normOptionsProblem(String norm, Map<String, String> options) {
+        if (!norm.equals("gn")) {
+            return noOptions(options);
+        }
+        for (Map.Entry<String, String> e : options.entrySet()) {
+            if (!e.getKey().equals("groups")) {
+                return Optional.of("unknown option '" + e.getKey() + "'; allowed: groups");
+            }
+            if (!e.getValue().matches("[1-9][0-9]*")) {
+                return Optional.of("groups must be an integer >= 1, got " + e.getValue());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> activationOptionsProblem(String activation, Map<String, String> options) {
+        if (!activation.equals("leaky_relu")) {
+            return noOptions(options);
+        }
+        for (Map.Entry<String, String> e : options.entrySet()) {
+            if (!e.getKey().equals("negative_slope")) {
+                return Optional.of("unknown option '" + e.getKey() + "'; allowed: negative_slope");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> noOptions(Map<String, String> options) {
+        return options.isEmpty() ? Optional.empty()
+                : Optional.of("takes no options, got " + String.join(", ", options.keySet()));
+    }
+}
