@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * Registers {@link ForwardHook}s on the named {@link Probe}s of a model, the way PyTorch's
  * {@code register_forward_hook} does on modules. Names are matched exactly or with a glob
  * ({@code *} any run of characters, {@code ?} one character), e.g. {@code layer*} for every
- * residual block or {@code *} for every probe. Not a way to change a model's output: hooks observe.
+ * residual block or {@code *} for every probe; several patterns are separated by commas
+ * ({@code stem,layer*}). Not a way to change a model's output: hooks observe.
  */
 public final class Hooks {
     private Hooks() {}
@@ -35,10 +36,15 @@ public final class Hooks {
         if (nameOrGlob == null || nameOrGlob.isBlank()) {
             throw new IllegalArgumentException("empty layer name or pattern; available probes: " + probeNames(model));
         }
-        Pattern pattern = glob(nameOrGlob.trim());
+        List<Pattern> patterns = new ArrayList<>();
+        for (String part : nameOrGlob.split(",")) {
+            if (!part.isBlank()) {
+                patterns.add(glob(part.trim()));
+            }
+        }
         List<Probe> matched = new ArrayList<>();
         for (Probe p : allProbes(model)) {
-            if (pattern.matcher(p.name()).matches()) {
+            if (patterns.stream().anyMatch(q -> q.matcher(p.name()).matches())) {
                 matched.add(p);
             }
         }

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.BiConsumer;
+import org.normbench.datasets.DatasetSplits;
+import org.normbench.datasets.ImageDataset;
 import org.normbench.engine.TorchRuntime;
 
 /**
@@ -104,6 +106,19 @@ public final class Learner implements AutoCloseable {
         }
         callbacks.addAll(extraCallbacks);
         callbacks.sort(Comparator.comparingInt(Callback::order));
+    }
+
+    /**
+     * A learner on a loaded dataset: trains on {@code splits.train()} (augmented), validates on
+     * {@code splits.validation()} when it is not empty; {@link #evaluate(ImageDataset)} then takes
+     * any split of the same dataset.
+     */
+    public Learner(Block model, TrainConfig config, DatasetSplits splits, boolean fitCifarStem, List<Callback> extraCallbacks) {
+        this(model, config, DatasetSource.of(splits, fitCifarStem), extraCallbacks);
+    }
+
+    private Learner(Block model, TrainConfig config, DatasetSource[] sources, List<Callback> extraCallbacks) {
+        this(model, config, sources[0], sources[1], extraCallbacks);
     }
 
     /** Trains for the configured budget and returns what happened (never throws for a divergence). */
@@ -212,6 +227,19 @@ public final class Learner implements AutoCloseable {
         lastValidation = evaluate(validation);
         lastValidationStep = step;
         event(Callback::afterValidate);
+    }
+
+    /**
+     * Mean loss and accuracy on a split of the dataset this learner was built on (it reuses the
+     * training set's normalisation).
+     *
+     * @throws IllegalStateException when the learner was built from plain {@link BatchSource}s
+     */
+    public Evaluation evaluate(ImageDataset data) {
+        if (!(train instanceof DatasetSource ds)) {
+            throw new IllegalStateException("evaluate(ImageDataset) needs a learner built from DatasetSplits; use evaluate(BatchSource)");
+        }
+        return evaluate(new DatasetSource(data, ds.assembler()));
     }
 
     /** Mean loss and accuracy on {@code data} in eval mode, batched, no augmentation, all images. */

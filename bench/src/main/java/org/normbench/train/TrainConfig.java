@@ -12,7 +12,7 @@ import org.normbench.hooks.HistogramSpec;
  * 5e-4, base lr 0.1 at batch 128, 10% warm-up).
  *
  * @param statsEverySteps capture activation statistics every N training steps (0 = never)
- * @param statsLayers     probe name or glob to hook (e.g. {@code *}, {@code layer*})
+ * @param statsLayers     probe names or globs to hook, comma-separated (default {@code stem,layer*})
  * @param validateEverySteps validate every N steps; 0 = only at the end of the fit
  * @param logEverySteps   one curve point every N steps (the last step is always logged)
  * @param divergenceLossBound a loss above this (or NaN/inf) stops the fit as diverged
@@ -104,7 +104,7 @@ public record TrainConfig(int batchSize, double epochs, int maxSteps, double bas
         private int timerWarmupSteps = 5;
         private int validateEverySteps;
         private int statsEverySteps = 10;
-        private String statsLayers = "*";
+        private String statsLayers = "stem,layer*";
         private HistogramSpec histogram = HistogramSpec.defaults();
         private int logEverySteps = 1;
         private boolean progress;

@@ -1,72 +1,29 @@
 package org.normbench.train;
 
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.Block;
-import ai.djl.nn.Blocks;
-import ai.djl.nn.ParallelBlock;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.pooling.Pool;
-import java.util.List;
 import java.util.SplittableRandom;
-import org.normbench.hooks.Probe;
+import ai.djl.nn.Block;
+import org.normbench.model.ResNet18;
+import org.normbench.model.ResNetConfig;
 
 /**
- * Test-only models and data: a CIFAR-style ResNet18 (3x3 stem, BasicBlocks, BatchNorm) with the
- * same Probe names as the model module ({@code stem}, {@code layer1.0} .. {@code layer4.1}), and a
- * synthetic labelled image set whose classes are noisy copies of fixed prototypes.
+ * Test-only models and data: the model module's ResNet18 in its BatchNorm variants, and a small
+ * synthetic labelled image set whose classes are noisy copies of fixed prototypes (cheap steps for
+ * tests of the loop's mechanics; learning tests use the embedded Fashion-MNIST subset).
  */
 public final class TestModels {
     private TestModels() {}
 
+    /** The model module's CIFAR ResNet18 with BatchNorm at {@code width}. */
     public static Block resnet18(double width, boolean leaky) {
-        int[] channels = {64, 128, 256, 512};
-        SequentialBlock net = new SequentialBlock();
-        int c0 = Math.max(1, (int) Math.round(64 * width));
-        net.add(new Probe("stem", new SequentialBlock().add(conv(c0, 3, 1)).add(BatchNorm.builder().build()).add(act(leaky))));
-        int in = c0;
-        for (int s = 0; s < 4; s++) {
-            int out = Math.max(1, (int) Math.round(channels[s] * width));
-            for (int b = 0; b < 2; b++) {
-                int stride = (s > 0 && b == 0) ? 2 : 1;
-                net.add(new Probe("layer" + (s + 1) + "." + b, basicBlock(in, out, stride, leaky)));
-                in = out;
-            }
-        }
-        net.add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock()).add(Linear.builder().setUnits(10).build());
-        return net;
+        return ResNet18.build(ResNetConfig.cifar("bn", leaky ? "leaky_relu" : "relu").withWidth(width));
     }
 
-    private static Block basicBlock(int in, int out, int stride, boolean leaky) {
-        Block main = new SequentialBlock().add(conv(out, 3, stride)).add(BatchNorm.builder().build()).add(act(leaky))
-                .add(conv(out, 3, 1)).add(BatchNorm.builder().build());
-        Block shortcut = (stride != 1 || in != out)
-                ? new SequentialBlock().add(conv(out, 1, stride)).add(BatchNorm.builder().build())
-                : Blocks.identityBlock();
-        Block sum = new ParallelBlock(list -> new NDList(list.get(0).singletonOrThrow().add(list.get(1).singletonOrThrow())),
-                List.of(main, shortcut));
-        return new SequentialBlock().add(sum).add(act(leaky));
-    }
-
-    private static Block conv(int filters, int k, int stride) {
-        return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(k, k)).optStride(new Shape(stride, stride))
-                .optPadding(new Shape(k / 2, k / 2)).optBias(false).build();
-    }
-
-    private static Block act(boolean leaky) {
-        return leaky ? Activation.leakyReluBlock(0.01f) : Activation.reluBlock();
-    }
-
-    /** {@code n} images of 3x32x32 in 10 classes: a fixed prototype per class plus Gaussian noise. */
+    /** {@code n} images of 3x16x16 in 10 classes: a fixed prototype per class plus Gaussian noise. */
     public static BatchSource synthetic(int n, long seed) {
-        return new Synthetic(n, 3, 32, 32, 10, seed);
+        return new Synthetic(n, 3, 16, 16, 10, seed);
     }
 
-    static final class Synthetic implements BatchSource {
+    static class Synthetic implements BatchSource {
         private final int n;
         private final int c;
         private final int h;
