@@ -1,0 +1,386 @@
+package org.normbench.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.normbench.datasets.DatasetSplits;
+import org.normbench.datasets.ImageDataset;
+import org.normbench.engine.TorchRuntime;
+
+/**
+ * The training loop, fastai style: {@link #fit()} is a short sequence of named events and every
+ * feature (schedule, metrics, divergence guard, timer, activation statistics, progress) is a
+ * {@link Callback}. The standard callbacks are installed from the {@link TrainConfig}; extra ones
+ * are appended. Each step's NDArrays live in a per-step NDManager scope closed at the end of the
+ * step; parameters, gradients and optimizer state live in the learner's manager. Optimiser: DJL's
+ * SGD (momentum, weight decay on every parameter, also norm affine parameters), driven by
+ * {@link #lr()}. Not thread-safe; one fit per learner. Closing releases the parameters it
+ * initialised.
+ */
+public final class Learner implements AutoCloseable {
+    private final Block model;
+    private final TrainConfig config;
+    private final BatchSource train;
+    private final BatchSource validation;
+    private final Engine engine;
+    private final NDManager root;
+    private final ParameterStore parameterStore;
+    private final Optimizer optimizer;
+    private final Loss lossFunction = Loss.softmaxCrossEntropyLoss();
+    private final List<Callback> callbacks = new ArrayList<>();
+    private final Recorder recorder = new Recorder();
+    private final StepTimer timer;
+    private final ActivationStatsCallback stats;
+    private final int stepsPerEpoch;
+    private final int totalSteps;
+
+    private int step;
+    private int epoch;
+    private double lr;
+    private NDManager scope;
+    private BatchFeeder.HostBatch batch;
+    private NDArray loss;
+    private Double lossValue;
+    private NDArray logits;
+    private Evaluation lastValidation;
+    private int lastValidationStep = -1;
+    private FitResult.Status status = FitResult.Status.OK;
+    private String message = "";
+
+    /**
+     * @param validation may be null (no validation)
+     * @param extraCallbacks run after the standard ones of the same order
+     */
+    public Learner(Block model, TrainConfig config, BatchSource train, BatchSource validation, List<Callback> extraCallbacks) {
+        this.model = model;
+        this.config = config;
+        this.train = train;
+        this.validation = validation;
+        if (train.size() < config.batchSize()) {
+            throw new IllegalArgumentException("training set has " + train.size() + " images, fewer than batchSize="
+                    + config.batchSize());
+        }
+        this.engine = TorchRuntime.engine();
+        this.root = engine.newBaseManager(config.device());
+        engine.setRandomSeed((int) config.seed());
+        if (!model.isInitialized()) {
+            model.initialize(root, DataType.FLOAT32, new Shape(config.batchSize(), train.channels(), train.height(), train.width()));
+        }
+        this.parameterStore = new ParameterStore(root, false);
+        this.optimizer = Optimizer.sgd()
+                .setLearningRateTracker((parameterId, numUpdate) -> (float) lr)
+                .optMomentum((float) config.momentum())
+                .optWeightDecays((float) config.weightDecay())
+                .build();
+        this.stepsPerEpoch = train.size() / config.batchSize();
+        this.totalSteps = config.totalSteps(stepsPerEpoch);
+        this.lr = config.lr();
+        this.timer = new StepTimer(config.timerWarmupSteps(), config.device());
+        this.stats = config.statsEverySteps() > 0
+                ? new ActivationStatsCallback(config.statsLayers(), config.statsEverySteps(), config.histogram())
+                : null;
+        callbacks.add(new LrSchedule());
+        callbacks.add(recorder);
+        callbacks.add(new DivergenceGuard(config.divergenceLossBound()));
+        callbacks.add(timer);
+        if (stats != null) {
+            callbacks.add(stats);
+        }
+        if (config.progress()) {
+            callbacks.add(new ProgressCallback(System.err));
+        }
+        callbacks.addAll(extraCallbacks);
+        callbacks.sort(Comparator.comparingInt(Callback::order));
+    }
+
+    /**
+     * A learner on a loaded dataset: trains on {@code splits.train()} (augmented), validates on
+     * {@code splits.validation()} when it is not empty; {@link #evaluate(ImageDataset)} then takes
+     * any split of the same dataset.
+     */
+    public Learner(Block model, TrainConfig config, DatasetSplits splits, boolean fitCifarStem, List<Callback> extraCallbacks) {
+        this(model, config, DatasetSource.of(splits, fitCifarStem), extraCallbacks);
+    }
+
+    private Learner(Block model, TrainConfig config, DatasetSource[] sources, List<Callback> extraCallbacks) {
+        this(model, config, sources[0], sources[1], extraCallbacks);
+    }
+
+    /** Trains for the configured budget and returns what happened (never throws for a divergence). */
+    public FitResult fit() {
+        long start = System.nanoTime();
+        try {
+            event(Callback::beforeFit);
+            while (step < totalSteps) {
+                try {
+                    runEpoch();
+                } catch (CancelEpochException e) {
+                    message = e.getMessage();
+                }
+                epoch++;
+            }
+            if (validation != null && lastValidationStep != step) {
+                validate();
+            }
+        } catch (CancelFitException e) {
+            message = e.getMessage();
+        } finally {
+            event(Callback::afterFit);
+        }
+        return new FitResult(status, message, step, (double) step / stepsPerEpoch, recorder.finalTrainLoss(),
+                (System.nanoTime() - start) / 1e9, timer.medianMs(), timer.p90Ms(),
+                timer.imagesPerSecond(config.batchSize()), timer.peakMemoryBytes(), recorder.curve(),
+                stats == null ? List.of() : stats.rows(), stats == null ? List.of() : stats.histogramRows(),
+                lastValidation);
+    }
+
+    private void runEpoch() {
+        event(Callback::beforeEpoch);
+        try (BatchFeeder feeder = new BatchFeeder(train, config.batchSize(),
+                BatchFeeder.epochOrder(train.size(), config.seed(), epoch),
+                BatchFeeder.epochAugmentation(config.seed(), epoch), 2)) {
+            while (step < totalSteps && feeder.hasNext()) {
+                oneBatch(feeder.next());
+                if (validation != null && config.validateEverySteps() > 0 && step % config.validateEverySteps() == 0) {
+                    validate();
+                }
+            }
+        }
+        event(Callback::afterEpoch);
+    }
+
+    private void oneBatch(BatchFeeder.HostBatch b) {
+        step++;
+        batch = b;
+        lossValue = null;
+        boolean backwardDone = false;
+        try (NDManager s = root.newSubManager()) {
+            scope = s;
+            try {
+                event(Callback::beforeBatch);
+                NDArray x = s.create(b.images(), new Shape(b.size(), train.channels(), train.height(), train.width()));
+                NDArray y = s.create(b.labels()).toType(DataType.INT64, false);
+                try (GradientCollector collector = engine.newGradientCollector()) {
+                    logits = model.forward(parameterStore, new NDList(x), true).singletonOrThrow();
+                    loss = lossFunction.evaluate(new NDList(y), new NDList(logits));
+                    event(Callback::afterLoss);
+                    collector.backward(loss);
+                    backwardDone = true;
+                }
+                event(Callback::afterBackward);
+                updateParameters();
+                event(Callback::afterStep);
+            } catch (CancelBatchException e) {
+                if (backwardDone) {
+                    clearGradients();
+                }
+            }
+            event(Callback::afterBatch);
+        } finally {
+            scope = null;
+            loss = null;
+            logits = null;
+        }
+    }
+
+    /** SGD on every trainable parameter; DJL's fused update also zeroes the gradient. */
+    private void updateParameters() {
+        for (Pair<String, Parameter> p : model.getParameters()) {
+            Parameter param = p.getValue();
+            if (!param.requiresGradient()) {
+                continue;
+            }
+            NDArray w = param.getArray();
+            NDArray g = w.getGradient();
+            g.attach(scope);
+            optimizer.update(param.getId(), w, g);
+        }
+    }
+
+    private void clearGradients() {
+        for (Pair<String, Parameter> p : model.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                NDArray g = p.getValue().getArray().getGradient();
+                g.attach(scope);
+                g.subi(g);
+            }
+        }
+    }
+
+    private void validate() {
+        event(Callback::beforeValidate);
+        lastValidation = evaluate(validation);
+        lastValidationStep = step;
+        event(Callback::afterValidate);
+    }
+
+    /**
+     * Mean loss and accuracy on a split of the dataset this learner was built on (it reuses the
+     * training set's normalisation).
+     *
+     * @throws IllegalStateException when the learner was built from plain {@link BatchSource}s
+     */
+    public Evaluation evaluate(ImageDataset data) {
+        if (!(train instanceof DatasetSource ds)) {
+            throw new IllegalStateException("evaluate(ImageDataset) needs a learner built from DatasetSplits; use evaluate(BatchSource)");
+        }
+        return evaluate(new DatasetSource(data, ds.assembler()));
+    }
+
+    /** Mean loss and accuracy on {@code data} in eval mode, batched, no augmentation, all images. */
+    public Evaluation evaluate(BatchSource data) {
+        int n = data.size();
+        int bs = config.batchSize();
+        double lossSum = 0;
+        long correct = 0;
+        int image = data.imageSize();
+        for (int start = 0; start < n; start += bs) {
+            int m = Math.min(bs, n - start);
+            int[] idx = new int[m];
+            for (int i = 0; i < m; i++) {
+                idx[i] = start + i;
+            }
+            float[] xs = new float[m * image];
+            int[] ys = new int[m];
+            data.assemble(idx, xs, ys, null);
+            try (NDManager s = root.newSubManager()) {
+                NDArray x = s.create(xs, new Shape(m, data.channels(), data.height(), data.width()));
+                NDArray y = s.create(ys).toType(DataType.INT64, false);
+                NDArray out = model.forward(parameterStore, new NDList(x), false).singletonOrThrow();
+                lossSum += lossFunction.evaluate(new NDList(y), new NDList(out)).getFloat() * m;
+                correct += out.argMax(1).eq(y).sum().getLong();
+            }
+        }
+        return new Evaluation(lossSum / n, (double) correct / n, n);
+    }
+
+    private void event(BiConsumer<Callback, Learner> e) {
+        for (Callback c : callbacks) {
+            e.accept(c, this);
+        }
+    }
+
+    // ---- state for callbacks ----
+
+    public Block model() {
+        return model;
+    }
+
+    public TrainConfig config() {
+        return config;
+    }
+
+    /** The current optimizer step, 1-based during a batch; after the fit, the steps taken. */
+    public int step() {
+        return step;
+    }
+
+    /** 0-based epoch index. */
+    public int epoch() {
+        return epoch;
+    }
+
+    /** Fractional epochs completed at the current step. */
+    public double epochProgress() {
+        return (double) step / stepsPerEpoch;
+    }
+
+    public int stepsPerEpoch() {
+        return stepsPerEpoch;
+    }
+
+    public int totalSteps() {
+        return totalSteps;
+    }
+
+    public Device device() {
+        return config.device();
+    }
+
+    /** Learning rate used by the next parameter update. */
+    public double lr() {
+        return lr;
+    }
+
+    public void setLr(double lr) {
+        this.lr = lr;
+    }
+
+    /** The current step's NDManager scope (closed at the end of the step), or null outside a step. */
+    public NDManager scope() {
+        return scope;
+    }
+
+    /** Number of images in the current batch. */
+    public int batchSize() {
+        return batch == null ? config.batchSize() : batch.size();
+    }
+
+    /** The current step's loss NDArray (set from {@code afterLoss} to the end of the step). */
+    public NDArray loss() {
+        return loss;
+    }
+
+    /** The current step's logits (set from {@code afterLoss} to the end of the step). */
+    public NDArray logits() {
+        return logits;
+    }
+
+    /** The current loss as a host number; the first call per step syncs with the device. */
+    public double lossValue() {
+        if (lossValue == null) {
+            lossValue = (double) loss.getFloat();
+        }
+        return lossValue;
+    }
+
+    public Evaluation lastValidation() {
+        return lastValidation;
+    }
+
+    public FitResult.Status status() {
+        return status;
+    }
+
+    /** Marks the fit as diverged; the caller then throws {@link CancelFitException}. */
+    public void markDiverged(String why) {
+        status = FitResult.Status.DIVERGED;
+        message = why;
+    }
+
+    /**
+     * Waits until the device has finished the queued work of this step (a no-op on CPU, where ops
+     * run synchronously), so timings measure the work and not its enqueueing.
+     */
+    public void syncDevice() {
+        if (config.device().isGpu() && scope != null) {
+            for (Pair<String, Parameter> p : model.getParameters()) {
+                NDArray w = p.getValue().getArray();
+                NDArray flat = w.reshape(-1);
+                flat.attach(scope);
+                flat.get(0).getFloat();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        root.close();
+    }
+}

@@ -1,0 +1,101 @@
+package org.normbench.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Throughput-only cells: timed training steps (forward, backward, SGD update) on fixed random
+ * data, so host data preparation never limits the number. Uses the same {@link Learner} step as
+ * training cells, without validation, statistics or progress. Not an accuracy measurement.
+ */
+public final class Throughput {
+
+    /** Step time and memory of a throughput cell. */
+    public record Result(int batchSize, int timedSteps, double stepMsMedian, double stepMsP90,
+                         double imagesPerSecond, long peakMemoryBytes) {}
+
+    private Throughput() {}
+
+    /** As {@link #measure(Block, Shape, int, int, int, Device, long)} for 3x32x32 images, 10 classes. */
+    public static Result measure(Block model, int batchSize, int warmupSteps, int timedSteps, Device device, long seed) {
+        return measure(model, new Shape(3, 32, 32), 10, batchSize, warmupSteps, timedSteps, device, seed);
+    }
+
+    /**
+     * Trains {@code warmupSteps + timedSteps} steps of batch {@code batchSize} on random images of
+     * {@code imageShape} (C,H,W) and labels in {@code [0, classes)}; times the last {@code timedSteps}.
+     */
+    public static Result measure(Block model, Shape imageShape, int classes, int batchSize, int warmupSteps,
+                                 int timedSteps, Device device, long seed) {
+        if (timedSteps < 1) {
+            throw new IllegalArgumentException("timedSteps=" + timedSteps + "; allowed: >= 1");
+        }
+        TrainConfig cfg = TrainConfig.builder().batchSize(batchSize).maxSteps(warmupSteps + timedSteps)
+                .timerWarmupSteps(warmupSteps).warmupFraction(0).statsEverySteps(0).seed(seed).device(device)
+                .divergenceLossBound(Double.MAX_VALUE).build();
+        BatchSource data = new RandomImages(batchSize, imageShape, classes, seed);
+        try (Learner learner = new Learner(model, cfg, data, null, List.of())) {
+            FitResult r = learner.fit();
+            return new Result(batchSize, timedSteps, r.stepMsMedian(), r.stepMsP90(), r.imagesPerSecond(),
+                    r.peakMemoryBytes());
+        }
+    }
+
+    /** One batch worth of fixed random images, served with a copy (no per-step generation cost). */
+    static final class RandomImages implements BatchSource {
+        private final int n;
+        private final int c;
+        private final int h;
+        private final int w;
+        private final float[] pixels;
+        private final int[] labels;
+
+        RandomImages(int n, Shape chw, int classes, long seed) {
+            this.n = n;
+            this.c = (int) chw.get(0);
+            this.h = (int) chw.get(1);
+            this.w = (int) chw.get(2);
+            SplittableRandom rng = new SplittableRandom(seed);
+            pixels = new float[n * c * h * w];
+            for (int i = 0; i < pixels.length; i++) {
+                pixels[i] = (float) (rng.nextDouble() * 2 - 1);
+            }
+            labels = new int[n];
+            for (int i = 0; i < n; i++) {
+                labels[i] = rng.nextInt(classes);
+            }
+        }
+
+        @Override
+        public int size() {
+            return n;
+        }
+
+        @Override
+        public int channels() {
+            return c;
+        }
+
+        @Override
+        public int height() {
+            return h;
+        }
+
+        @Override
+        public int width() {
+            return w;
+        }
+
+        @Override
+        public void assemble(int[] indices, float[] out, int[] labelsOut, SplittableRandom rngOrNull) {
+            int image = imageSize();
+            for (int i = 0; i < indices.length; i++) {
+                System.arraycopy(pixels, indices[i] * image, out, i * image, image);
+                labelsOut[i] = labels[indices[i]];
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package org.normbench.train;
+
+import ai.djl.Device;
+import org.normbench.hooks.HistogramSpec;
+
+/**
+ * Flat, immutable settings of one training run (nanoGPT style: every knob visible in one place).
+ * The budget is {@code maxSteps} when positive, else {@code epochs} (fractional allowed) times the
+ * steps of one epoch. The learning rate is scaled linearly with the batch size:
+ * {@code lr = baseLr * batchSize / referenceBatchSize}. Validated once, here. Build with
+ * {@link #builder()}; {@link Builder} holds the project defaults (SGD momentum 0.9, weight decay
+ * 5e-4, base lr 0.1 at batch 128, 10% warm-up).
+ *
+ * @param statsEverySteps capture activation statistics every N training steps (0 = never)
+ * @param statsLayers     probe names or globs to hook, comma-separated (default {@code stem,layer*})
+ * @param validateEverySteps validate every N steps; 0 = only at the end of the fit
+ * @param logEverySteps   one curve point every N steps (the last step is always logged)
+ * @param divergenceLossBound a loss above this (or NaN/inf) stops the fit as diverged
+ */
+public record TrainConfig(int batchSize, double epochs, int maxSteps, double baseLr, int referenceBatchSize,
+                          double momentum, double weightDecay, double warmupFraction, long seed, Device device,
+                          double divergenceLossBound, int timerWarmupSteps, int validateEverySteps,
+                          int statsEverySteps, String statsLayers, HistogramSpec histogram, int logEverySteps,
+                          boolean progress) {
+
+    public TrainConfig {
+        require(batchSize >= 1, "batchSize", batchSize, ">= 1");
+        require(maxSteps >= 0, "maxSteps", maxSteps, ">= 0 (0 = use epochs)");
+        require(maxSteps > 0 || (epochs > 0 && Double.isFinite(epochs)), "epochs", epochs, "> 0 when maxSteps is 0");
+        require(baseLr > 0 && Double.isFinite(baseLr), "baseLr", baseLr, "> 0");
+        require(referenceBatchSize >= 1, "referenceBatchSize", referenceBatchSize, ">= 1");
+        require(momentum >= 0 && momentum < 1, "momentum", momentum, "in [0, 1)");
+        require(weightDecay >= 0, "weightDecay", weightDecay, ">= 0");
+        require(warmupFraction >= 0 && warmupFraction < 1, "warmupFraction", warmupFraction, "in [0, 1)");
+        require(device != null, "device", device, "a DJL device");
+        require(divergenceLossBound > 0, "divergenceLossBound", divergenceLossBound, "> 0");
+        require(timerWarmupSteps >= 0, "timerWarmupSteps", timerWarmupSteps, ">= 0");
+        require(validateEverySteps >= 0, "validateEverySteps", validateEverySteps, ">= 0");
+        require(statsEverySteps >= 0, "statsEverySteps", statsEverySteps, ">= 0 (0 = off)");
+        require(statsLayers != null && !statsLayers.isBlank(), "statsLayers", statsLayers, "a probe name or glob");
+        require(histogram != null, "histogram", histogram, "a HistogramSpec");
+        require(logEverySteps >= 1, "logEverySteps", logEverySteps, ">= 1");
+    }
+
+    private static void require(boolean ok, String field, Object value, String allowed) {
+        if (!ok) {
+            throw new IllegalArgumentException("train config: " + field + "=" + value + " is invalid; allowed: " + allowed);
+        }
+    }
+
+    /** The learning rate after linear batch-size scaling. */
+    public double lr() {
+        return baseLr * batchSize / referenceBatchSize;
+    }
+
+    /** Total optimizer steps for a training set giving {@code stepsPerEpoch} full batches. */
+    public int totalSteps(int stepsPerEpoch) {
+        if (maxSteps > 0) {
+            return maxSteps;
+        }
+        return (int) Math.max(1, Math.ceil(epochs * stepsPerEpoch));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.batchSize = batchSize;
+        b.epochs = epochs;
+        b.maxSteps = maxSteps;
+        b.baseLr = baseLr;
+        b.referenceBatchSize = referenceBatchSize;
+        b.momentum = momentum;
+        b.weightDecay = weightDecay;
+        b.warmupFraction = warmupFraction;
+        b.seed = seed;
+        b.device = device;
+        b.divergenceLossBound = divergenceLossBound;
+        b.timerWarmupSteps = timerWarmupSteps;
+        b.validateEverySteps = validateEverySteps;
+        b.statsEverySteps = statsEverySteps;
+        b.statsLayers = statsLayers;
+        b.histogram = histogram;
+        b.logEverySteps = logEverySteps;
+        b.progress = progress;
+        return b;
+    }
+
+    /** Mutable builder with the project's defaults. */
+    public static final class Builder {
+        private int batchSize = 32;
+        private double epochs = 1;
+        private int maxSteps;
+        private double baseLr = 0.1;
+        private int referenceBatchSize = 128;
+        private double momentum = 0.9;
+        private double weightDecay = 5e-4;
+        private double warmupFraction = 0.1;
+        private long seed;
+        private Device device = Device.cpu();
+        private double divergenceLossBound = 1e3;
+        private int timerWarmupSteps = 5;
+        private int validateEverySteps;
+        private int statsEverySteps = 10;
+        private String statsLayers = "stem,layer*";
+        private HistogramSpec histogram = HistogramSpec.defaults();
+        private int logEverySteps = 1;
+        private boolean progress;
+
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder epochs(double v) { epochs = v; maxSteps = 0; return this; }
+        public Builder maxSteps(int v) { maxSteps = v; return this; }
+        public Builder baseLr(double v) { baseLr = v; return this; }
+        public Builder referenceBatchSize(int v) { referenceBatchSize = v; return this; }
+        public Builder momentum(double v) { momentum = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder warmupFraction(double v) { warmupFraction = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder device(Device v) { device = v; return this; }
+        public Builder divergenceLossBound(double v) { divergenceLossBound = v; return this; }
+        public Builder timerWarmupSteps(int v) { timerWarmupSteps = v; return this; }
+        public Builder validateEverySteps(int v) { validateEverySteps = v; return this; }
+        public Builder statsEverySteps(int v) { statsEverySteps = v; return this; }
+        public Builder statsLayers(String v) { statsLayers = v; return this; }
+        public Builder histogram(HistogramSpec v) { histogram = v; return this; }
+        public Builder logEverySteps(int v) { logEverySteps = v; return this; }
+        public Builder progress(boolean v) { progress = v; return this; }
+
+        public TrainConfig build() {
+            return new TrainConfig(batchSize, epochs, maxSteps, baseLr, referenceBatchSize, momentum, weightDecay,
+                    warmupFraction, seed, device, divergenceLossBound, timerWarmupSteps, validateEverySteps,
+                    statsEverySteps, statsLayers, histogram, logEverySteps, progress);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package org.normbench.hooks;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.normbench.engine.TorchRuntime;
+import org.normbench.train.TestModels;
+
+class HooksTest {
+    private static final List<String> ALL = List.of("stem", "layer1.0", "layer1.1", "layer2.0", "layer2.1",
+            "layer3.0", "layer3.1", "layer4.0", "layer4.1", "head");
+
+    @Test
+    void probeNamesAreInDepthOrderAndGlobsSelectResidualBlocks() {
+        Block model = TestModels.resnet18(0.125, false);
+        assertEquals(ALL, Hooks.probeNames(model));
+        ForwardHook noop = (layer, in, out, training) -> { };
+        try (HookHandle h = Hooks.register(model, "layer*", noop)) {
+            assertEquals(ALL.subList(1, 9), h.layers());
+        }
+        try (HookHandle h = Hooks.register(model, "stem, layer4*", noop)) {
+            assertEquals(List.of("stem", "layer4.0", "layer4.1"), h.layers());
+        }
+        try (HookHandle h = Hooks.register(model, "layer?.1", noop)) {
+            assertEquals(List.of("layer1.1", "layer2.1", "layer3.1", "layer4.1"), h.layers());
+        }
+        try (HookHandle h = Hooks.register(model, "layer2.0", noop)) {
+            assertEquals(List.of("layer2.0"), h.layers());
+        }
+    }
+
+    @Test
+    void unknownNameFailsListingTheAvailableProbes() {
+        Block model = TestModels.resnet18(0.125, false);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Hooks.register(model, "layer5.*", (l, i, o, t) -> { }));
+        assertTrue(e.getMessage().contains("layer5.*"), e.getMessage());
+        assertTrue(e.getMessage().contains("stem, layer1.0"), e.getMessage());
+    }
+
+    @Test
+    void hooksSeeEveryMatchedLayerAndDoNotChangeOutputsBitForBit() {
+        Engine engine = TorchRuntime.engine();
+        engine.setRandomSeed(3);
+        try (NDManager m = engine.newBaseManager()) {
+            Block model = TestModels.resnet18(0.125, true);
+            model.initialize(m, DataType.FLOAT32, new Shape(4, 3, 16, 16));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(new Shape(4, 3, 16, 16));
+
+            float[] plain = forward(model, ps, x);
+            ActivationStats stats = new ActivationStats(HistogramSpec.defaults(), ALL);
+            List<String> seen = new ArrayList<>();
+            float[] hooked;
+            try (HookHandle h1 = Hooks.register(model, "*", stats.hook());
+                 HookHandle h2 = Hooks.register(model, "*", (layer, in, out, t) -> seen.add(layer));
+                 NDManager step = m.newSubManager()) {
+                NDArray in = x.duplicate();
+                in.attach(step);
+                hooked = model.forward(ps, new NDList(in), true).singletonOrThrow().toFloatArray();
+                assertTrue(stats.hasPending());
+                List<ActivationRow> rows = new ArrayList<>();
+                List<HistogramRow> hist = new ArrayList<>();
+                stats.collect(1, rows, hist);
+                assertEquals(ALL, rows.stream().map(ActivationRow::layer).toList());
+                assertEquals(ALL.size() * 40, hist.size());
+            }
+            assertEquals(ALL, seen);
+            assertArrayEquals(plain, hooked, "hooked forward must be bit-identical");
+
+            float[] after = forward(model, ps, x);
+            assertFalse(stats.hasPending(), "a removed hook records nothing");
+            assertEquals(ALL.size(), seen.size(), "a removed hook is not called");
+            assertArrayEquals(plain, after);
+            for (Probe p : Hooks.allProbes(model)) {
+                assertEquals(0, p.hookCount());
+            }
+        }
+    }
+
+    private static float[] forward(Block model, ParameterStore ps, NDArray x) {
+        try (NDManager step = x.getManager().newSubManager()) {
+            NDArray in = x.duplicate();
+            in.attach(step);
+            // training mode: batch statistics, the path hooks run on during a fit
+            return model.forward(ps, new NDList(in), true).singletonOrThrow().toFloatArray();
+        }
+    }
+
+    @Test
+    void closingAHandleTwiceIsHarmless() {
+        Block model = TestModels.resnet18(0.125, false);
+        HookHandle h = Hooks.register(model, "stem", (l, i, o, t) -> { });
+        h.close();
+        h.close();
+        assertTrue(h.isClosed());
+        assertEquals(0, Hooks.allProbes(model).get(0).hookCount());
+    }
+}

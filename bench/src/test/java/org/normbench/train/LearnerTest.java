@@ -1,0 +1,101 @@
+package org.normbench.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.nn.Block;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LearnerTest {
+
+    private static TrainConfig.Builder small() {
+        return TrainConfig.builder().batchSize(16).baseLr(0.1).referenceBatchSize(16).timerWarmupSteps(2).statsEverySteps(0);
+    }
+
+    @Test
+    void twoCpuRunsWithTheSameSeedGiveIdenticalLosses() {
+        List<Double> a = losses(7);
+        List<Double> b = losses(7);
+        assertEquals(a, b);
+        assertFalse(a.equals(losses(8)), "a different seed should change the losses");
+    }
+
+    private static List<Double> losses(long seed) {
+        Recorder rec = new Recorder();
+        TrainConfig cfg = small().maxSteps(12).seed(seed).statsEverySteps(4).build();
+        try (Learner l = new Learner(TestModels.resnet18(0.125, false), cfg, TestModels.synthetic(96, 3), null, List.of(rec))) {
+            l.fit();
+        }
+        return rec.losses();
+    }
+
+    @Test
+    void divergenceGuardStopsTheFitAndMarksItDiverged() {
+        TrainConfig cfg = small().maxSteps(50).divergenceLossBound(0.5).build();
+        try (Learner l = new Learner(TestModels.resnet18(0.125, false), cfg, TestModels.synthetic(64, 1), null, List.of())) {
+            FitResult r = l.fit();
+            assertEquals(FitResult.Status.DIVERGED, r.status());
+            assertEquals(1, r.steps());
+            assertTrue(r.message().contains("above bound 0.5"), r.message());
+            assertEquals(1, r.curve().size(), "the diverged step's loss is on the curve");
+        }
+    }
+
+    @Test
+    void callbacksSeeEventsInOrderAndCanCancelBatchesAndTheFit() {
+        List<String> events = new ArrayList<>();
+        Callback spy = new Callback() {
+            @Override public void beforeFit(Learner l) { events.add("beforeFit"); }
+            @Override public void beforeEpoch(Learner l) { events.add("beforeEpoch" + l.epoch()); }
+            @Override public void beforeBatch(Learner l) {
+                events.add("beforeBatch" + l.step());
+                if (l.step() == 2) {
+                    throw new CancelBatchException("skip 2");
+                }
+            }
+            @Override public void afterLoss(Learner l) { events.add("afterLoss"); }
+            @Override public void afterBackward(Learner l) { events.add("afterBackward"); }
+            @Override public void afterStep(Learner l) {
+                events.add("afterStep");
+                if (l.step() == 5) {
+                    throw new CancelFitException("enough");
+                }
+            }
+            @Override public void afterBatch(Learner l) { events.add("afterBatch"); }
+            @Override public void afterEpoch(Learner l) { events.add("afterEpoch" + l.epoch()); }
+            @Override public void afterFit(Learner l) { events.add("afterFit"); }
+        };
+        TrainConfig cfg = small().maxSteps(100).build();
+        Block model = TestModels.resnet18(0.125, false);
+        try (Learner l = new Learner(model, cfg, TestModels.synthetic(48, 1), null, List.of(spy))) {
+            FitResult r = l.fit();
+            assertEquals(5, r.steps());
+            assertEquals("enough", r.message());
+            assertEquals(FitResult.Status.OK, r.status());
+        }
+        assertEquals(List.of("beforeFit", "beforeEpoch0",
+                "beforeBatch1", "afterLoss", "afterBackward", "afterStep", "afterBatch",
+                "beforeBatch2", "afterBatch",
+                "beforeBatch3", "afterLoss", "afterBackward", "afterStep", "afterBatch",
+                "afterEpoch0", "beforeEpoch1",
+                "beforeBatch4", "afterLoss", "afterBackward", "afterStep", "afterBatch",
+                "beforeBatch5", "afterLoss", "afterBackward", "afterStep", "afterFit"), events);
+    }
+
+    @Test
+    void learningRateWarmsUpLinearlyThenDecaysByCosineToZero() {
+        assertEquals(0.05, LrSchedule.at(5, 100, 0.1, 0.1), 1e-12);
+        assertEquals(0.1, LrSchedule.at(10, 100, 0.1, 0.1), 1e-12);
+        assertEquals(0.1, LrSchedule.at(11, 100, 0.1, 0.1), 1e-12);
+        assertEquals(0.05, LrSchedule.at(56, 100, 0.1, 0.1), 1e-12);
+        assertTrue(LrSchedule.at(100, 100, 0.1, 0.1) > 0 && LrSchedule.at(100, 100, 0.1, 0.1) < 1e-3);
+        assertEquals(0.1, LrSchedule.at(1, 100, 0.1, 0.0), 1e-12);
+        for (int s = 12; s <= 100; s++) {
+            assertTrue(LrSchedule.at(s, 100, 0.1, 0.1) < LrSchedule.at(s - 1, 100, 0.1, 0.1), "decreasing at " + s);
+        }
+        assertEquals(0.025, TrainConfig.builder().batchSize(32).baseLr(0.1).referenceBatchSize(128).build().lr(), 1e-12);
+    }
+}
