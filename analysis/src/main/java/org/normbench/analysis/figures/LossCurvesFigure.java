@@ -22,11 +22,11 @@ public final class LossCurvesFigure implements FigureBuilder {
 
   @Override
   public Figure build(Run run) {
-    List<Cell> cells = run.cells().stream().filter(c -> c.isTrain() && run.curves().containsKey(c.cellId())).toList();
+    List<Cell> cells = Settings.primaryTrainCells(run).stream().filter(c -> run.curves().containsKey(c.cellId())).toList();
     if (cells.isEmpty()) {
       return Figure.skipped(ID, "loss-curves", TITLE, "curves.csv is absent or has no rows for train cells");
     }
-    List<String> notes = new ArrayList<>();
+    List<String> notes = new ArrayList<>(Settings.notes(run));
     List<String> norms = Variants.orderNorms(cells.stream().map(Cell::norm).toList());
     List<String> acts = Variants.orderActivations(cells.stream().map(Cell::activation).toList());
     List<Integer> batches = cells.stream().map(Cell::batchSize).distinct().sorted().toList();

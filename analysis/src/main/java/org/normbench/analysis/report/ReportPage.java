@@ -84,11 +84,13 @@ public final class ReportPage {
     h.append("<p class=\"muted\">Test error (%) of train cells that finished ok: mean \u00b1 half-width of the 95% ")
         .append("confidence interval (Student t, n - 1 degrees of freedom); with one seed there is no interval. ")
         .append("Also written as <code>summary.csv</code>.</p>\n");
-    h.append("<table>\n<thead><tr><th>norm</th><th>activation</th><th>batch size</th><th>test error (%)</th>")
+    boolean settings = t.stringColumn("setting").unique().size() > 1;
+    h.append("<table>\n<thead><tr>").append(settings ? "<th>setting</th>" : "").append("<th>norm</th><th>activation</th><th>batch size</th><th>test error (%)</th>")
         .append("<th>n seeds ok</th><th>cells by status</th></tr></thead>\n<tbody>\n");
     for (int r = 0; r < t.rowCount(); r++) {
       int n = t.intColumn("n_ok_seeds").getInt(r);
-      h.append("<tr><td>").append(escape(Variants.normLabel(t.stringColumn("norm").get(r))))
+      h.append("<tr>").append(settings ? "<td>" + escape(t.stringColumn("setting").get(r)) + "</td>" : "")
+          .append("<td>").append(escape(Variants.normLabel(t.stringColumn("norm").get(r))))
           .append("</td><td>").append(escape(Variants.activationLabel(t.stringColumn("activation").get(r))))
           .append("</td><td class=\"num\">").append(t.intColumn("batch_size").getInt(r))
           .append("</td><td class=\"num\">")
