@@ -39,9 +39,9 @@ public final class LossCurvesFigure implements FigureBuilder {
         if (variant.isEmpty()) {
           continue;
         }
-        XYChart chart = Theme.xyChart(380, 260, Variants.variantLabel(norm, act), "optimizer step",
+        XYChart chart = Theme.xyChart(460, 260, Variants.variantLabel(norm, act), "optimizer step",
             "training loss (smoothed)");
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
         for (int b = 0; b < batches.size(); b++) {
           int batch = batches.get(b);
           TreeMap<Integer, double[]> sums = new TreeMap<>();
@@ -96,6 +96,6 @@ public final class LossCurvesFigure implements FigureBuilder {
         + BETA + "), averaged over seeds, " + (logY ? "log scale" : "linear scale")
         + "; same y range in every panel. Noisy or rising curves at small batch sizes point at unstable statistics.";
     return Figure.rendered(ID, "loss-curves", TITLE, caption, notes,
-        Canvas.render(ID, panels.stream().map(Panel::of).toList(), 2, 380, 260));
+        Canvas.render(ID, panels.stream().map(Panel::of).toList(), 2, 460, 260));
   }
 }
