@@ -53,7 +53,7 @@ public final class LayerStatsFigure implements FigureBuilder {
       }
       XYSeries s = chart.addSeries(stats.layers().get(l), x, y);
       s.setLineColor(Theme.sequence(l));
-      s.setLineStyle(Theme.SOLID);
+      s.setLineStyle(Theme.sequenceStroke(l));
     }
     return chart;
   }

@@ -79,7 +79,7 @@ public final class LossCurvesFigure implements FigureBuilder {
           }
           XYSeries s = chart.addSeries("batch " + batch, x, y);
           s.setLineColor(Theme.sequence(b));
-          s.setLineStyle(Theme.SOLID);
+          s.setLineStyle(Theme.sequenceStroke(b));
         }
         panels.add(chart);
       }
