@@ -162,8 +162,11 @@ public final class CellRunner implements AutoCloseable {
                 curves.add(Arrays.asList(cell.cellId(), p.step(), p.epoch(), p.trainLoss(), p.lr(), p.valLoss(), p.valAccuracy()));
             }
             for (ActivationRow a : fit.activations()) {
-                activations.add(Arrays.asList(cell.cellId(), a.step(), a.layer(), a.layerIndex(), a.mean(), a.std(), a.min(),
-                        a.max(), a.fracNonpositive(), a.deadChannelFrac()));
+                // Non-finite statistics (a diverging cell) are missing values: the format allows
+                // NaN/Infinity only in the loss columns, where they are the observation.
+                activations.add(Arrays.asList(cell.cellId(), a.step(), a.layer(), a.layerIndex(), finiteOrNull(a.mean()),
+                        finiteOrNull(a.std()), finiteOrNull(a.min()), finiteOrNull(a.max()), finiteOrNull(a.fracNonpositive()),
+                        finiteOrNull(a.deadChannelFrac())));
             }
             for (HistogramRow h : fit.histograms()) {
                 histograms.add(Arrays.asList(cell.cellId(), h.step(), h.layer(), h.bin(), h.lower(), h.upper(), h.count()));
