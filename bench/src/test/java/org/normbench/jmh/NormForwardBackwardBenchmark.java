@@ -84,4 +84,58 @@ public class NormForwardBackwardBenchmark {
     public void tearDown() {
         manager.close();
     }
+
+    /**
+     * Interleaved variant for a noisy machine: for each batch size, rounds of one call per norm
+     * (order rotated), median wall and process-CPU time per call, ratio to bn.
+     * {@code java -cp ... org.normbench.jmh.NormForwardBackwardBenchmark [rounds] [calls per sample]}.
+     */
+    public static void main(String[] args) {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+        int calls = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        String[] norms = {"bn", "gn", "ln", "rbn"};
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        for (int batch : new int[] {2, 32, 128}) {
+            java.util.Map<String, NormForwardBackwardBenchmark> states = new java.util.LinkedHashMap<>();
+            java.util.Map<String, double[]> wall = new java.util.LinkedHashMap<>();
+            java.util.Map<String, double[]> cpu = new java.util.LinkedHashMap<>();
+            for (String n : norms) {
+                NormForwardBackwardBenchmark b = new NormForwardBackwardBenchmark();
+                b.norm = n;
+                b.batch = batch;
+                b.setUp();
+                states.put(n, b);
+                wall.put(n, new double[rounds]);
+                cpu.put(n, new double[rounds]);
+            }
+            for (int r = -2; r < rounds; r++) {
+                for (int k = 0; k < norms.length; k++) {
+                    String n = norms[(Math.max(r, 0) + k) % norms.length];
+                    long c0 = os.getProcessCpuTime();
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < calls; i++) {
+                        states.get(n).forwardBackward();
+                    }
+                    if (r >= 0) {
+                        wall.get(n)[r] = (System.nanoTime() - t0) / 1e6 / calls;
+                        cpu.get(n)[r] = (os.getProcessCpuTime() - c0) / 1e6 / calls;
+                    }
+                }
+            }
+            double bnWall = median(wall.get("bn"));
+            double bnCpu = median(cpu.get("bn"));
+            for (String n : norms) {
+                System.out.printf(java.util.Locale.ROOT, "64x32x32 batch %3d %-4s wall median %8.2f ms ratio %.2f | cpu median %8.2f ms ratio %.2f%n",
+                        batch, n, median(wall.get(n)), median(wall.get(n)) / bnWall, median(cpu.get(n)), median(cpu.get(n)) / bnCpu);
+                states.get(n).tearDown();
+            }
+        }
+    }
+
+    private static double median(double[] v) {
+        double[] a = v.clone();
+        java.util.Arrays.sort(a);
+        return a[a.length / 2];
+    }
 }
