@@ -42,9 +42,14 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Run a grid of ResNet18 cells (norm x activation x batch size x device x seed) and store the results",
-            "under <runs-dir>/<run-id>/ (docs/results-format.md). Rerunning with the same --run resumes: finished",
-            "cells are skipped. The grid is validated first; nothing trains if it has problems.",
+            "Run a grid of ResNet18 cells (norm x activation x batch size x device x seed) and store the results under <runs-dir>/<run-id>/ (docs/results-format.md).",
+            "Rerunning with the same --run resumes: finished cells are skipped.",
+            "The grid is validated first; nothing trains if it has problems.",
+            "",
+            "Examples:",
+            "  normbench bench                          # PROFILE=auto",
+            "  normbench bench --grid my.yaml --run my-study",
+            "  normbench bench --grid bench/grids/full.yaml --run full --shard 3/8 --quiet",
             "",
             "Exit codes: 0 every cell ok; 1 some cell diverged, ran out of memory or failed; 2 bad input."
         })
