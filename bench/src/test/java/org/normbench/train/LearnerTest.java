@@ -17,15 +17,16 @@ class LearnerTest {
 
     @Test
     void twoCpuRunsWithTheSameSeedGiveIdenticalLosses() {
-        List<Double> a = losses(7);
-        List<Double> b = losses(7);
+        List<Double> a = losses(7, 6);
+        List<Double> b = losses(7, 6);
+        assertEquals(6, a.size());
         assertEquals(a, b);
-        assertFalse(a.equals(losses(8)), "a different seed should change the losses");
+        assertFalse(a.subList(0, 2).equals(losses(8, 2)), "a different seed should change the losses");
     }
 
-    private static List<Double> losses(long seed) {
+    private static List<Double> losses(long seed, int steps) {
         Recorder rec = new Recorder();
-        TrainConfig cfg = small().maxSteps(12).seed(seed).statsEverySteps(4).build();
+        TrainConfig cfg = small().batchSize(8).maxSteps(steps).seed(seed).statsEverySteps(3).build();
         try (Learner l = new Learner(TestModels.resnet18(0.125, false), cfg, TestModels.synthetic(96, 3), null, List.of(rec))) {
             l.fit();
         }
@@ -68,9 +69,9 @@ class LearnerTest {
             @Override public void afterEpoch(Learner l) { events.add("afterEpoch" + l.epoch()); }
             @Override public void afterFit(Learner l) { events.add("afterFit"); }
         };
-        TrainConfig cfg = small().maxSteps(100).build();
+        TrainConfig cfg = small().batchSize(8).maxSteps(100).build();
         Block model = TestModels.resnet18(0.125, false);
-        try (Learner l = new Learner(model, cfg, TestModels.synthetic(48, 1), null, List.of(spy))) {
+        try (Learner l = new Learner(model, cfg, TestModels.synthetic(24, 1), null, List.of(spy))) {
             FitResult r = l.fit();
             assertEquals(5, r.steps());
             assertEquals("enough", r.message());
