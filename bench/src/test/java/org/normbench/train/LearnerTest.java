@@ -2,6 +2,7 @@ package org.normbench.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.nn.Block;
@@ -84,6 +85,32 @@ class LearnerTest {
                 "afterEpoch0", "beforeEpoch1",
                 "beforeBatch4", "afterLoss", "afterBackward", "afterStep", "afterBatch",
                 "beforeBatch5", "afterLoss", "afterBackward", "afterStep", "afterFit"), events);
+    }
+
+    @Test
+    void invalidConfigNamesTheFieldTheValueAndTheAllowedValues() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainConfig.builder().schedule("step").build());
+        assertEquals("train config: schedule=step is invalid; allowed: cosine, constant", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().momentum(1.0).build());
+        assertEquals("train config: momentum=1.0 is invalid; allowed: in [0, 1)", e.getMessage());
+    }
+
+    @Test
+    void constantScheduleKeepsThePeakAfterWarmUp() {
+        List<Double> lrs = new ArrayList<>();
+        Callback spy = new Callback() {
+            @Override public void afterStep(Learner l) { lrs.add(l.lr()); }
+        };
+        TrainConfig cfg = small().batchSize(8).maxSteps(4).warmupFraction(0.5).schedule("constant").build();
+        try (Learner l = new Learner(TestModels.resnet18(0.125, false), cfg, TestModels.synthetic(32, 1), null, List.of(spy))) {
+            l.fit();
+        }
+        double[] expected = {0.025, 0.05, 0.05, 0.05};   // peak 0.1 * 8 / 16, warm-up 2 of 4 steps
+        assertEquals(expected.length, lrs.size());
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], lrs.get(i), 1e-12, "step " + (i + 1));
+        }
     }
 
     @Test
