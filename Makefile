@@ -57,7 +57,7 @@ bench-compare: $(JAR) ## DJL vs PyTorch eager step time on the same device (need
 
 report: ## HTML report from stored results: make report [RUN=<run-id>]
 	$(MVNW) package -DskipTests -pl analysis
-	java -jar $(REPORTJ) $(if $(RUN),--run $(RUN),--all)
+	java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar $(REPORTJ) $(if $(RUN),--run $(RUN),--all)
 
 jmh: $(JAR) ## JMH microbenchmarks (norms, hooks, data pipeline); JSON under reports/jmh/
 	$(MVNW) test-compile -pl bench -am

@@ -160,7 +160,9 @@ public final class BenchCommand implements Callable<Integer> {
                 theShard.count() > 1 ? ", shard " + theShard + " of " + grid.cells().size() : "");
 
         GridRun.Summary summary;
-        try (CellRunner runner = new CellRunner(engine, quiet ? null : err)) {
+        // Progress bars only on a terminal: in logs (Slurm, CI, pipes) they are noise.
+        boolean bars = !quiet && System.console() != null;
+        try (CellRunner runner = new CellRunner(engine, bars ? err : null)) {
             summary = new GridRun(dir, cells, runner::run, out, retryFailed).run();
         }
         manifest.put("finished_at", Instant.now().toString());

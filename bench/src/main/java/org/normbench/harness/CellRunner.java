@@ -1,29 +1,225 @@
 package org.normbench.harness;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.nn.Block;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.normbench.datasets.DatasetLoader;
+import org.normbench.datasets.DatasetRequest;
+import org.normbench.datasets.DatasetSplits;
+import org.normbench.engine.DeviceSpec;
+import org.normbench.engine.TorchRuntime;
+import org.normbench.grid.Budget;
+import org.normbench.grid.CellKind;
 import org.normbench.grid.CellSpec;
+import org.normbench.hooks.ActivationRow;
+import org.normbench.hooks.HistogramRow;
+import org.normbench.hooks.HistogramSpec;
+import org.normbench.model.ActivationOptions;
+import org.normbench.model.ActivationRegistry;
+import org.normbench.model.NormOptions;
+import org.normbench.model.NormRegistry;
+import org.normbench.model.ResNet18;
+import org.normbench.model.ResNetConfig;
 import org.normbench.results.CellOutput;
 import org.normbench.results.CellStatus;
+import org.normbench.train.Callback;
+import org.normbench.train.CurvePoint;
+import org.normbench.train.DatasetSource;
+import org.normbench.train.Evaluation;
+import org.normbench.train.FitResult;
+import org.normbench.train.Learner;
+import org.normbench.train.Throughput;
+import org.normbench.train.TrainConfig;
 
-/** Runs one cell. Placeholder until the training loop is merged: records every cell as an error. */
+/**
+ * Runs one cell of a grid - builds the ResNet18 variant, trains or times it, evaluates it - and
+ * turns the outcome into a {@link CellOutput}. Every failure of the cell (divergence, out of
+ * memory, any exception) becomes a status and a message, and the cell's native memory is released
+ * before the next cell starts. Datasets are loaded once per (dataset, limits) and shared by cells.
+ */
 public final class CellRunner implements AutoCloseable {
-    public CellRunner(Engine engine, PrintStream progressOrNull) {}
+    /**
+     * Seed of dataset subsets and train/validation splits. Fixed, so every cell of a grid sees the
+     * same images; the cell's own seed drives initialisation, data order and augmentation.
+     */
+    static final long DATA_SEED = 0;
+
+    private final Engine engine;
+    private final PrintStream progress;
+    private final Map<String, DatasetSplits> datasets = new HashMap<>();
+
+    /** @param progressOrNull where per-cell progress bars go; null for quiet runs */
+    public CellRunner(Engine engine, PrintStream progressOrNull) {
+        this.engine = engine;
+        this.progress = progressOrNull;
+    }
 
     public CellOutput run(CellSpec cell, String progressLabel) {
         Map<String, Object> row = new LinkedHashMap<>(cell.columns());
         row.put("implementation", "djl");
-        row.put("status", CellStatus.ERROR.csv());
-        row.put("error", "training loop not integrated yet");
         row.put("started_at", Instant.now().toString());
-        row.put("finished_at", Instant.now().toString());
-        return new CellOutput(cell.cellId(), row, cell.asMap(), List.of(), List.of(), List.of());
+        List<List<Object>> curves = new ArrayList<>();
+        List<List<Object>> activations = new ArrayList<>();
+        List<List<Object>> histograms = new ArrayList<>();
+        try {
+            Device device = TorchRuntime.device(DeviceSpec.parse(cell.device()));
+            row.put("device", DeviceSpec.parse(cell.device()).resolve(engine.getGpuCount()).toString());
+            if (cell.kind() == CellKind.THROUGHPUT) {
+                runThroughput(cell, device, row);
+            } else {
+                runTrain(cell, device, progressLabel, row, curves, activations, histograms);
+            }
+        } catch (RuntimeException e) {
+            // Whatever broke this cell (engine error, CUDA OOM, missing data, a bug in a plug-in
+            // norm) is recorded with the cell; the grid goes on.
+            fail(row, e);
+        } catch (OutOfMemoryError e) {
+            row.put("status", CellStatus.OOM.csv());
+            row.put("error", "Java heap exhausted: " + e.getMessage() + " (raise NORMBENCH_JAVA_OPTS=-Xmx...)");
+        } finally {
+            row.put("finished_at", Instant.now().toString());
+        }
+        return new CellOutput(cell.cellId(), row, cell.asMap(), curves, activations, histograms);
+    }
+
+    private void runThroughput(CellSpec cell, Device device, Map<String, Object> row) {
+        Block model = ResNet18.build(modelConfig(cell, 3, 32, 10));
+        Throughput.Result r = Throughput.measure(model, cell.batchSize(), cell.throughput().warmupSteps(),
+                cell.throughput().timedSteps(), device, cell.seed());
+        row.put("dataset", "random");
+        row.put("params", ResNet18.trainableParameters(model));
+        row.put("steps", cell.throughput().warmupSteps() + cell.throughput().timedSteps());
+        row.put("step_ms_median", r.stepMsMedian());
+        row.put("step_ms_p90", r.stepMsP90());
+        row.put("images_per_second", r.imagesPerSecond());
+        row.put("peak_memory_bytes", r.peakMemoryBytes());
+        row.put("train_seconds", r.stepMsMedian() * r.timedSteps() / 1000.0);
+        row.put("status", CellStatus.OK.csv());
+    }
+
+    private void runTrain(CellSpec cell, Device device, String label, Map<String, Object> row, List<List<Object>> curves,
+            List<List<Object>> activations, List<List<Object>> histograms) {
+        DatasetSplits splits = datasets.computeIfAbsent(
+                cell.dataset() + "|" + cell.data().trainLimit() + "|" + cell.data().testLimit() + "|" + cell.data().validationFraction(),
+                k -> DatasetLoader.load(DatasetRequest.of(cell.dataset())
+                        .withLimits(cell.data().trainLimit(), cell.data().testLimit())
+                        .withValidationFraction(cell.data().validationFraction())
+                        .withSeed(DATA_SEED)
+                        .withFitCifarStem(true)));
+        DatasetSource[] sources = DatasetSource.of(splits, true);
+        int classes = splits.train().classNames().size();
+        Block model = ResNet18.build(modelConfig(cell, sources[0].channels(), sources[0].height(), classes));
+        TrainConfig.Builder cfg = TrainConfig.builder()
+                .batchSize(cell.batchSize())
+                .baseLr(cell.lr().baseLr())
+                .referenceBatchSize(cell.lr().referenceBatchSize())
+                .warmupFraction(cell.lr().warmupFraction())
+                .momentum(cell.optimizer().momentum())
+                .weightDecay(cell.optimizer().weightDecay())
+                .seed(cell.seed())
+                .device(device)
+                .divergenceLossBound(cell.divergenceLoss())
+                .timerWarmupSteps(Math.min(10, cell.throughput().warmupSteps()))
+                .validateEverySteps(cell.validateEverySteps())
+                .statsEverySteps(cell.hooks().enabled() ? cell.hooks().everySteps() : 0)
+                .statsLayers(cell.hooks().layers())
+                .histogram(new HistogramSpec(cell.hooks().bins(), cell.hooks().histMin(), cell.hooks().histMax()))
+                .logEverySteps(cell.logEverySteps())
+                .progress(false);
+        if (cell.budget().unit() == Budget.Unit.STEPS) {
+            cfg.maxSteps((int) cell.budget().amount());
+        } else {
+            cfg.epochs(cell.budget().amount());
+        }
+        List<Callback> extra = new ArrayList<>();
+        if ("constant".equals(cell.lr().schedule())) {
+            extra.add(new ConstantAfterWarmup());
+        }
+        if (progress != null) {
+            extra.add(new CellProgress(progress, label));
+        }
+        try (Learner learner = new Learner(model, cfg.build(), sources[0], sources[1], extra)) {
+            row.put("params", ResNet18.trainableParameters(model));
+            FitResult fit = learner.fit();
+            row.put("steps", fit.steps());
+            row.put("epochs", fit.epochs());
+            row.put("final_train_loss", fit.finalTrainLoss());
+            row.put("train_seconds", fit.trainSeconds());
+            row.put("step_ms_median", finiteOrNull(fit.stepMsMedian()));
+            row.put("step_ms_p90", finiteOrNull(fit.stepMsP90()));
+            row.put("images_per_second", finiteOrNull(fit.imagesPerSecond()));
+            row.put("peak_memory_bytes", fit.peakMemoryBytes());
+            for (CurvePoint p : fit.curve()) {
+                curves.add(Arrays.asList(cell.cellId(), p.step(), p.epoch(), p.trainLoss(), p.lr(), p.valLoss(), p.valAccuracy()));
+            }
+            for (ActivationRow a : fit.activations()) {
+                activations.add(Arrays.asList(cell.cellId(), a.step(), a.layer(), a.layerIndex(), a.mean(), a.std(), a.min(),
+                        a.max(), a.fracNonpositive(), a.deadChannelFrac()));
+            }
+            for (HistogramRow h : fit.histograms()) {
+                histograms.add(Arrays.asList(cell.cellId(), h.step(), h.layer(), h.bin(), h.lower(), h.upper(), h.count()));
+            }
+            if (fit.status() == FitResult.Status.DIVERGED) {
+                row.put("status", CellStatus.DIVERGED.csv());
+                row.put("error", fit.message());
+                return;
+            }
+            Evaluation test = learner.evaluate(sources[2]);
+            row.put("test_loss", test.loss());
+            row.put("test_accuracy", test.accuracy());
+            row.put("status", CellStatus.OK.csv());
+        }
+    }
+
+    private static ResNetConfig modelConfig(CellSpec cell, int channels, int size, int classes) {
+        return ResNetConfig.cifar(cell.norm(), cell.activation())
+                .withNormOptions(NormOptions.parse(NormRegistry.get(cell.norm()), cell.normOptions()))
+                .withActOptions(ActivationOptions.parse(ActivationRegistry.get(cell.activation()), cell.activationOptions()))
+                .withWidth(cell.width())
+                .withClasses(classes)
+                .withInput(channels, size);
+    }
+
+    private static Double finiteOrNull(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    /** Maps an exception to a cell status: out-of-memory messages from CUDA or libtorch's CPU allocator are {@code oom}. */
+    static void fail(Map<String, Object> row, Throwable e) {
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String lower = msg.toLowerCase(Locale.ROOT);
+        boolean oom = lower.contains("out of memory") || lower.contains("can't allocate memory") || lower.contains("cannot allocate memory");
+        row.put("status", (oom ? CellStatus.OOM : CellStatus.ERROR).csv());
+        String firstLine = msg.lines().findFirst().orElse(msg);
+        row.put("error", (oom ? "" : e.getClass().getSimpleName() + ": ") + (firstLine.length() > 500 ? firstLine.substring(0, 500) + "..." : firstLine));
     }
 
     @Override
-    public void close() {}
+    public void close() {
+        datasets.clear();
+    }
+
+    /** Holds the learning rate at its peak after warm-up (grid {@code schedule: constant}). */
+    static final class ConstantAfterWarmup implements Callback {
+        @Override
+        public int order() {
+            return 0;
+        }
+
+        @Override
+        public void beforeBatch(Learner l) {
+            int warmup = (int) Math.round(l.config().warmupFraction() * l.totalSteps());
+            double peak = l.config().lr();
+            l.setLr(l.step() <= warmup && warmup > 0 ? peak * l.step() / warmup : peak);
+        }
+    }
 }

@@ -14,8 +14,9 @@ import ai.djl.training.ParameterStore;
  * statistics, and torch's fused layer_norm kernel (with its fused backward) costs about the same as
  * batch_norm, where reshape + mean + variance + arithmetic built from NDArray ops doubled the time of
  * a whole ResNet18 training step (docs/norms.md). Its own affine is over the last axis, not per
- * channel, so it gets ones/zeros and the per-channel affine follows, except for G = 1 where the
- * per-channel scale and shift are expanded over H*W and fused into the kernel.
+ * channel, so it gets ones/zeros and the per-channel affine follows as one fused kernel
+ * ({@link #channelAffine}), except for G = 1 where the per-channel scale and shift are expanded over
+ * H*W and fused into the layer_norm kernel itself.
  */
 public final class GroupNormBlock extends PerChannelNormBlock {
     private final int groups;
@@ -51,8 +52,7 @@ public final class GroupNormBlock extends PerChannelNormBlock {
         NDArray zeros = x.getManager().zeros(new Shape(perGroup), x.getDataType(), x.getDevice());
         NDArray y = LayerNorm.layerNorm(x.reshape(n, groups, perGroup), new Shape(perGroup), ones, zeros, (float) eps)
                 .singletonOrThrow().reshape(shape);
-        Shape cs = channelShape(x);
-        return y.mul(g.reshape(cs)).add(b.reshape(cs));
+        return channelAffine(y, g, b);
     }
 
     @Override

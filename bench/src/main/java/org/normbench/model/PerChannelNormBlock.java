@@ -62,6 +62,20 @@ public abstract class PerChannelNormBlock extends AbstractBlock {
         return new Shape(dims);
     }
 
+    /**
+     * {@code x * scale[c] + shift[c]} per channel, with gradients for all three. Computed by torch's
+     * batch_norm kernel in eval mode with running mean 0, running variance 1 and eps 0, which is
+     * exactly that affine map (invstd = 1/sqrt(1 + 0) = 1) but one fused pass forward and one fused
+     * pass backward, where {@code x.mul(scale).add(shift)} measured up to several times slower per layer
+     * in training (broadcast multiply, add, and two per-channel reductions for the parameter gradients).
+     */
+    protected static NDArray channelAffine(NDArray x, NDArray scale, NDArray shift) {
+        Shape c = new Shape(x.getShape().get(1));
+        NDArray zeros = x.getManager().zeros(c, x.getDataType(), x.getDevice());
+        NDArray ones = x.getManager().ones(c, x.getDataType(), x.getDevice());
+        return ai.djl.nn.norm.BatchNorm.batchNorm(x, zeros, ones, scale, shift, 1, 0.9f, 0f, false).singletonOrThrow();
+    }
+
     protected final IllegalArgumentException batchOfOne(String why) {
         return new IllegalArgumentException("norm " + normName + ": batch size 1 in training mode is not supported: "
                 + why + "; use batch size >= 2, or a batch-independent norm (gn, ln)");

@@ -75,7 +75,6 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
     protected NDArray normalize(ParameterStore ps, NDArray x, NDArray g, NDArray b, boolean training) {
         NDArray runSums = ps.getValue(sums, x.getDevice(), training);
         NDArray runSqrs = ps.getValue(sqrs, x.getDevice(), training);
-        Shape cs = channelShape(x);
         NDArray s;
         NDArray q;
         if (training) {
@@ -97,8 +96,7 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
             batch += bs;
             step++;
         } else if (step == 0) {
-            NDArray scale = g.div(Math.sqrt(1 + eps));
-            return x.mul(scale.reshape(cs)).add(b.reshape(cs));
+            return channelAffine(x, g.div(Math.sqrt(1 + eps)), b);
         } else {
             s = runSums;
             q = runSqrs;
@@ -112,7 +110,7 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
         }
         NDArray scale = g.div(var.add(eps).sqrt());
         NDArray shift = b.sub(mean.mul(scale));
-        return x.mul(scale.reshape(cs)).add(shift.reshape(cs));
+        return channelAffine(x, scale, shift);
     }
 
     private static int[] reductionAxes(NDArray x) {

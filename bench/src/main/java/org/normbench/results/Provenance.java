@@ -22,10 +22,10 @@ import org.normbench.engine.Versions;
  * never guessed. Not the manifest itself: the runner adds grid, run id, times and seeds.
  */
 public final class Provenance {
-    /** Environment variables that change libtorch's speed on CPU; recorded verbatim. */
+    /** Environment variables that change libtorch's speed (or, for oneDNN's ISA, its results) on CPU; recorded verbatim. */
     public static final List<String> ALLOCATOR_VARIABLES = List.of(
             "NORMBENCH_MALLOC", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_",
-            "MALLOC_ARENA_MAX", "LD_PRELOAD");
+            "MALLOC_ARENA_MAX", "LD_PRELOAD", "DNNL_MAX_CPU_ISA", "OMP_NUM_THREADS");
 
     private Provenance() {}
 

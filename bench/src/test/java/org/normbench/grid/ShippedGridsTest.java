@@ -97,7 +97,8 @@ class ShippedGridsTest {
 
         Grid diverge = parse("examples/diverge.yaml");
         assertEquals(List.of(2, 128), diverge.cells().stream().map(CellSpec::batchSize).collect(Collectors.toList()));
-        assertEquals(6.4, diverge.cells().get(1).scaledLr(), 1e-12);
+        assertEquals(3.2, diverge.cells().get(1).scaledLr(), 1e-12);
+        assertEquals(0.05, diverge.cells().get(0).scaledLr(), 1e-12);
     }
 
     @Test

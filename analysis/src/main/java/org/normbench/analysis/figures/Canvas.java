@@ -5,11 +5,7 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /**
  * Lays panels (XChart charts or hand-drawn {@link Panel}s) out in a grid of equal panels and renders the grid once as SVG and once as a
@@ -44,13 +40,7 @@ public final class Canvas {
     g.scale(PNG_SCALE, PNG_SCALE);
     paint(g, panels, cols, panelWidth, panelHeight, width, height);
     g.dispose();
-    ByteArrayOutputStream png = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image, "png", png);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return new Rendered(svg, png.toByteArray());
+    return new Rendered(svg, PngEncoder.encode(image));
   }
 
   private static void paint(Graphics2D g, List<? extends Panel> panels, int cols, int w, int h, int width,

@@ -25,8 +25,8 @@ public final class DeadChannelFigure implements FigureBuilder {
       return Figure.skipped(ID, "dead-channels", TITLE, "activations.csv is absent or has no rows for train cells");
     }
     int batch = focus.getAsInt();
-    List<Cell> cells = run.cells().stream()
-        .filter(c -> c.isTrain() && c.batchSize() == batch && run.activations().containsKey(c.cellId())).toList();
+    List<Cell> cells = Settings.primaryTrainCells(run).stream()
+        .filter(c -> c.batchSize() == batch && run.activations().containsKey(c.cellId())).toList();
     List<XYChart> panels = new ArrayList<>();
     for (String norm : Variants.orderNorms(cells.stream().map(Cell::norm).toList())) {
       XYChart chart = Theme.xyChart(340, 250, Variants.normLabel(norm), "optimizer step", "dead channels (%)");
@@ -62,7 +62,7 @@ public final class DeadChannelFigure implements FigureBuilder {
         + "averaged over all hooked layers and over seeds, batch size " + batch
         + ". A rising ReLU line is the 'dying ReLU' effect; LeakyReLU outputs are negative rather than zero, "
         + "so its channels rarely count as dead.";
-    return Figure.rendered(ID, "dead-channels", TITLE, caption, List.of(),
+    return Figure.rendered(ID, "dead-channels", TITLE, caption, Settings.notes(run),
         Canvas.render(ID, panels.stream().map(Panel::of).toList(), 2, 340, 250));
   }
 }

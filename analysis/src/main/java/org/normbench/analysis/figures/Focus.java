@@ -18,14 +18,14 @@ final class Focus {
   private Focus() {}
 
   static OptionalInt batchSize(Run run) {
-    return run.cells().stream().filter(Cell::isTrain).filter(c -> run.activations().containsKey(c.cellId()))
+    return Settings.primaryTrainCells(run).stream().filter(c -> run.activations().containsKey(c.cellId()))
         .mapToInt(Cell::batchSize).min();
   }
 
   /** Variant label key "norm|activation" to the chosen cell, in display order. */
   static Map<String, Cell> cells(Run run, int batchSize) {
-    List<Cell> candidates = new ArrayList<>(run.cells().stream()
-        .filter(c -> c.isTrain() && c.batchSize() == batchSize && run.activations().containsKey(c.cellId())).toList());
+    List<Cell> candidates = new ArrayList<>(Settings.primaryTrainCells(run).stream()
+        .filter(c -> c.batchSize() == batchSize && run.activations().containsKey(c.cellId())).toList());
     candidates.sort(Comparator.comparingInt(Cell::seed).thenComparing(Cell::cellId));
     Map<String, Cell> out = new LinkedHashMap<>();
     List<String> norms = Variants.orderNorms(candidates.stream().map(Cell::norm).toList());

@@ -65,16 +65,23 @@ final class HeatMapPanel implements Panel {
     double ch = plotH / Math.max(1, bins);
     // One path per colour level instead of one shape per cell: 64 levels are indistinguishable from a
     // continuous scale by eye, and the SVG shrinks from thousands of elements to at most 64.
+    // Runs of equal level along time become one rectangle, which shrinks the SVG several-fold.
     java.awt.geom.Path2D.Double[] levels = new java.awt.geom.Path2D.Double[LEVELS];
-    for (int c = 0; c < columns; c++) {
-      for (int b = 0; b < bins; b++) {
-        int level = (int) Math.min(LEVELS - 1, Math.max(0, Math.floor(values[c][b] / vmax * LEVELS)));
+    for (int b = 0; b < bins; b++) {
+      int c = 0;
+      while (c < columns) {
+        int level = level(values[c][b]);
+        int end = c + 1;
+        while (end < columns && level(values[end][b]) == level) {
+          end++;
+        }
         if (levels[level] == null) {
           levels[level] = new java.awt.geom.Path2D.Double(java.awt.geom.Path2D.WIND_NON_ZERO);
         }
         // Overlap by a hair so anti-aliasing leaves no seams between cells.
-        levels[level].append(new Rectangle2D.Double(left + c * cw, top + plotH - (b + 1) * ch, cw + 0.4, ch + 0.4),
-            false);
+        levels[level].append(new Rectangle2D.Double(left + c * cw, top + plotH - (b + 1) * ch, (end - c) * cw + 0.4,
+            ch + 0.4), false);
+        c = end;
       }
     }
     for (int level = 0; level < LEVELS; level++) {
@@ -117,6 +124,10 @@ final class HeatMapPanel implements Panel {
     g.setColor(Color.BLACK);
     text(g, "0", Theme.SMALL, barX + 10, top + plotH, 0.0);
     text(g, number(vmax), Theme.SMALL, barX + 10, top + 8, 0.0);
+  }
+
+  private int level(double value) {
+    return (int) Math.min(LEVELS - 1, Math.max(0, Math.floor(value / vmax * LEVELS)));
   }
 
   static Color color(double t) {

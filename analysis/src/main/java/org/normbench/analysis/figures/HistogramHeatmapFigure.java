@@ -75,7 +75,7 @@ public final class HistogramHeatmapFigure implements FigureBuilder {
         + "outside are counted in the edge bins) at logged steps, coloured by log(1 + count) with one viridis scale "
         + "for all panels; batch size " + focus.getAsInt() + ", lowest seed. A bright band at 0 is mass collapsing onto zero "
         + "(cf. fast.ai course-v3 lesson 10).";
-    return Figure.rendered(ID, "histogram-heatmaps", TITLE, caption, List.of(),
+    return Figure.rendered(ID, "histogram-heatmaps", TITLE, caption, Settings.notes(run),
         Canvas.render(ID, panels, perRow, 300, 220));
   }
 }

@@ -9,8 +9,8 @@ import org.normbench.analysis.load.JmhResult;
 import org.normbench.analysis.load.Run;
 
 /**
- * F7: JMH microbenchmark scores with their 99.9% error bars (JMH's scoreError), one panel per score
- * unit, bars in file order. Present only when the run has jmh/*.json.
+ * F7: JMH microbenchmark scores with their 99.9% error bars (JMH's scoreError), one panel per
+ * benchmark method and unit, one bar per parameter set in file order. Present only when the run has jmh/*.json.
  */
 public final class JmhFigure implements FigureBuilder {
   public static final String ID = "F7";
@@ -21,26 +21,29 @@ public final class JmhFigure implements FigureBuilder {
     if (run.jmh().isEmpty()) {
       return Figure.skipped(ID, "jmh", TITLE, "the run has no jmh/*.json (copy JMH -rf json output there)");
     }
-    List<String> units = run.jmh().stream().map(JmhResult::unit).distinct().toList();
+    // One panel per benchmark method and unit: different benchmarks measure different work, so their
+    // scores share no scale; within a panel the bars are its parameter sets.
+    List<String> keys = run.jmh().stream().map(r -> r.benchmark() + "\u0000" + r.unit()).distinct().toList();
     List<CategoryChart> panels = new ArrayList<>();
     List<String> notes = new ArrayList<>();
-    for (String unit : units) {
-      List<JmhResult> rows = run.jmh().stream().filter(r -> r.unit().equals(unit)).toList();
-      CategoryChart chart = new CategoryChartBuilder().width(840).height(360)
-          .title("JMH score (" + unit + ")").xAxisTitle("benchmark [parameters]").yAxisTitle("score (" + unit + ")")
-          .build();
+    for (String key : keys) {
+      List<JmhResult> rows = run.jmh().stream().filter(r -> (r.benchmark() + "\u0000" + r.unit()).equals(key)).toList();
+      JmhResult first = rows.get(0);
+      String[] parts = first.benchmark().split("\\.");
+      String name = parts.length >= 2 ? parts[parts.length - 2] + "." + parts[parts.length - 1] : first.benchmark();
+      CategoryChart chart = new CategoryChartBuilder().width(420).height(300)
+          .title(name).xAxisTitle("parameters").yAxisTitle("score (" + first.unit() + ")").build();
       Theme.style(chart.getStyler());
       chart.getStyler().setAxisTitleFont(Theme.LABEL);
       chart.getStyler().setAxisTickLabelsFont(Theme.SMALL);
       chart.getStyler().setLegendVisible(false);
-      chart.getStyler().setXAxisLabelRotation(20);
       chart.getStyler().setPlotGridLinesColor(new java.awt.Color(0xE5E5E5));
       chart.getStyler().setErrorBarsColor(Theme.BLACK);
       List<String> labels = new ArrayList<>();
       List<Double> scores = new ArrayList<>();
       List<Double> errors = new ArrayList<>();
       for (JmhResult r : rows) {
-        String label = r.label();
+        String label = r.params().isEmpty() ? "(none)" : r.params().toString().replaceAll("[{}]", "");
         while (labels.contains(label)) {
           label = label + " (" + r.file() + ")";
         }
@@ -58,6 +61,6 @@ public final class JmhFigure implements FigureBuilder {
     String caption = "JMH primary metric per benchmark and parameter set with JMH's 99.9% confidence half-width as "
         + "error bar. Lower is better for time per operation.";
     return Figure.rendered(ID, "jmh", TITLE, caption, notes,
-        Canvas.render(ID, panels.stream().map(Panel::of).toList(), 1, 840, 360));
+        Canvas.render(ID, panels.stream().map(Panel::of).toList(), 2, 420, 300));
   }
 }

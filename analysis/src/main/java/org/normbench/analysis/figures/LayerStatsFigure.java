@@ -36,7 +36,7 @@ public final class LayerStatsFigure implements FigureBuilder {
     String caption = "Mean (left) and standard deviation (right) of each hooked block's output at logged steps, "
         + "batch size " + focus.getAsInt() + ", lowest seed of each variant, training mode. "
         + "Cf. fast.ai course-v3 lesson 10 (notebook 06): exploding or collapsing std in deep layers signals bad scaling.";
-    return Figure.rendered(ID, "layer-stats", TITLE, caption, List.of(),
+    return Figure.rendered(ID, "layer-stats", TITLE, caption, Settings.notes(run),
         Canvas.render(ID, panels.stream().map(Panel::of).toList(), 2, 420, 220));
   }
 
@@ -53,7 +53,7 @@ public final class LayerStatsFigure implements FigureBuilder {
       }
       XYSeries s = chart.addSeries(stats.layers().get(l), x, y);
       s.setLineColor(Theme.sequence(l));
-      s.setLineStyle(Theme.SOLID);
+      s.setLineStyle(Theme.sequenceStroke(l));
     }
     return chart;
   }

@@ -22,11 +22,11 @@ public final class LossCurvesFigure implements FigureBuilder {
 
   @Override
   public Figure build(Run run) {
-    List<Cell> cells = run.cells().stream().filter(c -> c.isTrain() && run.curves().containsKey(c.cellId())).toList();
+    List<Cell> cells = Settings.primaryTrainCells(run).stream().filter(c -> run.curves().containsKey(c.cellId())).toList();
     if (cells.isEmpty()) {
       return Figure.skipped(ID, "loss-curves", TITLE, "curves.csv is absent or has no rows for train cells");
     }
-    List<String> notes = new ArrayList<>();
+    List<String> notes = new ArrayList<>(Settings.notes(run));
     List<String> norms = Variants.orderNorms(cells.stream().map(Cell::norm).toList());
     List<String> acts = Variants.orderActivations(cells.stream().map(Cell::activation).toList());
     List<Integer> batches = cells.stream().map(Cell::batchSize).distinct().sorted().toList();
@@ -39,9 +39,9 @@ public final class LossCurvesFigure implements FigureBuilder {
         if (variant.isEmpty()) {
           continue;
         }
-        XYChart chart = Theme.xyChart(380, 260, Variants.variantLabel(norm, act), "optimizer step",
+        XYChart chart = Theme.xyChart(460, 260, Variants.variantLabel(norm, act), "optimizer step",
             "training loss (smoothed)");
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
         for (int b = 0; b < batches.size(); b++) {
           int batch = batches.get(b);
           TreeMap<Integer, double[]> sums = new TreeMap<>();
@@ -79,7 +79,7 @@ public final class LossCurvesFigure implements FigureBuilder {
           }
           XYSeries s = chart.addSeries("batch " + batch, x, y);
           s.setLineColor(Theme.sequence(b));
-          s.setLineStyle(Theme.SOLID);
+          s.setLineStyle(Theme.sequenceStroke(b));
         }
         panels.add(chart);
       }
@@ -96,6 +96,6 @@ public final class LossCurvesFigure implements FigureBuilder {
         + BETA + "), averaged over seeds, " + (logY ? "log scale" : "linear scale")
         + "; same y range in every panel. Noisy or rising curves at small batch sizes point at unstable statistics.";
     return Figure.rendered(ID, "loss-curves", TITLE, caption, notes,
-        Canvas.render(ID, panels.stream().map(Panel::of).toList(), 2, 380, 260));
+        Canvas.render(ID, panels.stream().map(Panel::of).toList(), 2, 460, 260));
   }
 }

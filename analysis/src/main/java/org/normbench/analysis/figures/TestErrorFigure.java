@@ -23,13 +23,14 @@ public final class TestErrorFigure implements FigureBuilder {
 
   @Override
   public Figure build(Run run) {
-    List<Cell> ok = run.cells().stream()
-        .filter(c -> c.isTrain() && c.isOk() && !Double.isNaN(c.testAccuracy())).toList();
+    List<Cell> primary = Settings.primaryTrainCells(run);
+    List<Cell> ok = primary.stream()
+        .filter(c -> c.isOk() && !Double.isNaN(c.testAccuracy())).toList();
     if (ok.isEmpty()) {
       return Figure.skipped(ID, "test-error-vs-batch", TITLE, "no train cell finished with a test accuracy");
     }
-    List<String> notes = new ArrayList<>();
-    long excluded = run.cells().stream().filter(c -> c.isTrain() && !c.isOk()).count();
+    List<String> notes = new ArrayList<>(Settings.notes(run));
+    long excluded = primary.stream().filter(c -> !c.isOk()).count();
     if (excluded > 0) {
       notes.add(excluded + " train cell(s) did not finish ok and are left out; see the failed-cells table.");
     }

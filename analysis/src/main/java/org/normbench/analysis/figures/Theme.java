@@ -31,10 +31,10 @@ public final class Theme {
   private static final Color[] OTHER = {REDDISH_PURPLE, SKY_BLUE, BLACK, YELLOW};
   /**
    * Ordered sequence for series that are not norms (batch sizes, layers, devices): Okabe-Ito without
-   * its yellow (unreadable as a thin line on white), then Tol's olive and a grey.
+   * its yellow (unreadable as a thin line on white), then Tol's olive, a grey, Tol's wine and teal.
    */
   public static final Color[] SEQUENCE = {BLUE, ORANGE, BLUISH_GREEN, VERMILLION, REDDISH_PURPLE, SKY_BLUE, BLACK,
-    new Color(0x999933), new Color(0x888888)};
+    new Color(0x999933), new Color(0x888888), new Color(0x882255), new Color(0x44AA99)};
 
   public static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 13);
   public static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
@@ -53,6 +53,11 @@ public final class Theme {
 
   public static Color sequence(int i) {
     return SEQUENCE[i % SEQUENCE.length];
+  }
+
+  /** Solid for the first pass through {@link #SEQUENCE}, dashed when colours repeat. */
+  public static BasicStroke sequenceStroke(int i) {
+    return i < SEQUENCE.length ? SOLID : DASHED;
   }
 
   /** Dashes distinguish activations in black-and-white print: ReLU solid, anything else dashed. */
@@ -91,6 +96,8 @@ public final class Theme {
       xy.setPlotGridLinesColor(new Color(0xE5E5E5));
       xy.setMarkerSize(5);
       xy.setXAxisDecimalPattern("#.##");
+      // Wider than XChart's default so four-digit step numbers never run into each other.
+      xy.setXAxisTickMarkSpacingHint(100);
       xy.setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line);
       xy.setSeriesMarkers(new org.knowm.xchart.style.markers.Marker[] {SeriesMarkers.NONE});
     }

@@ -15,6 +15,8 @@ public record Cell(
     int batchSize,
     String device,
     int seed,
+    String width,
+    String dataset,
     String implementation,
     String status,
     String error,
@@ -40,6 +42,14 @@ public record Cell(
   /** Norm x activation, the unit the study compares, e.g. {@code bn-relu}. */
   public String variant() {
     return norm + "-" + activation;
+  }
+
+  /**
+   * What besides norm, activation, batch size and seed defines the experiment (dataset, width,
+   * device): cells are only compared or averaged within one setting.
+   */
+  public String setting() {
+    return (dataset.isEmpty() ? "?" : dataset) + ", width " + (width.isEmpty() ? "?" : width) + ", " + device;
   }
 
   /** Test error in percent, NaN when the cell has no test accuracy. */

@@ -179,25 +179,27 @@ public final class CsvTable {
       this.ends = new int[columns + 1];
     }
 
-    private String lastName;
-    private Integer lastIndex;
-    private final Map<String, Integer> byIdentity = new java.util.IdentityHashMap<>();
+    private final String[] cachedNames = new String[16];
+    private final int[] cachedIndex = new int[16];
+    private int cached;
 
-    /** Column names are string literals at every call site, so an identity lookup usually hits. */
-    private Integer lookup(String column) {
-      if (column == lastName) {
-        return lastIndex;
-      }
-      Integer index = byIdentity.get(column);
-      if (index == null && !byIdentity.containsKey(column)) {
-        index = header.get(column);
-        if (byIdentity.size() < 64) {
-          byIdentity.put(column, index);
+    /**
+     * Column names are string literals at every call site, so a linear scan by reference over the
+     * few names a reader uses beats hashing on millions of rows; -1 when the column is absent.
+     */
+    private int lookup(String column) {
+      for (int i = 0; i < cached; i++) {
+        if (cachedNames[i] == column) {
+          return cachedIndex[i];
         }
       }
-      lastName = column;
-      lastIndex = index;
-      return index;
+      Integer index = header.get(column);
+      int resolved = index == null ? -1 : index;
+      if (cached < cachedNames.length) {
+        cachedNames[cached] = column;
+        cachedIndex[cached++] = resolved;
+      }
+      return resolved;
     }
 
     void split(String text, long number) {
@@ -245,8 +247,8 @@ public final class CsvTable {
 
     /** The raw field; empty string when the column is absent from the header. */
     public String text(String column) {
-      Integer index = lookup(column);
-      if (index == null) {
+      int index = lookup(column);
+      if (index < 0) {
         return "";
       }
       if (size != columns) {

@@ -81,7 +81,7 @@ public final class RunLoader {
           }
           String implementation = row.text("implementation");
           cells.add(new Cell(id, kind, row.requireText("norm"), row.requireText("activation"), batch,
-              row.requireText("device"), row.integer("seed"), implementation.isEmpty() ? "djl" : implementation,
+              row.requireText("device"), row.integer("seed"), row.text("width"), row.text("dataset"), implementation.isEmpty() ? "djl" : implementation,
               status, row.text("error"), row.lossValue("final_train_loss"), row.lossValue("test_loss"),
               accuracy, row.optionalDouble("train_seconds"), row.optionalDouble("images_per_second"),
               row.optionalDouble("step_ms_median"), row.optionalDouble("step_ms_p90")));

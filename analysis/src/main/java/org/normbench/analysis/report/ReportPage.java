@@ -81,21 +81,42 @@ public final class ReportPage {
       h.append("<p class=\"skipped\">No train cells in this run.</p>\n");
       return;
     }
-    h.append("<p class=\"muted\">Test error (%) of train cells that finished ok: mean \u00b1 half-width of the 95% ")
-        .append("confidence interval (Student t, n - 1 degrees of freedom); with one seed there is no interval. ")
-        .append("Also written as <code>summary.csv</code>.</p>\n");
-    h.append("<table>\n<thead><tr><th>norm</th><th>activation</th><th>batch size</th><th>test error (%)</th>")
-        .append("<th>n seeds ok</th><th>cells by status</th></tr></thead>\n<tbody>\n");
-    for (int r = 0; r < t.rowCount(); r++) {
-      int n = t.intColumn("n_ok_seeds").getInt(r);
-      h.append("<tr><td>").append(escape(Variants.normLabel(t.stringColumn("norm").get(r))))
-          .append("</td><td>").append(escape(Variants.activationLabel(t.stringColumn("activation").get(r))))
-          .append("</td><td class=\"num\">").append(t.intColumn("batch_size").getInt(r))
-          .append("</td><td class=\"num\">")
-          .append(escape(SummaryTable.formatMeanCi(t.doubleColumn("test_error_pct_mean").getDouble(r),
-              t.doubleColumn("test_error_pct_ci95_halfwidth").getDouble(r), n)))
-          .append("</td><td class=\"num\">").append(n).append("</td><td>")
-          .append(escape(t.stringColumn("status_counts").get(r))).append("</td></tr>\n");
+    h.append("<p class=\"muted\">Test error (%) of train cells that finished ok, by batch size: mean \u00b1 ")
+        .append("half-width of the 95% confidence interval (Student t, n - 1 degrees of freedom) and, in brackets, ")
+        .append("the number of ok seeds; with one seed there is no interval. Cells that did not finish ok are ")
+        .append("named after the value. The same numbers, one row per variant and batch size, are in ")
+        .append("<code>summary.csv</code>.</p>\n");
+    boolean settings = t.stringColumn("setting").unique().size() > 1;
+    List<Integer> batches = t.intColumn("batch_size").unique().asList().stream().sorted().toList();
+    h.append("<table>\n<thead><tr>").append(settings ? "<th>setting</th>" : "")
+        .append("<th>norm</th><th>activation</th>");
+    for (int b : batches) {
+      h.append("<th class=\"num\">batch ").append(b).append("</th>");
+    }
+    h.append("</tr></thead>\n<tbody>\n");
+    // Rows arrive grouped by setting, norm, activation (SummaryTable's order); one HTML row per group.
+    int r = 0;
+    while (r < t.rowCount()) {
+      String key = t.stringColumn("setting").get(r) + "|" + t.stringColumn("norm").get(r) + "|"
+          + t.stringColumn("activation").get(r);
+      java.util.Map<Integer, String> byBatch = new java.util.HashMap<>();
+      int first = r;
+      while (r < t.rowCount() && key.equals(t.stringColumn("setting").get(r) + "|" + t.stringColumn("norm").get(r)
+          + "|" + t.stringColumn("activation").get(r))) {
+        int n = t.intColumn("n_ok_seeds").getInt(r);
+        String value = SummaryTable.formatMeanCi(t.doubleColumn("test_error_pct_mean").getDouble(r),
+            t.doubleColumn("test_error_pct_ci95_halfwidth").getDouble(r), n).replace(" (n = 1, no CI)", "");
+        String statuses = t.stringColumn("status_counts").get(r).replaceAll("(^|, )ok \\d+", "").replaceFirst("^, ", "");
+        byBatch.put(t.intColumn("batch_size").getInt(r), value + " (" + n + ")" + (statuses.isEmpty() ? "" : "; " + statuses));
+        r++;
+      }
+      h.append("<tr>").append(settings ? "<td>" + escape(t.stringColumn("setting").get(first)) + "</td>" : "")
+          .append("<td>").append(escape(Variants.normLabel(t.stringColumn("norm").get(first)))).append("</td><td>")
+          .append(escape(Variants.activationLabel(t.stringColumn("activation").get(first)))).append("</td>");
+      for (int b : batches) {
+        h.append("<td class=\"num\">").append(escape(byBatch.getOrDefault(b, ""))).append("</td>");
+      }
+      h.append("</tr>\n");
     }
     h.append("</tbody>\n</table>\n");
   }

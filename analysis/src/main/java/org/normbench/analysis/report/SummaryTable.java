@@ -13,7 +13,8 @@ import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * The summary table people read first: for each norm x activation x batch size of the train cells,
+ * The summary table people read first: for each setting (dataset, width, device) x norm x activation
+ * x batch size of the train cells,
  * test error mean and 95% CI half-width over the ok seeds, n, and how many cells ended in each
  * status. A Tablesaw table, so it can also be written as CSV next to the report.
  */
@@ -21,6 +22,7 @@ public final class SummaryTable {
   private SummaryTable() {}
 
   public static Table of(List<Cell> cells) {
+    StringColumn setting = StringColumn.create("setting");
     StringColumn norm = StringColumn.create("norm");
     StringColumn activation = StringColumn.create("activation");
     IntColumn batch = IntColumn.create("batch_size");
@@ -28,26 +30,30 @@ public final class SummaryTable {
     DoubleColumn mean = DoubleColumn.create("test_error_pct_mean");
     DoubleColumn half = DoubleColumn.create("test_error_pct_ci95_halfwidth");
     StringColumn statuses = StringColumn.create("status_counts");
-    List<Cell> train = cells.stream().filter(Cell::isTrain).toList();
-    for (String nm : Variants.orderNorms(train.stream().map(Cell::norm).toList())) {
-      for (String act : Variants.orderActivations(train.stream().map(Cell::activation).toList())) {
-        Map<Integer, List<Cell>> byBatch = new TreeMap<>();
-        train.stream().filter(c -> c.norm().equals(nm) && c.activation().equals(act))
-            .forEach(c -> byBatch.computeIfAbsent(c.batchSize(), k -> new java.util.ArrayList<>()).add(c));
-        for (Map.Entry<Integer, List<Cell>> e : byBatch.entrySet()) {
-          double[] errors = e.getValue().stream().filter(Cell::isOk).mapToDouble(Cell::testErrorPercent).toArray();
-          ConfidenceInterval ci = ConfidenceInterval.of95(errors);
-          norm.append(nm);
-          activation.append(act);
-          batch.append(e.getKey());
-          n.append(ci.n());
-          mean.append(ci.mean());
-          half.append(ci.halfWidth());
-          statuses.append(statusCounts(e.getValue()));
+    List<Cell> all = cells.stream().filter(Cell::isTrain).toList();
+    for (String set : all.stream().map(Cell::setting).distinct().sorted().toList()) {
+      List<Cell> train = all.stream().filter(c -> c.setting().equals(set)).toList();
+      for (String nm : Variants.orderNorms(train.stream().map(Cell::norm).toList())) {
+        for (String act : Variants.orderActivations(train.stream().map(Cell::activation).toList())) {
+          Map<Integer, List<Cell>> byBatch = new TreeMap<>();
+          train.stream().filter(c -> c.norm().equals(nm) && c.activation().equals(act))
+              .forEach(c -> byBatch.computeIfAbsent(c.batchSize(), k -> new java.util.ArrayList<>()).add(c));
+          for (Map.Entry<Integer, List<Cell>> e : byBatch.entrySet()) {
+            double[] errors = e.getValue().stream().filter(Cell::isOk).mapToDouble(Cell::testErrorPercent).toArray();
+            ConfidenceInterval ci = ConfidenceInterval.of95(errors);
+            setting.append(set);
+            norm.append(nm);
+            activation.append(act);
+            batch.append(e.getKey());
+            n.append(ci.n());
+            mean.append(ci.mean());
+            half.append(ci.halfWidth());
+            statuses.append(statusCounts(e.getValue()));
+          }
         }
       }
     }
-    return Table.create("summary", norm, activation, batch, n, mean, half, statuses);
+    return Table.create("summary", setting, norm, activation, batch, n, mean, half, statuses);
   }
 
   static String statusCounts(List<Cell> cells) {

@@ -1,0 +1,41 @@
+package org.normbench.analysis.figures;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.normbench.analysis.load.Cell;
+import org.normbench.analysis.load.Run;
+
+/**
+ * Chooses which train cells the study figures compare. A grid may train the same variants in more
+ * than one setting (dataset, width, device); averaging across settings would mix different
+ * experiments, so the figures show the setting with the most train cells and say which others exist.
+ */
+public final class Settings {
+  private Settings() {}
+
+  /** Train cells of the primary setting (most cells; ties broken alphabetically). */
+  public static List<Cell> primaryTrainCells(Run run) {
+    String primary = primary(run);
+    return run.cells().stream().filter(c -> c.isTrain() && c.setting().equals(primary)).toList();
+  }
+
+  public static String primary(Run run) {
+    Map<String, Long> counts = new TreeMap<>(run.cells().stream().filter(Cell::isTrain)
+        .collect(Collectors.groupingBy(Cell::setting, Collectors.counting())));
+    return counts.entrySet().stream().max(Comparator.comparingLong((Map.Entry<String, Long> e) -> e.getValue())
+        .thenComparing(Map.Entry::getKey, Comparator.reverseOrder())).map(Map.Entry::getKey).orElse("");
+  }
+
+  /** A note naming the settings a figure leaves out; empty when the run has only one. */
+  public static List<String> notes(Run run) {
+    String primary = primary(run);
+    List<String> others = run.cells().stream().filter(Cell::isTrain).map(Cell::setting).distinct().sorted()
+        .filter(s -> !s.equals(primary)).toList();
+    return others.isEmpty() ? List.of()
+        : List.of("Shows train cells of " + primary + " only; the run also trained " + String.join("; ", others)
+            + " (see the summary table).");
+  }
+}
