@@ -16,12 +16,16 @@ import org.normbench.hooks.HistogramSpec;
  * @param validateEverySteps validate every N steps; 0 = only at the end of the fit
  * @param logEverySteps   one curve point every N steps (the last step is always logged)
  * @param divergenceLossBound a loss above this (or NaN/inf) stops the fit as diverged
+ * @param schedule        after the warm-up: {@code cosine} (decay towards 0) or {@code constant}
  */
 public record TrainConfig(int batchSize, double epochs, int maxSteps, double baseLr, int referenceBatchSize,
                           double momentum, double weightDecay, double warmupFraction, long seed, Device device,
                           double divergenceLossBound, int timerWarmupSteps, int validateEverySteps,
                           int statsEverySteps, String statsLayers, HistogramSpec histogram, int logEverySteps,
-                          boolean progress) {
+                          boolean progress, String schedule) {
+
+    /** Learning-rate schedules after the warm-up (the names a grid file uses). */
+    public static final java.util.List<String> SCHEDULES = java.util.List.of("cosine", "constant");
 
     public TrainConfig {
         require(batchSize >= 1, "batchSize", batchSize, ">= 1");
@@ -40,6 +44,7 @@ public record TrainConfig(int batchSize, double epochs, int maxSteps, double bas
         require(statsLayers != null && !statsLayers.isBlank(), "statsLayers", statsLayers, "a probe name or glob");
         require(histogram != null, "histogram", histogram, "a HistogramSpec");
         require(logEverySteps >= 1, "logEverySteps", logEverySteps, ">= 1");
+        require(SCHEDULES.contains(schedule), "schedule", schedule, String.join(", ", SCHEDULES));
     }
 
     private static void require(boolean ok, String field, Object value, String allowed) {
@@ -85,6 +90,7 @@ public record TrainConfig(int batchSize, double epochs, int maxSteps, double bas
         b.histogram = histogram;
         b.logEverySteps = logEverySteps;
         b.progress = progress;
+        b.schedule = schedule;
         return b;
     }
 
@@ -108,6 +114,7 @@ public record TrainConfig(int batchSize, double epochs, int maxSteps, double bas
         private HistogramSpec histogram = HistogramSpec.defaults();
         private int logEverySteps = 1;
         private boolean progress;
+        private String schedule = "cosine";
 
         public Builder batchSize(int v) { batchSize = v; return this; }
         public Builder epochs(double v) { epochs = v; maxSteps = 0; return this; }
@@ -127,11 +134,12 @@ public record TrainConfig(int batchSize, double epochs, int maxSteps, double bas
         public Builder histogram(HistogramSpec v) { histogram = v; return this; }
         public Builder logEverySteps(int v) { logEverySteps = v; return this; }
         public Builder progress(boolean v) { progress = v; return this; }
+        public Builder schedule(String v) { schedule = v; return this; }
 
         public TrainConfig build() {
             return new TrainConfig(batchSize, epochs, maxSteps, baseLr, referenceBatchSize, momentum, weightDecay,
                     warmupFraction, seed, device, divergenceLossBound, timerWarmupSteps, validateEverySteps,
-                    statsEverySteps, statsLayers, histogram, logEverySteps, progress);
+                    statsEverySteps, statsLayers, histogram, logEverySteps, progress, schedule);
         }
     }
 }

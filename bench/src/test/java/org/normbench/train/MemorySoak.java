@@ -9,10 +9,12 @@ import org.normbench.datasets.DatasetSplits;
 
 /**
  * Memory check, run by hand (not a unit test): trains a small model (width 0.125, batch 8, stats
- * every 10 steps, validation every 500) for {@code steps} steps on the embedded subset and prints
+ * every 10 steps, validation every 100, so every code path has run before step 200) for {@code steps} steps on the embedded subset and prints
  * the process RSS at steps 200 and {@code steps}; growth above 5% means something is kept past its
  * step. Run with {@code java -cp <test classpath> org.normbench.train.MemorySoak [steps]} and the
- * surefire environment (MALLOC_* tuning, DNNL_MAX_CPU_ISA=AVX2).
+ * surefire environment (MALLOC_* tuning, DNNL_MAX_CPU_ISA=AVX2), and a pre-touched fixed Java heap
+ * ({@code -Xms512m -Xmx512m -XX:+AlwaysPreTouch}) so that Java heap growth (the recorded rows live
+ * there) does not mask or mimic native growth.
  */
 public final class MemorySoak {
     private MemorySoak() {}
@@ -31,7 +33,7 @@ public final class MemorySoak {
             }
         };
         TrainConfig cfg = TrainConfig.builder().batchSize(8).baseLr(0.1).referenceBatchSize(128).maxSteps(steps)
-                .statsEverySteps(10).validateEverySteps(500).seed(1).build();
+                .statsEverySteps(10).validateEverySteps(100).seed(1).build();
         try (Learner l = new Learner(TestModels.resnet18(0.125, false), cfg, splits, true, List.of(rss))) {
             FitResult r = l.fit();
             System.out.printf(Locale.ROOT, "status %s steps %d median step %.1f ms, %d activation rows%n",
