@@ -134,6 +134,7 @@ public final class CellRunner implements AutoCloseable {
                 .statsLayers(cell.hooks().layers())
                 .histogram(new HistogramSpec(cell.hooks().bins(), cell.hooks().histMin(), cell.hooks().histMax()))
                 .logEverySteps(cell.logEverySteps())
+                .schedule(cell.lr().schedule())
                 .progress(false);
         if (cell.budget().unit() == Budget.Unit.STEPS) {
             cfg.maxSteps((int) cell.budget().amount());
@@ -141,9 +142,6 @@ public final class CellRunner implements AutoCloseable {
             cfg.epochs(cell.budget().amount());
         }
         List<Callback> extra = new ArrayList<>();
-        if ("constant".equals(cell.lr().schedule())) {
-            extra.add(new ConstantAfterWarmup());
-        }
         if (progress != null) {
             extra.add(new CellProgress(progress, label));
         }
@@ -209,20 +207,5 @@ public final class CellRunner implements AutoCloseable {
     @Override
     public void close() {
         datasets.clear();
-    }
-
-    /** Holds the learning rate at its peak after warm-up (grid {@code schedule: constant}). */
-    static final class ConstantAfterWarmup implements Callback {
-        @Override
-        public int order() {
-            return 0;
-        }
-
-        @Override
-        public void beforeBatch(Learner l) {
-            int warmup = (int) Math.round(l.config().warmupFraction() * l.totalSteps());
-            double peak = l.config().lr();
-            l.setLr(l.step() <= warmup && warmup > 0 ? peak * l.step() / warmup : peak);
-        }
     }
 }
