@@ -15,7 +15,7 @@ import org.normbench.engine.TorchRuntime;
 /**
  * Reproduces the engine bug behind the narrow models' "loss NaN" (a command-line tool, not a test):
  * for each {@code cin x cout} given, runs a 3x3 convolution's forward and backward {@code reps}
- * times after {@link NanHeap#poison} and counts runs with a non-finite output or input gradient,
+ * times, with {@link NanHeap#poison} before forward and before backward, and counts runs with a non-finite output or input gradient,
  * for a plain {@link Conv2d} and for {@link ChannelPaddedConv2d}. Run it with the launcher's
  * environment, e.g. (after {@code ./mvnw -B -q package -DskipTests} and test-compile):
  * <pre>
@@ -57,6 +57,7 @@ public final class NanReproducer {
                     x.attach(step);
                     x.setRequiresGradient(true);
                     NDArray y = conv.forward(new ParameterStore(step, false), new NDList(x), true).singletonOrThrow();
+                    NanHeap.poison(m);
                     gc.backward(y.mul(y.getManager().arange((float) y.size()).reshape(y.getShape()).mod(7).sub(3)).sum());
                     if (!Float.isFinite(y.sum().getFloat()) || !Float.isFinite(x.getGradient().sum().getFloat())) {
                         bad++;
