@@ -91,8 +91,8 @@ public final class ResNet18 {
     }
 
     private static Conv2d conv(int in, int out, int k, int stride, int pad) {
-        Conv2d conv = Conv2d.builder().setFilters(out).setKernelShape(new Shape(k, k)).optStride(new Shape(stride, stride))
-                .optPadding(new Shape(pad, pad)).optBias(false).build();
+        // Channel-padded: oneDNN's padded blocked layouts give random NaN gradients at narrow widths.
+        Conv2d conv = ChannelPaddedConv2d.of(out, k, stride, pad);
         // Kaiming normal, fan_out, gain sqrt(2): DJL's Xavier with magnitude 2 over fan_out is exactly that.
         conv.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.OUT, 2),
                 Parameter.Type.WEIGHT);
