@@ -63,7 +63,7 @@ jmh: $(JAR) ## JMH microbenchmarks (norms, hooks, data pipeline); JSON under rep
 	$(MVNW) test-compile -pl bench -am
 	mkdir -p reports/jmh
 	MALLOC_MMAP_THRESHOLD_=$${MALLOC_MMAP_THRESHOLD_:-2147483647} MALLOC_TRIM_THRESHOLD_=$${MALLOC_TRIM_THRESHOLD_:-17179869184} \
-	MALLOC_TOP_PAD_=$${MALLOC_TOP_PAD_:-1073741824} DNNL_MAX_CPU_ISA=$${DNNL_MAX_CPU_ISA:-AVX2} DJL_OFFLINE=true \
+	MALLOC_TOP_PAD_=$${MALLOC_TOP_PAD_:-1073741824} DJL_OFFLINE=true \
 	java -cp bench/target/test-classes:bench/target/classes:$$(cat bench/target/jmh-classpath.txt) \
 	  org.openjdk.jmh.Main -rf json -rff reports/jmh/jmh-$$(date +%Y%m%d-%H%M%S).json $(JMH_ARGS)
 

@@ -27,7 +27,6 @@ if [[ "${NORMBENCH_MALLOC:-tuned}" != "default" ]]; then
   export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-17179869184}"
   export MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-1073741824}"
 fi
-export DNNL_MAX_CPU_ISA="${DNNL_MAX_CPU_ISA:-AVX2}"
 echo "== DJL side ($grid) -> reports/runs/$RUN"
 bench/bin/normbench bench --grid "$grid" --run "$RUN" --quiet
 # Same norms and batch sizes as the grid's throughput section.

@@ -19,7 +19,8 @@ import java.io.IOException;
  * towards this batch's sum, sum of squares and {@code c} with weight {@code mom1};
  * {@code dbias = dbias (1 - mom1) + mom1}; {@code batch += bs}; {@code step += 1}. Then (training and
  * eval) while {@code step < 100} sums, sqrs and count are divided by {@code dbias}; {@code mean =
- * sums / count}; {@code var = sqrs / count - mean^2}, clamped to at least 0.01 while {@code batch < 20};
+ * sums / count}; {@code var = sqrs / count - mean^2}, clamped to at least 0.01 while {@code batch < 20}
+ * and to at least 0 afterwards (float32 cancellation; not in fastai's notebook);
  * {@code y = (x - mean) / sqrt(var + eps) * gamma + beta}. The history is detached; this batch's sums
  * enter with weight {@code mom1}, so gradients flow through them (DJL autograd).
  *
@@ -107,6 +108,11 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
         NDArray var = q.div(div).div(cnt).sub(mean.square());
         if (batch < CLAMP_SAMPLES) {
             var = var.maximum(VAR_FLOOR);
+        } else {
+            // E[x^2] - E[x]^2 from float32 running sums can come out slightly negative (cancellation,
+            // worst with the heavy history weighting of small batches: at batch 2, mom1 = 0.1), and
+            // sqrt(var + eps) is then NaN. fastai's notebook has no guard; we clamp at 0.
+            var = var.maximum(0f);
         }
         NDArray scale = g.div(var.add(eps).sqrt());
         NDArray shift = b.sub(mean.mul(scale));
