@@ -19,8 +19,9 @@ import java.io.IOException;
  * towards this batch's sum, sum of squares and {@code c} with weight {@code mom1};
  * {@code dbias = dbias (1 - mom1) + mom1}; {@code batch += bs}; {@code step += 1}. Then (training and
  * eval) while {@code step < 100} sums, sqrs and count are divided by {@code dbias}; {@code mean =
- * sums / count}; {@code var = sqrs / count - mean^2}, clamped to at least 0.01 while {@code batch < 20}
- * and to at least 0 afterwards (float32 cancellation; not in fastai's notebook);
+ * sums / count}; {@code var = sqrs / count - mean^2}, clamped to at least 0.01 while {@code batch < 20};
+ * implemented as the equivalent running (mean, variance) mixture, because E[x^2] - E[x]^2 from float32
+ * running sums cancels catastrophically (NaN losses at batch 2);
  * {@code y = (x - mean) / sqrt(var + eps) * gamma + beta}. The history is detached; this batch's sums
  * enter with weight {@code mom1}, so gradients flow through them (DJL autograd).
  *
@@ -36,8 +37,8 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
     static final double VAR_FLOOR = 0.01;
 
     private final double momentum;
-    private final Parameter sums;
-    private final Parameter sqrs;
+    private final Parameter runningMean;
+    private final Parameter runningVar;
     private double count;
     private double dbias;
     private long batch;
@@ -46,9 +47,9 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
     public RunningBatchNormBlock(String normName, int channels, double eps, double momentum) {
         super(normName, channels, eps);
         this.momentum = momentum;
-        this.sums = addParameter(Parameter.builder().setName("sums").setType(Parameter.Type.RUNNING_MEAN)
+        this.runningMean = addParameter(Parameter.builder().setName("running_mean").setType(Parameter.Type.RUNNING_MEAN)
                 .optShape(new Shape(channels)).optRequiresGrad(false).build());
-        this.sqrs = addParameter(Parameter.builder().setName("sqrs").setType(Parameter.Type.RUNNING_MEAN)
+        this.runningVar = addParameter(Parameter.builder().setName("running_var").setType(Parameter.Type.RUNNING_MEAN)
                 .optShape(new Shape(channels)).optRequiresGrad(false).build());
     }
 
@@ -74,45 +75,47 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
 
     @Override
     protected NDArray normalize(ParameterStore ps, NDArray x, NDArray g, NDArray b, boolean training) {
-        NDArray runSums = ps.getValue(sums, x.getDevice(), training);
-        NDArray runSqrs = ps.getValue(sqrs, x.getDevice(), training);
-        NDArray s;
-        NDArray q;
+        NDArray runMean = ps.getValue(runningMean, x.getDevice(), training);
+        NDArray runVar = ps.getValue(runningVar, x.getDevice(), training);
+        NDArray mean;
+        NDArray var;
         if (training) {
             long bs = x.getShape().get(0);
             if (bs == 1) {
                 throw batchOfOne("RunningBatchNorm's batch-size-adjusted momentum 1 - (1 - m) / sqrt(bs - 1) is undefined");
             }
             int[] axes = reductionAxes(x);
-            NDArray batchSum = x.sum(axes);
-            NDArray batchSqr = x.square().sum(axes);
+            double c = (double) (x.getShape().size() / channels);
+            NDArray batchMean = x.sum(axes).div(c);
+            NDArray batchVar = x.sub(batchMean.reshape(channelShape(x))).square().sum(axes).div(c);
             double mom1 = 1 - (1 - momentum) / Math.sqrt(bs - 1);
-            s = runSums.mul(1 - mom1).add(batchSum.mul(mom1));
-            q = runSqrs.mul(1 - mom1).add(batchSqr.mul(mom1));
+            // fastai's sums/sqrs/count interpolation, written as a weighted mixture of (mean, var):
+            // sums/count and sqrs/count - mean^2 equal exactly these, but E[x^2] - E[x]^2 from float32
+            // running sums cancels catastrophically (NaN losses at batch 2 in the cpu-smoke run).
+            double newCount = count * (1 - mom1) + c * mom1;
+            double wNew = c * mom1 / newCount;
+            double wOld = 1 - wNew;
+            NDArray diff = batchMean.sub(runMean);
+            mean = runMean.mul(wOld).add(batchMean.mul(wNew));
+            var = runVar.mul(wOld).add(batchVar.mul(wNew)).add(diff.square().mul(wOld * wNew));
             // The state keeps the values, never the graph: in-place on the non-trainable arrays.
-            runSums.muli(1 - mom1).addi(batchSum.stopGradient().mul(mom1));
-            runSqrs.muli(1 - mom1).addi(batchSqr.stopGradient().mul(mom1));
-            count = count * (1 - mom1) + (double) (x.getShape().size() / channels) * mom1;
+            NDArray diffValue = diff.stopGradient();
+            runVar.muli(wOld).addi(batchVar.stopGradient().mul(wNew)).addi(diffValue.square().mul(wOld * wNew));
+            runMean.muli(wOld).addi(batchMean.stopGradient().mul(wNew));
+            count = newCount;
             dbias = dbias * (1 - mom1) + mom1;
             batch += bs;
             step++;
         } else if (step == 0) {
             return channelAffine(x, g.div(Math.sqrt(1 + eps)), b);
         } else {
-            s = runSums;
-            q = runSqrs;
+            mean = runMean;
+            var = runVar;
         }
-        double div = step < DEBIAS_STEPS ? dbias : 1;
-        double cnt = count / div;
-        NDArray mean = s.div(div).div(cnt);
-        NDArray var = q.div(div).div(cnt).sub(mean.square());
+        // Debiasing (dividing sums, sqrs and count by dbias while step < 100) cancels out of mean and
+        // variance, so the mixture form needs none; dbias() is still tracked for inspection.
         if (batch < CLAMP_SAMPLES) {
             var = var.maximum(VAR_FLOOR);
-        } else {
-            // E[x^2] - E[x]^2 from float32 running sums can come out slightly negative (cancellation,
-            // worst with the heavy history weighting of small batches: at batch 2, mom1 = 0.1), and
-            // sqrt(var + eps) is then NaN. fastai's notebook has no guard; we clamp at 0.
-            var = var.maximum(0f);
         }
         NDArray scale = g.div(var.add(eps).sqrt());
         NDArray shift = b.sub(mean.mul(scale));

@@ -12,7 +12,7 @@ import org.normbench.datasets.DatasetSplits;
  * every 10 steps, validation every 100, so every code path has run before step 200) for {@code steps} steps on the embedded subset and prints
  * the process RSS at steps 200 and {@code steps}; growth above 5% means something is kept past its
  * step. Run with {@code java -cp <test classpath> org.normbench.train.MemorySoak [steps]} and the
- * surefire environment (MALLOC_* tuning, DNNL_MAX_CPU_ISA=AVX2), and a pre-touched fixed Java heap
+ * surefire environment (MALLOC_* tuning), and a pre-touched fixed Java heap
  * ({@code -Xms512m -Xmx512m -XX:+AlwaysPreTouch}) so that Java heap growth (the recorded rows live
  * there) does not mask or mimic native growth.
  */
