@@ -7,8 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 DEVICE="${DEVICE:-cpu}"
 RUN="${RUN:-compare-${DEVICE}-$(date -u +%Y%m%d-%H%M%S)}"
-PY="${PYTHON:-python3}"
-if ! "$PY" -c 'import torch' 2>/dev/null; then
+# The first Python that has torch: $PYTHON, python3 on PATH, then Debian's (python3-torch).
+PY=""
+for candidate in ${PYTHON:-} python3 /usr/bin/python3; do
+  if "$candidate" -c 'import torch' 2>/dev/null; then PY="$candidate"; break; fi
+done
+if [[ -z "$PY" ]]; then
   echo "bench-compare needs PyTorch for the reference side:" >&2
   echo "  Debian/Ubuntu: sudo apt-get install python3-torch    (CPU)" >&2
   echo "  elsewhere:     pip install torch                     (or set PYTHON=/path/to/python)" >&2
