@@ -64,9 +64,7 @@ JMH_DIR = $(if $(RUN),reports/runs/$(RUN)/jmh,reports/jmh)
 jmh: $(JAR) ## JMH microbenchmarks (norms, hooks, data pipeline); JSON under reports/jmh/, or a run's jmh/ with RUN=<id> (report figure F7)
 	$(MVNW) test-compile -pl bench -am
 	mkdir -p $(JMH_DIR)
-	MALLOC_MMAP_THRESHOLD_=$${MALLOC_MMAP_THRESHOLD_:-2147483647} MALLOC_TRIM_THRESHOLD_=$${MALLOC_TRIM_THRESHOLD_:-17179869184} \
-	MALLOC_TOP_PAD_=$${MALLOC_TOP_PAD_:-1073741824} DJL_OFFLINE=true \
-	java -cp bench/target/test-classes:bench/target/classes:$$(cat bench/target/jmh-classpath.txt) \
+	source bench/bin/cpu-env.sh && java -cp bench/target/test-classes:bench/target/classes:$$(cat bench/target/jmh-classpath.txt) \
 	  org.openjdk.jmh.Main -rf json -rff $(JMH_DIR)/jmh-$$(date +%Y%m%d-%H%M%S).json $(JMH_ARGS)
 
 clean: ## Remove build outputs (keeps datasets cache and stored results)

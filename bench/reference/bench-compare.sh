@@ -24,13 +24,8 @@ case "$DEVICE" in
   *) echo "DEVICE must be cpu or gpu (got $DEVICE)" >&2; exit 2 ;;
 esac
 threads="$(nproc)"
-# Same allocator settings for both sides (the launcher's defaults; see docs/performance.md), so the
-# ratio compares the frameworks, not glibc configurations.
-if [[ "${NORMBENCH_MALLOC:-tuned}" != "default" ]]; then
-  export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-2147483647}"
-  export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-17179869184}"
-  export MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-1073741824}"
-fi
+# Same allocator settings for both sides, so the ratio compares the frameworks, not glibc configurations.
+source bench/bin/cpu-env.sh
 echo "== DJL side ($grid) -> reports/runs/$RUN"
 bench/bin/normbench bench --grid "$grid" --run "$RUN" --quiet
 # Same norms and batch sizes as the grid's throughput section.

@@ -3,16 +3,15 @@ package org.normbench.cli;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.util.cuda.CudaUtils;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.MemoryUsage;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.normbench.engine.DeviceSpec;
 import org.normbench.engine.TorchRuntime;
 import org.normbench.engine.Versions;
+import org.normbench.results.Provenance;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,7 +35,7 @@ public final class DoctorCommand implements Callable<Integer> {
         out.printf("git commit    %s%s%n", Versions.gitCommit(), Boolean.TRUE.equals(Versions.gitDirty()) ? " (dirty)" : "");
         out.printf("java          %s%n", Versions.java());
         out.printf("os            %s %s (%s)%n", System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"));
-        out.printf("cpu           %s, %d hardware threads%n", cpuModel(), Runtime.getRuntime().availableProcessors());
+        out.printf("cpu           %s, %d hardware threads%n", Objects.requireNonNullElse(Provenance.cpuModel(), System.getProperty("os.arch")), Runtime.getRuntime().availableProcessors());
         out.printf("djl           %s%n", Versions.djl());
         out.flush();
         long t0 = System.nanoTime();
@@ -87,18 +86,5 @@ public final class DoctorCommand implements Callable<Integer> {
     private static String djlCache() {
         String dir = System.getenv("DJL_CACHE_DIR");
         return dir != null ? dir : System.getProperty("user.home") + "/.djl.ai";
-    }
-
-    static String cpuModel() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: fall through to the JVM's view
-        }
-        return System.getProperty("os.arch");
     }
 }

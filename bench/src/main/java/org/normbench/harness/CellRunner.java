@@ -37,6 +37,7 @@ import org.normbench.train.DatasetSource;
 import org.normbench.train.Evaluation;
 import org.normbench.train.FitResult;
 import org.normbench.train.Learner;
+import org.normbench.train.ProgressCallback;
 import org.normbench.train.Throughput;
 import org.normbench.train.TrainConfig;
 
@@ -143,7 +144,7 @@ public final class CellRunner implements AutoCloseable {
         }
         List<Callback> extra = new ArrayList<>();
         if (progress != null) {
-            extra.add(new CellProgress(progress, label));
+            extra.add(new ProgressCallback(progress, label));
         }
         try (Learner learner = new Learner(model, cfg.build(), sources[0], sources[1], extra)) {
             row.put("params", ResNet18.trainableParameters(model));

@@ -104,7 +104,8 @@ public final class Provenance {
         return t;
     }
 
-    static String cpuModel() {
+    /** CPU model from /proc/cpuinfo, or null where that file does not exist. */
+    public static String cpuModel() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
                 if (line.startsWith("model name")) {

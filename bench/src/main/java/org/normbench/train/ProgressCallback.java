@@ -1,20 +1,29 @@
 package org.normbench.train;
 
 import java.io.PrintStream;
+import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A console progress bar over the fit's steps showing loss and learning rate. Off unless
- * {@link TrainConfig#progress()} is set (tests and grid runs stay quiet); writes to the given stream.
+ * A console progress bar over the fit's steps: steps done, ETA, loss and learning rate, behind a
+ * label (the grid harness puts the cell's place in the grid and the grid's ETA there). Off unless
+ * {@link TrainConfig#progress()} is set or a caller adds it (tests and quiet runs stay silent).
  */
 public final class ProgressCallback implements Callback {
     private final PrintStream out;
+    private final String label;
     private ProgressBar bar;
 
     public ProgressCallback(PrintStream out) {
+        this(out, "train");
+    }
+
+    public ProgressCallback(PrintStream out, String label) {
         this.out = out;
+        this.label = label;
     }
 
     @Override
@@ -24,23 +33,27 @@ public final class ProgressCallback implements Callback {
 
     @Override
     public void beforeFit(Learner l) {
-        bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(l.totalSteps())
-                .setConsumer(new ConsoleProgressBarConsumer(out)).setUpdateIntervalMillis(500).build();
+        bar = new ProgressBarBuilder().setTaskName(label).setInitialMax(l.totalSteps()).setUnit(" steps", 1)
+                .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(out, 160))
+                .setUpdateIntervalMillis(500).build();
     }
 
     @Override
     public void afterBatch(Learner l) {
-        bar.stepTo(l.step());
-        if (l.loss() == null) {
+        if (bar == null) {
             return;
         }
-        bar.setExtraMessage(String.format(" loss %.4f lr %.4g", l.lossValue(), l.lr()));
+        bar.stepTo(l.step());
+        if (l.loss() != null) {
+            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f lr %.3g", l.lossValue(), l.lr()));
+        }
     }
 
     @Override
     public void afterFit(Learner l) {
         if (bar != null) {
             bar.close();
+            bar = null;
         }
     }
 }
