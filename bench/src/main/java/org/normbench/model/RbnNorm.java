@@ -12,7 +12,7 @@ public final class RbnNorm implements Norm {
 
     @Override
     public String description() {
-        return "RunningBatchNorm (fastai): debiased running sums in training and eval";
+        return "RunningBatchNorm (fastai): running batch statistics, including this batch, in training and eval";
     }
 
     @Override
