@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -25,6 +26,7 @@ import org.normbench.grid.Profiles;
 import org.normbench.grid.Shard;
 import org.normbench.harness.CellRunner;
 import org.normbench.harness.GridRun;
+import org.normbench.harness.StopRequest;
 import org.normbench.harness.RegistryVocabulary;
 import org.normbench.results.Provenance;
 import org.normbench.results.ResultsSchema;
@@ -51,7 +53,10 @@ import picocli.CommandLine.Option;
             "  normbench bench --grid my.yaml --run my-study",
             "  normbench bench --grid bench/grids/full.yaml --run full --shard 3/8 --quiet",
             "",
-            "Exit codes: 0 every cell ok; 1 some cell diverged, ran out of memory or failed; 2 bad input."
+            "SIGTERM or Ctrl-C stops at the next training step: finished cells are kept, the cell in progress reruns on resume.",
+            "",
+            "Exit codes: 0 every cell ok; 1 some cell diverged, ran out of memory or failed; 2 bad input;",
+            "  130/143 stopped by SIGINT/SIGTERM before every cell ran (rerun the same command to resume)."
         })
 public final class BenchCommand implements Callable<Integer> {
     private static final DateTimeFormatter RUN_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -167,17 +172,54 @@ public final class BenchCommand implements Callable<Integer> {
         GridRun.Summary summary;
         // Progress bars only on a terminal: in logs (Slurm, CI, pipes) they are noise.
         boolean bars = !quiet && System.console() != null;
-        try (CellRunner runner = new CellRunner(engine, bars ? err : null)) {
-            summary = new GridRun(dir, cells, runner::run, out, retryFailed).run();
+        // SIGTERM / Ctrl-C: end at a step boundary and write what is final before the JVM exits.
+        StopRequest stop = StopRequest.onShutdown(err, stopGrace());
+        try {
+            try (CellRunner runner = new CellRunner(engine, bars ? err : null, stop)) {
+                summary = new GridRun(dir, cells, runner::run, out, retryFailed, stop).run();
+            }
+            String now = Instant.now().toString();
+            if (summary.stopped()) {
+                List<Object> stops = new ArrayList<>();
+                if (manifest.get("stopped_at") instanceof List<?> l) {
+                    stops.addAll(l);
+                }
+                stops.add(now);
+                manifest.put("stopped_at", stops);
+            } else {
+                manifest.put("finished_at", now);
+            }
+            manifest.put("summary", Map.of("cells", summary.cells(), "ran", summary.ran(), "skipped", summary.skipped(),
+                    "stopped", summary.stopped(),
+                    "statuses", summary.statuses().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                            e -> e.getKey().csv(), Map.Entry::getValue, (a, b) -> a, java.util.TreeMap::new))));
+            dir.writeManifest(manifest);
+            if (summary.stopped()) {
+                out.println("stopped: " + summary.describe() + " -> " + dir.root());
+                out.println("resume:  the same command again (it skips the " + (summary.ran() + summary.skipped())
+                        + " finished cells), or --run " + id);
+                out.flush();
+                return 130;
+            }
+            out.println("done: " + summary.describe() + " -> " + dir.root());
+            out.println("report: make report RUN=" + id);
+            return summary.allOk() ? 0 : 1;
+        } finally {
+            stop.release();
         }
-        manifest.put("finished_at", Instant.now().toString());
-        manifest.put("summary", Map.of("cells", summary.cells(), "ran", summary.ran(), "skipped", summary.skipped(),
-                "statuses", summary.statuses().entrySet().stream().collect(java.util.stream.Collectors.toMap(
-                        e -> e.getKey().csv(), Map.Entry::getValue, (a, b) -> a, java.util.TreeMap::new))));
-        dir.writeManifest(manifest);
-        out.println("done: " + summary.describe() + " -> " + dir.root());
-        out.println("report: make report RUN=" + id);
-        return summary.allOk() ? 0 : 1;
+    }
+
+    /** How long a stop signal waits for the current step; NORMBENCH_STOP_GRACE_SECONDS overrides. */
+    private static Duration stopGrace() {
+        String v = System.getenv("NORMBENCH_STOP_GRACE_SECONDS");
+        if (v != null && !v.isBlank()) {
+            try {
+                return Duration.ofSeconds(Math.max(1, Long.parseLong(v.trim())));
+            } catch (NumberFormatException e) {
+                System.err.println("normbench: ignoring NORMBENCH_STOP_GRACE_SECONDS='" + v + "' (want whole seconds)");
+            }
+        }
+        return Duration.ofSeconds(120);
     }
 
     private static String shardSuffix(Shard s) {
@@ -221,6 +263,9 @@ public final class BenchCommand implements Callable<Integer> {
             resumed.add(now);
         }
         m.put("resumed_at", resumed);
+        if (previous != null && previous.get("stopped_at") instanceof List<?> l) {
+            m.put("stopped_at", new ArrayList<>(l));
+        }
         m.put("finished_at", null);
         return m;
     }

@@ -57,11 +57,21 @@ public final class CellRunner implements AutoCloseable {
     private final Engine engine;
     private final PrintStream progress;
     private final Map<String, DatasetSplits> datasets = new HashMap<>();
+    private final StopRequest stop;
 
     /** @param progressOrNull where per-cell progress bars go; null for quiet runs */
     public CellRunner(Engine engine, PrintStream progressOrNull) {
+        this(engine, progressOrNull, StopRequest.never());
+    }
+
+    /**
+     * @param stop ends a train cell at the next step boundary; the cell then throws
+     *     {@link StopRequest.StoppedException} instead of returning a result
+     */
+    public CellRunner(Engine engine, PrintStream progressOrNull, StopRequest stop) {
         this.engine = engine;
         this.progress = progressOrNull;
+        this.stop = stop;
     }
 
     public CellOutput run(CellSpec cell, String progressLabel) {
@@ -79,6 +89,9 @@ public final class CellRunner implements AutoCloseable {
             } else {
                 runTrain(cell, device, progressLabel, row, curves, activations, histograms);
             }
+        } catch (StopRequest.StoppedException e) {
+            // Not a result of the cell: it is redone when the run resumes.
+            throw e;
         } catch (RuntimeException e) {
             // Whatever broke this cell (engine error, CUDA OOM, missing data, a bug in a plug-in
             // norm) is recorded with the cell; the grid goes on.
@@ -143,12 +156,14 @@ public final class CellRunner implements AutoCloseable {
             cfg.epochs(cell.budget().amount());
         }
         List<Callback> extra = new ArrayList<>();
+        extra.add(stop.callback());
         if (progress != null) {
             extra.add(new ProgressCallback(progress, label));
         }
         try (Learner learner = new Learner(model, cfg.build(), sources[0], sources[1], extra)) {
             row.put("params", ResNet18.trainableParameters(model));
             FitResult fit = learner.fit();
+            stop.throwIfRequested();
             row.put("steps", fit.steps());
             row.put("epochs", fit.epochs());
             row.put("final_train_loss", fit.finalTrainLoss());

@@ -13,12 +13,24 @@ import org.normbench.results.CellStatus;
 import org.normbench.results.RunDirectory;
 
 /**
- * The grid loop: for each cell not finished yet, run it, store it atomically, rebuild the
+ * The grid loop: for each cell not finished yet, run it, store it atomically, update the
  * aggregates, print one line. A failing cell is recorded with its status and the loop goes on;
- * finished cells (from an earlier, perhaps killed, invocation) are skipped. Not the place where a
- * cell trains: that is {@link CellExecutor}'s job.
+ * finished cells (from an earlier, perhaps killed, invocation) are skipped; a requested stop
+ * ({@link StopRequest}) ends the loop at a step boundary without recording the cell in progress.
+ * Not the place where a cell trains: that is {@link CellExecutor}'s job.
+ *
+ * <p>Aggregates: {@code cells.csv} (one row per cell) is rebuilt after every cell. The large
+ * tables (curves, activations, histograms) grow with every cell, so rebuilding them after every
+ * cell costs I/O quadratic in the grid size (the {@code full} profile's histograms reach hundreds
+ * of MB); they are rebuilt only when the time since the last rebuild is at least
+ * {@link #REBUILD_COST_FACTOR} times what that rebuild took (so rebuilding stays under ~5 % of the
+ * run), and always when the loop ends, also after a stop or an exception. After {@code kill -9}
+ * they may lag {@code cells/} by a few cells until the run is resumed; readers can tell (the
+ * cells/ directory is newer) and {@code analysis} then reads the per-cell files.
  */
 public final class GridRun {
+    /** Rebuild the large aggregates when elapsed time since the last rebuild exceeds this many times its cost. */
+    static final int REBUILD_COST_FACTOR = 20;
 
     /** Runs one cell and reports its outcome; failures are results, not exceptions. */
     @FunctionalInterface
@@ -26,16 +38,20 @@ public final class GridRun {
         CellOutput run(CellSpec cell, String progressLabel);
     }
 
-    /** Counts of one invocation. */
-    public record Summary(int cells, int skipped, int ran, Map<CellStatus, Integer> statuses) {
+    /** Counts of one invocation; {@code stopped} when a stop request ended it before every cell ran. */
+    public record Summary(int cells, int skipped, int ran, Map<CellStatus, Integer> statuses, boolean stopped) {
         public boolean allOk() {
-            return statuses.keySet().stream().allMatch(s -> s == CellStatus.OK);
+            return !stopped && statuses.keySet().stream().allMatch(s -> s == CellStatus.OK);
         }
 
         public String describe() {
             StringBuilder sb = new StringBuilder();
             sb.append(cells).append(" cells: ").append(ran).append(" ran, ").append(skipped).append(" already finished");
             statuses.forEach((k, v) -> sb.append(", ").append(v).append(' ').append(k.csv()));
+            if (stopped) {
+                int left = cells - ran - skipped;
+                sb.append("; stopped early, ").append(left).append(left == 1 ? " cell" : " cells").append(" left to run");
+            }
             return sb.toString();
         }
     }
@@ -45,51 +61,96 @@ public final class GridRun {
     private final CellExecutor executor;
     private final PrintStream log;
     private final boolean retryFailed;
+    private final StopRequest stop;
+    private long lastRebuildEnd;
+    private long lastRebuildNanos;
 
     public GridRun(RunDirectory dir, List<CellSpec> cells, CellExecutor executor, PrintStream log, boolean retryFailed) {
+        this(dir, cells, executor, log, retryFailed, StopRequest.never());
+    }
+
+    public GridRun(RunDirectory dir, List<CellSpec> cells, CellExecutor executor, PrintStream log, boolean retryFailed,
+            StopRequest stop) {
         this.dir = dir;
         this.cells = List.copyOf(cells);
         this.executor = executor;
         this.log = log;
         this.retryFailed = retryFailed;
+        this.stop = stop;
     }
 
     public Summary run() throws IOException {
         Map<CellStatus, Integer> statuses = new EnumMap<>(CellStatus.class);
         int skipped = 0;
         int ran = 0;
+        boolean stopped = false;
         long work = 0;
         long doneWork = 0;
         for (CellSpec c : cells) {
             work += expectedWork(c);
         }
         long started = System.nanoTime();
-        for (int i = 0; i < cells.size(); i++) {
-            CellSpec cell = cells.get(i);
-            var previous = dir.statusOf(cell.cellId());
-            boolean redo = previous.isPresent() && retryFailed && previous.get() != CellStatus.OK && previous.get() != CellStatus.DIVERGED;
-            if (previous.isPresent() && !redo) {
-                skipped++;
-                statuses.merge(previous.get(), 1, Integer::sum);
-                work -= expectedWork(cell);
-                continue;
+        lastRebuildEnd = started;
+        boolean rebuilt = false;
+        try {
+            for (int i = 0; i < cells.size(); i++) {
+                CellSpec cell = cells.get(i);
+                var previous = dir.statusOf(cell.cellId());
+                boolean redo = previous.isPresent() && retryFailed && previous.get() != CellStatus.OK && previous.get() != CellStatus.DIVERGED;
+                if (previous.isPresent() && !redo) {
+                    skipped++;
+                    statuses.merge(previous.get(), 1, Integer::sum);
+                    work -= expectedWork(cell);
+                    continue;
+                }
+                if (stop.requested()) {
+                    stopped = true;
+                    break;
+                }
+                String eta = eta(started, doneWork, work);
+                String label = String.format(Locale.ROOT, "[%d/%d%s] %s", i + 1, cells.size(), eta, cell.cellId());
+                long t0 = System.nanoTime();
+                CellOutput out;
+                try {
+                    out = executor.run(cell, label);
+                } catch (StopRequest.StoppedException e) {
+                    stopped = true;
+                    log.println(String.format(Locale.ROOT, "[%d/%d] stopped  %s  (not recorded; it reruns on resume)",
+                            i + 1, cells.size(), cell.cellId()));
+                    break;
+                }
+                dir.writeCell(out);
+                dir.rebuildAggregates(List.of(org.normbench.results.ResultsSchema.CELLS));
+                maybeRebuildLargeTables();
+                ran++;
+                doneWork += expectedWork(cell);
+                statuses.merge(out.status(), 1, Integer::sum);
+                log.println(lineFor(i + 1, cells.size(), out, (System.nanoTime() - t0) / 1e9));
+                log.flush();
             }
-            String eta = eta(started, doneWork, work);
-            String label = String.format(Locale.ROOT, "[%d/%d%s] %s", i + 1, cells.size(), eta, cell.cellId());
-            long t0 = System.nanoTime();
-            CellOutput out = executor.run(cell, label);
-            dir.writeCell(out);
             dir.rebuildAggregates();
-            ran++;
-            doneWork += expectedWork(cell);
-            statuses.merge(out.status(), 1, Integer::sum);
-            log.println(lineFor(i + 1, cells.size(), out, (System.nanoTime() - t0) / 1e9));
-            log.flush();
+            rebuilt = true;
+        } finally {
+            if (!rebuilt) {
+                // An exception is on its way out; still leave aggregates that match cells/.
+                try {
+                    dir.rebuildAggregates();
+                } catch (IOException | RuntimeException e) {
+                    log.println("warning: could not rebuild the aggregate CSVs: " + e.getMessage());
+                }
+            }
         }
-        if (ran == 0) {
-            dir.rebuildAggregates();
+        return new Summary(cells.size(), skipped, ran, statuses, stopped);
+    }
+
+    private void maybeRebuildLargeTables() throws IOException {
+        long now = System.nanoTime();
+        if (now - lastRebuildEnd < REBUILD_COST_FACTOR * lastRebuildNanos) {
+            return;
         }
-        return new Summary(cells.size(), skipped, ran, statuses);
+        dir.rebuildAggregates();
+        lastRebuildEnd = System.nanoTime();
+        lastRebuildNanos = lastRebuildEnd - now;
     }
 
     /** Steps a cell is expected to take, as a rough weight for the overall ETA. */

@@ -86,11 +86,6 @@ public final class RunDirectory {
         return root.resolve(ResultsSchema.MANIFEST);
     }
 
-    /** True when the cell finished (with any status) in an earlier or this invocation. */
-    public boolean isFinished(String cellId) {
-        return Files.isRegularFile(cellsDir().resolve(cellId).resolve(ResultsSchema.CELLS));
-    }
-
     /** Ids of finished cells, sorted. */
     public List<String> finishedCells() throws IOException {
         TreeSet<String> ids = new TreeSet<>();
@@ -160,8 +155,18 @@ public final class RunDirectory {
      * temporary file and renamed, so readers see the old or the new file, never a partial one.
      */
     public void rebuildAggregates() throws IOException {
+        rebuildAggregates(ResultsSchema.TABLES);
+    }
+
+    /** Rebuilds only {@code tables} (names from {@link ResultsSchema#TABLES}), as {@link #rebuildAggregates()}. */
+    public void rebuildAggregates(List<String> tables) throws IOException {
+        for (String table : tables) {
+            if (!ResultsSchema.TABLES.contains(table)) {
+                throw new IllegalArgumentException("unknown results table '" + table + "'; allowed: " + ResultsSchema.TABLES);
+            }
+        }
         List<String> ids = finishedCells();
-        for (String table : ResultsSchema.TABLES) {
+        for (String table : tables) {
             Path tmp = root.resolve(TMP_PREFIX + table + "-" + UUID.randomUUID());
             try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 out.write((String.join(",", ResultsSchema.columnsOf(table)) + "\n").getBytes(StandardCharsets.UTF_8));

@@ -107,6 +107,48 @@ class GridHarnessTest {
     }
 
     @Test
+    void sigtermStopsAtAStepBoundaryWritesWholeFilesAndTheRunResumes() throws Exception {
+        Path grid = tmp.resolve("tiny.yaml");
+        Files.writeString(grid, TINY);
+        Path runs = tmp.resolve("runs");
+        Path run = runs.resolve("k");
+        Path cells = run.resolve("cells");
+        Path log = tmp.resolve("child.log");
+
+        // SIGTERM (Process.destroy) once a cell has finished: the JVM must not crash inside a
+        // libtorch kernel (no hs_err file) and must say how to resume.
+        Process p = child(grid, runs, log);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+        while (finished(cells).isEmpty() && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(p.isAlive(), "the grid finished before it could be stopped; make the grid longer");
+        p.destroy();
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "a stopped run exits within its grace period");
+        String out = Files.readString(log);
+        assertEquals(143, p.exitValue(), out);
+        assertTrue(out.contains("stop requested"), out);
+        assertTrue(out.contains("stopped: 6 cells"), out);
+        try (var s = Files.list(tmp)) {
+            assertTrue(s.noneMatch(f -> f.getFileName().toString().startsWith("hs_err")), "the JVM crashed:\n" + out);
+        }
+        List<String> before = finished(cells);
+        assertTrue(before.size() < 6, "stopped mid-grid");
+        List<CSVRecord> rows = read(run.resolve(ResultsSchema.CELLS));
+        assertEquals(before, rows.stream().map(r -> r.get("cell_id")).sorted().toList(), "cells.csv matches cells/");
+        assertEquals(before, read(run.resolve(ResultsSchema.CURVES)).stream().map(r -> r.get("cell_id")).distinct().sorted().toList(),
+                "curves.csv was rebuilt before exit");
+        String manifest = Files.readString(run.resolve(ResultsSchema.MANIFEST));
+        assertTrue(manifest.contains("\"stopped_at\""), manifest);
+
+        int code = NormbenchCli.commandLine().execute("bench", "--grid", grid.toString(), "--run", "k",
+                "--runs-dir", runs.toString(), "--quiet");
+        assertEquals(0, code);
+        assertEquals(6, read(run.resolve(ResultsSchema.CELLS)).size());
+        assertUnique(read(run.resolve(ResultsSchema.CURVES)), "cell_id", "step");
+    }
+
+    @Test
     void aDivergingCellIsRecordedAndTheGridGoesOn() throws Exception {
         Path grid = tmp.resolve("diverge.yaml");
         // A learning rate of 1e6 makes the train cell's loss explode within a few steps; the
@@ -148,11 +190,19 @@ class GridHarnessTest {
     }
 
     private static Process child(Path grid, Path runs) throws Exception {
+        return child(grid, runs, null);
+    }
+
+    /** A child JVM running the grid; its output goes to {@code log} (discarded when null), its working directory is the log's. */
+    private static Process child(Path grid, Path runs, Path log) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", NormbenchCli.class.getName(),
                 "bench", "--grid", grid.toString(), "--run", "k", "--runs-dir", runs.toString(), "--quiet");
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.redirectErrorStream(true).redirectOutput(log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(log.toFile()));
+        if (log != null) {
+            pb.directory(log.getParent().toFile());
+        }
         return pb.start();
     }
 

@@ -34,15 +34,19 @@ public final class CsvTable {
 
   /**
    * The aggregate {@code runDir/name}, else every {@code runDir/cells/<id>/name} in cell-id order,
-   * else nothing (an empty, absent table).
+   * else nothing (an empty, absent table). The per-cell files are also used when {@code cells/}
+   * changed after the aggregate was written: the harness rebuilds the large aggregates only now and
+   * then during a run, so in a running or killed run they can lag the finished cells.
    */
   public static CsvTable locate(Path runDir, String name) throws IOException {
     Path aggregate = runDir.resolve(name);
-    if (Files.isRegularFile(aggregate)) {
+    Path cells = runDir.resolve("cells");
+    if (Files.isRegularFile(aggregate)
+        && !(Files.isDirectory(cells)
+            && Files.getLastModifiedTime(cells).compareTo(Files.getLastModifiedTime(aggregate)) > 0)) {
       return new CsvTable(name, List.of(aggregate));
     }
     List<Path> perCell = new ArrayList<>();
-    Path cells = runDir.resolve("cells");
     if (Files.isDirectory(cells)) {
       try (var dirs = Files.list(cells)) {
         dirs.filter(d -> !d.getFileName().toString().startsWith(".tmp-"))
@@ -58,6 +62,11 @@ public final class CsvTable {
   /** Exactly these files, in this order. */
   static CsvTable of(String name, List<Path> files) {
     return new CsvTable(name, List.copyOf(files));
+  }
+
+  /** The files read, in order (the aggregate, or the per-cell copies). */
+  public List<Path> files() {
+    return files;
   }
 
   public boolean isPresent() {

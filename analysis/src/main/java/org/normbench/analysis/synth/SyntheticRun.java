@@ -113,6 +113,14 @@ public final class SyntheticRun {
           StandardCharsets.UTF_8);
     }
     writeManifest(dir.resolve("manifest.json"), spec, cellRows.size());
+    // As the harness leaves a finished run: aggregates written after the last cell directory
+    // (readers treat older aggregates as lagging and read cells/ instead).
+    java.nio.file.attribute.FileTime now = java.nio.file.attribute.FileTime.from(java.time.Instant.now());
+    for (String table : List.of("cells.csv", "curves.csv", "activations.csv", "histograms.csv")) {
+      if (Files.isRegularFile(dir.resolve(table))) {
+        Files.setLastModifiedTime(dir.resolve(table), now);
+      }
+    }
     if (spec.jmh()) {
       Files.createDirectories(dir.resolve("jmh"));
       Files.writeString(dir.resolve("jmh/jmh-synthetic.json"), jmhJson(), StandardCharsets.UTF_8);

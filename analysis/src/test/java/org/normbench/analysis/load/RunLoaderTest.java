@@ -45,6 +45,20 @@ class RunLoaderTest {
   }
 
   @Test
+  void perCellFilesAreReadWhenCellsChangedAfterTheAggregateWasWritten() throws IOException {
+    Path dir = smallRun("lagging");
+    Path curves = dir.resolve("curves.csv");
+    assertEquals(List.of(curves), CsvTable.locate(dir, "curves.csv").files());
+    // The harness rebuilds large aggregates only now and then: a cell finished after the last rebuild.
+    Files.setLastModifiedTime(curves, java.nio.file.attribute.FileTime.fromMillis(
+        Files.getLastModifiedTime(dir.resolve("cells")).toMillis() - 60_000));
+    List<Path> files = CsvTable.locate(dir, "curves.csv").files();
+    assertFalse(files.contains(curves), files.toString());
+    assertFalse(files.isEmpty());
+    assertTrue(files.stream().allMatch(f -> f.getParent().getParent().equals(dir.resolve("cells"))), files.toString());
+  }
+
+  @Test
   void divergedLossIsDataNotAnError() throws IOException {
     Run run = RunLoader.load(smallRun("diverged"));
     Cell diverged = run.cells().stream().filter(c -> c.status().equals("diverged")).findFirst().orElseThrow();
