@@ -2,6 +2,7 @@ package org.normbench.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
@@ -52,13 +53,18 @@ public final class ChannelPaddedConv2d extends Conv2d {
         long in = ws.get(1);
         long outPadded = padded(out);
         long inPadded = in <= PLAIN_INPUT_CHANNELS ? in : padded(in);
+        // An op's result joins its first operand's manager: for the weight that is the model's manager,
+        // which lives as long as the model, so the padded copies are attached to the input's step scope.
+        NDManager scope = x.getManager();
         if (outPadded != out) {
-            w = w.concat(w.getManager().zeros(new Shape(outPadded - out, in, ws.get(2), ws.get(3)), w.getDataType(), w.getDevice()), 0);
+            w = w.concat(scope.zeros(new Shape(outPadded - out, in, ws.get(2), ws.get(3)), w.getDataType(), w.getDevice()), 0);
+            w.attach(scope);
         }
         if (inPadded != in) {
             Shape xs = x.getShape();
             x = x.concat(x.getManager().zeros(new Shape(xs.get(0), inPadded - in, xs.get(2), xs.get(3)), x.getDataType(), x.getDevice()), 1);
-            w = w.concat(w.getManager().zeros(new Shape(outPadded, inPadded - in, ws.get(2), ws.get(3)), w.getDataType(), w.getDevice()), 1);
+            w = w.concat(scope.zeros(new Shape(outPadded, inPadded - in, ws.get(2), ws.get(3)), w.getDataType(), w.getDevice()), 1);
+            w.attach(scope);
         }
         NDArray y = Conv2d.conv2d(x, w, null, stride, padding, dilation, 1).singletonOrThrow();
         return new NDList(outPadded == out ? y : y.get(":, :" + out));

@@ -42,8 +42,14 @@ public final class GroupNormBlock extends PerChannelNormBlock {
         long positions = perSample / channels;
         if (groups == 1) {
             // Per-channel affine expanded to (C*H*W) so the kernel applies it: one pass fewer forward and back.
-            NDArray w = g.reshape(channels, 1).broadcast(channels, positions).reshape(perSample);
-            NDArray bb = b.reshape(channels, 1).broadcast(channels, positions).reshape(perSample);
+            // g and b live in the model's manager, and an op's result joins its first operand's
+            // manager: the first view goes to the step's scope (x's) so nothing outlives the step.
+            NDArray gc = g.reshape(channels, 1);
+            NDArray bc = b.reshape(channels, 1);
+            gc.attach(x.getManager());
+            bc.attach(x.getManager());
+            NDArray w = gc.broadcast(channels, positions).reshape(perSample);
+            NDArray bb = bc.broadcast(channels, positions).reshape(perSample);
             return LayerNorm.layerNorm(x.reshape(n, perSample), new Shape(perSample), w, bb, (float) eps)
                     .singletonOrThrow().reshape(shape);
         }

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 
 /**
  * Memory readings for the results: process RSS and its high-water mark from /proc/self/status on
- * CPU (Linux; -1 elsewhere), CUDA memory in use on a GPU. Not a profiler.
+ * CPU (Linux; -1 elsewhere), CUDA memory in use on a GPU. RSS splits into anonymous pages (malloc
+ * heaps, the Java heap, tensors) and file pages (mostly libtorch's code, faulted in as new kernels
+ * first run), which tells a leak from warm-up in {@code MemorySoak}. Not a profiler.
  */
 public final class PeakMemory {
     private static final Path STATUS = Path.of("/proc/self/status");
@@ -34,6 +36,16 @@ public final class PeakMemory {
     /** VmRSS in bytes, or -1 when unknown. */
     public static long rssBytes() {
         return statusKb("VmRSS:");
+    }
+
+    /** RssAnon in bytes (anonymous memory: malloc arenas, Java heap, tensors), or -1 when unknown. */
+    public static long rssAnonBytes() {
+        return statusKb("RssAnon:");
+    }
+
+    /** RssFile in bytes (resident pages of mapped files: shared libraries such as libtorch), or -1 when unknown. */
+    public static long rssFileBytes() {
+        return statusKb("RssFile:");
     }
 
     /** Bytes in use on {@code device} when it is a GPU, else the RSS high-water mark. */
