@@ -6,15 +6,17 @@ import java.util.Locale;
 
 /**
  * The named grids {@code make bench PROFILE=...} can run, and which one {@code auto} picks: the
- * {@code full} study when a CUDA device is visible, else {@code cpu-smoke}. Returns the grid file
- * and a sentence saying which and why, which the CLI prints before starting. Not a parser.
+ * {@code full} study when a CUDA device is visible, else {@code cpu-smoke}. {@code cpu-study} (the
+ * three findings at small scale, about half an hour on 2 cores) runs only when asked for. Returns
+ * the grid file and a sentence saying which and why, which the CLI prints before starting. Not a parser.
  */
 public final class Profiles {
 
     public static final String AUTO = "auto";
     public static final String CPU_SMOKE = "cpu-smoke";
+    public static final String CPU_STUDY = "cpu-study";
     public static final String FULL = "full";
-    public static final List<String> NAMES = List.of(AUTO, CPU_SMOKE, FULL);
+    public static final List<String> NAMES = List.of(AUTO, CPU_SMOKE, CPU_STUDY, FULL);
 
     /** Where shipped grids live, relative to the repository root (where {@code make} runs). */
     public static final Path DEFAULT_GRIDS_DIR = Path.of("bench", "grids");
@@ -23,7 +25,7 @@ public final class Profiles {
      * A resolved profile.
      *
      * @param requested what the user asked for ({@code auto}, ...)
-     * @param profile the concrete profile ({@code cpu-smoke} or {@code full})
+     * @param profile the concrete profile ({@code cpu-smoke}, {@code cpu-study} or {@code full})
      * @param gridFile the grid file to parse
      * @param reason one sentence for the console and the manifest
      */
@@ -52,6 +54,7 @@ public final class Profiles {
                         + "); set PROFILE=" + other + " to override.");
             }
             case CPU_SMOKE:
+            case CPU_STUDY:
             case FULL: {
                 Path file = gridsDir.resolve(requested + ".yaml");
                 String warning = requested.equals(FULL) && visibleGpus == 0

@@ -20,8 +20,8 @@ import java.io.IOException;
  * {@code dbias = dbias (1 - mom1) + mom1}; {@code batch += bs}; {@code step += 1}. Then (training and
  * eval) while {@code step < 100} sums, sqrs and count are divided by {@code dbias}; {@code mean =
  * sums / count}; {@code var = sqrs / count - mean^2}, clamped to at least 0.01 while {@code batch < 20};
- * implemented as the equivalent running (mean, variance) mixture, because E[x^2] - E[x]^2 from float32
- * running sums cancels catastrophically (NaN losses at batch 2);
+ * implemented as the equivalent running (mean, variance) mixture (same values and gradients, without
+ * the digits E[x^2] - E[x]^2 loses in float32);
  * {@code y = (x - mean) / sqrt(var + eps) * gamma + beta}. The history is detached; this batch's sums
  * enter with weight {@code mom1}, so gradients flow through them (DJL autograd).
  *
@@ -86,18 +86,19 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
             }
             int[] axes = reductionAxes(x);
             double c = (double) (x.getShape().size() / channels);
-            NDArray batchMean = x.sum(axes).div(c);
-            NDArray batchVar = x.sub(batchMean.reshape(channelShape(x))).square().sum(axes).div(c);
+            NDArray perElement = scalar(x, 1 / c);
+            NDArray batchMean = x.sum(axes).mul(perElement);
+            NDArray batchVar = x.sub(batchMean.reshape(channelShape(x))).square().sum(axes).mul(perElement);
             double mom1 = 1 - (1 - momentum) / Math.sqrt(bs - 1);
             // fastai's sums/sqrs/count interpolation, written as a weighted mixture of (mean, var):
-            // sums/count and sqrs/count - mean^2 equal exactly these, but E[x^2] - E[x]^2 from float32
-            // running sums cancels catastrophically (NaN losses at batch 2 in the cpu-smoke run).
+            // sums/count and sqrs/count - mean^2 equal exactly these (values and gradients), without
+            // float32 running sums whose E[x^2] - E[x]^2 loses digits when |mean| >> std.
             double newCount = count * (1 - mom1) + c * mom1;
             double wNew = c * mom1 / newCount;
             double wOld = 1 - wNew;
             NDArray diff = batchMean.sub(runMean);
-            mean = runMean.mul(wOld).add(batchMean.mul(wNew));
-            var = runVar.mul(wOld).add(batchVar.mul(wNew)).add(diff.square().mul(wOld * wNew));
+            mean = runMean.mul(scalar(x, wOld)).add(batchMean.mul(scalar(x, wNew)));
+            var = runVar.mul(scalar(x, wOld)).add(batchVar.mul(scalar(x, wNew))).add(diff.square().mul(scalar(x, wOld * wNew)));
             // The state keeps the values, never the graph: in-place on the non-trainable arrays.
             NDArray diffValue = diff.stopGradient();
             runVar.muli(wOld).addi(batchVar.stopGradient().mul(wNew)).addi(diffValue.square().mul(wOld * wNew));
@@ -107,7 +108,7 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
             batch += bs;
             step++;
         } else if (step == 0) {
-            return channelAffine(x, g.div(Math.sqrt(1 + eps)), b);
+            return channelAffine(x, g.div(scalar(x, Math.sqrt(1 + eps))), b);
         } else {
             mean = runMean;
             var = runVar;
@@ -115,11 +116,24 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
         // Debiasing (dividing sums, sqrs and count by dbias while step < 100) cancels out of mean and
         // variance, so the mixture form needs none; dbias() is still tracked for inspection.
         if (batch < CLAMP_SAMPLES) {
-            var = var.maximum(VAR_FLOOR);
+            var = var.maximum(scalar(x, VAR_FLOOR));
         }
-        NDArray scale = g.div(var.add(eps).sqrt());
+        NDArray scale = g.div(var.add(scalar(x, eps)).sqrt());
         NDArray shift = b.sub(mean.mul(scale));
         return channelAffine(x, scale, shift);
+    }
+
+    /**
+     * A 0-d array holding {@code v} in {@code like}'s type, in memory libtorch owns, for every
+     * constant that enters the autograd graph. Not DJL's {@code NDArray.mul(Number)} and friends:
+     * those wrap the number in a tensor over a Java direct buffer (torch::from_blob) and close it at
+     * once, while the backward node of mul/div/maximum keeps that tensor; once the JVM frees the
+     * buffer, backward reads freed memory, and the NaN/Inf gradients it gave at random steps were
+     * what made rbn "diverge" (see RunningBatchNormTest and docs/norms.md).
+     */
+    private static NDArray scalar(NDArray like, double v) {
+        // zeros() is libtorch's own allocation; addi(Number) outside any graph is safe.
+        return like.getManager().zeros(new Shape(), like.getDataType(), like.getDevice()).addi(v);
     }
 
     private static int[] reductionAxes(NDArray x) {

@@ -32,6 +32,10 @@ class ProfilesTest {
     @Test
     void explicitProfileIsHonouredAndWarnsWhenItsGpuCellsCannotRun() {
         assertEquals("cpu-smoke", Profiles.resolve("cpu-smoke", 1).profile());
+        Profiles.Choice study = Profiles.resolve("cpu-study", 0);
+        assertEquals("cpu-study", study.profile());
+        assertEquals(Path.of("bench", "grids", "cpu-study.yaml"), study.gridFile());
+        assertEquals("Profile cpu-study as requested (bench/grids/cpu-study.yaml).", study.reason());
         Profiles.Choice full = Profiles.resolve("FULL", 0);
 
         assertEquals("full", full.profile());
@@ -42,7 +46,7 @@ class ProfilesTest {
     void unknownProfileListsTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Profiles.resolve("fulll", 0));
 
-        assertEquals("unknown profile 'fulll'; allowed: auto, cpu-smoke, full (or give a grid file with GRID=<file.yaml> / --grid)",
+        assertEquals("unknown profile 'fulll'; allowed: auto, cpu-smoke, cpu-study, full (or give a grid file with GRID=<file.yaml> / --grid)",
                 e.getMessage());
     }
 

@@ -64,6 +64,23 @@ class ShippedGridsTest {
     }
 
     @Test
+    void cpuStudyTrainsAllEightVariantsAtBatch2And8And32ForEqualEpochsWithHooks() throws Exception {
+        Grid grid = parse("cpu-study.yaml");
+        List<CellSpec> train = ofKind(grid, CellKind.TRAIN);
+
+        assertEquals("cpu-study", grid.name());
+        assertEquals(24, train.size());
+        assertEquals(train.size(), grid.cells().size(), "no throughput cells: the study's time goes to training");
+        assertEquals(ALL_EIGHT, variants(train));
+        assertEquals(Set.of(2, 8, 32), train.stream().map(CellSpec::batchSize).collect(Collectors.toSet()));
+        assertTrue(train.stream().allMatch(c -> c.dataset().equals("fashion-mnist") && c.width() == 0.125
+                && c.device().equals("cpu") && c.hooks().enabled() && c.budget().equals(Budget.epochs(3))));
+        CellSpec bs2 = train.stream().filter(c -> c.batchSize() == 2).findFirst().orElseThrow();
+        CellSpec bs32 = train.stream().filter(c -> c.batchSize() == 32).findFirst().orElseThrow();
+        assertEquals(16 * bs2.scaledLr(), bs32.scaledLr(), 1e-12, "learning rate scaled linearly with the batch");
+    }
+
+    @Test
     void fullTrainsAllVariantsAtEveryBatchSizeWithThreeSeedsOnGpuForEqualEpochs() throws Exception {
         Grid grid = parse("full.yaml");
         List<CellSpec> train = ofKind(grid, CellKind.TRAIN);
@@ -103,7 +120,7 @@ class ShippedGridsTest {
 
     @Test
     void everyShippedGridHasUniqueIds() throws Exception {
-        for (String file : List.of("cpu-smoke.yaml", "full.yaml", "examples/norm-options.yaml", "examples/diverge.yaml")) {
+        for (String file : List.of("cpu-smoke.yaml", "cpu-study.yaml", "full.yaml", "examples/norm-options.yaml", "examples/diverge.yaml")) {
             List<String> ids = parse(file).cells().stream().map(CellSpec::cellId).collect(Collectors.toList());
             assertEquals(ids.size(), Set.copyOf(ids).size(), file);
         }
