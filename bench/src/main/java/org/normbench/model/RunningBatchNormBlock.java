@@ -75,8 +75,16 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
 
     @Override
     protected NDArray normalize(ParameterStore ps, NDArray x, NDArray g, NDArray b, boolean training) {
-        NDArray runMean = ps.getValue(runningMean, x.getDevice(), training);
-        NDArray runVar = ps.getValue(runningVar, x.getDevice(), training);
+        // The state arrays (updated in place below) and the parameters live in the model's manager,
+        // and an op's result joins its first operand's manager: computing on them directly would
+        // leave every intermediate alive until the model closes (a leak per layer and step). The
+        // graph therefore uses views attached to this step's scope (x's manager).
+        NDArray runMeanState = ps.getValue(runningMean, x.getDevice(), training);
+        NDArray runVarState = ps.getValue(runningVar, x.getDevice(), training);
+        NDArray runMean = stepView(runMeanState, x);
+        NDArray runVar = stepView(runVarState, x);
+        g = stepView(g, x);
+        b = stepView(b, x);
         NDArray mean;
         NDArray var;
         if (training) {
@@ -101,8 +109,8 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
             var = runVar.mul(scalar(x, wOld)).add(batchVar.mul(scalar(x, wNew))).add(diff.square().mul(scalar(x, wOld * wNew)));
             // The state keeps the values, never the graph: in-place on the non-trainable arrays.
             NDArray diffValue = diff.stopGradient();
-            runVar.muli(wOld).addi(batchVar.stopGradient().mul(wNew)).addi(diffValue.square().mul(wOld * wNew));
-            runMean.muli(wOld).addi(batchMean.stopGradient().mul(wNew));
+            runVarState.muli(wOld).addi(batchVar.stopGradient().mul(wNew)).addi(diffValue.square().mul(wOld * wNew));
+            runMeanState.muli(wOld).addi(batchMean.stopGradient().mul(wNew));
             count = newCount;
             dbias = dbias * (1 - mom1) + mom1;
             batch += bs;
@@ -134,6 +142,13 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
     private static NDArray scalar(NDArray like, double v) {
         // zeros() is libtorch's own allocation; addi(Number) outside any graph is safe.
         return like.getManager().zeros(new Shape(), like.getDataType(), like.getDevice()).addi(v);
+    }
+
+    /** A view of {@code a} (same storage, same autograd identity) owned by {@code x}'s manager. */
+    private static NDArray stepView(NDArray a, NDArray x) {
+        NDArray v = a.reshape(a.getShape());
+        v.attach(x.getManager());
+        return v;
     }
 
     private static int[] reductionAxes(NDArray x) {
