@@ -36,7 +36,7 @@ public final class ActivationStats {
     private static final int SUM_OF_SQUARES = 1;
     private static final int MIN = 2;
     private static final int MAX = 3;
-    /** Non-zeros on the grid path (negatives come from the slots), positives on the general path. */
+    /** Non-zeros where the slots split at zero (negatives come from the slots), else positives. */
     private static final int NONZERO_OR_POSITIVE = 4;
     private static final int DEAD_CHANNELS = 5;
 
@@ -150,7 +150,7 @@ public final class ActivationStats {
 
     /**
      * The raw aggregates of one activation as one float64 vector on its device, detached from
-     * autograd: sum, sum of squares, min, max, non-zero (grid) or positive (general) count, dead-channel
+     * autograd: sum, sum of squares, min, max, non-zero (slots split at zero) or positive count, dead-channel
      * count, then the slot counts. Intermediates are closed; the result is attached to the
      * activation's manager (the step's scope).
      */
@@ -164,7 +164,7 @@ public final class ActivationStats {
             // max over (H, W) then N: two single-axis reductions, DJL reduces max over one axis at a time
             NDArray rows = x.reshape(n, channels(s), -1);
             NDArray channelMax = rows.max(new int[] {2}).max(new int[] {0});
-            NDArray signs = bins.isGrid() ? x.norm(0, allAxes(s), false) : x.gt(0f).sum();
+            NDArray signs = bins.splitsAtZero() ? x.norm(0, allAxes(s), false) : x.gt(0f).sum();
             // sums per (sample, channel) row in float32, combined in float64: a single float32
             // accumulator over millions of values loses enough digits to show in the std
             NDArray rowSums = rows.sum(new int[] {2}).toType(DataType.FLOAT64, false);
@@ -210,7 +210,7 @@ public final class ActivationStats {
                 negatives += c;
             }
         }
-        double positives = bins.isGrid() ? v[offset + NONZERO_OR_POSITIVE] - negatives : v[offset + NONZERO_OR_POSITIVE];
+        double positives = bins.splitsAtZero() ? v[offset + NONZERO_OR_POSITIVE] - negatives : v[offset + NONZERO_OR_POSITIVE];
         out[0] = mean;
         out[1] = Math.sqrt(var);
         out[2] = v[offset + MIN];

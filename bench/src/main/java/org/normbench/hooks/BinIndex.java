@@ -8,57 +8,99 @@ import ai.djl.ndarray.types.DataType;
  * {@link HistogramSpec#binOf} bins it, for {@link Bincount} to count; {@link #binOfSlot} folds slots
  * into bins on the host. Not a histogram by itself and not for other dtypes.
  *
- * <p>Two ways, both exact. <b>Grid</b> (the default spec and any whose bin width is a power of two
- * {@code <= 1} and whose edges are whole multiples of it): multiplying by {@code 1 / width} is exact
- * in float32 (a power of two >= 1 neither rounds nor underflows), so {@code floor(x / width)} is the
- * grid cell with no rounding anywhere; slots are the clamped cells, and because 0 is always a cell
- * edge, the slots below zero count the negative values for free. <b>General</b>: a float32 guess
- * {@code floor((x - min) / width)}, which rounding can put one bin off next to an edge (the spec
- * keeps edges within 2^20 widths of zero so it is never further off), corrected by comparing
- * {@code x} with the float32 form of its guessed bin's two edges ({@link HistogramSpec#lowerAsFloat}).
+ * <p>Two ways, both exact. <b>Scaled</b> (found for the default spec and most others): slot cells
+ * are {@code floor(x * scale + offset)} in float32. Rounding makes this differ from real arithmetic,
+ * but it is monotone in {@code x} (rounding is), so it bins every float exactly as soon as it does on
+ * both sides of every inner edge: at the edge's float32 form {@link HistogramSpec#lowerAsFloat} and
+ * at the float just below. The constructor checks exactly that, in Java float arithmetic (IEEE
+ * float32 like the device's separate mul and add kernels), for a few candidate scales and offsets.
+ * With offset 0 the cells split at zero (cell < 0 exactly when x < 0, checked too), so the slots
+ * also count the negative values. <b>Corrected</b> (when no candidate passes, e.g. width 0.35): a
+ * float32 guess {@code floor((x - min) / width - 1/4)}, whose rounding error stays below 0.13 bins
+ * because the spec keeps edges within 2^20 widths of zero, so it is the right bin or the one below;
+ * one comparison of {@code x} with the float32 form of the guessed bin's upper edge decides.
  * A NaN activation lands in some valid slot (its statistics are meaningless, but the step and, on
  * CUDA, the context must survive it); the final integer clamp is what guarantees that.
  */
 final class BinIndex {
     private final HistogramSpec spec;
-    /** Grid path: 1 / width, and the first and last clamped grid cell; unused on the general path. */
+    private final boolean scaled;
+    /** Scaled path: cell = floor(x * scale + offset); cells firstCell..lastCell are the slots, bin 0 is cell binZeroCell. */
     private final float scale;
+    private final float offset;
+    private final long binZeroCell;
     private final long firstCell;
     private final long lastCell;
-    private final boolean grid;
-    /** General path: float32 lower edge of bin k (-inf for k = 0) and upper edge (NaN for the last bin, never reached). */
-    private final float[] lowerEdges;
+    private final boolean splitsAtZero;
+    /** Corrected path: float32 upper edge of bin k (NaN, which compares false, for the last bin). */
     private final float[] upperEdges;
+    /** Corrected path: how far below the true bin position (in bins) the float32 guess aims. */
+    private static final double GUESS_BIAS = 0.25;
 
     BinIndex(HistogramSpec spec) {
         this.spec = spec;
-        double w = spec.width();
-        double s = 1 / w;
-        double cells = spec.min() * s;
-        this.grid = s >= 1 && s == Math.scalb(1.0, Math.getExponent(s)) && cells == Math.rint(cells)
-                && Math.abs(cells) + spec.bins() < (1 << 24) && edgesOnGrid(spec, cells, w);
-        this.scale = (float) s;
-        this.firstCell = grid ? Math.min((long) cells, -1) : 0;
-        this.lastCell = grid ? Math.max((long) cells + spec.bins() - 1, 0) : spec.bins() - 1;
-        this.lowerEdges = new float[spec.bins()];
         this.upperEdges = new float[spec.bins()];
         for (int k = 0; k < spec.bins(); k++) {
-            lowerEdges[k] = k == 0 ? Float.NEGATIVE_INFINITY : spec.lowerAsFloat(k);
             upperEdges[k] = k == spec.bins() - 1 ? Float.NaN : spec.lowerAsFloat(k + 1);
         }
+        float[] found = findScaleAndOffset(spec);
+        this.scaled = found != null;
+        this.scale = scaled ? found[0] : (float) (1 / spec.width());
+        this.offset = scaled ? found[1] : 0f;
+        this.binZeroCell = scaled ? cell(spec.bins() > 1 ? spec.lowerAsFloat(1) : 0f, scale, offset) - 1 : 0;
+        this.splitsAtZero = scaled && offset == 0f && -Float.MIN_VALUE * scale < 0f;
+        this.firstCell = scaled ? Math.min(binZeroCell, -1) : 0;
+        this.lastCell = scaled ? Math.max(binZeroCell + spec.bins() - 1, 0) : spec.bins() - 1;
     }
 
-    private static boolean edgesOnGrid(HistogramSpec spec, double cells, double w) {
-        for (int k = 0; k < spec.bins(); k++) {
-            if (spec.lower(k) != (cells + k) * w) {
+    /** floor(x * scale + offset) in float32, as the device computes it (separate mul and add kernels). */
+    private static long cell(float x, float scale, float offset) {
+        float p = x * scale;
+        return (long) Math.floor(offset == 0f ? p : p + offset);
+    }
+
+    /** A (scale, offset) whose cells bin every float exactly, or null; offset 0 is tried first. */
+    private static float[] findScaleAndOffset(HistogramSpec spec) {
+        float s0 = (float) (1 / spec.width());
+        float c0 = (float) (-spec.min() / spec.width());
+        float[] scales = {s0, Math.nextUp(s0), Math.nextDown(s0), Math.nextUp(Math.nextUp(s0)), Math.nextDown(Math.nextDown(s0))};
+        float[] offsets = {0f, c0, Math.nextUp(c0), Math.nextDown(c0)};
+        for (float c : offsets) {
+            for (float s : scales) {
+                if (s > 0 && exact(spec, s, c)) {
+                    return new float[] {s, c};
+                }
+            }
+        }
+        return null;
+    }
+
+    /** True when cell(x) >= cell(bin 0) + k exactly for x >= lower(k), at every inner edge k. */
+    private static boolean exact(HistogramSpec spec, float s, float c) {
+        if (spec.bins() == 1) {
+            return true;
+        }
+        long zero = cell(spec.lowerAsFloat(1), s, c) - 1;
+        if (Math.abs(zero) + spec.bins() >= (1 << 24)) {
+            return false;
+        }
+        for (int k = 1; k < spec.bins(); k++) {
+            float t = spec.lowerAsFloat(k);
+            if (cell(t, s, c) < zero + k || cell(Math.nextDown(t), s, c) > zero + k - 1) {
                 return false;
             }
         }
         return true;
     }
 
-    boolean isGrid() {
-        return grid;
+    /** True on the scaled path (one elementwise chain), false on the corrected path. */
+    boolean isScaled() {
+        return scaled;
+    }
+
+    /** True when the slots below zero hold exactly the negative values, so they need no separate count. */
+    boolean splitsAtZero() {
+        return splitsAtZero;
     }
 
     int bins() {
@@ -71,26 +113,32 @@ final class BinIndex {
 
     /** The histogram bin that slot {@code j} belongs to. */
     int binOfSlot(int j) {
-        if (!grid) {
+        if (!scaled) {
             return j;
         }
-        long cell = firstCell + j;
-        long minCell = Math.round(spec.min() * scale);
-        return (int) Math.max(0, Math.min(spec.bins() - 1, cell - minCell));
+        return (int) Math.max(0, Math.min(spec.bins() - 1, firstCell + j - binZeroCell));
     }
 
-    /** True when every value in slot {@code j} is negative (grid path only; never on the general path). */
+    /** True when every value in slot {@code j} is negative (only where {@link #splitsAtZero}). */
     boolean slotIsNegative(int j) {
-        return grid && firstCell + j < 0;
+        return splitsAtZero && firstCell + j < 0;
     }
 
     /** The slot of every element of {@code x}, flattened, int64, on x's device and manager. */
     NDArray slotsOf(NDArray x) {
-        return grid ? gridSlots(x) : correctedSlots(x);
+        return scaled ? scaledSlots(x) : correctedSlots(x);
     }
 
-    private NDArray gridSlots(NDArray x) {
-        NDArray cells = (scale == 1f ? x : x.mul(scale)).floor().clip(firstCell, lastCell);
+    private NDArray scaledSlots(NDArray x) {
+        NDArray p = scale == 1f ? x : x.mul(scale);
+        if (offset != 0f) {
+            if (p == x) {
+                p = x.add(offset);
+            } else {
+                p.addi(offset);
+            }
+        }
+        NDArray cells = p.floor().clip(firstCell, lastCell);
         if (firstCell != 0) {
             cells.subi(firstCell);
         }
@@ -99,16 +147,12 @@ final class BinIndex {
 
     private NDArray correctedSlots(NDArray x) {
         NDArray flat = x.reshape(-1);
-        NDArray guess = flat.sub((float) spec.min());
+        // the guess aims a quarter bin low, so with its error below 0.13 bins it is exact or one low
+        NDArray guess = flat.sub((float) (spec.min() + GUESS_BIAS * spec.width()));
         guess.muli(scale);
-        // clamped before the gathers, whose indices must be valid even for NaN
+        // clamped before the gather, whose indices must be valid even for NaN
         NDArray k = guess.clip(0, spec.bins() - 1).toType(DataType.INT64, false).clip(0, spec.bins() - 1);
-        NDArray below = x.getManager().create(lowerEdges).gather(k, 0);
         NDArray above = x.getManager().create(upperEdges).gather(k, 0);
-        // k + [x >= upper edge] - [x < lower edge], written with additions (torch cannot subtract bools)
-        k.addi(flat.gte(above));
-        k.addi(flat.gte(below));
-        k.subi(1);
-        return k.clip(0, spec.bins() - 1);
+        return k.addi(flat.gte(above));
     }
 }

@@ -17,8 +17,8 @@ import ai.djl.pytorch.jni.JniUtils;
  *
  * <p>PyTorch-specific on purpose: the backward runs through {@link JniUtils} directly, because a
  * hook runs inside the training step's {@code GradientCollector} and DJL allows only one; grad mode
- * is switched on for the call and restored after it, and the tiny graph (w, the gathered values,
- * their sum) is freed by the backward pass itself.
+ * is switched on for the call and restored after it, and the tiny graph (w and the gathered values)
+ * is freed by the backward pass itself.
  */
 final class Bincount {
     private Bincount() {}
@@ -32,8 +32,10 @@ final class Bincount {
         try (NDManager tmp = owner.newSubManager()) {
             NDArray w = tmp.zeros(new Shape(slots), counting);
             w.setRequiresGradient(true);
-            NDArray total = w.gather(idx, 0).sum();
-            JniUtils.backward((PtNDArray) total, (PtNDArray) tmp.ones(new Shape(), counting), false, false);
+            NDArray gathered = w.gather(idx, 0);
+            // the gradient of every gathered value is 1: a broadcast view, no n-sized buffer and no sum
+            NDArray ones = tmp.ones(new Shape(1), counting).broadcast(gathered.getShape());
+            JniUtils.backward((PtNDArray) gathered, (PtNDArray) ones, false, false);
             NDArray counts = w.getGradient().toType(DataType.FLOAT64, true);
             counts.attach(owner);
             return counts;

@@ -12,9 +12,9 @@ public record HistogramSpec(int bins, double min, double max) {
     public static final int MAX_BINS = 256;
 
     /**
-     * The device computes a first bin guess in float32 and corrects it by one comparison per
-     * neighbouring edge; the guess is off by at most one bin only while the edges' magnitude is
-     * below this many bin widths (see {@code BinIndex}).
+     * Where the device bins with a float32 guess corrected by one edge comparison ({@code BinIndex}),
+     * the guess's rounding error stays below 0.13 bins only while the edges lie within this many bin
+     * widths of zero.
      */
     static final double MAX_EDGE_IN_WIDTHS = 1 << 20;
 

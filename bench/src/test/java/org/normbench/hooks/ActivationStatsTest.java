@@ -41,14 +41,15 @@ class ActivationStatsTest {
         return c;
     }
 
-    /** Specs covering both device paths of {@link BinIndex}: grid (power-of-two width) and general. */
+    /** Specs covering both device paths of {@link BinIndex}: scaled and corrected. */
     private static final HistogramSpec[] SPECS = {
-        HistogramSpec.defaults(),             // grid, width 0.5, 0 an inner edge
-        new HistogramSpec(40, 0, 10),         // grid, width 0.25, 0 the lowest edge (fastai's range)
-        new HistogramSpec(20, 2, 7),          // grid, range above 0: extra slots below min fold into bin 0
-        new HistogramSpec(1, 0, 1),           // grid, width 1: no scaling pass
-        new HistogramSpec(37, -3.3, 7.1),     // general: edges are not float32 values
-        new HistogramSpec(40, -7, 7),         // general: fastai's leaky-ReLU range, width 0.35
+        HistogramSpec.defaults(),             // scaled, width 0.5, 0 an inner edge
+        new HistogramSpec(40, 0, 10),         // scaled, width 0.25, 0 the lowest edge (fastai's range)
+        new HistogramSpec(20, 2, 7),          // scaled, range above 0: extra slots below min fold into bin 0
+        new HistogramSpec(1, 0, 1),           // scaled, width 1: no scaling pass
+        new HistogramSpec(37, -3.3, 7.1),     // corrected: edges are not float32 values
+        new HistogramSpec(40, -7, 7),         // corrected: fastai's leaky-ReLU range, width 0.35
+        new HistogramSpec(30, 1e5, 1e5 + 3),  // corrected, edges ~10^6 widths from 0: the guess's worst rounding
     };
 
     private static long[] deviceCounts(NDManager m, float[] v, HistogramSpec spec) {
@@ -63,18 +64,18 @@ class ActivationStatsTest {
     @Test
     void histogramCountsEqualAHostCountExactlyOnBothDevicePaths() {
         Engine e = TorchRuntime.engine();
-        boolean sawGrid = false;
-        boolean sawGeneral = false;
+        boolean sawScaled = false;
+        boolean sawCorrected = false;
         for (HistogramSpec spec : SPECS) {
-            boolean grid = new BinIndex(spec).isGrid();
-            sawGrid |= grid;
-            sawGeneral |= !grid;
+            boolean scaled = new BinIndex(spec).isScaled();
+            sawScaled |= scaled;
+            sawCorrected |= !scaled;
             float[] v = trickyValues(spec, 60_000, spec.bins());
             try (NDManager m = e.newBaseManager()) {
-                assertArrayEquals(hostCounts(v, spec), deviceCounts(m, v, spec), "spec " + spec + (grid ? " (grid)" : " (general)"));
+                assertArrayEquals(hostCounts(v, spec), deviceCounts(m, v, spec), "spec " + spec + (scaled ? " (scaled)" : " (corrected)"));
             }
         }
-        assertTrue(sawGrid && sawGeneral, "both BinIndex paths must be exercised");
+        assertTrue(sawScaled && sawCorrected, "both BinIndex paths must be exercised");
     }
 
     @Test
