@@ -23,9 +23,10 @@ import java.util.Map;
  *
  * <p>Cost is what decides the shape of this code (a hooked full-width ResNet18 step reads ~10 M
  * activation values; see {@code HookOverheadBenchmark}): every full-size temporary is a pass over
- * memory, so the scalar statistics are read-only reductions of the activation itself (row sums and
- * L2 norms, min, per-channel max, count of non-zeros) and the histogram is a few elementwise passes to a slot
- * index ({@link BinIndex}) plus an O(n) scatter-add count ({@link Bincount}), no sort.
+ * memory, so the scalar statistics are read-only reductions of the activation itself (row sums
+ * and L2 norms, min, per-channel max, count of non-zeros) and the histogram is a few elementwise
+ * passes to a slot index ({@link BinIndex}) plus an O(n) scatter-add count ({@link Bincount}), no
+ * sort. Mean, std and fractions are finished in float64 on the host.
  */
 public final class ActivationStats {
     /** Number of leading scalar statistics in {@link #statistics}' result, before the bin counts. */
@@ -150,8 +151,8 @@ public final class ActivationStats {
 
     /**
      * The raw aggregates of one activation as one float64 vector on its device, detached from
-     * autograd: sum, sum of squares, min, max, non-zero (slots split at zero) or positive count, dead-channel
-     * count, then the slot counts. Intermediates are closed; the result is attached to the
+     * autograd: sum, sum of squares, min, max, non-zero (slots split at zero) or positive count,
+     * dead-channel count, then the slot counts. Intermediates are closed; the result is attached to the
      * activation's manager (the step's scope).
      */
     static NDArray aggregate(NDArray activation, BinIndex bins) {
@@ -198,12 +199,12 @@ public final class ActivationStats {
      * norm layer are far from that.
      */
     static double[] finish(double[] v, int offset, long elements, long channels, BinIndex bins) {
-        int binCount = bins.slots();
+        int slots = bins.slots();
         double[] out = new double[SCALARS + bins.bins()];
         double mean = v[offset + SUM] / elements;
         double var = Math.max(0, v[offset + SUM_OF_SQUARES] / elements - mean * mean);
         double negatives = 0;
-        for (int j = 0; j < binCount; j++) {
+        for (int j = 0; j < slots; j++) {
             double c = v[offset + AGGREGATES + j];
             out[SCALARS + bins.binOfSlot(j)] += c;
             if (bins.slotIsNegative(j)) {
