@@ -14,31 +14,48 @@ import java.util.Map;
 /**
  * Per-layer activation statistics computed on the device: mean, std, min, max, share of values
  * {@code <= 0}, share of dead channels (a channel whose output is {@code <= 0} for every element of
- * the batch) and a fixed-range histogram ({@link HistogramSpec}). {@link #hook()} is the
- * {@link ForwardHook} to register; each call leaves one small float64 vector on the device, and
- * {@link #collect} concatenates the vectors of all layers and copies them to the host in one
- * transfer (one device sync per logged step, not one per layer). Not a scheduler: when to capture is
- * the caller's business (see {@code org.normbench.train.ActivationStatsCallback}).
+ * the batch) and an exact fixed-range histogram ({@link HistogramSpec}). {@link #hook()} is the
+ * {@link ForwardHook} to register; each call leaves one small float64 vector of raw aggregates on the
+ * device, and {@link #collect} concatenates the vectors of all layers, copies them to the host in one
+ * transfer (one device sync per logged step, not one per layer) and turns them into rows there. Not a
+ * scheduler: when to capture is the caller's business (see
+ * {@code org.normbench.train.ActivationStatsCallback}).
  *
- * <p>The histogram is exact: DJL has no {@code histc}/{@code bincount}, so each value's bin index
- * is computed elementwise (float64, clamped) as uint8, {@code unique} counts the distinct indices,
- * and the counts are put into their bins. Measured alternatives (one comparison pass per edge, a
- * broadcast comparison against all edges) cost several times more on CPU.
+ * <p>Cost is what decides the shape of this code (a hooked full-width ResNet18 step reads ~10 M
+ * activation values; see {@code HookOverheadBenchmark}): every full-size temporary is a pass over
+ * memory, so the scalar statistics are read-only reductions of the activation itself (row sums
+ * and L2 norms, min, per-channel max, count of non-zeros) and the histogram is a few elementwise
+ * passes to a slot index ({@link BinIndex}) plus an O(n) scatter-add count ({@link Bincount}), no
+ * sort. Mean, std and fractions are finished in float64 on the host.
  */
 public final class ActivationStats {
-    /** Number of leading scalar statistics in each layer's vector, before the histogram counts. */
+    /** Number of leading scalar statistics in {@link #statistics}' result, before the bin counts. */
     static final int SCALARS = 6;
+    /** Raw aggregates at the head of each layer's device vector, before the slot counts. */
+    static final int AGGREGATES = 6;
+    private static final int SUM = 0;
+    private static final int SUM_OF_SQUARES = 1;
+    private static final int MIN = 2;
+    private static final int MAX = 3;
+    /** Non-zeros where the slots split at zero (negatives come from the slots), else positives. */
+    private static final int NONZERO_OR_POSITIVE = 4;
+    private static final int DEAD_CHANNELS = 5;
 
     private final HistogramSpec histogram;
+    private final BinIndex binIndex;
     private final List<String> layerOrder;
-    private final Map<String, NDArray> pending = new LinkedHashMap<>();
+    private final Map<String, Captured> pending = new LinkedHashMap<>();
     private final ForwardHook hook = this::onForward;
+
+    /** A layer's device vector and the host-side facts needed to finish its row. */
+    private record Captured(NDArray aggregates, long elements, long channels) {}
 
     /**
      * @param layerOrder the hooked layers in depth order; their positions are the rows' {@code layerIndex}
      */
     public ActivationStats(HistogramSpec histogram, List<String> layerOrder) {
         this.histogram = histogram;
+        this.binIndex = new BinIndex(histogram);
         this.layerOrder = List.copyOf(layerOrder);
     }
 
@@ -57,9 +74,10 @@ public final class ActivationStats {
     }
 
     private void onForward(String layer, NDList input, NDList output, boolean training) {
-        NDArray previous = pending.put(layer, summarize(output.head(), histogram));
+        NDArray x = output.head();
+        Captured previous = pending.put(layer, new Captured(aggregate(x, binIndex), x.size(), channels(x.getShape())));
         if (previous != null) {
-            previous.close();
+            previous.aggregates().close();
         }
     }
 
@@ -85,83 +103,121 @@ public final class ActivationStats {
         }
         NDList parts = new NDList();
         for (String l : layers) {
-            parts.add(pending.get(l));
+            parts.add(pending.get(l).aggregates());
         }
         double[] v;
         try (NDArray all = NDArrays.concat(parts)) {
             v = all.toDoubleArray();
         } finally {
             parts.close();
-            pending.clear();
         }
-        int stride = SCALARS + histogram.bins();
+        int stride = AGGREGATES + binIndex.slots();
         for (int i = 0; i < layers.size(); i++) {
             String layer = layers.get(i);
-            int o = i * stride;
+            Captured c = pending.get(layer);
+            double[] s = finish(v, i * stride, c.elements(), c.channels(), binIndex);
             int index = layerOrder.indexOf(layer);
             rows.add(new ActivationRow(step, layer, index >= 0 ? index : layerOrder.size() + i,
-                    v[o], v[o + 1], v[o + 2], v[o + 3], v[o + 4], v[o + 5]));
+                    s[0], s[1], s[2], s[3], s[4], s[5]));
             for (int k = 0; k < histogram.bins(); k++) {
                 histogramRows.add(new HistogramRow(step, layer, k, histogram.lower(k), histogram.upper(k),
-                        Math.round(v[o + SCALARS + k])));
+                        Math.round(s[SCALARS + k])));
             }
         }
+        pending.clear();
     }
 
     /** Drops pending vectors without copying them (e.g. when a step was cancelled). */
     public void discard() {
-        pending.values().forEach(NDArray::close);
+        pending.values().forEach(c -> c.aggregates().close());
         pending.clear();
     }
 
     /**
-     * The statistics vector of one activation {@code (N, C, ...)}: mean, std, min, max,
-     * fracNonpositive, deadChannelFrac, then the bin counts; float64, on the activation's device,
-     * detached from autograd. Intermediates are closed; the result is attached to the activation's
-     * manager (the step's scope).
+     * The statistics of one activation {@code (N, C, ...)} as the rows hold them: mean, std, min,
+     * max, fracNonpositive, deadChannelFrac, then the bin counts. One device-to-host copy; for tests
+     * and one-off use (the hook batches many layers into one copy instead).
      */
-    public static NDArray summarize(NDArray activation, HistogramSpec histogram) {
+    public static double[] statistics(NDArray activation, HistogramSpec histogram) {
+        BinIndex bins = new BinIndex(histogram);
+        try (NDArray a = aggregate(activation, bins)) {
+            return finish(a.toDoubleArray(), 0, activation.size(), channels(activation.getShape()), bins);
+        }
+    }
+
+    private static long channels(Shape s) {
+        return s.dimension() >= 2 ? s.get(1) : 1;
+    }
+
+    /**
+     * The raw aggregates of one activation as one float64 vector on its device, detached from
+     * autograd: sum, sum of squares, min, max, non-zero (slots split at zero) or positive count,
+     * dead-channel count, then the slot counts. Intermediates are closed; the result is attached to the
+     * activation's manager (the step's scope).
+     */
+    static NDArray aggregate(NDArray activation, BinIndex bins) {
         NDManager owner = activation.getManager();
         try (NDManager tmp = owner.newSubManager()) {
             NDArray x = activation.stopGradient();
             x.attach(tmp);
             Shape s = x.getShape();
-            long n = s.get(0);
-            long c = s.dimension() >= 2 ? s.get(1) : 1;
-            NDArray channelMax = x.reshape(n, c, -1).max(new int[] {2}).max(new int[] {0});
-            NDArray mean = x.mean();
-            NDArray std = x.sub(mean).square().mean().sqrt();
+            long n = s.dimension() >= 1 ? s.get(0) : 1;
+            // max over (H, W) then N: two single-axis reductions, DJL reduces max over one axis at a time
+            NDArray rows = x.reshape(n, channels(s), -1);
+            NDArray channelMax = rows.max(new int[] {2}).max(new int[] {0});
+            NDArray signs = bins.splitsAtZero() ? x.norm(0, allAxes(s), false) : x.gt(0f).sum();
+            // sums per (sample, channel) row in float32, combined in float64: a single float32
+            // accumulator over millions of values loses enough digits to show in the std
+            NDArray rowSums = rows.sum(new int[] {2}).toType(DataType.FLOAT64, false);
+            NDArray rowSquares = rows.norm(new int[] {2}).toType(DataType.FLOAT64, false).square();
             NDArray scalars = NDArrays.stack(new NDList(
-                    mean,
-                    std,
-                    x.min(),
-                    channelMax.max(),
-                    x.lte(0f).toType(DataType.FLOAT32, false).mean(),
-                    channelMax.lte(0f).toType(DataType.FLOAT32, false).mean()))
-                    .toType(DataType.FLOAT64, false);
-            NDArray result = scalars.concat(histogram(x, histogram));
+                    rowSums.sum(),
+                    rowSquares.sum(),
+                    x.min().toType(DataType.FLOAT64, false),
+                    channelMax.max().toType(DataType.FLOAT64, false),
+                    signs.toType(DataType.FLOAT64, false),
+                    channelMax.lte(0f).sum().toType(DataType.FLOAT64, false)));
+            NDArray result = scalars.concat(Bincount.of(bins.slotsOf(x), bins.slots()));
             result.attach(owner);
             return result;
         }
     }
 
-    /** Exact bin counts of {@code x} (any shape) as float64, on x's device; see {@link HistogramSpec}. */
-    public static NDArray histogram(NDArray x, HistogramSpec spec) {
-        NDManager owner = x.getManager();
-        try (NDManager tmp = owner.newSubManager()) {
-            NDArray wide = x.toType(DataType.FLOAT64, false);
-            wide.attach(tmp);
-            NDArray idx = wide.sub(spec.min()).div(spec.width()).floor()
-                    .clip(0, spec.bins() - 1)
-                    .toType(DataType.UINT8, false);
-            NDList u = idx.unique(null, true, false, true);
-            // Clipping the (at most bins) distinct values keeps a NaN-derived index in range; with
-            // NaN activations the histogram is meaningless but the step must not fail on it.
-            NDArray present = u.get(0).toType(DataType.INT64, false).clip(0, spec.bins() - 1);
-            NDArray counts = u.get(u.size() - 1).toType(DataType.FLOAT64, false);
-            NDArray result = tmp.zeros(new Shape(spec.bins()), DataType.FLOAT64).put(present, counts);
-            result.attach(owner);
-            return result;
+    private static int[] allAxes(Shape s) {
+        int[] axes = new int[s.dimension()];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = i;
         }
+        return axes;
+    }
+
+    /**
+     * Turns one layer's aggregates ({@code v} from {@code offset}) into mean, std, min, max,
+     * fracNonpositive, deadChannelFrac and the bin counts, in float64 on the host. The variance is
+     * {@code E[x^2] - mean^2}, not centred, to save a pass: it loses digits when |mean| is many times
+     * the std (relative error ~1e-7 * (mean/std)^2, see ActivationStatsTest); activations after a
+     * norm layer are far from that.
+     */
+    static double[] finish(double[] v, int offset, long elements, long channels, BinIndex bins) {
+        int slots = bins.slots();
+        double[] out = new double[SCALARS + bins.bins()];
+        double mean = v[offset + SUM] / elements;
+        double var = Math.max(0, v[offset + SUM_OF_SQUARES] / elements - mean * mean);
+        double negatives = 0;
+        for (int j = 0; j < slots; j++) {
+            double c = v[offset + AGGREGATES + j];
+            out[SCALARS + bins.binOfSlot(j)] += c;
+            if (bins.slotIsNegative(j)) {
+                negatives += c;
+            }
+        }
+        double positives = bins.splitsAtZero() ? v[offset + NONZERO_OR_POSITIVE] - negatives : v[offset + NONZERO_OR_POSITIVE];
+        out[0] = mean;
+        out[1] = Math.sqrt(var);
+        out[2] = v[offset + MIN];
+        out[3] = v[offset + MAX];
+        out[4] = (elements - positives) / elements;
+        out[5] = v[offset + DEAD_CHANNELS] / channels;
+        return out;
     }
 }

@@ -2,14 +2,21 @@ package org.normbench.hooks;
 
 /**
  * The fixed range and bin count of activation histograms, stored with the data so figures of
- * different variants share one x axis. Bin {@code k} holds values with
- * {@code floor((x - min) / width) == k}, evaluated in float64 (so a float32 activation just below
- * an edge never rounds into the next bin); values below {@code min} go to bin 0 and values at or
+ * different variants share one x axis. Bin {@code k} holds the values {@code x} with
+ * {@code lower(k) <= x < upper(k)}, compared exactly (a float32 activation widened to double against
+ * the double edge, no rounding in between); values below {@code min} go to bin 0 and values at or
  * above {@code max} to the last bin. Not an adaptive histogram: the range never follows the data.
  */
 public record HistogramSpec(int bins, double min, double max) {
 
     public static final int MAX_BINS = 256;
+
+    /**
+     * Where the device bins with a float32 guess corrected by one edge comparison ({@code BinIndex}),
+     * the guess's rounding error stays below 0.13 bins only while the edges lie within this many bin
+     * widths of zero.
+     */
+    static final double MAX_EDGE_IN_WIDTHS = 1 << 20;
 
     /** The default of docs/results-format.md: 40 bins over [-10, 10). */
     public static HistogramSpec defaults() {
@@ -22,6 +29,11 @@ public record HistogramSpec(int bins, double min, double max) {
         }
         if (!Double.isFinite(min) || !Double.isFinite(max) || !(min < max)) {
             throw new IllegalArgumentException("histogram range must be finite with min < max, got [" + min + ", " + max + ")");
+        }
+        double width = (max - min) / bins;
+        if (Math.max(Math.abs(min), Math.abs(max)) / width > MAX_EDGE_IN_WIDTHS) {
+            throw new IllegalArgumentException("histogram bins of width " + width + " are too narrow for the range [" + min
+                    + ", " + max + "): the edges must lie within 2^20 bin widths of zero");
         }
     }
 
@@ -36,12 +48,30 @@ public record HistogramSpec(int bins, double min, double max) {
 
     /** Exclusive upper edge of bin {@code k} (the last bin also holds everything above it). */
     public double upper(int k) {
-        return k == bins - 1 ? max : min + (k + 1) * width();
+        return k == bins - 1 ? max : lower(k + 1);
     }
 
-    /** The bin of {@code x}, by the same float64 arithmetic the device uses. */
+    /** The bin of {@code x}: the last bin whose lower edge is {@code <= x}, else bin 0 (also for NaN). */
     public int binOf(float x) {
-        double b = Math.floor(((double) x - min) / width());
-        return (int) Math.max(0, Math.min(bins - 1, b));
+        double v = x;
+        int k = (int) Math.max(0, Math.min(bins - 1, Math.floor((v - min) / width())));
+        while (k > 0 && v < lower(k)) {
+            k--;
+        }
+        while (k < bins - 1 && v >= lower(k + 1)) {
+            k++;
+        }
+        return k;
+    }
+
+    /**
+     * The smallest float32 {@code t} with {@code t >= lower(k)}: for every float {@code x},
+     * {@code x >= lower(k)} exactly when {@code x >= t} in float32, so the device compares in
+     * float32 without rounding any edge the wrong way.
+     */
+    float lowerAsFloat(int k) {
+        double edge = lower(k);
+        float t = (float) edge;
+        return t < edge ? Math.nextUp(t) : t;
     }
 }

@@ -3,6 +3,7 @@ package org.normbench.hooks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -40,33 +41,89 @@ class ActivationStatsTest {
         return c;
     }
 
+    /** Specs covering both device paths of {@link BinIndex}: scaled and corrected. */
+    private static final HistogramSpec[] SPECS = {
+        HistogramSpec.defaults(),             // scaled, width 0.5, 0 an inner edge
+        new HistogramSpec(40, 0, 10),         // scaled, width 0.25, 0 the lowest edge (fastai's range)
+        new HistogramSpec(20, 2, 7),          // scaled, range above 0: extra slots below min fold into bin 0
+        new HistogramSpec(1, 0, 1),           // scaled, width 1: no scaling pass
+        new HistogramSpec(37, -3.3, 7.1),     // corrected: edges are not float32 values
+        new HistogramSpec(40, -7, 7),         // corrected: fastai's leaky-ReLU range, width 0.35
+        new HistogramSpec(30, 1e5, 1e5 + 3),  // corrected, edges ~10^6 widths from 0: the guess's worst rounding
+    };
+
+    private static long[] deviceCounts(NDManager m, float[] v, HistogramSpec spec) {
+        double[] s = ActivationStats.statistics(m.create(v, new Shape(10, 6, v.length / 60)), spec);
+        long[] counts = new long[spec.bins()];
+        for (int k = 0; k < counts.length; k++) {
+            counts[k] = Math.round(s[ActivationStats.SCALARS + k]);
+        }
+        return counts;
+    }
+
     @Test
-    void histogramCountsEqualAHostCountExactly() {
+    void histogramCountsEqualAHostCountExactlyOnBothDevicePaths() {
         Engine e = TorchRuntime.engine();
-        for (HistogramSpec spec : new HistogramSpec[] {HistogramSpec.defaults(), new HistogramSpec(37, -3.3, 7.1),
-                new HistogramSpec(1, 0, 1)}) {
+        boolean sawScaled = false;
+        boolean sawCorrected = false;
+        for (HistogramSpec spec : SPECS) {
+            boolean scaled = new BinIndex(spec).isScaled();
+            sawScaled |= scaled;
+            sawCorrected |= !scaled;
             float[] v = trickyValues(spec, 60_000, spec.bins());
             try (NDManager m = e.newBaseManager()) {
-                NDArray x = m.create(v, new Shape(10, 6, 1000));
-                double[] dev = ActivationStats.histogram(x, spec).toDoubleArray();
-                long[] counts = new long[dev.length];
-                for (int k = 0; k < dev.length; k++) {
-                    counts[k] = Math.round(dev[k]);
-                }
-                assertArrayEquals(hostCounts(v, spec), counts, "spec " + spec);
+                assertArrayEquals(hostCounts(v, spec), deviceCounts(m, v, spec), "spec " + spec + (scaled ? " (scaled)" : " (corrected)"));
+            }
+        }
+        assertTrue(sawScaled && sawCorrected, "both BinIndex paths must be exercised");
+    }
+
+    @Test
+    void infinitiesLandInTheEndBinsAndNanNeverBreaksTheCount() {
+        for (HistogramSpec spec : SPECS) {
+            float[] v = new float[60];
+            v[0] = Float.POSITIVE_INFINITY;
+            v[1] = Float.NEGATIVE_INFINITY;
+            v[2] = Float.MAX_VALUE;
+            v[3] = -Float.MAX_VALUE;
+            v[4] = Float.NaN;
+            try (NDManager m = TorchRuntime.engine().newBaseManager()) {
+                long[] c = deviceCounts(m, v, spec);
+                assertEquals(60, java.util.Arrays.stream(c).sum(), "every value, NaN included, is counted once; spec " + spec);
+                v[4] = 0;
+                long[] withoutNan = deviceCounts(m, v, spec);
+                assertArrayEquals(hostCounts(v, spec), withoutNan, "spec " + spec);
             }
         }
     }
 
     @Test
-    void tinyNegativeValuesStayBelowZeroInTheDefaultRange() {
+    void edgesAreComparedExactlyWithoutRoundingTinyValuesAcrossThem() {
         HistogramSpec spec = HistogramSpec.defaults();
         assertEquals(19, spec.binOf(-1e-9f));
+        assertEquals(19, spec.binOf(-1e-30f), "float64 (x - min) would round -1e-30 + 10 up to 10");
+        assertEquals(19, spec.binOf(-Float.MIN_VALUE));
         assertEquals(20, spec.binOf(0f));
+        assertEquals(20, spec.binOf(-0f));
+        assertEquals(18, spec.binOf(Math.nextDown(-0.5f)));
+        assertEquals(19, spec.binOf(-0.5f));
         assertEquals(0, spec.binOf(-1e30f));
         assertEquals(39, spec.binOf(10f));
         assertEquals(-0.5, spec.lower(19), 0);
         assertEquals(10.0, spec.upper(39), 0);
+        HistogramSpec odd = new HistogramSpec(37, -3.3, 7.1);
+        for (int k = 1; k < odd.bins(); k++) {
+            float t = odd.lowerAsFloat(k);
+            assertTrue(t >= odd.lower(k) && Math.nextDown(t) < odd.lower(k), "bin " + k);
+            assertEquals(k, odd.binOf(t));
+            assertEquals(k - 1, odd.binOf(Math.nextDown(t)));
+        }
+        float[] tiny = {-1e-30f, -Float.MIN_VALUE, -0f, 0f, Float.MIN_VALUE, Math.nextDown(-0.5f), -0.5f, Math.nextUp(-0.5f)};
+        float[] v = new float[60];
+        System.arraycopy(tiny, 0, v, 0, tiny.length);
+        try (NDManager m = TorchRuntime.engine().newBaseManager()) {
+            assertArrayEquals(hostCounts(v, spec), deviceCounts(m, v, spec));
+        }
     }
 
     @Test
@@ -84,15 +141,60 @@ class ActivationStatsTest {
             var += (x - mean) * (x - mean);
         }
         double std = Math.sqrt(var / v.length);
-        try (NDManager m = TorchRuntime.engine().newBaseManager()) {
-            double[] s = ActivationStats.summarize(m.create(v, new Shape(2, 3, 2)), HistogramSpec.defaults()).toDoubleArray();
-            assertEquals(mean, s[0], 1e-6);
-            assertEquals(std, s[1], 1e-6);
-            assertEquals(-6, s[2], 0);
-            assertEquals(5, s[3], 0);
-            assertEquals(8.0 / 12, s[4], 1e-7);
-            assertEquals(1.0 / 3, s[5], 1e-7);
-            assertEquals(ActivationStats.SCALARS + 40, s.length);
+        for (HistogramSpec spec : SPECS) {
+            try (NDManager m = TorchRuntime.engine().newBaseManager()) {
+                double[] s = ActivationStats.statistics(m.create(v, new Shape(2, 3, 2)), spec);
+                assertEquals(mean, s[0], 1e-6);
+                assertEquals(std, s[1], 1e-6);
+                assertEquals(-6, s[2], 0);
+                assertEquals(5, s[3], 0);
+                assertEquals(8.0 / 12, s[4], 1e-12, "spec " + spec);
+                assertEquals(1.0 / 3, s[5], 1e-12);
+                assertEquals(ActivationStats.SCALARS + spec.bins(), s.length);
+            }
+        }
+    }
+
+    /**
+     * Mean and std come from float32 device sums (sum, L2 norm) finished in float64 on the host:
+     * on activation-sized data they must match a float64 host reference to float32 accuracy,
+     * including a layer whose mean is several times its std (cancellation in E[x^2] - mean^2).
+     */
+    @Test
+    void scalarStatisticsMatchAFloat64HostReferenceOnActivationSizedData() {
+        SplittableRandom rng = new SplittableRandom(7);
+        int n = 32 * 64 * 16 * 16;
+        double[][] cases = {{0.0, 1.0}, {0.3, 1.0}, {4.0, 1.0}};   // shift, scale; relu applied to the first two
+        for (int c = 0; c < cases.length; c++) {
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) {
+                double x = cases[c][0] + cases[c][1] * rng.nextGaussian();
+                v[i] = (float) (c < 2 ? Math.max(0, x) : x);
+            }
+            double sum = 0;
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            long nonpositive = 0;
+            for (float x : v) {
+                sum += x;
+                min = Math.min(min, x);
+                max = Math.max(max, x);
+                nonpositive += x <= 0 ? 1 : 0;
+            }
+            double mean = sum / n;
+            double ss = 0;
+            for (float x : v) {
+                ss += (x - mean) * (x - mean);
+            }
+            double std = Math.sqrt(ss / n);
+            try (NDManager m = TorchRuntime.engine().newBaseManager()) {
+                double[] s = ActivationStats.statistics(m.create(v, new Shape(32, 64, 16, 16)), HistogramSpec.defaults());
+                assertEquals(mean, s[0], 1e-6 * Math.abs(mean) + 1e-7, "mean, case " + c);
+                assertEquals(std, s[1], 1e-5 * std, "std, case " + c);
+                assertEquals(min, s[2], 0);
+                assertEquals(max, s[3], 0);
+                assertEquals((double) nonpositive / n, s[4], 1e-15);
+            }
         }
     }
 
@@ -102,5 +204,7 @@ class ActivationStatsTest {
         assertEquals("histogram bins must be in [1, 256], got 0", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new HistogramSpec(40, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new HistogramSpec(40, 0, Double.NaN));
+        IllegalArgumentException narrow = assertThrows(IllegalArgumentException.class, () -> new HistogramSpec(40, 1e6, 1e6 + 1));
+        assertTrue(narrow.getMessage().contains("too narrow"), narrow.getMessage());
     }
 }

@@ -156,16 +156,26 @@ public class HookOverheadBenchmark {
         double plain = median(plainMs);
         double hooked = median(hookedMs);
         double ratio = hooked / plain;
+        // the same comparison round by round (the two steps of a round share the machine's state)
+        List<Double> paired = new ArrayList<>();
+        for (int i = 0; i < Math.min(plainMs.size(), hookedMs.size()); i++) {
+            paired.add(hookedMs.get(i) / plainMs.get(i));
+        }
         System.out.printf(Locale.ROOT, "%nHookOverhead width=%s batch=%d steps=%d+%d: no hooks median %.1f ms, stats every step %.1f ms,"
-                        + " ratio %.3f (%+.1f%%); stats every 10 steps ratio %.4f (%+.2f%%)%n",
+                        + " ratio %.3f (%+.1f%%); stats every 10 steps ratio %.4f (%+.2f%%);"
+                        + " per-round ratio median %.3f, quartiles %.3f .. %.3f%n",
                 width, batchSize, plainMs.size(), hookedMs.size(), plain, hooked, ratio, (ratio - 1) * 100,
-                (9 + ratio) / 10, (ratio - 1) * 10);
+                (9 + ratio) / 10, (ratio - 1) * 10, median(paired), quantile(paired, 0.25), quantile(paired, 0.75));
         root.close();
     }
 
     private static double median(List<Double> v) {
+        return quantile(v, 0.5);
+    }
+
+    private static double quantile(List<Double> v, double q) {
         double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(a);
-        return a.length == 0 ? Double.NaN : a[a.length / 2];
+        return a.length == 0 ? Double.NaN : a[(int) (q * (a.length - 1) + 0.5)];
     }
 }
