@@ -14,6 +14,14 @@ import ai.djl.util.PairList;
  * A user's norm may extend it but need not. Not for running-statistics bookkeeping (subclasses own that).
  */
 public abstract class PerChannelNormBlock extends AbstractBlock {
+    /**
+     * The {@code axis} to give DJL's {@code BatchNorm.batchNorm} for channels on axis 1. DJL's PyTorch
+     * engine passes -1 straight to torch's batch_norm (which always normalises axis 1), but wraps any
+     * other value, 1 included, in two transposes, a sub-manager and re-attachments: two more autograd
+     * nodes and a dozen JNI calls per norm layer and step, for nothing.
+     */
+    protected static final int TORCH_CHANNEL_AXIS = -1;
+
     protected final String normName;
     protected final int channels;
     protected final double eps;
@@ -73,7 +81,8 @@ public abstract class PerChannelNormBlock extends AbstractBlock {
         Shape c = new Shape(x.getShape().get(1));
         NDArray zeros = x.getManager().zeros(c, x.getDataType(), x.getDevice());
         NDArray ones = x.getManager().ones(c, x.getDataType(), x.getDevice());
-        return ai.djl.nn.norm.BatchNorm.batchNorm(x, zeros, ones, scale, shift, 1, 0.9f, 0f, false).singletonOrThrow();
+        return ai.djl.nn.norm.BatchNorm.batchNorm(x, zeros, ones, scale, shift, TORCH_CHANNEL_AXIS, 0.9f, 0f, false)
+                .singletonOrThrow();
     }
 
     protected final IllegalArgumentException batchOfOne(String why) {
