@@ -2,7 +2,7 @@
 # make bench-compare: DJL vs PyTorch eager, the same ResNet18-CIFAR training step on the same device.
 # Both write throughput cells into one run (reports/runs/$RUN); the summary prints DJL/PyTorch
 # median step-time ratios per norm and batch size.
-#   DEVICE=cpu|gpu  RUN=<run-id>   (norms and batch sizes: bench/grids/compare-{cpu,gpu}.yaml)
+#   DEVICE=cpu|gpu  RUN=<run-id>  GRID=<file>  (norms, batch sizes, steps: bench/grids/compare-{cpu,gpu}.yaml)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DEVICE="${DEVICE:-cpu}"
@@ -23,6 +23,8 @@ case "$DEVICE" in
   gpu|gpu:*|cuda|cuda:*) grid=bench/grids/compare-gpu.yaml; pydev=cuda ;;
   *) echo "DEVICE must be cpu or gpu (got $DEVICE)" >&2; exit 2 ;;
 esac
+# GRID=<file> times other norms/batch sizes (e.g. a quick batch 2/8 check); same throughput section format.
+grid="${GRID:-$grid}"
 threads="$(nproc)"
 # Same allocator settings for both sides, so the ratio compares the frameworks, not glibc configurations.
 source bench/bin/cpu-env.sh
@@ -31,9 +33,12 @@ bench/bin/normbench bench --grid "$grid" --run "$RUN" --quiet
 # Same norms and batch sizes as the grid's throughput section.
 NORMS="$(sed -n 's/^ *norms: *\[\(.*\)\].*/\1/p' "$grid" | tail -1 | tr -d ' ')"
 BATCH_SIZES="$(sed -n 's/^ *batch_sizes: *\[\(.*\)\].*/\1/p' "$grid" | tail -1 | tr -d ' ')"
+# and the same warm-up and timed steps (the script's own defaults, timm's 10 + 40, differ from the grid's).
+WARMUP="$(sed -n 's/^ *warmup_steps: *\([0-9]*\).*/\1/p' "$grid" | tail -1)"
+TIMED="$(sed -n 's/^ *timed_steps: *\([0-9]*\).*/\1/p' "$grid" | tail -1)"
 echo "== PyTorch eager side ($("$PY" -c 'import torch; print(torch.__version__)'), $threads threads)"
 "$PY" bench/reference/pytorch_resnet18.py --out "reports/runs/$RUN" --norms "$NORMS" \
-  --batch-sizes "$BATCH_SIZES" --device "$pydev" --threads "$threads"
+  --batch-sizes "$BATCH_SIZES" --device "$pydev" --threads "$threads" ${WARMUP:+--warmup "$WARMUP"} ${TIMED:+--steps "$TIMED"}
 # Rerunning the same run id skips the finished DJL cells and rebuilds the aggregate CSVs with both sides.
 bench/bin/normbench bench --grid "$grid" --run "$RUN" --quiet >/dev/null
 echo "== DJL / PyTorch eager median step time (lower is better for DJL; target <= 1.05)"

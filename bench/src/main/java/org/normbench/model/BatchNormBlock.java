@@ -34,6 +34,7 @@ public final class BatchNormBlock extends PerChannelNormBlock {
         }
         NDArray rm = ps.getValue(runningMean, x.getDevice(), training);
         NDArray rv = ps.getValue(runningVar, x.getDevice(), training);
-        return BatchNorm.batchNorm(x, rm, rv, g, b, 1, (float) (1 - momentum), (float) eps, training).singletonOrThrow();
+        return BatchNorm.batchNorm(x, rm, rv, g, b, TORCH_CHANNEL_AXIS, (float) (1 - momentum), (float) eps, training)
+                .singletonOrThrow();
     }
 }

@@ -54,11 +54,11 @@ public final class GroupNormBlock extends PerChannelNormBlock {
                     .singletonOrThrow().reshape(shape);
         }
         long perGroup = perSample / groups;
-        NDArray ones = x.getManager().ones(new Shape(perGroup), x.getDataType(), x.getDevice());
-        NDArray zeros = x.getManager().zeros(new Shape(perGroup), x.getDataType(), x.getDevice());
+        NDArray ones = constant(0, 1, perGroup, x, ps);
+        NDArray zeros = constant(1, 0, perGroup, x, ps);
         NDArray y = LayerNorm.layerNorm(x.reshape(n, groups, perGroup), new Shape(perGroup), ones, zeros, (float) eps)
                 .singletonOrThrow().reshape(shape);
-        return channelAffine(y, g, b);
+        return channelAffine(y, g, b, constant(2, 0, channels, x, ps), constant(3, 1, channels, x, ps));
     }
 
     @Override

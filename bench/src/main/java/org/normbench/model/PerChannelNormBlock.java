@@ -14,6 +14,18 @@ import ai.djl.util.PairList;
  * A user's norm may extend it but need not. Not for running-statistics bookkeeping (subclasses own that).
  */
 public abstract class PerChannelNormBlock extends AbstractBlock {
+    /**
+     * The {@code axis} to give DJL's {@code BatchNorm.batchNorm} for channels on axis 1. DJL's PyTorch
+     * engine passes -1 straight to torch's batch_norm (which always normalises axis 1), but wraps any
+     * other value, 1 included, in two transposes, a sub-manager and re-attachments: two more autograd
+     * nodes and a dozen JNI calls per norm layer and step, for nothing.
+     */
+    protected static final int TORCH_CHANNEL_AXIS = -1;
+
+    /** How many cached vectors {@link #constant} keeps per block. */
+    protected static final int CONSTANT_SLOTS = 4;
+
+    private final NDArray[] constants = new NDArray[CONSTANT_SLOTS];
     protected final String normName;
     protected final int channels;
     protected final double eps;
@@ -71,9 +83,32 @@ public abstract class PerChannelNormBlock extends AbstractBlock {
      */
     protected static NDArray channelAffine(NDArray x, NDArray scale, NDArray shift) {
         Shape c = new Shape(x.getShape().get(1));
-        NDArray zeros = x.getManager().zeros(c, x.getDataType(), x.getDevice());
-        NDArray ones = x.getManager().ones(c, x.getDataType(), x.getDevice());
-        return ai.djl.nn.norm.BatchNorm.batchNorm(x, zeros, ones, scale, shift, 1, 0.9f, 0f, false).singletonOrThrow();
+        return channelAffine(x, scale, shift, x.getManager().zeros(c, x.getDataType(), x.getDevice()),
+                x.getManager().ones(c, x.getDataType(), x.getDevice()));
+    }
+
+    /** {@link #channelAffine(NDArray, NDArray, NDArray)} with given [C] zeros and ones (e.g. from {@link #constant}). */
+    protected static NDArray channelAffine(NDArray x, NDArray scale, NDArray shift, NDArray zeros, NDArray ones) {
+        return ai.djl.nn.norm.BatchNorm.batchNorm(x, zeros, ones, scale, shift, TORCH_CHANNEL_AXIS, 0.9f, 0f, false)
+                .singletonOrThrow();
+    }
+
+    /**
+     * A vector of {@code length} copies of {@code value}, of {@code like}'s type and device, made once in
+     * the parameter store's manager (which outlives the training step) and reused; made again when that
+     * manager was closed or the length, type or device changed. {@code slot} tells a subclass's
+     * constants apart (0 to {@value #CONSTANT_SLOTS} - 1). Why: fresh ones/zeros per call are two
+     * JNI allocations and two releases per use, per layer and step, which add up at small batches.
+     * Never written to: they only feed kernels that read them.
+     */
+    protected final NDArray constant(int slot, float value, long length, NDArray like, ParameterStore ps) {
+        NDArray c = constants[slot];
+        if (c == null || c.isReleased() || c.size() != length || c.getDataType() != like.getDataType()
+                || !c.getDevice().equals(like.getDevice())) {
+            c = ps.getManager().full(new Shape(length), value, like.getDataType(), like.getDevice());
+            constants[slot] = c;
+        }
+        return c;
     }
 
     protected final IllegalArgumentException batchOfOne(String why) {

@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
@@ -27,7 +26,8 @@ import org.normbench.engine.TorchRuntime;
  * feature (schedule, metrics, divergence guard, timer, activation statistics, progress) is a
  * {@link Callback}. The standard callbacks are installed from the {@link TrainConfig}; extra ones
  * are appended. Each step's NDArrays live in a per-step NDManager scope closed at the end of the
- * step; parameters, gradients and optimizer state live in the learner's manager. Optimiser: DJL's
+ * step, gradients included ({@link LeafParameterStore}: no zeroing, no accumulation); parameters
+ * and optimizer state live in the learner's manager. Optimiser: DJL's
  * SGD (momentum, weight decay on every parameter, also norm affine parameters), driven by
  * {@link #lr()}. Not thread-safe; one fit per learner. Closing releases the parameters it
  * initialised.
@@ -39,7 +39,8 @@ public final class Learner implements AutoCloseable {
     private final BatchSource validation;
     private final Engine engine;
     private final NDManager root;
-    private final ParameterStore parameterStore;
+    private final LeafParameterStore parameterStore;
+    private final List<Parameter> trainable = new ArrayList<>();
     private final Optimizer optimizer;
     private final Loss lossFunction = Loss.softmaxCrossEntropyLoss();
     private final List<Callback> callbacks = new ArrayList<>();
@@ -81,7 +82,12 @@ public final class Learner implements AutoCloseable {
         if (!model.isInitialized()) {
             model.initialize(root, DataType.FLOAT32, new Shape(config.batchSize(), train.channels(), train.height(), train.width()));
         }
-        this.parameterStore = new ParameterStore(root, false);
+        this.parameterStore = new LeafParameterStore(root);
+        for (Pair<String, Parameter> p : model.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                trainable.add(p.getValue());
+            }
+        }
         this.optimizer = Optimizer.sgd()
                 .setLearningRateTracker((parameterId, numUpdate) -> (float) lr)
                 .optMomentum((float) config.momentum())
@@ -168,9 +174,9 @@ public final class Learner implements AutoCloseable {
         step++;
         batch = b;
         lossValue = null;
-        boolean backwardDone = false;
         try (NDManager s = root.newSubManager()) {
             scope = s;
+            parameterStore.beginStep(s);
             try {
                 event(Callback::beforeBatch);
                 NDArray x = s.create(b.images(), new Shape(b.size(), train.channels(), train.height(), train.width()));
@@ -180,45 +186,29 @@ public final class Learner implements AutoCloseable {
                     loss = lossFunction.evaluate(new NDList(y), new NDList(logits));
                     event(Callback::afterLoss);
                     collector.backward(loss);
-                    backwardDone = true;
                 }
                 event(Callback::afterBackward);
                 updateParameters();
                 event(Callback::afterStep);
             } catch (CancelBatchException e) {
-                if (backwardDone) {
-                    clearGradients();
-                }
+                // Nothing to undo: this step's gradients belong to its parameter leaves, closed with the scope.
             }
             event(Callback::afterBatch);
         } finally {
+            parameterStore.endStep();
             scope = null;
             loss = null;
             logits = null;
         }
     }
 
-    /** SGD on every trainable parameter; DJL's fused update also zeroes the gradient. */
+    /**
+     * DJL's SGD (one fused native update per parameter) on every stored parameter array with this
+     * step's gradient; the stored arrays never get a gradient of their own, so nothing needs zeroing.
+     */
     private void updateParameters() {
-        for (Pair<String, Parameter> p : model.getParameters()) {
-            Parameter param = p.getValue();
-            if (!param.requiresGradient()) {
-                continue;
-            }
-            NDArray w = param.getArray();
-            NDArray g = w.getGradient();
-            g.attach(scope);
-            optimizer.update(param.getId(), w, g);
-        }
-    }
-
-    private void clearGradients() {
-        for (Pair<String, Parameter> p : model.getParameters()) {
-            if (p.getValue().requiresGradient()) {
-                NDArray g = p.getValue().getArray().getGradient();
-                g.attach(scope);
-                g.subi(g);
-            }
+        for (Parameter param : trainable) {
+            optimizer.update(param.getId(), param.getArray(), parameterStore.gradient(param));
         }
     }
 
@@ -368,14 +358,10 @@ public final class Learner implements AutoCloseable {
      * run synchronously), so timings measure the work and not its enqueueing.
      */
     public void syncDevice() {
-        if (config.device().isGpu() && scope != null) {
-            for (Pair<String, Parameter> p : model.getParameters()) {
-                NDArray w = p.getValue().getArray();
-                NDArray flat = w.reshape(-1);
-                flat.attach(scope);
-                flat.get(0).getFloat();
-                return;
-            }
+        if (config.device().isGpu() && scope != null && !trainable.isEmpty()) {
+            NDArray flat = trainable.get(0).getArray().reshape(-1);
+            flat.attach(scope);
+            flat.get(0).getFloat();
         }
     }
 
