@@ -13,6 +13,8 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -62,6 +64,7 @@ public final class Learner implements AutoCloseable {
     private int lastValidationStep = -1;
     private FitResult.Status status = FitResult.Status.OK;
     private String message = "";
+    private ByteBuffer inputBuffer;
 
     /**
      * @param validation may be null (no validation)
@@ -179,7 +182,7 @@ public final class Learner implements AutoCloseable {
             parameterStore.beginStep(s);
             try {
                 event(Callback::beforeBatch);
-                NDArray x = s.create(b.images(), new Shape(b.size(), train.channels(), train.height(), train.width()));
+                NDArray x = hostInput(s, b.images(), new Shape(b.size(), train.channels(), train.height(), train.width()));
                 NDArray y = s.create(b.labels()).toType(DataType.INT64, false);
                 try (GradientCollector collector = engine.newGradientCollector()) {
                     logits = model.forward(parameterStore, new NDList(x), true).singletonOrThrow();
@@ -249,7 +252,7 @@ public final class Learner implements AutoCloseable {
             int[] ys = new int[m];
             data.assemble(idx, xs, ys, null);
             try (NDManager s = root.newSubManager()) {
-                NDArray x = s.create(xs, new Shape(m, data.channels(), data.height(), data.width()));
+                NDArray x = hostInput(s, xs, new Shape(m, data.channels(), data.height(), data.width()));
                 NDArray y = s.create(ys).toType(DataType.INT64, false);
                 NDArray out = model.forward(parameterStore, new NDList(x), false).singletonOrThrow();
                 lossSum += lossFunction.evaluate(new NDList(y), new NDList(out)).getFloat() * m;
@@ -257,6 +260,23 @@ public final class Learner implements AutoCloseable {
             }
         }
         return new Evaluation(lossSum / n, (double) correct / n, n);
+    }
+
+    /**
+     * The batch as an NDArray in {@code s}, backed on CPU by one direct buffer reused every step (the
+     * tensor aliases it until the step's scope closes). DJL's create(float[]) allocates a fresh direct
+     * buffer per call that only a GC frees; between GCs they pile up, and glibc (trim threshold raised
+     * by cpu-env.sh) keeps that high-water mark resident for the rest of the run.
+     */
+    private NDArray hostInput(NDManager s, float[] data, Shape shape) {
+        int bytes = data.length * Float.BYTES;
+        if (inputBuffer == null || inputBuffer.capacity() < bytes) {
+            inputBuffer = ByteBuffer.allocateDirect(bytes);
+        }
+        ByteBuffer view = inputBuffer.duplicate().order(ByteOrder.nativeOrder());
+        view.clear().limit(bytes);
+        view.asFloatBuffer().put(data);
+        return s.create(view, shape, DataType.FLOAT32);
     }
 
     private void event(BiConsumer<Callback, Learner> e) {
