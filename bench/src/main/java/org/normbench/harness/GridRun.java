@@ -105,6 +105,7 @@ public final class GridRun {
                 }
                 if (stop.requested()) {
                     stopped = true;
+                    skipped += countFinished(i + 1, statuses);
                     break;
                 }
                 String eta = eta(started, doneWork, work);
@@ -117,6 +118,7 @@ public final class GridRun {
                     stopped = true;
                     log.println(String.format(Locale.ROOT, "[%d/%d] stopped  %s  (not recorded; it reruns on resume)",
                             i + 1, cells.size(), cell.cellId()));
+                    skipped += countFinished(i + 1, statuses);
                     break;
                 }
                 dir.writeCell(out);
@@ -141,6 +143,19 @@ public final class GridRun {
             }
         }
         return new Summary(cells.size(), skipped, ran, statuses, stopped);
+    }
+
+    /** After a stop: the cells from {@code from} on that an earlier invocation finished, so the summary counts them. */
+    private int countFinished(int from, Map<CellStatus, Integer> statuses) throws IOException {
+        int n = 0;
+        for (CellSpec c : cells.subList(from, cells.size())) {
+            var status = dir.statusOf(c.cellId());
+            if (status.isPresent()) {
+                n++;
+                statuses.merge(status.get(), 1, Integer::sum);
+            }
+        }
+        return n;
     }
 
     private void maybeRebuildLargeTables() throws IOException {
