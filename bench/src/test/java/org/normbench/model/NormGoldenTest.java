@@ -49,25 +49,25 @@ class NormGoldenTest {
         Map<String, String> opts = new TreeMap<>();
         c.get("options").fields().forEachRemaining(e -> opts.put(e.getKey(), e.getValue().asText()));
         NormOptions options = NormOptions.parse(norm, opts);
-        Shape shape = shape(c.get("shape"));
+        Shape shape = NormHarness.shape(c.get("shape"));
         int channels = (int) shape.get(1);
         try (NormHarness h = new NormHarness(norm, channels, options, dtype, shape)) {
             for (Parameter p : h.trainable()) {
                 String key = p.getType() == Parameter.Type.GAMMA ? "weight" : "bias";
-                NormHarness.setValues(p.getArray(), doubles(c.get(key)));
+                NormHarness.setValues(p.getArray(), NormHarness.doubles(c.get(key)));
             }
-            double[] y = h.forwardValues(h.array(doubles(c.get("x")), shape), true);
-            assertAllClose(name + " training output", doubles(c.get("train_out")), y, tol);
+            double[] y = h.forwardValues(h.array(NormHarness.doubles(c.get("x")), shape), true);
+            assertAllClose(name + " training output", NormHarness.doubles(c.get("train_out")), y, tol);
             // DJL's batchNorm takes momentum as a float (1 - 0.9f = 0.100000024), so running statistics
             // and the eval output computed from them carry a ~1e-7 error that float64 cannot remove.
             double runTol = Math.max(tol, 1e-6);
             if (c.has("running_mean")) {
-                assertAllClose(name + " running mean", doubles(c.get("running_mean")), param(h, "runningMean"), runTol);
-                assertAllClose(name + " running var", doubles(c.get("running_var")), param(h, "runningVar"), runTol);
+                assertAllClose(name + " running mean", NormHarness.doubles(c.get("running_mean")), param(h, "runningMean"), runTol);
+                assertAllClose(name + " running var", NormHarness.doubles(c.get("running_var")), param(h, "runningVar"), runTol);
             }
             if (c.has("eval_x")) {
-                NDArray x2 = h.array(doubles(c.get("eval_x")), shape(c.get("eval_shape")));
-                assertAllClose(name + " eval output", doubles(c.get("eval_out")), h.forwardValues(x2, false), runTol);
+                NDArray x2 = h.array(NormHarness.doubles(c.get("eval_x")), NormHarness.shape(c.get("eval_shape")));
+                assertAllClose(name + " eval output", NormHarness.doubles(c.get("eval_out")), h.forwardValues(x2, false), runTol);
             }
         }
     }
@@ -95,21 +95,5 @@ class NormGoldenTest {
         double w = worst;
         int a = at;
         assertTrue(worst <= tol, () -> what + ": max |diff| " + w + " at " + a + " (tolerance " + tol + ")");
-    }
-
-    private static Shape shape(JsonNode n) {
-        long[] dims = new long[n.size()];
-        for (int i = 0; i < dims.length; i++) {
-            dims[i] = n.get(i).asLong();
-        }
-        return new Shape(dims);
-    }
-
-    private static double[] doubles(JsonNode n) {
-        double[] v = new double[n.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = n.get(i).asDouble();
-        }
-        return v;
     }
 }

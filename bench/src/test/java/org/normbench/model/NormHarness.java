@@ -11,6 +11,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -142,5 +143,23 @@ final class NormHarness implements AutoCloseable {
     @Override
     public void close() {
         manager.close();
+    }
+
+    /** A shape from a golden fixture's JSON array of dimensions. */
+    static Shape shape(JsonNode n) {
+        long[] dims = new long[n.size()];
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = n.get(i).asLong();
+        }
+        return new Shape(dims);
+    }
+
+    /** The numbers of a golden fixture's JSON array. */
+    static double[] doubles(JsonNode n) {
+        double[] v = new double[n.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = n.get(i).asDouble();
+        }
+        return v;
     }
 }

@@ -52,7 +52,7 @@ class RunningBatchNormNotebookTest {
     @MethodSource("cases")
     void stepsMatchTheNotebookInValuesAndGradients(String name, JsonNode c, DataType dtype, double tol, boolean hostile) {
         JsonNode steps = c.get("steps");
-        Shape first = shape(steps.get(0).get("shape"));
+        Shape first = NormHarness.shape(steps.get(0).get("shape"));
         try (NormHarness h = new NormHarness(NormRegistry.get("rbn"), (int) first.get(1), NormOptions.DEFAULTS, dtype, first)) {
             Parameter gamma = null;
             Parameter beta = null;
@@ -63,30 +63,30 @@ class RunningBatchNormNotebookTest {
                     beta = p;
                 }
             }
-            NormHarness.setValues(gamma.getArray(), doubles(c.get("weight")));
-            NormHarness.setValues(beta.getArray(), doubles(c.get("bias")));
+            NormHarness.setValues(gamma.getArray(), NormHarness.doubles(c.get("weight")));
+            NormHarness.setValues(beta.getArray(), NormHarness.doubles(c.get("bias")));
             for (int i = 0; i < steps.size(); i++) {
                 JsonNode s = steps.get(i);
                 String at = name + " step " + (i + 1);
-                Shape shape = shape(s.get("shape"));
+                Shape shape = NormHarness.shape(s.get("shape"));
                 if (!s.get("training").asBoolean()) {
-                    assertClose(at + " eval output", doubles(s.get("out")), h.forwardValues(h.array(doubles(s.get("x")), shape), false), tol);
+                    assertClose(at + " eval output", NormHarness.doubles(s.get("out")), h.forwardValues(h.array(NormHarness.doubles(s.get("x")), shape), false), tol);
                     continue;
                 }
                 try (NDManager step = h.manager.newSubManager(); GradientCollector gc = h.engine.newGradientCollector()) {
-                    NDArray x = h.array(doubles(s.get("x")), shape);
+                    NDArray x = h.array(NormHarness.doubles(s.get("x")), shape);
                     x.attach(step);
                     x.setRequiresGradient(true);
                     NDArray y = h.forward(x, true);
-                    NDArray loss = y.mul(h.array(doubles(s.get("dy")), shape)).sum();
+                    NDArray loss = y.mul(h.array(NormHarness.doubles(s.get("dy")), shape)).sum();
                     if (hostile) {
                         refillFreedMemoryWithNaN(h.manager);
                     }
                     gc.backward(loss);
-                    assertClose(at + " output", doubles(s.get("out")), NormHarness.values(y), tol);
-                    assertClose(at + " d input", doubles(s.get("dx")), NormHarness.values(x.getGradient()), tol);
-                    assertClose(at + " d scale", doubles(s.get("dweight")), takeGradient(gamma), tol);
-                    assertClose(at + " d shift", doubles(s.get("dbias")), takeGradient(beta), tol);
+                    assertClose(at + " output", NormHarness.doubles(s.get("out")), NormHarness.values(y), tol);
+                    assertClose(at + " d input", NormHarness.doubles(s.get("dx")), NormHarness.values(x.getGradient()), tol);
+                    assertClose(at + " d scale", NormHarness.doubles(s.get("dweight")), takeGradient(gamma), tol);
+                    assertClose(at + " d shift", NormHarness.doubles(s.get("dbias")), takeGradient(beta), tol);
                 }
             }
         }
@@ -128,21 +128,5 @@ class RunningBatchNormNotebookTest {
             assertTrue(Math.abs(e - a) <= tol * Math.max(1, Math.abs(e)),
                     () -> what + "[" + at + "]: expected " + e + ", got " + a + " (tolerance " + tol + ", relative above 1)");
         }
-    }
-
-    private static Shape shape(JsonNode n) {
-        long[] dims = new long[n.size()];
-        for (int i = 0; i < dims.length; i++) {
-            dims[i] = n.get(i).asLong();
-        }
-        return new Shape(dims);
-    }
-
-    private static double[] doubles(JsonNode n) {
-        double[] v = new double[n.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = n.get(i).asDouble();
-        }
-        return v;
     }
 }
