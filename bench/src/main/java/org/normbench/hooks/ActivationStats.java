@@ -12,48 +12,78 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Per-layer activation statistics computed on the device: mean, std, min, max, share of values
- * {@code <= 0}, share of dead channels (a channel whose output is {@code <= 0} for every element of
- * the batch) and an exact fixed-range histogram ({@link HistogramSpec}). {@link #hook()} is the
- * {@link ForwardHook} to register; each call leaves one small float64 vector of raw aggregates on the
- * device, and {@link #collect} concatenates the vectors of all layers, copies them to the host in one
- * transfer (one device sync per logged step, not one per layer) and turns them into rows there. Not a
- * scheduler: when to capture is the caller's business (see
- * {@code org.normbench.train.ActivationStatsCallback}).
+ * Per-layer activation statistics: mean, std, min, max, share of values {@code <= 0}, share of dead
+ * channels (a channel whose output is {@code <= 0} for every element of the batch) and an exact
+ * fixed-range histogram ({@link HistogramSpec}). {@link #hook()} is the {@link ForwardHook} to
+ * register; {@link #collect} turns what the hook captured into rows. Not a scheduler: when to capture
+ * is the caller's business (see {@code org.normbench.train.ActivationStatsCallback}).
  *
- * <p>Cost is what decides the shape of this code (a hooked full-width ResNet18 step reads ~10 M
- * activation values; see {@code HookOverheadBenchmark}): every full-size temporary is a pass over
- * memory, so the scalar statistics are read-only reductions of the activation itself (row sums
- * and L2 norms, min, per-channel max, count of non-zeros) and the histogram is a few elementwise
- * passes to a slot index ({@link BinIndex}) plus an O(n) scatter-add count ({@link Bincount}), no
- * sort. Mean, std and fractions are finished in float64 on the host.
+ * <p>Two paths compute the same raw aggregates (sum, sum of squares, min, max, a count of
+ * positives, dead channels, slot counts; bins are exact on both and tests hold them to
+ * {@link HistogramSpec#binOf}):
+ * <ul>
+ *   <li><b>CPU</b> ({@link CpuAggregates}): one fused pass over the tensor's memory inside the hook.
+ *       On the CPU the device is the host, so nothing is transferred.</li>
+ *   <li><b>GPU and other devices</b> ({@link #aggregate}): libtorch ops on the device leave one
+ *       small float64 vector per layer; {@link #collect} concatenates them and copies them to the
+ *       host in one transfer (one device sync per logged step, not one per layer).</li>
+ * </ul>
+ * Mean, std and fractions are finished in float64 on the host. Cost decides the shape of both
+ * paths: a hooked full-width ResNet18 step reads ~10 M activation values, and every pass over
+ * them counts (see {@code HookOverheadBenchmark} and docs/performance.md).
  */
 public final class ActivationStats {
     /** Number of leading scalar statistics in {@link #statistics}' result, before the bin counts. */
     static final int SCALARS = 6;
     /** Raw aggregates at the head of each layer's device vector, before the slot counts. */
     static final int AGGREGATES = 6;
-    private static final int SUM = 0;
-    private static final int SUM_OF_SQUARES = 1;
-    private static final int MIN = 2;
-    private static final int MAX = 3;
+    static final int SUM = 0;
+    static final int SUM_OF_SQUARES = 1;
+    static final int MIN = 2;
+    static final int MAX = 3;
     /** Non-zeros where the slots split at zero (negatives come from the slots), else positives. */
-    private static final int NONZERO_OR_POSITIVE = 4;
-    private static final int DEAD_CHANNELS = 5;
+    static final int NONZERO_OR_POSITIVE = 4;
+    static final int DEAD_CHANNELS = 5;
 
     private final HistogramSpec histogram;
     private final BinIndex binIndex;
     private final List<String> layerOrder;
+    private final Path path;
     private final Map<String, Captured> pending = new LinkedHashMap<>();
     private final ForwardHook hook = this::onForward;
 
-    /** A layer's device vector and the host-side facts needed to finish its row. */
-    private record Captured(NDArray aggregates, long elements, long channels) {}
+    /**
+     * A layer's aggregates, still on its device ({@code onDevice}, GPU) or already on the host
+     * ({@code onHost}, CPU: {@link CpuAggregates}), and the facts needed to finish its row.
+     */
+    private record Captured(NDArray onDevice, double[] onHost, long elements, long channels) {
+        void close() {
+            if (onDevice != null) {
+                onDevice.close();
+            }
+        }
+    }
+
+    /** Where the aggregates of an activation are computed. */
+    public enum Path {
+        /** {@link CpuAggregates} for CPU float32 activations, otherwise device ops. */
+        AUTO,
+        /** libtorch ops on the activation's device ({@link #aggregate}); what GPUs use. */
+        DEVICE_OPS,
+        /** One fused host pass over the CPU tensor's memory ({@link CpuAggregates}). */
+        CPU_PASS
+    }
 
     /**
      * @param layerOrder the hooked layers in depth order; their positions are the rows' {@code layerIndex}
      */
     public ActivationStats(HistogramSpec histogram, List<String> layerOrder) {
+        this(histogram, layerOrder, Path.AUTO);
+    }
+
+    /** With a fixed path, e.g. {@link Path#DEVICE_OPS} on CPU to measure what the GPU path costs there. */
+    public ActivationStats(HistogramSpec histogram, List<String> layerOrder, Path path) {
+        this.path = path;
         this.histogram = histogram;
         this.binIndex = new BinIndex(histogram);
         this.layerOrder = List.copyOf(layerOrder);
@@ -74,10 +104,9 @@ public final class ActivationStats {
     }
 
     private void onForward(String layer, NDList input, NDList output, boolean training) {
-        NDArray x = output.head();
-        Captured previous = pending.put(layer, new Captured(aggregate(x, binIndex), x.size(), channels(x.getShape())));
+        Captured previous = pending.put(layer, capture(output.head(), binIndex, path));
         if (previous != null) {
-            previous.aggregates().close();
+            previous.close();
         }
     }
 
@@ -101,21 +130,29 @@ public final class ActivationStats {
                 layers.add(l);
             }
         }
+        // the layers still on a device come over in one transfer
         NDList parts = new NDList();
         for (String l : layers) {
-            parts.add(pending.get(l).aggregates());
+            if (pending.get(l).onDevice() != null) {
+                parts.add(pending.get(l).onDevice());
+            }
         }
-        double[] v;
-        try (NDArray all = NDArrays.concat(parts)) {
-            v = all.toDoubleArray();
-        } finally {
-            parts.close();
+        double[] v = new double[0];
+        if (!parts.isEmpty()) {
+            try (NDArray all = NDArrays.concat(parts)) {
+                v = all.toDoubleArray();
+            } finally {
+                parts.close();
+            }
         }
         int stride = AGGREGATES + binIndex.slots();
+        int transferred = 0;
         for (int i = 0; i < layers.size(); i++) {
             String layer = layers.get(i);
             Captured c = pending.get(layer);
-            double[] s = finish(v, i * stride, c.elements(), c.channels(), binIndex);
+            double[] s = c.onHost() != null
+                    ? finish(c.onHost(), 0, c.elements(), c.channels(), binIndex)
+                    : finish(v, stride * transferred++, c.elements(), c.channels(), binIndex);
             int index = layerOrder.indexOf(layer);
             rows.add(new ActivationRow(step, layer, index >= 0 ? index : layerOrder.size() + i,
                     s[0], s[1], s[2], s[3], s[4], s[5]));
@@ -129,7 +166,7 @@ public final class ActivationStats {
 
     /** Drops pending vectors without copying them (e.g. when a step was cancelled). */
     public void discard() {
-        pending.values().forEach(c -> c.aggregates().close());
+        pending.values().forEach(Captured::close);
         pending.clear();
     }
 
@@ -139,10 +176,27 @@ public final class ActivationStats {
      * and one-off use (the hook batches many layers into one copy instead).
      */
     public static double[] statistics(NDArray activation, HistogramSpec histogram) {
+        return statistics(activation, histogram, Path.AUTO);
+    }
+
+    /** {@link #statistics(NDArray, HistogramSpec)} along a chosen path (tests compare the paths). */
+    static double[] statistics(NDArray activation, HistogramSpec histogram, Path path) {
         BinIndex bins = new BinIndex(histogram);
-        try (NDArray a = aggregate(activation, bins)) {
-            return finish(a.toDoubleArray(), 0, activation.size(), channels(activation.getShape()), bins);
+        Captured c = capture(activation, bins, path);
+        try {
+            double[] v = c.onHost() != null ? c.onHost() : c.onDevice().toDoubleArray();
+            return finish(v, 0, c.elements(), c.channels(), bins);
+        } finally {
+            c.close();
         }
+    }
+
+    private static Captured capture(NDArray x, BinIndex bins, Path path) {
+        boolean cpuPass = path == Path.CPU_PASS || (path == Path.AUTO && CpuAggregates.applies(x));
+        long channels = channels(x.getShape());
+        return cpuPass
+                ? new Captured(null, CpuAggregates.of(x, bins), x.size(), channels)
+                : new Captured(aggregate(x, bins), null, x.size(), channels);
     }
 
     private static long channels(Shape s) {
@@ -153,7 +207,10 @@ public final class ActivationStats {
      * The raw aggregates of one activation as one float64 vector on its device, detached from
      * autograd: sum, sum of squares, min, max, non-zero (slots split at zero) or positive count,
      * dead-channel count, then the slot counts. Intermediates are closed; the result is attached to the
-     * activation's manager (the step's scope).
+     * activation's manager (the step's scope). The device path: every statistic is a read-only
+     * reduction of the activation (row sums and L2 norms, min, per-channel max, count of non-zeros)
+     * and the histogram is a few elementwise passes to a slot index ({@link BinIndex}) plus an O(n)
+     * scatter-add count ({@link Bincount}), no sort.
      */
     static NDArray aggregate(NDArray activation, BinIndex bins) {
         NDManager owner = activation.getManager();

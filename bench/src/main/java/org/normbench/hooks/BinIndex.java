@@ -36,6 +36,8 @@ final class BinIndex {
     private final float[] upperEdges;
     /** Corrected path: how far below the true bin position (in bins) the float32 guess aims. */
     private static final double GUESS_BIAS = 0.25;
+    /** Corrected path: the value the float32 guess measures from, a quarter bin above {@code min}. */
+    private final float guessOrigin;
 
     BinIndex(HistogramSpec spec) {
         this.spec = spec;
@@ -43,6 +45,7 @@ final class BinIndex {
         for (int k = 0; k < spec.bins(); k++) {
             upperEdges[k] = k == spec.bins() - 1 ? Float.NaN : spec.lowerAsFloat(k + 1);
         }
+        this.guessOrigin = (float) (spec.min() + GUESS_BIAS * spec.width());
         float[] found = findScaleAndOffset(spec);
         this.scaled = found != null;
         this.scale = scaled ? found[0] : (float) (1 / spec.width());
@@ -129,6 +132,30 @@ final class BinIndex {
         return scaled ? scaledSlots(x) : correctedSlots(x);
     }
 
+    /**
+     * The slot {@link #slotsOf} gives {@code x}, computed on the host with the same float32
+     * operations in the same order (Java float arithmetic is IEEE float32, never fused), so the two
+     * agree exactly, NaN included (slot 0, where the device's final integer clamp puts it).
+     * Clamping before the floor equals clamping after it because the bounds are integers; written
+     * as {@code p >= lo ? p : lo} so that NaN, which compares false, takes the bound.
+     */
+    int slotOf(float x) {
+        if (scaled) {
+            float p = scale == 1f ? x : x * scale;
+            if (offset != 0f) {
+                p += offset;
+            }
+            p = p >= firstCell ? p : firstCell;
+            p = p <= lastCell ? p : lastCell;
+            return (int) ((long) Math.floor(p) - firstCell);
+        }
+        float g = (x - guessOrigin) * scale;
+        g = g >= 0f ? g : 0f;
+        g = g <= spec.bins() - 1 ? g : spec.bins() - 1;
+        int k = (int) g;
+        return x >= upperEdges[k] ? k + 1 : k;
+    }
+
     private NDArray scaledSlots(NDArray x) {
         NDArray p = scale == 1f ? x : x.mul(scale);
         if (offset != 0f) {
@@ -148,7 +175,7 @@ final class BinIndex {
     private NDArray correctedSlots(NDArray x) {
         NDArray flat = x.reshape(-1);
         // the guess aims a quarter bin low, so with its error below 0.13 bins it is exact or one low
-        NDArray guess = flat.sub((float) (spec.min() + GUESS_BIAS * spec.width()));
+        NDArray guess = flat.sub(guessOrigin);
         guess.muli(scale);
         // clamped before the gather, whose indices must be valid even for NaN
         NDArray k = guess.clip(0, spec.bins() - 1).toType(DataType.INT64, false).clip(0, spec.bins() - 1);

@@ -52,8 +52,11 @@ class ActivationStatsTest {
         new HistogramSpec(30, 1e5, 1e5 + 3),  // corrected, edges ~10^6 widths from 0: the guess's worst rounding
     };
 
-    private static long[] deviceCounts(NDManager m, float[] v, HistogramSpec spec) {
-        double[] s = ActivationStats.statistics(m.create(v, new Shape(10, 6, v.length / 60)), spec);
+    /** Both ways statistics are computed: device ops (what GPUs run) and the fused CPU pass. */
+    private static final ActivationStats.Path[] PATHS = {ActivationStats.Path.DEVICE_OPS, ActivationStats.Path.CPU_PASS};
+
+    private static long[] deviceCounts(NDManager m, float[] v, HistogramSpec spec, ActivationStats.Path path) {
+        double[] s = ActivationStats.statistics(m.create(v, new Shape(10, 6, v.length / 60)), spec, path);
         long[] counts = new long[spec.bins()];
         for (int k = 0; k < counts.length; k++) {
             counts[k] = Math.round(s[ActivationStats.SCALARS + k]);
@@ -62,7 +65,7 @@ class ActivationStatsTest {
     }
 
     @Test
-    void histogramCountsEqualAHostCountExactlyOnBothDevicePaths() {
+    void histogramCountsEqualAHostCountExactlyOnBothBinIndexWaysAndBothPaths() {
         Engine e = TorchRuntime.engine();
         boolean sawScaled = false;
         boolean sawCorrected = false;
@@ -71,11 +74,32 @@ class ActivationStatsTest {
             sawScaled |= scaled;
             sawCorrected |= !scaled;
             float[] v = trickyValues(spec, 60_000, spec.bins());
-            try (NDManager m = e.newBaseManager()) {
-                assertArrayEquals(hostCounts(v, spec), deviceCounts(m, v, spec), "spec " + spec + (scaled ? " (scaled)" : " (corrected)"));
+            for (ActivationStats.Path path : PATHS) {
+                try (NDManager m = e.newBaseManager()) {
+                    assertArrayEquals(hostCounts(v, spec), deviceCounts(m, v, spec, path),
+                            path + ", spec " + spec + (scaled ? " (scaled)" : " (corrected)"));
+                }
             }
         }
-        assertTrue(sawScaled && sawCorrected, "both BinIndex paths must be exercised");
+        assertTrue(sawScaled && sawCorrected, "both BinIndex ways must be exercised");
+    }
+
+    /** The fused CPU pass bins every value into the very slot the device ops give it, NaN and infinities included. */
+    @Test
+    void hostSlotOfAgreesWithTheDeviceSlotsValueByValue() {
+        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MAX_VALUE, -Float.MAX_VALUE,
+                           0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE};
+        for (HistogramSpec spec : SPECS) {
+            float[] v = trickyValues(spec, 6_000, 31 * spec.bins());
+            System.arraycopy(special, 0, v, 0, special.length);
+            BinIndex bins = new BinIndex(spec);
+            try (NDManager m = TorchRuntime.engine().newBaseManager()) {
+                long[] device = bins.slotsOf(m.create(v)).toLongArray();
+                for (int i = 0; i < v.length; i++) {
+                    assertEquals(device[i], bins.slotOf(v[i]), "value " + v[i] + ", spec " + spec);
+                }
+            }
+        }
     }
 
     @Test
@@ -87,12 +111,15 @@ class ActivationStatsTest {
             v[2] = Float.MAX_VALUE;
             v[3] = -Float.MAX_VALUE;
             v[4] = Float.NaN;
-            try (NDManager m = TorchRuntime.engine().newBaseManager()) {
-                long[] c = deviceCounts(m, v, spec);
-                assertEquals(60, java.util.Arrays.stream(c).sum(), "every value, NaN included, is counted once; spec " + spec);
-                v[4] = 0;
-                long[] withoutNan = deviceCounts(m, v, spec);
-                assertArrayEquals(hostCounts(v, spec), withoutNan, "spec " + spec);
+            for (ActivationStats.Path path : PATHS) {
+                v[4] = Float.NaN;
+                try (NDManager m = TorchRuntime.engine().newBaseManager()) {
+                    long[] c = deviceCounts(m, v, spec, path);
+                    assertEquals(60, java.util.Arrays.stream(c).sum(), "every value, NaN included, is counted once; " + path + ", spec " + spec);
+                    v[4] = 0;
+                    long[] withoutNan = deviceCounts(m, v, spec, path);
+                    assertArrayEquals(hostCounts(v, spec), withoutNan, path + ", spec " + spec);
+                }
             }
         }
     }
@@ -121,8 +148,10 @@ class ActivationStatsTest {
         float[] tiny = {-1e-30f, -Float.MIN_VALUE, -0f, 0f, Float.MIN_VALUE, Math.nextDown(-0.5f), -0.5f, Math.nextUp(-0.5f)};
         float[] v = new float[60];
         System.arraycopy(tiny, 0, v, 0, tiny.length);
-        try (NDManager m = TorchRuntime.engine().newBaseManager()) {
-            assertArrayEquals(hostCounts(v, spec), deviceCounts(m, v, spec));
+        for (ActivationStats.Path path : PATHS) {
+            try (NDManager m = TorchRuntime.engine().newBaseManager()) {
+                assertArrayEquals(hostCounts(v, spec), deviceCounts(m, v, spec, path), path.toString());
+            }
         }
     }
 
@@ -142,15 +171,18 @@ class ActivationStatsTest {
         }
         double std = Math.sqrt(var / v.length);
         for (HistogramSpec spec : SPECS) {
-            try (NDManager m = TorchRuntime.engine().newBaseManager()) {
-                double[] s = ActivationStats.statistics(m.create(v, new Shape(2, 3, 2)), spec);
-                assertEquals(mean, s[0], 1e-6);
-                assertEquals(std, s[1], 1e-6);
-                assertEquals(-6, s[2], 0);
-                assertEquals(5, s[3], 0);
-                assertEquals(8.0 / 12, s[4], 1e-12, "spec " + spec);
-                assertEquals(1.0 / 3, s[5], 1e-12);
-                assertEquals(ActivationStats.SCALARS + spec.bins(), s.length);
+            for (ActivationStats.Path path : PATHS) {
+                try (NDManager m = TorchRuntime.engine().newBaseManager()) {
+                    double[] s = ActivationStats.statistics(m.create(v, new Shape(2, 3, 2)), spec, path);
+                    String where = path + ", spec " + spec;
+                    assertEquals(mean, s[0], 1e-6, where);
+                    assertEquals(std, s[1], 1e-6, where);
+                    assertEquals(-6, s[2], 0, where);
+                    assertEquals(5, s[3], 0, where);
+                    assertEquals(8.0 / 12, s[4], 1e-12, where);
+                    assertEquals(1.0 / 3, s[5], 1e-12, where);
+                    assertEquals(ActivationStats.SCALARS + spec.bins(), s.length, where);
+                }
             }
         }
     }
@@ -187,13 +219,15 @@ class ActivationStatsTest {
                 ss += (x - mean) * (x - mean);
             }
             double std = Math.sqrt(ss / n);
-            try (NDManager m = TorchRuntime.engine().newBaseManager()) {
-                double[] s = ActivationStats.statistics(m.create(v, new Shape(32, 64, 16, 16)), HistogramSpec.defaults());
-                assertEquals(mean, s[0], 1e-6 * Math.abs(mean) + 1e-7, "mean, case " + c);
-                assertEquals(std, s[1], 1e-5 * std, "std, case " + c);
-                assertEquals(min, s[2], 0);
-                assertEquals(max, s[3], 0);
-                assertEquals((double) nonpositive / n, s[4], 1e-15);
+            for (ActivationStats.Path path : PATHS) {
+                try (NDManager m = TorchRuntime.engine().newBaseManager()) {
+                    double[] s = ActivationStats.statistics(m.create(v, new Shape(32, 64, 16, 16)), HistogramSpec.defaults(), path);
+                    assertEquals(mean, s[0], 1e-6 * Math.abs(mean) + 1e-7, "mean, case " + c + ", " + path);
+                    assertEquals(std, s[1], 1e-5 * std, "std, case " + c + ", " + path);
+                    assertEquals(min, s[2], 0, path.toString());
+                    assertEquals(max, s[3], 0, path.toString());
+                    assertEquals((double) nonpositive / n, s[4], 1e-15, path.toString());
+                }
             }
         }
     }

@@ -66,6 +66,10 @@ public class HookOverheadBenchmark {
     @Param({"32"})
     public int batchSize;
 
+    /** AUTO (the fused CPU pass on CPU) or DEVICE_OPS (the libtorch-op path GPUs use), e.g. {@code -p path=DEVICE_OPS}. */
+    @Param({"AUTO"})
+    public String path;
+
     private Engine engine;
     private NDManager root;
     private Block model;
@@ -100,7 +104,7 @@ public class HookOverheadBenchmark {
             labels[i] = rng.nextInt(10);
         }
         List<String> layers = Hooks.probes(model, "stem,layer*").stream().map(p -> p.name()).toList();
-        stats = new ActivationStats(HistogramSpec.defaults(), layers);
+        stats = new ActivationStats(HistogramSpec.defaults(), layers, ActivationStats.Path.valueOf(path));
     }
 
     @Benchmark
@@ -161,10 +165,10 @@ public class HookOverheadBenchmark {
         for (int i = 0; i < Math.min(plainMs.size(), hookedMs.size()); i++) {
             paired.add(hookedMs.get(i) / plainMs.get(i));
         }
-        System.out.printf(Locale.ROOT, "%nHookOverhead width=%s batch=%d steps=%d+%d: no hooks median %.1f ms, stats every step %.1f ms,"
+        System.out.printf(Locale.ROOT, "%nHookOverhead path=%s width=%s batch=%d steps=%d+%d: no hooks median %.1f ms, stats every step %.1f ms,"
                         + " ratio %.3f (%+.1f%%); stats every 10 steps ratio %.4f (%+.2f%%);"
                         + " per-round ratio median %.3f, quartiles %.3f .. %.3f%n",
-                width, batchSize, plainMs.size(), hookedMs.size(), plain, hooked, ratio, (ratio - 1) * 100,
+                path, width, batchSize, plainMs.size(), hookedMs.size(), plain, hooked, ratio, (ratio - 1) * 100,
                 (9 + ratio) / 10, (ratio - 1) * 10, median(paired), quantile(paired, 0.25), quantile(paired, 0.75));
         root.close();
     }
