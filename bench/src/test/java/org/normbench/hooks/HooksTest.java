@@ -92,6 +92,49 @@ class HooksTest {
         }
     }
 
+    /**
+     * The CPU pass and the device ops, hooked on the same forward of a real model, record the same
+     * rows: histogram counts, min, max and both fractions exactly, mean and std to float32 accuracy.
+     */
+    @Test
+    void bothStatisticsPathsRecordTheSameRowsOnARealForward() {
+        Engine engine = TorchRuntime.engine();
+        engine.setRandomSeed(5);
+        try (NDManager m = engine.newBaseManager()) {
+            Block model = TestModels.resnet18(0.125, true);
+            model.initialize(m, DataType.FLOAT32, new Shape(4, 3, 32, 32));
+            ParameterStore ps = new ParameterStore(m, false);
+            ActivationStats cpu = new ActivationStats(HistogramSpec.defaults(), ALL, ActivationStats.Path.CPU_PASS);
+            ActivationStats device = new ActivationStats(HistogramSpec.defaults(), ALL, ActivationStats.Path.DEVICE_OPS);
+            List<ActivationRow> cpuRows = new ArrayList<>();
+            List<ActivationRow> deviceRows = new ArrayList<>();
+            List<HistogramRow> cpuHist = new ArrayList<>();
+            List<HistogramRow> deviceHist = new ArrayList<>();
+            try (HookHandle h1 = Hooks.register(model, "*", cpu.hook());
+                 HookHandle h2 = Hooks.register(model, "*", device.hook());
+                 NDManager step = m.newSubManager()) {
+                NDArray in = step.randomNormal(new Shape(4, 3, 32, 32));
+                model.forward(ps, new NDList(in), true);
+                cpu.collect(7, cpuRows, cpuHist);
+                device.collect(7, deviceRows, deviceHist);
+            }
+            assertEquals(deviceHist, cpuHist, "histograms must agree bin for bin");
+            assertEquals(ALL.size(), cpuRows.size());
+            for (int i = 0; i < cpuRows.size(); i++) {
+                ActivationRow c = cpuRows.get(i);
+                ActivationRow d = deviceRows.get(i);
+                String layer = d.layer();
+                assertEquals(d.layer(), c.layer());
+                assertEquals(d.min(), c.min(), 0, layer);
+                assertEquals(d.max(), c.max(), 0, layer);
+                assertEquals(d.fracNonpositive(), c.fracNonpositive(), 0, layer);
+                assertEquals(d.deadChannelFrac(), c.deadChannelFrac(), 0, layer);
+                assertEquals(d.mean(), c.mean(), 1e-6 * (Math.abs(d.mean()) + d.std()), layer);
+                assertEquals(d.std(), c.std(), 1e-5 * d.std(), layer);
+            }
+        }
+    }
+
     private static float[] forward(Block model, ParameterStore ps, NDArray x) {
         try (NDManager step = x.getManager().newSubManager()) {
             NDArray in = x.duplicate();
