@@ -20,8 +20,8 @@ import java.nio.FloatBuffer;
  * exactly (ActivationStatsTest checks both paths against {@link HistogramSpec#binOf}).
  *
  * <p>One thread, the caller's: splitting rows over two threads was slower inside a training step
- * on the 2-vCPU machine this was measured on (libtorch's OpenMP worker keeps spinning on the
- * second CPU after each op; docs/performance.md). Not for GPU tensors: they would have to be copied
+ * on the 2-vCPU machine this was measured on, most likely because libtorch's OpenMP worker
+ * spin-waits on the second CPU after each op (docs/training.md, "Measurements"). Not for GPU tensors: they would have to be copied
  * to the host, where the device path transfers ~50 numbers per layer instead.
  */
 final class CpuAggregates {
@@ -44,7 +44,7 @@ final class CpuAggregates {
         int n = s.dimension() >= 1 ? Math.toIntExact(s.get(0)) : 1;
         int channels = s.dimension() >= 2 ? Math.toIntExact(s.get(1)) : 1;
         int rows = n * channels;
-        int inner = Math.toIntExact(activation.size() / rows);
+        int inner = rows == 0 ? 0 : Math.toIntExact(activation.size() / rows);
         // zero-copy view of libtorch's buffer (a contiguous copy first if it is not contiguous)
         FloatBuffer data = activation.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
         return pass(data, rows, channels, inner, bins);
