@@ -232,6 +232,23 @@ class ActivationStatsTest {
         }
     }
 
+    /** A non-contiguous activation (a transposed view) gets the same statistics on both paths. */
+    @Test
+    void bothPathsAgreeOnANonContiguousActivation() {
+        HistogramSpec spec = HistogramSpec.defaults();
+        float[] v = trickyValues(spec, 6 * 10 * 50, 11);
+        try (NDManager m = TorchRuntime.engine().newBaseManager()) {
+            NDArray view = m.create(v, new Shape(6, 10, 50)).transpose(1, 0, 2);
+            double[] device = ActivationStats.statistics(view, spec, ActivationStats.Path.DEVICE_OPS);
+            double[] cpu = ActivationStats.statistics(view, spec, ActivationStats.Path.CPU_PASS);
+            for (int k = 2; k < device.length; k++) {
+                assertEquals(device[k], cpu[k], 0, "entry " + k);
+            }
+            assertEquals(device[0], cpu[0], 1e-6 * (Math.abs(device[0]) + device[1]));
+            assertEquals(device[1], cpu[1], 1e-5 * device[1]);
+        }
+    }
+
     @Test
     void invalidHistogramSpecsAreRejectedWithTheBadValue() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new HistogramSpec(0, 0, 1));
