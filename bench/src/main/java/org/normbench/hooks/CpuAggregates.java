@@ -20,8 +20,8 @@ import java.nio.FloatBuffer;
  * exactly (ActivationStatsTest checks both paths against {@link HistogramSpec#binOf}).
  *
  * <p>One thread, the caller's: splitting rows over two threads was slower inside a training step
- * on the 2-vCPU machine this was measured on, most likely because libtorch's OpenMP worker
- * spin-waits on the second CPU after each op (docs/training.md, "Measurements"). Not for GPU tensors: they would have to be copied
+ * on the 2-vCPU machine this was measured on (plausibly because libtorch's OpenMP worker
+ * spin-waits on the second CPU after each op; docs/training.md, "Measurements"). Not for GPU tensors: they would have to be copied
  * to the host, where the device path transfers ~50 numbers per layer instead.
  */
 final class CpuAggregates {
