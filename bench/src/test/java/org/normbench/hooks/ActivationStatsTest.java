@@ -55,7 +55,7 @@ class ActivationStatsTest {
     /** Both ways statistics are computed: device ops (what GPUs run) and the fused CPU pass. */
     private static final ActivationStats.Path[] PATHS = {ActivationStats.Path.DEVICE_OPS, ActivationStats.Path.CPU_PASS};
 
-    private static long[] deviceCounts(NDManager m, float[] v, HistogramSpec spec, ActivationStats.Path path) {
+    private static long[] pathCounts(NDManager m, float[] v, HistogramSpec spec, ActivationStats.Path path) {
         double[] s = ActivationStats.statistics(m.create(v, new Shape(10, 6, v.length / 60)), spec, path);
         long[] counts = new long[spec.bins()];
         for (int k = 0; k < counts.length; k++) {
@@ -76,7 +76,7 @@ class ActivationStatsTest {
             float[] v = trickyValues(spec, 60_000, spec.bins());
             for (ActivationStats.Path path : PATHS) {
                 try (NDManager m = e.newBaseManager()) {
-                    assertArrayEquals(hostCounts(v, spec), deviceCounts(m, v, spec, path),
+                    assertArrayEquals(hostCounts(v, spec), pathCounts(m, v, spec, path),
                             path + ", spec " + spec + (scaled ? " (scaled)" : " (corrected)"));
                 }
             }
@@ -114,10 +114,10 @@ class ActivationStatsTest {
             for (ActivationStats.Path path : PATHS) {
                 v[4] = Float.NaN;
                 try (NDManager m = TorchRuntime.engine().newBaseManager()) {
-                    long[] c = deviceCounts(m, v, spec, path);
+                    long[] c = pathCounts(m, v, spec, path);
                     assertEquals(60, java.util.Arrays.stream(c).sum(), "every value, NaN included, is counted once; " + path + ", spec " + spec);
                     v[4] = 0;
-                    long[] withoutNan = deviceCounts(m, v, spec, path);
+                    long[] withoutNan = pathCounts(m, v, spec, path);
                     assertArrayEquals(hostCounts(v, spec), withoutNan, path + ", spec " + spec);
                 }
             }
@@ -150,7 +150,7 @@ class ActivationStatsTest {
         System.arraycopy(tiny, 0, v, 0, tiny.length);
         for (ActivationStats.Path path : PATHS) {
             try (NDManager m = TorchRuntime.engine().newBaseManager()) {
-                assertArrayEquals(hostCounts(v, spec), deviceCounts(m, v, spec, path), path.toString());
+                assertArrayEquals(hostCounts(v, spec), pathCounts(m, v, spec, path), path.toString());
             }
         }
     }
