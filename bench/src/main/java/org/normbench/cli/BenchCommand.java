@@ -134,6 +134,9 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (java.nio.file.NoSuchFileException e) {
             err.println("normbench bench: grid file not found: " + file);
             return 2;
+        } catch (java.io.IOException e) {
+            err.println("normbench bench: cannot read grid file " + file + ": " + e.getMessage());
+            return 2;
         }
         List<CellSpec> cells = theShard.select(grid.cells());
         if (dryRun) {

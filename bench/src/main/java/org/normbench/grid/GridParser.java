@@ -54,16 +54,40 @@ public final class GridParser {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final long MAX_INT = Integer.MAX_VALUE;
 
+    /*
+     * Upper (and width's lower) bounds on what a cell may ask for: past them a cell runs for weeks,
+     * overflows a counter or trains a degenerate model while reporting "ok". docs/grid-format.md
+     * ("Bounds") gives each one's reason; change them together.
+     */
+    /** 1000 epochs: ten times the longest common CIFAR/ImageNet schedules (90-300 epochs). */
+    static final double MAX_EPOCHS = 1000;
+    /** Ten million optimiser steps per cell, given as {@code steps} or implied by {@code epochs}. */
+    static final long MAX_STEPS = 10_000_000;
+    /** 1/32: stage widths 2/4/8/16 channels. Narrower rounds stages to one channel, where norms are degenerate. */
+    static final double MIN_WIDTH = 1.0 / 32;
+    /** 4: stage widths 256..2048 channels, about 180M parameters (16x ResNet18's 11.2M; parameters grow as width squared). */
+    static final double MAX_WIDTH = 4;
+    /** 65536 images per batch: more does not fit any device at 32x32 and overflows the host batch buffer. */
+    static final long MAX_BATCH_SIZE = 65_536;
+    /** 100000 warm-up or timed steps per throughput cell: a timing needs tens. */
+    static final long MAX_THROUGHPUT_STEPS = 100_000;
+
     private GridParser() {}
 
-    /** Parses {@code file}; messages name the file as given. */
+    /** Parses {@code file}; messages name the file as given. A file over {@link #MAX_FILE_BYTES} is not read. */
     public static Grid parse(Path file, GridVocabulary vocabulary) throws GridException, IOException {
-        String yaml = Files.readString(file, StandardCharsets.UTF_8);
-        return parse(file.toString(), yaml, vocabulary);
+        GridText.requireSize(file.toString(), Files.size(file));
+        return parse(file.toString(), Files.readAllBytes(file), vocabulary);
+    }
+
+    /** Parses the bytes of a grid file: refused unless it is UTF-8 text of bounded size and line length. */
+    public static Grid parse(String displayName, byte[] content, GridVocabulary vocabulary) throws GridException {
+        return parse(displayName, GridText.decode(displayName, content), vocabulary);
     }
 
     /** Parses YAML text; {@code displayName} is the file name used in messages and the default grid name. */
     public static Grid parse(String displayName, String yaml, GridVocabulary vocabulary) throws GridException {
+        GridText.requireShape(displayName, yaml);
         YamlReader reader = new YamlReader(displayName);
         Grid grid = new GridParser.Run(reader, vocabulary, displayName, yaml).grid();
         List<GridProblem> problems = reader.problems();
@@ -250,6 +274,7 @@ public final class GridParser {
                 }
             }
             ok &= checkBatchOne(kind, values, where);
+            ok &= checkAgainstData(kind, values, where);
             for (Map.Entry<String, Located> entry : where.entrySet()) {
                 if (values.get(entry.getKey()) == null) {
                     ok = false;
@@ -285,6 +310,70 @@ public final class GridParser {
             return ok;
         }
 
+        /**
+         * A train section against its dataset's size: limits no larger than the splits, a validation
+         * fraction that holds out at least one image, every batch size at most the training images left
+         * (an epoch needs one full batch; the last partial batch is dropped), and an epoch budget within
+         * {@link #MAX_STEPS} at the smallest batch size. Skipped for datasets the vocabulary has no size for.
+         */
+        private boolean checkAgainstData(CellKind kind, Map<String, Object> values, Map<String, Located> where) {
+            String dataset = (String) values.get("dataset");
+            GridVocabulary.DatasetSize size = dataset == null ? null : vocabulary.datasetSizes().get(dataset);
+            if (kind != CellKind.TRAIN || size == null) {
+                return true;
+            }
+            boolean ok = true;
+            int trainImages = size.trainImages();
+            String source = dataset;
+            Integer trainLimit = (Integer) values.get("train_limit");
+            if (trainLimit != null && trainLimit > trainImages) {
+                reader.problem(where.get("train_limit"), trainLimit + " is more than the " + trainImages
+                        + " training images of " + dataset + "; use at most " + trainImages + ", or 0 for all");
+                ok = false;
+            } else if (trainLimit != null && trainLimit > 0) {
+                trainImages = trainLimit;
+                source = "train_limit " + trainLimit;
+            }
+            Integer testLimit = (Integer) values.get("test_limit");
+            if (testLimit != null && testLimit > size.testImages()) {
+                reader.problem(where.get("test_limit"), testLimit + " is more than the " + size.testImages()
+                        + " test images of " + dataset + "; use at most " + size.testImages() + ", or 0 for all");
+                ok = false;
+            }
+            Double fraction = (Double) values.get("validation_fraction");
+            if (fraction != null && fraction > 0) {
+                long heldOut = Math.round(fraction * trainImages);
+                if (heldOut == 0) {
+                    reader.problem(where.get("validation_fraction"), "holds out no image of the " + trainImages + " training images ("
+                            + source + "); use 0 for no validation set, or at least " + (0.5 / trainImages));
+                    ok = false;
+                }
+                trainImages -= (int) heldOut;
+                source += ", less " + heldOut + " held out by validation_fraction " + fraction;
+            }
+            int smallestBatch = Integer.MAX_VALUE;
+            for (Item<Integer> batch : this.<Integer>goodItems(values, where, "batch_sizes")) {
+                if (batch.value() > trainImages) {
+                    reader.problem(batch.at(), "batch size " + batch.value() + " is more than the " + trainImages
+                            + " training images (" + source + "); an epoch would have no full batch");
+                    ok = false;
+                } else {
+                    smallestBatch = Math.min(smallestBatch, batch.value());
+                }
+            }
+            Double epochs = (Double) values.get("epochs");
+            if (epochs != null && where.containsKey("epochs") && !where.containsKey("steps") && smallestBatch <= trainImages) {
+                double steps = Math.ceil(epochs * (trainImages / smallestBatch));
+                if (steps > MAX_STEPS) {
+                    reader.problem(where.get("epochs"), String.format(java.util.Locale.ROOT,
+                            "%s epochs of %d training images at batch size %d is %.0f steps; a cell runs at most %d steps",
+                            reader.text(where.get("epochs")), trainImages, smallestBatch, steps, MAX_STEPS));
+                    ok = false;
+                }
+            }
+            return ok;
+        }
+
         private Set<String> nonBatchNorms() {
             Set<String> out = new TreeSet<>(vocabulary.norms());
             out.removeAll(vocabulary.normsNeedingTwoSamples());
@@ -303,7 +392,7 @@ public final class GridParser {
                 case "activations":
                     return choices(at, "activation", vocabulary.activations(), vocabulary.activationOptionsProblem()::apply);
                 case "batch_sizes":
-                    return axis(at, "give at least one batch size, e.g. [8, 32]", a -> toInt(reader.integer(a, 1, MAX_INT)));
+                    return axis(at, "give at least one batch size, e.g. [8, 32]", a -> toInt(reader.integer(a, 1, MAX_BATCH_SIZE)));
                 case "devices":
                     return axis(at, "give at least one device; allowed: " + DeviceSpec.ALLOWED, this::device);
                 case "seeds":
@@ -316,17 +405,20 @@ public final class GridParser {
                     return reader.number(at, v -> v >= 0 && v < 1, "must be in [0, 1)");
                 case "lr":
                 case "divergence_loss":
-                case "epochs":
                     return reader.number(at, v -> v > 0, "must be > 0");
+                case "epochs":
+                    return reader.number(at, v -> v > 0 && v <= MAX_EPOCHS, "must be > 0 and at most " + (long) MAX_EPOCHS);
                 case "lr_batch_size":
                 case "log_every_steps":
-                case "timed_steps":
                     return toInt(reader.integer(at, 1, MAX_INT));
+                case "timed_steps":
+                    return toInt(reader.integer(at, 1, MAX_THROUGHPUT_STEPS));
                 case "steps":
-                    return reader.integer(at, 1, Long.MAX_VALUE);
+                    return reader.integer(at, 1, MAX_STEPS);
                 case "validate_every_steps":
-                case "warmup_steps":
                     return toInt(reader.integer(at, 0, MAX_INT));
+                case "warmup_steps":
+                    return toInt(reader.integer(at, 0, MAX_THROUGHPUT_STEPS));
                 case "schedule":
                     return vocabularyName(at, "schedule", LrRule.SCHEDULES);
                 case "momentum":
@@ -350,17 +442,20 @@ public final class GridParser {
                 return null;
             }
             if (!allowed.contains(name)) {
-                reader.problem(at, "unknown " + what + " '" + name + "'; allowed: " + String.join(", ", new TreeSet<>(allowed)));
+                String meant = GridVocabulary.suggestion(name, allowed).map(s -> "did you mean '" + s + "'? ").orElse("");
+                reader.problem(at, "unknown " + what + " '" + name + "'; " + meant + "allowed: " + String.join(", ", new TreeSet<>(allowed)));
                 return null;
             }
             return name;
         }
 
         private List<Item<Double>> width(Located at) {
+            java.util.function.DoublePredicate inRange = v -> v >= MIN_WIDTH && v <= MAX_WIDTH;
+            String rule = "must be in [" + MIN_WIDTH + ", " + (long) MAX_WIDTH + "] (1/32 to 4 times the 64/128/256/512 channels)";
             if (at.node() instanceof SequenceNode) {
-                return axis(at, "give at least one width, e.g. [0.25, 1]", a -> reader.number(a, v -> v > 0, "must be > 0"));
+                return axis(at, "give at least one width, e.g. [0.25, 1]", a -> reader.number(a, inRange, rule));
             }
-            Double value = reader.number(at, v -> v > 0, "must be > 0");
+            Double value = reader.number(at, inRange, rule);
             return value == null ? null : List.of(new Item<>(value, at));
         }
 
@@ -526,7 +621,7 @@ public final class GridParser {
                         }
                         break;
                     case "layers":
-                        v = reader.text(f.getValue());
+                        v = layers(f.getValue());
                         if (v != null) {
                             layers = (String) v;
                         }
@@ -560,6 +655,22 @@ public final class GridParser {
                 ok = false;
             }
             return ok ? new HookSettings(enabled, everySteps, layers, bins, histMin, histMax) : null;
+        }
+
+        /** A {@code hooks.layers} pattern list in which every pattern matches a probe of the model (when its probes are known). */
+        private String layers(Located at) {
+            String text = reader.text(at);
+            if (text == null || vocabulary.probeNames().isEmpty()) {
+                return text;
+            }
+            List<String> unmatched = LayerPattern.unmatched(text, vocabulary.probeNames());
+            if (unmatched.isEmpty()) {
+                return text;
+            }
+            reader.problem(at, (unmatched.size() == 1 ? "pattern '" + unmatched.get(0) + "' matches"
+                    : "patterns '" + String.join("', '", unmatched) + "' match") + " no layer of the model; available: "
+                    + String.join(", ", vocabulary.probeNames()) + " (an exact name or a glob with * and ?, comma-separated)");
+            return null;
         }
 
         @SuppressWarnings("unchecked")

@@ -1,5 +1,8 @@
 package org.normbench.grid;
 
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -17,6 +20,10 @@ import java.util.function.BiFunction;
  *     with batch statistics); a train section may not pair them with batch size 1. The model
  *     registry knows them ({@code !norm.supportsBatchOfOne(true)}); the five-argument constructor
  *     assumes the built-in ones, {@link #BATCH_STATISTIC_NORMS}.
+ * @param datasetSizes images per split of each dataset, so a train section's batch sizes, limits and
+ *     budget are checked against the data before anything runs; a dataset missing here is not checked
+ * @param probeNames the model's hook points in depth order ({@code stem}, {@code layer1.0}, ...), so
+ *     {@code hooks.layers} patterns are checked before anything runs; empty = not checked
  */
 public record GridVocabulary(
         Set<String> norms,
@@ -24,7 +31,24 @@ public record GridVocabulary(
         Set<String> datasets,
         BiFunction<String, Map<String, String>, Optional<String>> normOptionsProblem,
         BiFunction<String, Map<String, String>, Optional<String>> activationOptionsProblem,
-        Set<String> normsNeedingTwoSamples) {
+        Set<String> normsNeedingTwoSamples,
+        Map<String, DatasetSize> datasetSizes,
+        List<String> probeNames) {
+
+    /** The images in a dataset's full training and test splits, before any limit. */
+    public record DatasetSize(int trainImages, int testImages) {}
+
+    /**
+     * Names PyTorch and timm users type for the built-in norms and activations ({@code nn.GroupNorm},
+     * timm's {@code create_norm('groupnorm')}), keyed by their {@link #spellingKey}, so an unknown name
+     * gets "did you mean 'gn'?". Only suggested when the target is in the vocabulary.
+     */
+    static final Map<String, String> ALIASES = Map.ofEntries(
+            Map.entry("batchnorm", "bn"), Map.entry("batchnorm2d", "bn"), Map.entry("bn2d", "bn"), Map.entry("batch", "bn"),
+            Map.entry("groupnorm", "gn"), Map.entry("groupnorm2d", "gn"), Map.entry("group", "gn"),
+            Map.entry("layernorm", "ln"), Map.entry("layernorm2d", "ln"), Map.entry("layer", "ln"),
+            Map.entry("runningbatchnorm", "rbn"), Map.entry("runningbn", "rbn"), Map.entry("running", "rbn"),
+            Map.entry("leakyrelu", "leaky_relu"), Map.entry("lrelu", "leaky_relu"), Map.entry("leaky", "leaky_relu"));
 
     /**
      * BatchNorm's batch variance is zero at batch 1; RunningBatchNorm's momentum
@@ -37,6 +61,8 @@ public record GridVocabulary(
         activations = Set.copyOf(activations);
         datasets = Set.copyOf(datasets);
         normsNeedingTwoSamples = Set.copyOf(normsNeedingTwoSamples);
+        datasetSizes = Map.copyOf(datasetSizes);
+        probeNames = List.copyOf(probeNames);
         if (normOptionsProblem == null || activationOptionsProblem == null) {
             throw new IllegalArgumentException("option validators are required; use (name, options) -> Optional.empty() to accept all");
         }
@@ -45,6 +71,60 @@ public record GridVocabulary(
             unknown.removeAll(norms);
             throw new IllegalArgumentException("normsNeedingTwoSamples names norms not in the vocabulary: " + unknown);
         }
+    }
+
+    /** A vocabulary that knows no dataset sizes and no probe names (those checks are skipped). */
+    public GridVocabulary(Set<String> norms, Set<String> activations, Set<String> datasets,
+            BiFunction<String, Map<String, String>, Optional<String>> normOptionsProblem,
+            BiFunction<String, Map<String, String>, Optional<String>> activationOptionsProblem,
+            Set<String> normsNeedingTwoSamples) {
+        this(norms, activations, datasets, normOptionsProblem, activationOptionsProblem, normsNeedingTwoSamples, Map.of(), List.of());
+    }
+
+    /** A copy that checks batch sizes, limits and budgets against these dataset sizes and hook patterns against these probes. */
+    public GridVocabulary withModelAndData(Map<String, DatasetSize> sizes, List<String> probes) {
+        return new GridVocabulary(norms, activations, datasets, normOptionsProblem, activationOptionsProblem,
+                normsNeedingTwoSamples, sizes, probes);
+    }
+
+    /** How a name is compared for suggestions: lower case, letters and digits only ({@code Leaky-ReLU} -> {@code leakyrelu}). */
+    static String spellingKey(String name) {
+        return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    }
+
+    /**
+     * The allowed name a user probably meant by {@code name}: the same spelling up to case and
+     * punctuation ({@code Leaky-ReLU}), a PyTorch/timm alias ({@code groupnorm}), or the only name one
+     * letter away from a name of five or more letters ({@code lekyrelu}). Short names and names that
+     * differ in digits name other things ({@code gelu}, {@code cifar100}): no guess for them.
+     */
+    static Optional<String> suggestion(String name, Collection<String> allowed) {
+        String key = spellingKey(name);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        boolean tie = false;
+        for (String candidate : new TreeSet<>(allowed)) {
+            String candidateKey = spellingKey(candidate);
+            if (candidateKey.equals(key)) {
+                return Optional.of(candidate);
+            }
+            if (key.replaceAll("[0-9]", "").equals(candidateKey.replaceAll("[0-9]", ""))) {
+                continue;
+            }
+            int d = YamlReader.editDistance(key, candidateKey);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = candidate;
+                tie = false;
+            } else if (d == bestDistance) {
+                tie = true;
+            }
+        }
+        String alias = ALIASES.get(key);
+        if (alias != null && allowed.contains(alias)) {
+            return Optional.of(alias);
+        }
+        return best != null && !tie && bestDistance == 1 && key.length() >= 5 ? Optional.of(best) : Optional.empty();
     }
 
     /** A vocabulary whose batch-statistic norms are the built-in {@code bn} and {@code rbn} (those of them present). */

@@ -1,5 +1,6 @@
 package org.normbench.harness;
 
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -12,11 +13,14 @@ import org.normbench.model.ActivationRegistry;
 import org.normbench.model.Norm;
 import org.normbench.model.NormOptions;
 import org.normbench.model.NormRegistry;
+import org.normbench.model.ResNet18;
 
 /**
  * The grid vocabulary of this installation: every norm and activation the registries know
  * (built-ins and ServiceLoader plug-ins) and every dataset of the datasets registry, with the
- * model's own option parsers as validators, so a grid is checked by the same code that builds it.
+ * model's own option parsers as validators, so a grid is checked by the same code that builds it;
+ * plus each dataset's split sizes and ResNet18's probe names, so batch sizes, limits and hook
+ * patterns are checked before training.
  */
 public final class RegistryVocabulary {
     private RegistryVocabulary() {}
@@ -25,8 +29,10 @@ public final class RegistryVocabulary {
         Set<String> norms = new LinkedHashSet<>(NormRegistry.names());
         Set<String> acts = new LinkedHashSet<>(ActivationRegistry.names());
         Set<String> datasets = new LinkedHashSet<>();
+        Map<String, GridVocabulary.DatasetSize> sizes = new LinkedHashMap<>();
         for (DatasetSpec d : DatasetRegistry.all()) {
             datasets.add(d.name());
+            sizes.put(d.name(), new GridVocabulary.DatasetSize(d.trainCount(), d.testCount()));
         }
         Set<String> needTwo = new LinkedHashSet<>();
         for (String n : norms) {
@@ -37,7 +43,7 @@ public final class RegistryVocabulary {
         return new GridVocabulary(norms, acts, datasets,
                 (name, options) -> problem(() -> NormOptions.parse(NormRegistry.get(name), options)),
                 (name, options) -> problem(() -> ActivationOptions.parse(ActivationRegistry.get(name), options)),
-                needTwo);
+                needTwo, sizes, ResNet18.PROBE_NAMES);
     }
 
     private static Optional<String> problem(Runnable parse) {

@@ -4,6 +4,7 @@ import ai.djl.nn.Block;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.normbench.grid.LayerPattern;
 
 /**
  * Registers {@link ForwardHook}s on the named {@link Probe}s of a model, the way PyTorch's
@@ -37,10 +38,8 @@ public final class Hooks {
             throw new IllegalArgumentException("empty layer name or pattern; available probes: " + probeNames(model));
         }
         List<Pattern> patterns = new ArrayList<>();
-        for (String part : nameOrGlob.split(",")) {
-            if (!part.isBlank()) {
-                patterns.add(glob(part.trim()));
-            }
+        for (String part : LayerPattern.parts(nameOrGlob)) {
+            patterns.add(LayerPattern.glob(part));
         }
         List<Probe> matched = new ArrayList<>();
         for (Probe p : allProbes(model)) {
@@ -74,17 +73,5 @@ public final class Hooks {
         for (Block child : block.getChildren().values()) {
             collect(child, out);
         }
-    }
-
-    static Pattern glob(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            switch (c) {
-                case '*' -> re.append(".*");
-                case '?' -> re.append('.');
-                default -> re.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(re.toString());
     }
 }

@@ -274,4 +274,54 @@ class GridParserTest {
         assertEquals(List.of("throughput-bn-relu-bs8-w1-cpu-s0", "throughput-gn-relu-bs8-w1-cpu-s0"), ids(grid));
         assertEquals(ThroughputSettings.DEFAULT, grid.cells().get(0).throughput());
     }
+
+    @Test
+    void aFiveMegabyteSingleLineFileIsRefusedByItsSizeWithoutBeingRead(@TempDir Path dir) throws Exception {
+        Path garbage = dir.resolve("garbage.yaml");
+        Files.writeString(garbage, "a".repeat(5 * 1024 * 1024));
+
+        GridException e = assertThrows(GridException.class, () -> GridParser.parse(garbage, TestVocabulary.VOCABULARY));
+
+        assertEquals(garbage + ":1:1: file is 5242880 bytes; a grid file is at most 262144 bytes (256 KiB) of YAML text."
+                + " Is this the grid file?", e.getMessage());
+    }
+
+    @Test
+    void textGivenDirectlyHasTheSameSizeAndLineLimits() {
+        GridException big = assertThrows(GridException.class, () -> parse("x".repeat(GridText.MAX_FILE_BYTES + 1)));
+        GridException wide = assertThrows(GridException.class, () -> parse(MINIMAL + "# " + "x".repeat(GridText.MAX_LINE_CHARS)));
+
+        assertTrue(big.getMessage().startsWith("test.yaml:1:1: file is 262145 bytes"), big.getMessage());
+        assertEquals("test.yaml:7:4097: line is 4098 characters long; a grid line is at most 4096. Is this the grid file?",
+                wide.getMessage());
+    }
+
+    @Test
+    void aUtf8ByteOrderMarkIsAccepted() throws Exception {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] text = MINIMAL.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] withBom = new byte[bom.length + text.length];
+        System.arraycopy(bom, 0, withBom, 0, bom.length);
+        System.arraycopy(text, 0, withBom, bom.length, text.length);
+
+        assertEquals(ids(parse(MINIMAL)), ids(GridParser.parse("test.yaml", withBom, TestVocabulary.VOCABULARY)));
+    }
+
+    @Test
+    void dataChecksAreSkippedForADatasetOfUnknownSize() throws Exception {
+        GridVocabulary noSizes = new GridVocabulary(Set.of("gn"), Set.of("relu"), Set.of("mnist"),
+                (n, o) -> java.util.Optional.empty(), (n, o) -> java.util.Optional.empty());
+        String yaml = "train_limit: 100\n" + MINIMAL.replace("[8]", "[200]").replace("steps: 50", "steps: 50\n  hooks:\n    layers: \"anything*\"");
+
+        GridException known = assertThrows(GridException.class, () -> parse(yaml));
+        assertEquals(2, known.problems().size(), known.getMessage());
+        assertEquals(1, GridParser.parse("test.yaml", yaml, noSizes).cells().size());
+    }
+
+    @Test
+    void aBatchAsLargeAsTheTrainingSplitIsAllowed() throws Exception {
+        Grid grid = parse(MINIMAL.replace("mnist", "fashion-mnist-subset").replace("[8]", "[1000]"));
+
+        assertEquals(1000, grid.cells().get(0).batchSize());
+    }
 }

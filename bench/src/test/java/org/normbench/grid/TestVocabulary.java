@@ -1,5 +1,6 @@
 package org.normbench.grid;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -7,7 +8,9 @@ import java.util.Set;
 /**
  * The fixed vocabulary grid tests parse against (bn gn ln rbn / relu leaky_relu / five datasets),
  * with small option checks in the spirit of the model registry's: gn takes {@code groups}, leaky_relu
- * takes {@code negative_slope}, everything else takes no options.
+ * takes {@code negative_slope}, everything else takes no options. It knows the datasets' split sizes
+ * and ResNet18's probe names (the registry's values, typed here so grid tests need no model code);
+ * {@code TestVocabularyTest} checks they agree with the registry.
  */
 final class TestVocabulary {
 
@@ -16,7 +19,14 @@ final class TestVocabulary {
             Set.of("relu", "leaky_relu"),
             Set.of("fashion-mnist", "fashion-mnist-subset", "mnist", "cifar10", "imagenette-160"),
             TestVocabulary::normOptionsProblem,
-            TestVocabulary::activationOptionsProblem);
+            TestVocabulary::activationOptionsProblem)
+            .withModelAndData(Map.of(
+                    "fashion-mnist", new GridVocabulary.DatasetSize(60_000, 10_000),
+                    "fashion-mnist-subset", new GridVocabulary.DatasetSize(1_000, 200),
+                    "mnist", new GridVocabulary.DatasetSize(60_000, 10_000),
+                    "cifar10", new GridVocabulary.DatasetSize(50_000, 10_000),
+                    "imagenette-160", new GridVocabulary.DatasetSize(9_469, 3_925)),
+                    List.of("stem", "layer1.0", "layer1.1", "layer2.0", "layer2.1", "layer3.0", "layer3.1", "layer4.0", "layer4.1", "head"));
 
     private TestVocabulary() {}
 

@@ -1,0 +1,86 @@
+package org.normbench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code normbench bench} on a grid that must not run: exit 2, a located message and no stack trace
+ * on stderr, and no run directory, for files that are not grids at all and for grids that would
+ * fail only once training started.
+ */
+class BenchCommandValidationTest {
+
+    private record Outcome(int code, String err) {}
+
+    private static Outcome bench(Path grid, Path runs) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = NormbenchCli.commandLine().execute("bench", "--grid", grid.toString(), "--runs-dir", runs.toString(), "--quiet");
+            return new Outcome(code, err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(saved);
+        }
+    }
+
+    private static void assertRefusedCleanly(Outcome o, Path runs, String message) {
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains(message), o.err());
+        assertFalse(o.err().contains("Exception") || o.err().contains("\tat "), "a stack trace reached the user:\n" + o.err());
+        assertFalse(Files.exists(runs), "a run directory was written");
+    }
+
+    @Test
+    void aBinaryGridIsRefusedWithOneLocatedLine(@TempDir Path dir) throws Exception {
+        Path grid = dir.resolve("g.yaml");
+        Files.write(grid, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13});
+
+        assertRefusedCleanly(bench(grid, dir.resolve("runs")), dir.resolve("runs"), grid + ":1:5: binary file (a NUL byte at byte offset 4)");
+    }
+
+    @Test
+    void aLatin1GridIsRefusedWithOneLocatedLine(@TempDir Path dir) throws Exception {
+        Path grid = dir.resolve("g.yaml");
+        Files.write(grid, "name: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+
+        assertRefusedCleanly(bench(grid, dir.resolve("runs")), dir.resolve("runs"), grid + ":1:10: not UTF-8 text: byte 0xE9");
+    }
+
+    @Test
+    void aDirectoryGivenAsTheGridIsRefused(@TempDir Path dir) throws Exception {
+        assertRefusedCleanly(bench(dir, dir.resolve("runs")), dir.resolve("runs"), "normbench bench: cannot read grid file " + dir);
+    }
+
+    @Test
+    void problemsThatWouldOnlyShowAtRunTimeAreRefusedBeforeAnythingRuns(@TempDir Path dir) throws Exception {
+        Path grid = dir.resolve("g.yaml");
+        Files.writeString(grid, """
+                dataset: fashion-mnist-subset
+                norms: [groupnorm]
+                activations: [relu]
+                batch_sizes: [4096]
+                width: 1e-9
+                train:
+                  epochs: 1e308
+                  hooks:
+                    layers: "layr*"
+                """);
+
+        Outcome o = bench(grid, dir.resolve("runs"));
+
+        assertRefusedCleanly(o, dir.resolve("runs"), "the grid has 5 problem(s); nothing was run");
+        assertTrue(o.err().contains("did you mean 'gn'?"), o.err());
+        assertTrue(o.err().contains("batch size 4096 is more than the 1000 training images"), o.err());
+        assertTrue(o.err().contains("pattern 'layr*' matches no layer of the model; available: stem, layer1.0"), o.err());
+    }
+}
