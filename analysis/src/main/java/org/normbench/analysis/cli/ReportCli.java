@@ -2,7 +2,11 @@ package org.normbench.analysis.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -10,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.normbench.analysis.figures.Figure;
+import org.normbench.analysis.load.ResultsColumns;
 import org.normbench.analysis.load.ResultsFormatException;
 import org.normbench.analysis.load.RunLoader;
 import org.normbench.analysis.report.ReportGenerator;
@@ -20,7 +25,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code normbench-report}: regenerates the HTML report of stored runs ({@code make report}). Reads
- * only reports/runs/<run-id>/ (docs/results-format.md); never trains. The hidden {@code synth}
+ * only reports/runs/<run-id>/ (docs/results-format.md); never trains. A run that cannot be reported
+ * (missing or malformed results) does not stop the others: each is reported if it can be, the ones
+ * that could not are listed with file, line and reason at the end, and the exit status is 1. No
+ * stack trace reaches the user unless {@code --debug} asks for it. The hidden {@code synth}
  * subcommand writes an invented run for development and timing; its numbers must never be cited.
  */
 @Command(name = "normbench-report", mixinStandardHelpOptions = true, version = "normbench-report 0.1.0",
@@ -28,13 +36,14 @@ import picocli.CommandLine.Option;
     description = "Writes <run>/report/index.html (self-contained), figures/*.svg|png and summary.csv "
         + "from the stored results of one or more runs.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:report(s) written", "1:a run's results are missing or malformed", "2:bad command line"})
+    exitCodeList = {"0:report(s) written", "1:a run's results are missing or malformed (the other runs are still reported)",
+        "2:bad command line"})
 public final class ReportCli implements Callable<Integer> {
 
   @Option(names = "--run", paramLabel = "ID", description = "Run id under --runs-dir (repeatable).")
   List<String> runs = new ArrayList<>();
 
-  @Option(names = "--all", description = "Every run directory under --runs-dir (those with a manifest.json).")
+  @Option(names = "--all", description = "Every run directory under --runs-dir (those with a manifest.json, cells.csv or cells/).")
   boolean all;
 
   @Option(names = "--runs-dir", paramLabel = "DIR", defaultValue = "reports/runs",
@@ -48,6 +57,9 @@ public final class ReportCli implements Callable<Integer> {
   @Option(names = "--quiet", description = "Print nothing on success.")
   boolean quiet;
 
+  @Option(names = "--debug", description = "Print the stack trace of an unexpected error (a bug) instead of one line.")
+  boolean debug;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
@@ -57,15 +69,7 @@ public final class ReportCli implements Callable<Integer> {
 
   /** The configured command line (exit codes, error handling), for main and for tests. */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new ReportCli());
-    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof ResultsFormatException) {
-        cmd.getErr().println("error: " + e.getMessage());
-        return 1;
-      }
-      throw e;
-    });
-    return cl;
+    return new CommandLine(new ReportCli());
   }
 
   @Override
@@ -79,11 +83,11 @@ public final class ReportCli implements Callable<Integer> {
         return 1;
       }
       try (var dirs = Files.list(runsDir)) {
-        dirs.filter(d -> Files.isRegularFile(d.resolve("manifest.json"))).map(d -> d.getFileName().toString())
+        dirs.filter(ReportCli::looksLikeARun).map(d -> d.getFileName().toString())
             .sorted().filter(id -> !ids.contains(id)).forEach(ids::add);
       }
       if (ids.isEmpty()) {
-        err.println("error: --all: no run with a manifest.json under " + runsDir);
+        err.println("error: --all: no run (a directory with a manifest.json, cells.csv or cells/) under " + runsDir);
         return 1;
       }
     }
@@ -91,27 +95,86 @@ public final class ReportCli implements Callable<Integer> {
       err.println("error: name a run with --run ID, or use --all (see --help)");
       return 2;
     }
-    for (String id : ids) {
-      if (!RunLoader.RUN_ID.matcher(id).matches() || id.equals(".") || id.equals("..")) {
-        err.println("error: --run '" + id + "': run ids use letters, digits, '.', '_' and '-' only");
-        return 2;
+    for (String id : runs) {
+      if (!isRunId(id)) {
+        return badRunId(err, id);
       }
     }
     String generatedAt = generatedAt();
+    List<String> failed = new ArrayList<>();
     for (String id : ids) {
-      Path runDir = runsDir.resolve(id);
-      Path target = out == null ? runDir.resolve("report") : ids.size() == 1 ? out : out.resolve(id);
-      long start = System.nanoTime();
+      String problem = report(id, ids.size(), generatedAt, outw, err);
+      if (problem != null) {
+        err.println("error: " + problem);
+        failed.add(id + ": " + problem);
+      }
+    }
+    if (failed.size() > 0 && ids.size() > 1) {
+      err.printf("%d of %d runs could not be reported (the others were):%n", failed.size(), ids.size());
+      failed.forEach(f -> err.println("  " + f));
+    }
+    outw.flush();
+    err.flush();
+    return failed.isEmpty() ? 0 : 1;
+  }
+
+  /** Reports one run; null when done, else why it could not be (file, line and reason where known). */
+  private String report(String id, int runCount, String generatedAt, PrintWriter outw, PrintWriter err) {
+    if (!isRunId(id)) {
+      return runsDir.resolve(id) + ": run id '" + id + "' is not allowed (letters, digits, '.', '_', '-' only)";
+    }
+    Path runDir = runsDir.resolve(id);
+    Path target = out == null ? runDir.resolve("report") : runCount == 1 ? out : out.resolve(id);
+    long start = System.nanoTime();
+    try {
       ReportGenerator.Result result = ReportGenerator.generate(runDir, target, generatedAt);
       if (!quiet) {
+        for (String warning : ResultsColumns.unknownColumns(runDir)) {
+          err.println("warning: " + id + ": " + warning);
+        }
         long rendered = result.figures().stream().filter(Figure::isRendered).count();
         outw.printf("%s: %d of %d figures (%s) in %.1f s -> %s%n", id, rendered, result.figures().size(),
             String.join(" ", result.figures().stream().map(f -> f.isRendered() ? f.id() : f.id() + "(skipped)").toList()),
             (System.nanoTime() - start) / 1e9, result.index());
       }
+      return null;
+    } catch (ResultsFormatException e) {
+      return e.getMessage();
+    } catch (IOException e) {
+      return unreadable(id, e);
+    } catch (UncheckedIOException e) {
+      return unreadable(id, e.getCause());
+    } catch (RuntimeException e) {
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      return id + ": unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage()
+          + (debug ? "" : " (a bug in normbench-report; --debug prints the stack trace)");
     }
-    outw.flush();
-    return 0;
+  }
+
+  private static String unreadable(String id, IOException e) {
+    String what = e instanceof NoSuchFileException ? "no such file"
+        : e instanceof AccessDeniedException ? "permission denied"
+        : e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason()
+        : e.getClass().getSimpleName();
+    String where = e instanceof FileSystemException fs && fs.getFile() != null ? fs.getFile() : e.getMessage();
+    return where + ": cannot read (" + what + ") while reporting " + id;
+  }
+
+  /** A directory that holds (or held) a run: its manifest, its cells table or its per-cell results. */
+  private static boolean looksLikeARun(Path dir) {
+    return Files.isRegularFile(dir.resolve("manifest.json")) || Files.exists(dir.resolve("cells.csv"))
+        || Files.isDirectory(dir.resolve("cells"));
+  }
+
+  private static boolean isRunId(String id) {
+    return RunLoader.RUN_ID.matcher(id).matches() && !id.equals(".") && !id.equals("..");
+  }
+
+  private static int badRunId(PrintWriter err, String id) {
+    err.println("error: --run '" + id + "': run ids use letters, digits, '.', '_' and '-' only");
+    return 2;
   }
 
   /**

@@ -22,7 +22,7 @@ public final class DeadChannelFigure implements FigureBuilder {
   public Figure build(Run run) {
     OptionalInt focus = Focus.batchSize(run);
     if (focus.isEmpty()) {
-      return Figure.skipped(ID, "dead-channels", TITLE, "activations.csv is absent or has no rows for train cells");
+      return Figure.skipped(ID, "dead-channels", TITLE, SkipReasons.noSeries(run, "activations.csv", run.activations(), Settings.primaryTrainCells(run)));
     }
     int batch = focus.getAsInt();
     List<Cell> cells = Settings.primaryTrainCells(run).stream()

@@ -24,12 +24,12 @@ public final class HistogramHeatmapFigure implements FigureBuilder {
   public Figure build(Run run) throws IOException {
     OptionalInt focus = Focus.batchSize(run);
     if (focus.isEmpty()) {
-      return Figure.skipped(ID, "histogram-heatmaps", TITLE, "activations.csv has no rows for train cells");
+      return Figure.skipped(ID, "histogram-heatmaps", TITLE, SkipReasons.noSeries(run, "activations.csv", run.activations(), Settings.primaryTrainCells(run)));
     }
     Map<String, Cell> cells = Focus.cells(run, focus.getAsInt());
     Map<String, HistogramSeries> hist = run.histograms(cells.values().stream().map(Cell::cellId).toList());
     if (hist.isEmpty()) {
-      return Figure.skipped(ID, "histogram-heatmaps", TITLE, "histograms.csv is absent or has no rows for the shown cells");
+      return Figure.skipped(ID, "histogram-heatmaps", TITLE, SkipReasons.noHistograms(run, cells.values()));
     }
     record Item(String title, HistogramSeries h, int layer) {}
     List<Item> items = new ArrayList<>();

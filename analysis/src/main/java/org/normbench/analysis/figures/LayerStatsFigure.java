@@ -23,7 +23,7 @@ public final class LayerStatsFigure implements FigureBuilder {
   public Figure build(Run run) {
     OptionalInt focus = Focus.batchSize(run);
     if (focus.isEmpty()) {
-      return Figure.skipped(ID, "layer-stats", TITLE, "activations.csv is absent or has no rows for train cells");
+      return Figure.skipped(ID, "layer-stats", TITLE, SkipReasons.noSeries(run, "activations.csv", run.activations(), Settings.primaryTrainCells(run)));
     }
     Map<String, Cell> cells = Focus.cells(run, focus.getAsInt());
     List<XYChart> panels = new ArrayList<>();

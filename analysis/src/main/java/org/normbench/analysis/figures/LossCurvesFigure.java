@@ -22,9 +22,10 @@ public final class LossCurvesFigure implements FigureBuilder {
 
   @Override
   public Figure build(Run run) {
-    List<Cell> cells = Settings.primaryTrainCells(run).stream().filter(c -> run.curves().containsKey(c.cellId())).toList();
+    List<Cell> primary = Settings.primaryTrainCells(run);
+    List<Cell> cells = primary.stream().filter(c -> run.curves().containsKey(c.cellId())).toList();
     if (cells.isEmpty()) {
-      return Figure.skipped(ID, "loss-curves", TITLE, "curves.csv is absent or has no rows for train cells");
+      return Figure.skipped(ID, "loss-curves", TITLE, SkipReasons.noSeries(run, "curves.csv", run.curves(), primary));
     }
     List<String> notes = new ArrayList<>(Settings.notes(run));
     List<String> norms = Variants.orderNorms(cells.stream().map(Cell::norm).toList());

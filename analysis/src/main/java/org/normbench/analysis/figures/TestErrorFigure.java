@@ -27,7 +27,7 @@ public final class TestErrorFigure implements FigureBuilder {
     List<Cell> ok = primary.stream()
         .filter(c -> c.isOk() && !Double.isNaN(c.testAccuracy())).toList();
     if (ok.isEmpty()) {
-      return Figure.skipped(ID, "test-error-vs-batch", TITLE, "no train cell finished with a test accuracy");
+      return Figure.skipped(ID, "test-error-vs-batch", TITLE, SkipReasons.noTestAccuracy(run, primary));
     }
     List<String> notes = new ArrayList<>(Settings.notes(run));
     long excluded = primary.stream().filter(c -> !c.isOk()).count();

@@ -23,7 +23,7 @@ public final class ThroughputFigure implements FigureBuilder {
     List<Cell> cells = run.cells().stream()
         .filter(c -> "throughput".equals(c.kind()) && c.isOk() && Double.isFinite(c.imagesPerSecond())).toList();
     if (cells.isEmpty()) {
-      return Figure.skipped(ID, "throughput", TITLE, "no throughput cell finished ok");
+      return Figure.skipped(ID, "throughput", TITLE, SkipReasons.noThroughput(run));
     }
     List<String> devices = cells.stream().map(Cell::device).distinct().sorted().toList();
     List<String> notes = new ArrayList<>();

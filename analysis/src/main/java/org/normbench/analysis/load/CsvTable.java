@@ -2,6 +2,7 @@ package org.normbench.analysis.load;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +19,8 @@ import org.apache.commons.csv.CSVRecord;
  * Streams the rows of one results CSV (an aggregate file, or the per-cell copies under cells/ when
  * the aggregate is missing) and gives typed, checked access to named columns. Rows are never
  * materialised as a whole, so the multi-million-row histogram file stays cheap. Not a general CSV
- * library: it knows only the conventions of docs/results-format.md (header row, empty = missing,
- * unknown columns ignored).
+ * library: it knows only the conventions of docs/results-format.md (UTF-8 text, header row with the
+ * columns of {@link ResultsColumns}, empty = missing, unknown columns ignored).
  */
 public final class CsvTable {
   private static final CSVFormat RECORD = CSVFormat.RFC4180;
@@ -83,36 +84,35 @@ public final class CsvTable {
    * faster than a general parser on millions of rows; a line with quotes goes through Commons CSV,
    * joined with its continuation lines when a quoted field spans lines.
    */
-  public void forEach(List<String> requiredColumns, Consumer<Row> action) throws IOException {
-    forEach(requiredColumns, line -> true, action);
+  public void forEach(Consumer<Row> action) throws IOException {
+    forEach(line -> true, action);
   }
 
   /**
-   * Like {@link #forEach(List, Consumer)}, but skips quote-free lines for which {@code lineFilter}
+   * Like {@link #forEach(Consumer)}, but skips quote-free lines for which {@code lineFilter}
    * is false before splitting them: a cheap pre-filter (e.g. on the cell-id prefix) for the
    * multi-million-row histogram file. Lines with quotes are never filtered; callers check them again.
    */
-  public void forEach(List<String> requiredColumns, java.util.function.Predicate<String> lineFilter,
-      Consumer<Row> action) throws IOException {
+  public void forEach(java.util.function.Predicate<String> lineFilter, Consumer<Row> action) throws IOException {
+    ResultsColumns schema = ResultsColumns.of(name)
+        .orElseThrow(() -> new IllegalStateException("no column list for " + name + " in ResultsColumns"));
     for (Path file : files) {
-      try (BufferedReader in = new BufferedReader(Files.newBufferedReader(file, StandardCharsets.UTF_8), 1 << 16)) {
+      // Malformed UTF-8 becomes U+FFFD (checked per line below) rather than an exception thrown
+      // from a read-ahead buffer, so the message can name the line.
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8), 1 << 16)) {
         String headerLine = in.readLine();
         if (headerLine == null) {
           throw new ResultsFormatException(file + ":1: empty file, expected a header row");
         }
+        requireText(file, 1, headerLine);
         if (!headerLine.isEmpty() && headerLine.charAt(0) == '\uFEFF') {
           headerLine = headerLine.substring(1);
         }
         List<String> names = parseQuoted(file, 1, headerLine);
+        schema.checkHeader(file, names);
         Map<String, Integer> header = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
-          header.putIfAbsent(names.get(i), i);
-        }
-        for (String column : requiredColumns) {
-          if (!header.containsKey(column)) {
-            throw new ResultsFormatException(
-                file + ":1: missing column '" + column + "' (header has " + names + ")");
-          }
+          header.put(names.get(i), i);
         }
         Row row = new Row(file, header, names.size());
         long lineNo = 1;
@@ -123,6 +123,7 @@ public final class CsvTable {
           if (line.isEmpty()) {
             continue;
           }
+          requireText(file, rowLine, line);
           if (line.indexOf('"') < 0) {
             if (!lineFilter.test(line)) {
               continue;
@@ -143,6 +144,17 @@ public final class CsvTable {
           action.accept(row);
         }
       }
+    }
+  }
+
+  /** A line of a binary or non-UTF-8 file is refused with its line number, before any field is read. */
+  private static void requireText(Path file, long line, String text) {
+    if (text.indexOf('\0') >= 0) {
+      throw new ResultsFormatException(file + ":" + line + ": binary data (a NUL byte); a results file is UTF-8 CSV text");
+    }
+    if (text.indexOf('\uFFFD') >= 0) {
+      throw new ResultsFormatException(file + ":" + line + ": not UTF-8 text (a byte sequence that does not decode);"
+          + " a results file is UTF-8 CSV text");
     }
   }
 

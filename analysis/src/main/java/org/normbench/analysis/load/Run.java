@@ -24,6 +24,15 @@ public record Run(
     return dir.getFileName().toString();
   }
 
+  /** Whether the run has {@code fileName} (the aggregate or per-cell copies), also when it has no data rows. */
+  public boolean hasTable(String fileName) {
+    try {
+      return CsvTable.locate(dir, fileName).isPresent();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   public Map<String, HistogramSeries> histograms(Collection<String> cellIds) throws IOException {
     return RunLoader.readHistograms(dir, cellIds);
   }

@@ -54,8 +54,7 @@ public final class RunLoader {
     }
     List<Cell> cells = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    table.forEach(List.of("cell_id", "kind", "norm", "activation", "batch_size", "device", "seed", "status"),
-        row -> {
+    table.forEach(row -> {
           String id = row.requireText("cell_id");
           if (!seen.add(id)) {
             throw ResultsFormatException.at(row.file(), row.line(), "cell_id", "'" + id + "' appears twice");
@@ -92,7 +91,7 @@ public final class RunLoader {
   static Map<String, Curve> readCurves(Path runDir) throws IOException {
     CsvTable table = CsvTable.locate(runDir, "curves.csv");
     Map<String, Growing> byCell = new LinkedHashMap<>();
-    table.forEach(List.of("cell_id", "step", "train_loss"), row -> {
+    table.forEach(row -> {
       Growing g = byCell.computeIfAbsent(row.requireText("cell_id"), k -> new Growing(1));
       g.add(row.integer("step"), row.lossValue("train_loss"));
     });
@@ -109,7 +108,7 @@ public final class RunLoader {
     // cell -> layer_index -> series; layer names checked against their index.
     Map<String, TreeMap<Integer, Growing>> byCell = new HashMap<>();
     Map<String, TreeMap<Integer, String>> names = new HashMap<>();
-    table.forEach(List.of("cell_id", "step", "layer", "layer_index", "mean", "std", "dead_channel_frac"), row -> {
+    table.forEach(row -> {
       String cell = row.requireText("cell_id");
       int index = row.integer("layer_index");
       String layer = row.requireText("layer");
@@ -152,7 +151,7 @@ public final class RunLoader {
     List<String> prefixes = cells.stream().sorted().map(id -> id + ",").toList();
     CsvTable table = perCellHistograms(runDir, cells);
     Map<String, HistogramBuilder> byCell = new HashMap<>();
-    table.forEach(List.of("cell_id", "step", "layer", "bin", "lower", "upper", "count"), line -> {
+    table.forEach(line -> {
       for (String prefix : prefixes) {
         if (line.startsWith(prefix)) {
           return true;
