@@ -273,8 +273,8 @@ public final class CsvTable {
         return "";
       }
       if (size != columns) {
-        throw ResultsFormatException.at(file, line(), column,
-            "row has " + size + " fields, header has " + columns);
+        throw new ResultsFormatException(file + ":" + line() + ": row has " + size + " fields, header has " + columns
+            + " (a missing or extra comma, or a line cut short)");
       }
       return parsed != null ? parsed.get(index) : line.substring(starts[index], ends[index]);
     }
