@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
         description = {
             "List known datasets: cache path, verified yes/no, size, image shape, train/test sizes and class counts.",
             "--fetch NAME downloads (resuming), verifies the checksum and unpacks one dataset into the cache first.",
-            "Exit code 0 on success, 1 when a fetch fails."
+            "Exit code 0 when every dataset in the cache verifies (not fetched is fine), 1 when a fetch fails or a cached",
+            "dataset is NOT VERIFIED (corrupt or incomplete files: fetch it again)."
         })
 public final class DatasetsCommand implements Callable<Integer> {
 
@@ -68,10 +69,20 @@ public final class DatasetsCommand implements Callable<Integer> {
         }
         out.printf("cache %s%s%n%n", root, data != null ? " (--data)" : System.getenv("NORMBENCH_DATA") != null ? " ($NORMBENCH_DATA)" : "");
         out.printf("%-21s %-9s %9s %-9s %8s %8s %7s  %s%n", "NAME", "VERIFIED", "SIZE", "SHAPE", "TRAIN", "TEST", "CLASSES", "PATH / NOTE");
+        List<String> unverified = new ArrayList<>();
         for (DatasetSpec s : DatasetRegistry.all()) {
-            row(out, s, root);
+            String problem = row(out, s, root);
+            if (problem != null) {
+                unverified.add(s.name() + " (" + problem + "; fix: " + DatasetCache.fetchCommand(s) + ")");
+            }
         }
         out.flush();
+        if (!unverified.isEmpty()) {
+            err.println("datasets: " + unverified.size() + " cached dataset(s) NOT VERIFIED, a run would refuse them: "
+                    + String.join("; ", unverified));
+            err.flush();
+            rc = 1;
+        }
         return rc;
     }
 
@@ -80,7 +91,8 @@ public final class DatasetsCommand implements Callable<Integer> {
         err.flush();
     }
 
-    private static void row(PrintWriter out, DatasetSpec s, Path root) {
+    /** Prints one dataset; returns why it is in the cache but unusable, or null when it verifies or is not fetched. */
+    private static String row(PrintWriter out, DatasetSpec s, Path root) {
         DatasetCache.Status st;
         try {
             st = DatasetCache.status(s, root);
@@ -114,6 +126,10 @@ public final class DatasetsCommand implements Callable<Integer> {
         if (note != null) {
             out.printf("  %s%n", note);
         }
+        if (st.verified()) {
+            return counts == null ? note : null;
+        }
+        return st.present() ? st.detail() : null;
     }
 
     private static int[][] classCounts(DatasetSpec s, Path root) throws IOException {

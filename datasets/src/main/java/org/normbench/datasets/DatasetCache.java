@@ -123,8 +123,13 @@ public final class DatasetCache {
      * for a dataset that already verifies.
      */
     public static Status fetch(DatasetSpec spec, Path root, Downloader downloader, Consumer<String> log) throws IOException {
-        if (spec.format() == DatasetSpec.Format.IDX_RESOURCE || status(spec, root).verified()) {
-            return status(spec, root);
+        Status before = status(spec, root);
+        if (spec.format() == DatasetSpec.Format.IDX_RESOURCE || before.verified()) {
+            return before;
+        }
+        if (before.present()) {
+            log.accept("found a corrupt cache of " + spec.name() + " in " + spec.dir(root) + " (" + before.detail()
+                    + "); fetching it again to repair it");
         }
         Path partial = root.resolve(".partial");
         if (spec.format() == DatasetSpec.Format.IDX) {

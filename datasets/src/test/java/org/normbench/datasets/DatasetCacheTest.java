@@ -108,6 +108,12 @@ class DatasetCacheTest {
             DatasetCache.Status after = DatasetCache.status(spec, root);
             assertFalse(after.verified());
             assertTrue(after.detail().contains("data_batch_3.bin"), after.detail());
+
+            log.clear();
+            DatasetCache.Status repaired = DatasetCache.fetch(spec, root, new Downloader(HttpClient.newHttpClient(), 3, log::add), log::add);
+            assertTrue(repaired.verified(), repaired.detail());
+            assertEquals("found a corrupt cache of cifar10 in " + root.resolve("cifar10") + " (" + after.detail()
+                    + "); fetching it again to repair it", log.get(0));
         }
     }
 }
