@@ -126,6 +126,10 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             grid = GridParser.parse(file, RegistryVocabulary.current());
         } catch (GridException e) {
+            if (e.problems().size() == 1) {
+                err.println("normbench bench: nothing was run: " + e.problems().get(0));
+                return 2;
+            }
             err.println("normbench bench: the grid has " + e.problems().size() + " problem(s); nothing was run:");
             for (GridProblem p : e.problems()) {
                 err.println("  " + p);

@@ -33,6 +33,12 @@ class BenchCommandValidationTest {
         }
     }
 
+    private static void assertRefusedInOneLine(Outcome o, Path runs, String message) {
+        assertRefusedCleanly(o, runs, message);
+        assertEquals(1, o.err().lines().count(), o.err());
+        assertTrue(o.err().startsWith("normbench bench: "), o.err());
+    }
+
     private static void assertRefusedCleanly(Outcome o, Path runs, String message) {
         assertEquals(2, o.code(), o.err());
         assertTrue(o.err().contains(message), o.err());
@@ -45,7 +51,7 @@ class BenchCommandValidationTest {
         Path grid = dir.resolve("g.yaml");
         Files.write(grid, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13});
 
-        assertRefusedCleanly(bench(grid, dir.resolve("runs")), dir.resolve("runs"), grid + ":1:5: binary file (a NUL byte at byte offset 4)");
+        assertRefusedInOneLine(bench(grid, dir.resolve("runs")), dir.resolve("runs"), "nothing was run: " + grid + ":1:5: binary file (a NUL byte at byte offset 4)");
     }
 
     @Test
@@ -53,12 +59,21 @@ class BenchCommandValidationTest {
         Path grid = dir.resolve("g.yaml");
         Files.write(grid, "name: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
 
-        assertRefusedCleanly(bench(grid, dir.resolve("runs")), dir.resolve("runs"), grid + ":1:10: not UTF-8 text: byte 0xE9");
+        assertRefusedInOneLine(bench(grid, dir.resolve("runs")), dir.resolve("runs"), "nothing was run: " + grid + ":1:10: not UTF-8 text: byte 0xE9");
+    }
+
+    @Test
+    void aFiveMegabyteSingleLineFileIsRefusedInOneLine(@TempDir Path dir) throws Exception {
+        Path grid = dir.resolve("g.yaml");
+        Files.writeString(grid, "x".repeat(5 * 1024 * 1024));
+
+        assertRefusedInOneLine(bench(grid, dir.resolve("runs")), dir.resolve("runs"), "nothing was run: " + grid
+                + ":1:1: file is 5242880 bytes; a grid file is at most 262144 bytes");
     }
 
     @Test
     void aDirectoryGivenAsTheGridIsRefused(@TempDir Path dir) throws Exception {
-        assertRefusedCleanly(bench(dir, dir.resolve("runs")), dir.resolve("runs"), "normbench bench: cannot read grid file " + dir);
+        assertRefusedInOneLine(bench(dir, dir.resolve("runs")), dir.resolve("runs"), "normbench bench: cannot read grid file " + dir);
     }
 
     @Test
