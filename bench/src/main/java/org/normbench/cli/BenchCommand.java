@@ -131,8 +131,13 @@ public final class BenchCommand implements Callable<Integer> {
                 return 2;
             }
             err.println("normbench bench: the grid has " + e.problems().size() + " problem(s); nothing was run:");
-            for (GridProblem p : e.problems()) {
+            // A garbage file yields a problem per line; the first screenful says what is wrong.
+            int shown = Math.min(e.problems().size(), 50);
+            for (GridProblem p : e.problems().subList(0, shown)) {
                 err.println("  " + p);
+            }
+            if (shown < e.problems().size()) {
+                err.println("  ... and " + (e.problems().size() - shown) + " more (is " + file + " a grid file?)");
             }
             return 2;
         } catch (java.nio.file.NoSuchFileException e) {

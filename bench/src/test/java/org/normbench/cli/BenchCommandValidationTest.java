@@ -68,7 +68,7 @@ class BenchCommandValidationTest {
         Files.writeString(grid, "x".repeat(5 * 1024 * 1024));
 
         assertRefusedInOneLine(bench(grid, dir.resolve("runs")), dir.resolve("runs"), "nothing was run: " + grid
-                + ":1:1: file is 5242880 bytes; a grid file is at most 262144 bytes");
+                + ":1:1: file is 5242880 bytes; a grid file is at most 65536 bytes");
     }
 
     @Test

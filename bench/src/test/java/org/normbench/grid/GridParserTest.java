@@ -282,7 +282,7 @@ class GridParserTest {
 
         GridException e = assertThrows(GridException.class, () -> GridParser.parse(garbage, TestVocabulary.VOCABULARY));
 
-        assertEquals(garbage + ":1:1: file is 5242880 bytes; a grid file is at most 262144 bytes (256 KiB) of YAML text."
+        assertEquals(garbage + ":1:1: file is 5242880 bytes; a grid file is at most 65536 bytes (64 KiB) of YAML text."
                 + " Is this the grid file?", e.getMessage());
     }
 
@@ -291,7 +291,7 @@ class GridParserTest {
         GridException big = assertThrows(GridException.class, () -> parse("x".repeat(GridText.MAX_FILE_BYTES + 1)));
         GridException wide = assertThrows(GridException.class, () -> parse(MINIMAL + "# " + "x".repeat(GridText.MAX_LINE_CHARS)));
 
-        assertTrue(big.getMessage().startsWith("test.yaml:1:1: file is 262145 bytes"), big.getMessage());
+        assertTrue(big.getMessage().startsWith("test.yaml:1:1: file is 65537 bytes"), big.getMessage());
         assertEquals("test.yaml:7:4097: line is 4098 characters long; a grid line is at most 4096. Is this the grid file?",
                 wide.getMessage());
     }
