@@ -3,6 +3,9 @@ package org.normbench.analysis.load;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,9 +26,21 @@ public record Manifest(int schemaVersion, String runId, String commit, boolean d
     if (!Files.isRegularFile(file)) {
       throw new ResultsFormatException(file + ": missing (every run directory needs a manifest.json)");
     }
+    byte[] bytes = Files.readAllBytes(file);
+    for (byte b : bytes) {
+      if (b == 0) {
+        throw new ResultsFormatException(file + ": binary data (a NUL byte); a manifest is UTF-8 JSON text");
+      }
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new ResultsFormatException(file + ": not UTF-8 text (a byte sequence that does not decode); a manifest is UTF-8 JSON");
+    }
     JsonNode json;
     try {
-      json = new ObjectMapper().readTree(file.toFile());
+      json = new ObjectMapper().readTree(text);
     } catch (com.fasterxml.jackson.core.JacksonException e) {
       throw new ResultsFormatException(file + ": malformed JSON at line "
           + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "

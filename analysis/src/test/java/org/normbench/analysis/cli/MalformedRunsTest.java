@@ -93,6 +93,16 @@ class MalformedRunsTest {
             "RUN/manifest.json: missing (every run directory needs a manifest.json)"),
         new Damage("bad-json-manifest", run -> Files.writeString(run.resolve("manifest.json"), "{\"schema_version\": 1,\n  \"run_id\": "),
             "RUN/manifest.json: malformed JSON at line 2, column 13: Unexpected end-of-input within/between Object entries"),
+        new Damage("binary-manifest", run -> Files.write(run.resolve("manifest.json"), new byte[] {'{', 0, 0, (byte) 0xff, 0x7f}),
+            "RUN/manifest.json: binary data (a NUL byte); a manifest is UTF-8 JSON text"),
+        new Damage("latin1-manifest", run -> Files.write(run.resolve("manifest.json"),
+            "{\"schema_version\": 1, \"host\": \"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1)),
+            "RUN/manifest.json: not UTF-8 text (a byte sequence that does not decode); a manifest is UTF-8 JSON"),
+        new Damage("jmh-result-not-json", run -> {
+          Files.createDirectories(run.resolve("jmh"));
+          Files.writeString(run.resolve("jmh/jmh-result.json"), "# JMH version: 1.37\nBenchmark  Mode  Cnt  Score\n");
+        }, "RUN/jmh/jmh-result.json: malformed JSON at line 1, column 1: Unexpected character ('#' (code 35)): expected a"
+            + " valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"),
         new Damage("manifest-not-an-object", run -> Files.writeString(run.resolve("manifest.json"), "[1, 2]"),
             "RUN/manifest.json: expected one JSON object"),
         new Damage("empty-cells-csv", run -> Files.writeString(run.resolve("cells.csv"), ""),
