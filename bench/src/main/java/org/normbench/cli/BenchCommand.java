@@ -124,7 +124,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         Grid grid;
         try {
-            grid = GridParser.parse(file, RegistryVocabulary.current());
+            grid = GridParser.parse(file, RegistryVocabulary::current);
         } catch (GridException e) {
             if (e.problems().size() == 1) {
                 err.println("normbench bench: nothing was run: " + e.problems().get(0));

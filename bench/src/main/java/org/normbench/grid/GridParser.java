@@ -2,7 +2,6 @@ package org.normbench.grid;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,10 +73,20 @@ public final class GridParser {
 
     private GridParser() {}
 
-    /** Parses {@code file}; messages name the file as given. A file over {@link #MAX_FILE_BYTES} is not read. */
+    /** Parses {@code file}; messages name the file as given. A file over {@link GridText#MAX_FILE_BYTES} is not read. */
     public static Grid parse(Path file, GridVocabulary vocabulary) throws GridException, IOException {
+        return parse(file, () -> vocabulary);
+    }
+
+    /**
+     * Like {@link #parse(Path, GridVocabulary)}, but builds the vocabulary only once the file has
+     * passed the size and text checks, so a wrong file is refused without loading the registries.
+     */
+    public static Grid parse(Path file, java.util.function.Supplier<GridVocabulary> vocabulary) throws GridException, IOException {
         GridText.requireSize(file.toString(), Files.size(file));
-        return parse(file.toString(), Files.readAllBytes(file), vocabulary);
+        String text = GridText.decode(file.toString(), Files.readAllBytes(file));
+        GridText.requireShape(file.toString(), text);
+        return parse(file.toString(), text, vocabulary.get());
     }
 
     /** Parses the bytes of a grid file: refused unless it is UTF-8 text of bounded size and line length. */
