@@ -110,7 +110,8 @@ public final class ReportCli implements Callable<Integer> {
       }
     }
     if (failed.size() > 0 && ids.size() > 1) {
-      err.printf("%d of %d runs could not be reported (the others were):%n", failed.size(), ids.size());
+      err.printf("%d of %d runs could not be reported%s:%n", failed.size(), ids.size(),
+          failed.size() < ids.size() ? " (the others were)" : "");
       failed.forEach(f -> err.println("  " + f));
     }
     outw.flush();

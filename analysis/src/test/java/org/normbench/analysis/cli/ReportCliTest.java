@@ -63,6 +63,23 @@ class ReportCliTest {
   }
 
   @Test
+  void anUnknownColumnIsNamedInAWarningAndTheRunIsStillReported() throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    Path dir = SyntheticRun.write(runs, tiny("extra"));
+    Path cells = dir.resolve("cells.csv");
+    List<String> lines = Files.readAllLines(cells);
+    StringBuilder edited = new StringBuilder(lines.get(0)).append(",contended\n");
+    for (String line : lines.subList(1, lines.size())) {
+      edited.append(line).append(",false\n");
+    }
+    Files.writeString(cells, edited);
+
+    assertEquals(0, run("--run", "extra", "--runs-dir", runs.toString()), err.toString());
+    assertEquals("warning: extra: cells.csv: column 'contended' is not in docs/results-format.md; ignored", err.toString().strip());
+    assertTrue(Files.isRegularFile(dir.resolve("report/index.html")));
+  }
+
+  @Test
   void runIdThatEscapesTheRunsDirectoryIsRefused() {
     assertEquals(2, run("--run", "../etc", "--runs-dir", runs.toString()));
     assertTrue(err.toString().contains("run ids use letters, digits"), err.toString());
