@@ -66,7 +66,7 @@ public final class GridParser {
     static final double MIN_WIDTH = 1.0 / 32;
     /** 4: stage widths 256..2048 channels, about 180M parameters (16x ResNet18's 11.2M; parameters grow as width squared). */
     static final double MAX_WIDTH = 4;
-    /** 65536 images per batch: more does not fit any device at 32x32 and overflows the host batch buffer. */
+    /** 65536 images per batch: one full-width step at 32x32 already needs about 300 GB of activations (about 5 MB per image); train batches are also bounded by the data. */
     static final long MAX_BATCH_SIZE = 65_536;
     /** 100000 warm-up or timed steps per throughput cell: a timing needs tens. */
     static final long MAX_THROUGHPUT_STEPS = 100_000;
