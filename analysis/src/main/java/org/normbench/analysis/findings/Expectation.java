@@ -20,6 +20,15 @@ import org.normbench.analysis.stats.Difference;
 public record Expectation(Kind kind, double margin) {
   public static final int MIN_SEEDS = 3;
 
+  /** The rule in words, as the report prints it (docs/report.md says the same). */
+  public static final String RULE_TEXT = "Each effect is a difference a - b over seeds with its 95% confidence "
+      + "interval (Student t over the per-seed differences when the seeds pair up, Welch's interval otherwise). "
+      + "Verdict: inconclusive with fewer than " + MIN_SEEDS + " seeds; for an expected sign (> 0 or < 0), "
+      + "reproduced when the whole interval lies on the expected side of 0, contradicted when it lies wholly on "
+      + "the other side, inconclusive when it contains 0; for \"does not degrade\" (>= -margin), reproduced when "
+      + "the interval's lower end is at or above -margin, contradicted when the whole interval is below -margin, "
+      + "inconclusive otherwise. Not evaluable: the run lacks the data.";
+
   /** Direction of the expectation. */
   public enum Kind { POSITIVE, NEGATIVE, NOT_BELOW_MARGIN }
 

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,7 +29,6 @@ import org.normbench.analysis.stats.Difference;
 public final class Findings {
   /** Accuracy a diverged cell is scored with when it recorded none: chance for 10 classes. */
   public static final double CHANCE_ACCURACY = 0.1;
-  public static final List<String> PROTOCOL_ORDER = List.of("linear_scaling", "fixed");
   /** The batch sizes the claims are stated for; others are used (and named) when these are absent. */
   public static final int SMALL_BATCH = 2;
   public static final int LARGE_BATCH = 32;
@@ -52,9 +50,7 @@ public final class Findings {
     List<Cell> train = Settings.primaryTrainCells(run);
     List<Finding> out = new ArrayList<>();
     List<String> notes = new ArrayList<>();
-    List<String> protocols = new ArrayList<>(new LinkedHashSet<>(train.stream().map(Cell::lrProtocol).toList()));
-    protocols.sort((a, b) -> Integer.compare(order(a), order(b)));
-    for (String protocol : protocols) {
+    for (String protocol : Settings.protocols(train)) {
       List<Cell> cells = train.stream().filter(c -> c.lrProtocol().equals(protocol)).toList();
       List<Integer> batches = cells.stream().map(Cell::batchSize).distinct().sorted().toList();
       int small = batches.get(0);
@@ -87,11 +83,6 @@ public final class Findings {
       }
     }
     return new Result(List.copyOf(out), List.copyOf(notes));
-  }
-
-  private static int order(String protocol) {
-    int i = PROTOCOL_ORDER.indexOf(protocol);
-    return i < 0 ? PROTOCOL_ORDER.size() : i;
   }
 
   private static Finding accuracyFinding(Claim claim, String protocol, String setting, String act, String normA,
