@@ -62,7 +62,7 @@ public final class Wording {
       }
       sb.append(" (").append(String.join("; ", parts)).append(")");
     } else if (rows.stream().allMatch(f -> f.verdict() == Verdict.NOT_EVALUABLE)) {
-      sb.append(" (").append(rows.get(0).reason()).append(")");
+      sb.append(", because ").append(rows.get(0).reason());
     } else {
       long reproduced = rows.stream().filter(f -> f.verdict() == Verdict.REPRODUCED).count();
       sb.append(" (reproduced in ").append(reproduced).append(" of ").append(rows.size())
