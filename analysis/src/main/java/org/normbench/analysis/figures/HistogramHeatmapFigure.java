@@ -93,8 +93,11 @@ public final class HistogramHeatmapFigure implements FigureBuilder {
         + "the input (top) to the output (bottom); left " + shown.stream()
             .map(c -> Variants.activationLabel(c.activation())).reduce((a, b) -> a + ", right " + b).orElse("")
         + "; " + Variants.normLabel(norm) + ", batch size " + focus.getAsInt() + ", seed " + first.seed() + ", "
-        + Settings.protocolLabel(first.lrProtocol()) + ". A bright band at 0 that persists over training is mass "
-        + "collapsed onto zero (ReLU units outputting exactly 0); LeakyReLU spreads the same inputs below 0.";
+        + Settings.protocolLabel(first.lrProtocol()) + ". Where to look: ReLU outputs exactly 0 for every negative "
+        + "input, which lands in the bin just above 0; LeakyReLU (default slope 0.01) maps negative inputs to small "
+        + "negative values, most of them in the bin just below 0, and these still pass gradient. A band that stays "
+        + "bright while the spread above it fades over training is units flat-lining. The bins cannot tell an exact "
+        + "zero from a small value next to it; zero_frac (F5) can.";
     return Figure.rendered(ID, SLUG, TITLE, caption, notes, Canvas.render(ID, panels, shown.size(), 330, 170));
   }
 }

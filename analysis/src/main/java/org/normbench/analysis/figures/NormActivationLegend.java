@@ -13,7 +13,8 @@ import java.util.List;
  * but keeps the space, so every panel of a figure has the same plot size.
  */
 final class NormActivationLegend implements Panel {
-  static final int HEIGHT = 40;
+  static final int HEIGHT = 52;
+  private static final int ROW = 16;
 
   private final Panel chart;
   private final List<String> norms;
@@ -32,23 +33,31 @@ final class NormActivationLegend implements Panel {
     top.dispose();
     g.setColor(Color.WHITE);
     g.fillRect(0, height - HEIGHT, width, HEIGHT);
-    double y = height - HEIGHT + 14;
-    double x = 12;
+    double[] pen = {12, height - HEIGHT + 13};
     for (String norm : norms) {
-      x = entry(g, x, y, Theme.normColor(norm), Theme.SOLID, norm.toUpperCase(java.util.Locale.ROOT));
+      entry(g, pen, width, Theme.normColor(norm), Theme.SOLID, Variants.normLabel(norm));
     }
-    x = 12;
+    if (!norms.isEmpty()) {
+      pen[0] = 12;
+      pen[1] += ROW;
+    }
     for (String act : activations) {
-      x = entry(g, x, y + 18, Color.BLACK, Theme.activationStroke(act), Variants.activationLabel(act));
+      entry(g, pen, width, Color.BLACK, Theme.activationStroke(act), Variants.activationLabel(act));
     }
   }
 
-  private static double entry(Graphics2D g, double x, double y, Color color, BasicStroke stroke, String label) {
+  /** Draws one entry at the pen, wrapping to the next row when it would not fit; moves the pen on. */
+  private static void entry(Graphics2D g, double[] pen, int width, Color color, BasicStroke stroke, String label) {
+    double w = new java.awt.font.TextLayout(label, Theme.SMALL, g.getFontRenderContext()).getAdvance();
+    if (pen[0] > 12 && pen[0] + 28 + w > width - 4) {
+      pen[0] = 12;
+      pen[1] += ROW;
+    }
     g.setColor(color);
     g.setStroke(stroke);
-    g.draw(new Line2D.Double(x, y - 4, x + 24, y - 4));
+    g.draw(new Line2D.Double(pen[0], pen[1] - 4, pen[0] + 24, pen[1] - 4));
     g.setColor(Color.BLACK);
-    double w = HeatMapPanel.text(g, label, Theme.SMALL, x + 28, y, 0.0);
-    return x + 28 + w + 14;
+    HeatMapPanel.text(g, label, Theme.SMALL, pen[0] + 28, pen[1], 0.0);
+    pen[0] += 28 + w + 14;
   }
 }

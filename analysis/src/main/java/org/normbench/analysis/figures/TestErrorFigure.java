@@ -39,7 +39,9 @@ public final class TestErrorFigure implements FigureBuilder {
       notes.add(excluded + " train cell(s) did not finish ok and are left out; see the failed-cells table.");
     }
     List<String> singleSeed = new ArrayList<>();
-    List<XYChart> panels = new ArrayList<>();
+    List<Panel> panels = new ArrayList<>();
+    List<String> norms = Variants.orderNorms(ok.stream().map(Cell::norm).toList());
+    int points = 0;
     List<String> protocols = Settings.protocols(ok);
     for (String protocol : protocols) {
       for (String act : Variants.orderActivations(ok.stream().map(Cell::activation).toList())) {
@@ -47,7 +49,7 @@ public final class TestErrorFigure implements FigureBuilder {
             + (protocols.size() > 1 ? ", " + Settings.protocolLabel(protocol) : ""),
             "batch size (images per step, log2 scale)", "test error (%)");
         chart.getStyler().setxAxisTickLabelsFormattingFunction(Variants::log2Tick);
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendVisible(false);
         List<Cell> forAct = ok.stream().filter(c -> c.activation().equals(act) && c.lrProtocol().equals(protocol))
             .toList();
         if (forAct.isEmpty()) {
@@ -72,6 +74,7 @@ public final class TestErrorFigure implements FigureBuilder {
             lo[i] = ci.hasInterval() ? ci.lower() : ci.mean();
             hi[i] = ci.hasInterval() ? ci.upper() : ci.mean();
             anyBand |= ci.hasInterval();
+          points++;
             if (!ci.hasInterval()) {
               singleSeed.add(Variants.normLabel(norm) + "/" + Variants.activationLabel(act) + " at batch " + e.getKey());
             }
@@ -99,10 +102,12 @@ public final class TestErrorFigure implements FigureBuilder {
           line.setMarker(SeriesMarkers.CIRCLE);
           line.setMarkerColor(Theme.normColor(norm));
         }
-        panels.add(chart);
+        panels.add(new NormActivationLegend(Panel.of(chart), panels.isEmpty() ? norms : List.of(), List.of()));
       }
     }
-    if (!singleSeed.isEmpty()) {
+    if (!singleSeed.isEmpty() && singleSeed.size() == points) {
+      notes.add("No confidence bands: every point has one finished seed (n = 1).");
+    } else if (!singleSeed.isEmpty()) {
       notes.add("No confidence band where only one seed finished (n = 1): " + String.join(", ", singleSeed) + ".");
     }
     String caption = "Test error (100 - accuracy, %) on the test split after training, against images per step. "
@@ -110,7 +115,7 @@ public final class TestErrorFigure implements FigureBuilder {
         + "Compare with Wu & He (2018), Figure 1, where BatchNorm's error grows as the batch shrinks and GroupNorm's "
         + "does not. What this run shows (verdicts and rule: Findings section): " + verdicts(run) + ".";
     return Figure.rendered(ID, "test-error-vs-batch", TITLE, caption, notes,
-        Canvas.render(ID, panels.stream().map(Panel::of).toList(), 2, 420, 320));
+        Canvas.render(ID, panels, 2, 420, 320 + NormActivationLegend.HEIGHT));
   }
 
   /** The small-batch claims' verdicts, per protocol, in words. */

@@ -128,7 +128,7 @@ class ReportGeneratorTest {
     assertEquals(List.of("F3", "F4", "F5", "F6", "F7"), skipped);
     String html = Files.readString(result.index());
     assertTrue(html.contains("Skipped: the run has no jmh/*.json"));
-    assertTrue(html.contains("No confidence band where only one seed finished (n = 1)"));
+    assertTrue(html.contains("No confidence bands: every point has one finished seed (n = 1)."));
   }
 
   @Test
