@@ -94,8 +94,8 @@ public final class HistogramHeatmapFigure implements FigureBuilder {
             .map(c -> Variants.activationLabel(c.activation())).reduce((a, b) -> a + ", right " + b).orElse("")
         + "; " + Variants.normLabel(norm) + ", batch size " + focus.getAsInt() + ", seed " + first.seed() + ", "
         + Settings.protocolLabel(first.lrProtocol()) + ". Where to look: ReLU outputs exactly 0 for every negative "
-        + "input, which lands in the bin just above 0; LeakyReLU (default slope 0.01) maps negative inputs to small "
-        + "negative values, most of them in the bin just below 0, and these still pass gradient. A band that stays "
+        + "input, which lands in the bin just above 0; LeakyReLU maps negative inputs to small negative values (slope "
+        + "0.01 by default: most of them in the bin just below 0), and these still pass gradient. A band that stays "
         + "bright while the spread above it fades over training is units flat-lining. The bins cannot tell an exact "
         + "zero from a small value next to it; zero_frac (F5) can.";
     return Figure.rendered(ID, SLUG, TITLE, caption, notes, Canvas.render(ID, panels, shown.size(), 330, 170));
