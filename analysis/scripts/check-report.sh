@@ -29,9 +29,10 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/normbench-check.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 # The probe: records uncaught errors and console.error/warn calls, then checks every figure's SVG
-# after load and writes the verdict into the DOM, which --dump-dom prints.
+# and that the page does not overflow horizontally (headless default width, 800 px) after load, and
+# writes the verdict into the DOM, which --dump-dom prints.
 probe_head='<script>window.__nbErrors=[];window.addEventListener("error",function(e){window.__nbErrors.push("error: "+(e.message||(e.target&&(e.target.src||e.target.href))||e.type))},true);["error","warn"].forEach(function(k){var o=console[k];console[k]=function(){window.__nbErrors.push(k+": "+Array.prototype.join.call(arguments," "));o.apply(console,arguments)}});</script>'
-probe_body='<script>window.addEventListener("load",function(){var figs=document.querySelectorAll("figure[data-figure-id]");var bad=[];figs.forEach(function(f){var id=f.getAttribute("data-figure-id");var s=f.querySelector("svg");if(!s){bad.push(id+"(no svg)");return}var b=s.getBBox();var r=s.getBoundingClientRect();if(!(b.width>0&&b.height>0&&r.width>0&&r.height>0)){bad.push(id+"(empty)")}});var m=document.createElement("pre");m.id="nb-check";m.textContent="NB_"+"CHECK figures="+figs.length+" bad="+bad.join(",")+" errors="+window.__nbErrors.join(" | ")+" END";document.body.appendChild(m)});</script>'
+probe_body='<script>window.addEventListener("load",function(){var figs=document.querySelectorAll("figure[data-figure-id]");var bad=[];figs.forEach(function(f){var id=f.getAttribute("data-figure-id");var s=f.querySelector("svg");if(!s){bad.push(id+"(no svg)");return}var b=s.getBBox();var r=s.getBoundingClientRect();if(!(b.width>0&&b.height>0&&r.width>0&&r.height>0)){bad.push(id+"(empty)")}});var de=document.documentElement;if(de.scrollWidth>de.clientWidth){bad.push("page(overflows horizontally by "+(de.scrollWidth-de.clientWidth)+"px)")}var m=document.createElement("pre");m.id="nb-check";m.textContent="NB_"+"CHECK figures="+figs.length+" bad="+bad.join(",")+" errors="+window.__nbErrors.join(" | ")+" END";document.body.appendChild(m)});</script>'
 
 page="$work/check.html"
 # Inject after <head> and before </body>; the report writes each exactly once, on a line of its own.

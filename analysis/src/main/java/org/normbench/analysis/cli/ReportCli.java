@@ -194,7 +194,7 @@ public final class ReportCli implements Callable<Integer> {
   @Command(name = "synth", hidden = true, mixinStandardHelpOptions = true,
       description = "Write a synthetic (invented) run in the results format, for development and timing.")
   static final class Synth implements Callable<Integer> {
-    @Option(names = "--preset", defaultValue = "small", description = "small | full (full-profile size).")
+    @Option(names = "--preset", defaultValue = "small", description = "small | full (full-profile size) | findings (3 seeds, batch 2 and 32, train cells only).")
     String preset;
 
     @Option(names = "--run-id", defaultValue = "synthetic", description = "Run id (default: ${DEFAULT-VALUE}).")
@@ -212,10 +212,11 @@ public final class ReportCli implements Callable<Integer> {
       SyntheticRun.Spec s = switch (preset) {
         case "small" -> SyntheticRun.Spec.small(runId);
         case "full" -> SyntheticRun.Spec.fullProfile(runId);
+        case "findings" -> SyntheticRun.Spec.findings(runId, 3, SyntheticRun.Effects.published());
         default -> null;
       };
       if (s == null) {
-        System.err.println("error: --preset '" + preset + "': allowed values are small, full");
+        System.err.println("error: --preset '" + preset + "': allowed values are small, full, findings");
         return 2;
       }
       System.out.println(SyntheticRun.write(runsDir, s));

@@ -14,6 +14,6 @@ public interface FigureBuilder {
   /** Every figure of the report, in report order. */
   static List<FigureBuilder> all() {
     return List.of(new TestErrorFigure(), new LossCurvesFigure(), new LayerStatsFigure(), new HistogramHeatmapFigure(),
-        new DeadChannelFigure(), new ThroughputFigure(), new JmhFigure());
+        new DeadUnitsFigure(), new ThroughputFigure(), new JmhFigure());
   }
 }

@@ -146,14 +146,18 @@ final class HeatMapPanel implements Panel {
     return Math.abs(v - Math.rint(v)) < 1e-9 ? Long.toString(Math.round(v)) : String.format(Locale.ROOT, "%.2g", v);
   }
 
-  /** Draws {@code s} as an outline; {@code align} 0 = left, 0.5 = centre, 1 = right of x. */
-  private static void text(Graphics2D g, String s, Font font, double x, double y, double align) {
+  /**
+   * Draws {@code s} as an outline (so SVG output needs no fonts); {@code align} 0 = left, 0.5 =
+   * centre, 1 = right of x. Returns the text's advance width.
+   */
+  static double text(Graphics2D g, String s, Font font, double x, double y, double align) {
     if (s.isEmpty()) {
-      return;
+      return 0;
     }
     TextLayout layout = new TextLayout(s, font, FRC);
     double w = layout.getAdvance();
     Shape outline = layout.getOutline(AffineTransform.getTranslateInstance(x - align * w, y));
     g.fill(outline);
+    return w;
   }
 }

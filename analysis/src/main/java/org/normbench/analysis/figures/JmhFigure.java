@@ -55,7 +55,7 @@ public final class JmhFigure implements FigureBuilder {
         }
       }
       CategorySeries s = chart.addSeries("score", labels, scores, errors);
-      s.setFillColor(Theme.BLUE);
+      s.setFillColor(Theme.NEUTRAL);
       panels.add(chart);
     }
     String caption = "JMH primary metric per benchmark and parameter set with JMH's 99.9% confidence half-width as "

@@ -34,7 +34,8 @@ public final class LayerStatsFigure implements FigureBuilder {
       panels.add(chart(variant + ": std", "std of block output", stats, stats.std()));
     }
     String caption = "Mean (left) and standard deviation (right) of each hooked block's output at logged steps, "
-        + "batch size " + focus.getAsInt() + ", lowest seed of each variant, training mode. "
+        + "batch size " + focus.getAsInt() + ", lowest seed of each variant, training mode; layers in greys from light "
+        + "(input) to black (deepest). "
         + "Cf. fast.ai course-v3 lesson 10 (notebook 06): exploding or collapsing std in deep layers signals bad scaling.";
     return Figure.rendered(ID, "layer-stats", TITLE, caption, Settings.notes(run),
         Canvas.render(ID, panels.stream().map(Panel::of).toList(), 2, 420, 220));
@@ -52,8 +53,8 @@ public final class LayerStatsFigure implements FigureBuilder {
         y[i] = values[l][idx[i]];
       }
       XYSeries s = chart.addSeries(stats.layers().get(l), x, y);
-      s.setLineColor(Theme.sequence(l));
-      s.setLineStyle(Theme.sequenceStroke(l));
+      s.setLineColor(Theme.depthColor(l, stats.layers().size()));
+      s.setLineStyle(Theme.SOLID);
     }
     return chart;
   }

@@ -49,7 +49,7 @@ final class PngEncoder {
       previous = current;
       current = t;
     }
-    Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION);
+    Deflater deflater = new Deflater(Deflater.BEST_SPEED);
     deflater.setInput(raw);
     deflater.finish();
     ByteArrayOutputStream idat = new ByteArrayOutputStream(raw.length / 8 + 1024);

@@ -29,6 +29,23 @@ public final class Settings {
         .thenComparing(Map.Entry::getKey, Comparator.reverseOrder())).map(Map.Entry::getKey).orElse("");
   }
 
+  /**
+   * The learning-rate protocols of these cells in report order (linear_scaling, fixed, others): cells
+   * of different protocols are different experiments and are never averaged together.
+   */
+  public static List<String> protocols(List<Cell> cells) {
+    List<String> order = Cell.LR_PROTOCOLS;
+    return cells.stream().map(Cell::lrProtocol).distinct()
+        .sorted(Comparator.comparingInt((String p) -> order.indexOf(p) < 0 ? order.size() : order.indexOf(p))
+            .thenComparing(Comparator.naturalOrder()))
+        .toList();
+  }
+
+  /** "lr linear scaling" / "lr fixed": how a panel title names its protocol. */
+  public static String protocolLabel(String protocol) {
+    return "lr " + protocol.replace('_', ' ');
+  }
+
   /** A note naming the settings a figure leaves out; empty when the run has only one. */
   public static List<String> notes(Run run) {
     String primary = primary(run);

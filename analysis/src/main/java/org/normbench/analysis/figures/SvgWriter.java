@@ -66,6 +66,14 @@ final class SvgWriter {
   private final StringBuilder body = new StringBuilder(1 << 16);
   private final Map<String, String> clipIds = new HashMap<>();
   private final StringBuilder scratch = new StringBuilder(256);
+  /**
+   * Consecutive stroked paths with identical attributes (XChart draws a line series segment by
+   * segment) are merged into one path element: the figure looks the same and its SVG shrinks
+   * several-fold. Holds the merged path data, its attributes and the pen position after it.
+   */
+  private final StringBuilder pendingD = new StringBuilder(1 << 12);
+  private String pendingAttributes;
+  private String pendingEnd = "";
 
   private SvgWriter(String idPrefix) {
     this.idPrefix = idPrefix;
@@ -74,6 +82,7 @@ final class SvgWriter {
   static String write(String idPrefix, Iterable<Command<?>> commands, int width, int height) {
     SvgWriter w = new SvgWriter(idPrefix);
     w.run(commands);
+    w.flush();
     StringBuilder out = new StringBuilder(w.body.length() + w.defs.length() + 512);
     out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
         .append("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"").append(width)
@@ -143,30 +152,56 @@ final class SvgWriter {
     if (d.isEmpty()) {
       return;
     }
-    body.append("<path d=\"").append(d).append('"');
+    StringBuilder attributes = new StringBuilder(96);
     int a = Math.round(s.color.getAlpha() * s.alpha);
     if (fill) {
-      body.append(" fill=\"").append(hex(s.color)).append('"');
+      attributes.append(" fill=\"").append(hex(s.color)).append('"');
       if (a < 255) {
-        body.append(" fill-opacity=\"").append(num(a / 255.0)).append('"');
+        attributes.append(" fill-opacity=\"").append(num(a / 255.0)).append('"');
       }
       if (shape.getPathIterator(null).getWindingRule() == PathIterator.WIND_EVEN_ODD) {
-        body.append(" fill-rule=\"evenodd\"");
+        attributes.append(" fill-rule=\"evenodd\"");
       }
     } else {
-      body.append(" fill=\"none\" stroke=\"").append(hex(s.color)).append('"');
+      attributes.append(" fill=\"none\" stroke=\"").append(hex(s.color)).append('"');
       if (a < 255) {
-        body.append(" stroke-opacity=\"").append(num(a / 255.0)).append('"');
+        attributes.append(" stroke-opacity=\"").append(num(a / 255.0)).append('"');
       }
-      strokeAttributes(s);
+      strokeAttributes(attributes, s);
     }
     if (s.clipId != null) {
-      body.append(" clip-path=\"url(#").append(s.clipId).append(")\"");
+      attributes.append(" clip-path=\"url(#").append(s.clipId).append(")\"");
     }
-    body.append("/>\n");
+    String attrs = attributes.toString();
+    if (fill) {
+      flush();
+      body.append("<path d=\"").append(d).append('"').append(attrs).append("/>\n");
+      return;
+    }
+    if (!attrs.equals(pendingAttributes)) {
+      flush();
+      pendingAttributes = attrs;
+    }
+    String start = "M" + pendingEnd;
+    boolean continues = pendingD.length() > 0 && d.startsWith(start) && d.length() > start.length()
+        && d.charAt(start.length()) == 'L';
+    pendingD.append(continues ? d.substring(start.length()) : d);
+    int last = Math.max(d.lastIndexOf('L'), d.lastIndexOf('M'));
+    pendingEnd = last >= 0 && d.indexOf('Z', last) < 0 && d.indexOf('Q', last) < 0 && d.indexOf('C', last) < 0
+        ? d.substring(last + 1) : "\u0000";
   }
 
-  private void strokeAttributes(State s) {
+  /** Writes the merged stroked path, if any. */
+  private void flush() {
+    if (pendingD.length() > 0) {
+      body.append("<path d=\"").append(pendingD).append('"').append(pendingAttributes).append("/>\n");
+    }
+    pendingD.setLength(0);
+    pendingAttributes = null;
+    pendingEnd = "";
+  }
+
+  private static void strokeAttributes(StringBuilder body, State s) {
     double scale = Math.sqrt(Math.abs(s.transform.getDeterminant()));
     if (!(s.stroke instanceof BasicStroke bs)) {
       body.append(" stroke-width=\"").append(num(scale)).append('"');
@@ -197,6 +232,7 @@ final class SvgWriter {
   }
 
   private void text(DrawStringCommand ds, State s) {
+    flush();
     double[] p = {ds.getX(), ds.getY()};
     s.transform.transform(p, 0, p, 0, 1);
     body.append("<text x=\"").append(num(p[0])).append("\" y=\"").append(num(p[1])).append("\" fill=\"")

@@ -30,11 +30,14 @@ public final class Theme {
       Map.of("bn", VERMILLION, "gn", BLUE, "ln", BLUISH_GREEN, "rbn", ORANGE);
   private static final Color[] OTHER = {REDDISH_PURPLE, SKY_BLUE, BLACK, YELLOW};
   /**
-   * Ordered sequence for series that are not norms (batch sizes, layers, devices): Okabe-Ito without
-   * its yellow (unreadable as a thin line on white), then Tol's olive, a grey, Tol's wine and teal.
+   * Colours mean one thing each across the report: the four Okabe-Ito hues above are norms only.
+   * Ordered quantities get one-hue ramps that no norm uses: batch size a ramp of purples (dark =
+   * small batch), layer depth a ramp of greys (light = near the input, black = deepest). A neutral
+   * grey fills bars that stand for no norm.
    */
-  public static final Color[] SEQUENCE = {BLUE, ORANGE, BLUISH_GREEN, VERMILLION, REDDISH_PURPLE, SKY_BLUE, BLACK,
-    new Color(0x999933), new Color(0x888888), new Color(0x882255), new Color(0x44AA99)};
+  private static final Color[] BATCH_RAMP = {new Color(0x3F007D), new Color(0x9E9AC8)};
+  private static final Color[] DEPTH_RAMP = {new Color(0xBDBDBD), BLACK};
+  public static final Color NEUTRAL = new Color(0x666666);
 
   public static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 13);
   public static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
@@ -51,13 +54,23 @@ public final class Theme {
     return known != null ? known : OTHER[Math.floorMod(norm.hashCode(), OTHER.length)];
   }
 
-  public static Color sequence(int i) {
-    return SEQUENCE[i % SEQUENCE.length];
+  /** Colour of the i-th of n batch sizes (ascending): dark purple for the smallest. */
+  public static Color batchColor(int i, int n) {
+    return ramp(BATCH_RAMP, i, n);
   }
 
-  /** Solid for the first pass through {@link #SEQUENCE}, dashed when colours repeat. */
-  public static BasicStroke sequenceStroke(int i) {
-    return i < SEQUENCE.length ? SOLID : DASHED;
+  /** Colour of the i-th of n hooked layers (input to output): light grey to black. */
+  public static Color depthColor(int i, int n) {
+    return ramp(DEPTH_RAMP, i, n);
+  }
+
+  private static Color ramp(Color[] ends, int i, int n) {
+    double t = n <= 1 ? 0 : (double) i / (n - 1);
+    Color a = ends[0];
+    Color b = ends[1];
+    return new Color((int) Math.round(a.getRed() + t * (b.getRed() - a.getRed())),
+        (int) Math.round(a.getGreen() + t * (b.getGreen() - a.getGreen())),
+        (int) Math.round(a.getBlue() + t * (b.getBlue() - a.getBlue())));
   }
 
   /** Dashes distinguish activations in black-and-white print: ReLU solid, anything else dashed. */
@@ -88,7 +101,7 @@ public final class Theme {
     s.setLegendPosition(Styler.LegendPosition.InsideNE);
     s.setChartPadding(8);
     s.setAntiAlias(true);
-    s.setSeriesColors(SEQUENCE);
+    s.setSeriesColors(new Color[] {NEUTRAL});
     s.setToolTipsEnabled(false);
     if (s instanceof XYStyler xy) {
       xy.setAxisTitleFont(LABEL);

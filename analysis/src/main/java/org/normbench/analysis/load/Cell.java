@@ -26,9 +26,13 @@ public record Cell(
     double trainSeconds,
     double imagesPerSecond,
     double stepMsMedian,
-    double stepMsP90) {
+    double stepMsP90,
+    String lrProtocol) {
 
   public static final Set<String> KINDS = Set.of("train", "throughput");
+  /** cells.csv {@code lr_protocol}; runs written before the column existed scaled lr linearly. */
+  public static final List<String> LR_PROTOCOLS = List.of("linear_scaling", "fixed");
+  public static final String DEFAULT_LR_PROTOCOL = "linear_scaling";
   public static final List<String> STATUSES = List.of("ok", "diverged", "oom", "error", "skipped");
 
   public boolean isTrain() {

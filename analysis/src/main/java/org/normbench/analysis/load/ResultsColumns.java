@@ -85,7 +85,8 @@ public enum ResultsColumns {
     if (!missing.isEmpty()) {
       throw new ResultsFormatException(file + ":1: missing column" + (missing.size() == 1 ? " '" : "s '")
           + String.join("', '", missing) + "' (" + fileName + " needs " + required.size()
-          + " columns, docs/results-format.md schema 1; this header has " + header.size() + ")");
+          + " required columns, docs/results-format.md schema 1; this header has "
+          + required.stream().filter(seen::contains).count() + " of them)");
     }
   }
 

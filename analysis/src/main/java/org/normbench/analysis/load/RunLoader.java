@@ -79,11 +79,16 @@ public final class RunLoader {
                 "'" + row.text("test_accuracy") + "' is outside [0, 1]");
           }
           String implementation = row.text("implementation");
+          String protocol = row.text("lr_protocol").isEmpty() ? Cell.DEFAULT_LR_PROTOCOL : row.text("lr_protocol");
+          if (!Cell.LR_PROTOCOLS.contains(protocol)) {
+            throw ResultsFormatException.at(row.file(), row.line(), "lr_protocol",
+                "'" + protocol + "' is not one of " + Cell.LR_PROTOCOLS);
+          }
           cells.add(new Cell(id, kind, row.requireText("norm"), row.requireText("activation"), batch,
               row.requireText("device"), row.integer("seed"), row.text("width"), row.text("dataset"), implementation.isEmpty() ? "djl" : implementation,
               status, row.text("error"), row.lossValue("final_train_loss"), row.lossValue("test_loss"),
               accuracy, row.optionalDouble("train_seconds"), row.optionalDouble("images_per_second"),
-              row.optionalDouble("step_ms_median"), row.optionalDouble("step_ms_p90")));
+              row.optionalDouble("step_ms_median"), row.optionalDouble("step_ms_p90"), protocol));
         });
     return cells;
   }
@@ -117,13 +122,10 @@ public final class RunLoader {
         throw ResultsFormatException.at(row.file(), row.line(), "layer",
             "'" + layer + "' has layer_index " + index + ", which earlier rows of cell " + cell + " gave to '" + known + "'");
       }
-      Growing g = byCell.computeIfAbsent(cell, k -> new TreeMap<>()).computeIfAbsent(index, k -> new Growing(3));
-      double dead = row.requireDouble("dead_channel_frac");
-      if (dead < 0 || dead > 1) {
-        throw ResultsFormatException.at(row.file(), row.line(), "dead_channel_frac",
-            "'" + row.text("dead_channel_frac") + "' is outside [0, 1]");
-      }
-      g.add(row.integer("step"), row.requireDouble("mean"), row.requireDouble("std"), dead);
+      Growing g = byCell.computeIfAbsent(cell, k -> new TreeMap<>()).computeIfAbsent(index, k -> new Growing(6));
+      g.add(row.integer("step"), row.requireDouble("mean"), row.requireDouble("std"),
+          fraction(row, "dead_channel_frac", true), fraction(row, "zero_frac", false),
+          fraction(row, "near_zero_frac", false), fraction(row, "dead_channel_frac_window", false));
     });
     Map<String, LayerStats> out = new HashMap<>();
     byCell.forEach((cell, layers) -> {
@@ -132,6 +134,9 @@ public final class RunLoader {
       double[][] mean = new double[n][];
       double[][] std = new double[n][];
       double[][] dead = new double[n][];
+      double[][] zero = new double[n][];
+      double[][] nearZero = new double[n][];
+      double[][] deadWindow = new double[n][];
       int i = 0;
       for (Growing g : layers.values()) {
         g.sortBySteps();
@@ -139,11 +144,24 @@ public final class RunLoader {
         mean[i] = g.values(0);
         std[i] = g.values(1);
         dead[i] = g.values(2);
+        zero[i] = g.values(3);
+        nearZero[i] = g.values(4);
+        deadWindow[i] = g.values(5);
         i++;
       }
-      out.put(cell, new LayerStats(List.copyOf(names.get(cell).values()), steps, mean, std, dead));
+      out.put(cell, new LayerStats(List.copyOf(names.get(cell).values()), steps, mean, std, dead, zero, nearZero,
+          deadWindow));
     });
     return out;
+  }
+
+  /** A share in [0, 1]; an optional column may be absent or empty (NaN: not measured). */
+  private static double fraction(CsvTable.Row row, String column, boolean required) {
+    double value = required ? row.requireDouble(column) : row.optionalDouble(column);
+    if (value < 0 || value > 1) {
+      throw ResultsFormatException.at(row.file(), row.line(), column, "'" + row.text(column) + "' is outside [0, 1]");
+    }
+    return value;
   }
 
   static Map<String, HistogramSeries> readHistograms(Path runDir, Collection<String> wanted) throws IOException {

@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.normbench.analysis.figures.Figure;
+import org.normbench.analysis.findings.Findings;
+import org.normbench.analysis.findings.RunAdequacy;
 import org.normbench.analysis.figures.FigureBuilder;
 import org.normbench.analysis.load.Run;
 import org.normbench.analysis.load.RunLoader;
@@ -19,12 +21,14 @@ import tech.tablesaw.api.Table;
 
 /**
  * Regenerates the report of one run: loads it, builds every figure (in parallel; each figure is
- * independent and deterministic), writes figures/*.svg and *.png, summary.csv and index.html into the
+ * independent and deterministic), evaluates the findings, writes figures/*.svg and *.png, findings.csv,
+ * summary.csv and index.html into the
  * output directory. Files are written to a temporary name and renamed, so a reader never sees a
  * half-written report file. Not a CLI (see ReportCli).
  */
 public final class ReportGenerator {
   public static final String FIGURES_DIR = "figures";
+  public static final String FINDINGS_CSV = "findings.csv";
 
   /** What was written, for the CLI's one-line summary and for tests. */
   public record Result(Path index, List<Figure> figures) {}
@@ -42,13 +46,17 @@ public final class ReportGenerator {
         write(figuresDir.resolve(f.fileStem() + ".png"), f.png());
       }
     }
+    Findings.Result findings = Findings.evaluate(run);
+    RunAdequacy adequacy = RunAdequacy.of(run);
+    Findings.writeCsv(outDir.resolve(FINDINGS_CSV), findings, adequacy.supportsClaims());
     Table summary = SummaryTable.of(run.cells());
     Path summaryCsv = outDir.resolve("summary.csv");
     Path tmp = outDir.resolve(".summary.csv.tmp");
     summary.write().csv(tmp.toFile());
     Files.move(tmp, summaryCsv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     Path index = outDir.resolve("index.html");
-    write(index, ReportPage.render(run, figures, summary, generatedAt, FIGURES_DIR).getBytes(StandardCharsets.UTF_8));
+    write(index, ReportPage.render(run, figures, summary, findings, adequacy,
+        generatedAt, FIGURES_DIR).getBytes(StandardCharsets.UTF_8));
     return new Result(index, figures);
   }
 

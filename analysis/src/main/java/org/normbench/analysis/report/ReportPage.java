@@ -8,6 +8,8 @@ import java.util.Map;
 import org.normbench.analysis.figures.Canvas;
 import org.normbench.analysis.figures.Figure;
 import org.normbench.analysis.figures.Variants;
+import org.normbench.analysis.findings.Findings;
+import org.normbench.analysis.findings.RunAdequacy;
 import org.normbench.analysis.load.Cell;
 import org.normbench.analysis.load.Run;
 import tech.tablesaw.api.Table;
@@ -34,11 +36,19 @@ public final class ReportPage {
       pre{background:#f7f7f7;border:1px solid #e3e3e3;padding:.5em;white-space:pre-wrap;word-break:break-all;font-size:.85em}
       .skipped{background:#fff8e6;border:1px solid #f0d48a;padding:.5em}
       nav ol{columns:2}
+      .scroll{overflow-x:auto;max-width:100%}td code{overflow-wrap:anywhere}th{white-space:nowrap}
+      .banner{background:#fdecea;border:2px solid #b3261e;padding:.6em 1em;margin:1em 0}
+      .banner ul{margin:.3em 0}
+      .verdict{display:inline-block;padding:0 .4em;border:1px solid #888;border-radius:3px;font-weight:bold;white-space:nowrap}
+      .v-reproduced{background:#e3f1e3}.v-contradicted{background:#fbe0dd}.v-inconclusive{background:#eeeeee}
+      .v-not_evaluable{background:#fff4d6}
+      .rule{background:#f7f7f7;border-left:3px solid #999;padding:.4em .8em}
       """;
 
   private ReportPage() {}
 
-  public static String render(Run run, List<Figure> figures, Table summary, String generatedAt, String figuresDir) {
+  public static String render(Run run, List<Figure> figures, Table summary, Findings.Result findings,
+      RunAdequacy adequacy, String generatedAt, String figuresDir) {
     String runId = run.id();
     String commit = run.manifest().citableCommit();
     StringBuilder h = new StringBuilder(1 << 20);
@@ -51,8 +61,17 @@ public final class ReportPage {
     h.append("<p class=\"muted\">Run <code>").append(escape(run.manifest().runId())).append("</code>, profile <code>")
         .append(escape(run.manifest().json().path("profile").asText(""))).append("</code>, commit <code>")
         .append(escape(commit)).append("</code>, ").append(run.cells().size()).append(" cells.</p>\n");
+    if (!adequacy.supportsClaims()) {
+      h.append("<div class=\"banner\" id=\"too-small\"><strong>This run is too small to support the study's claims.")
+          .append("</strong> Its verdicts below describe this run's data, not the claims:\n<ul>\n");
+      for (String why : adequacy.shortfalls()) {
+        h.append("<li>").append(escape(why)).append(".</li>\n");
+      }
+      h.append("</ul></div>\n");
+    }
 
     h.append("<nav>\n<h2 id=\"contents\">Contents</h2>\n<ol>\n");
+    h.append("<li><a href=\"#findings\">Findings, with verdicts</a></li>\n");
     h.append("<li><a href=\"#summary\">Summary per variant and batch size</a></li>\n");
     for (Figure f : figures) {
       h.append("<li><a href=\"#").append(f.id()).append("\">").append(f.id()).append(". ").append(escape(f.title()))
@@ -61,6 +80,7 @@ public final class ReportPage {
     h.append("<li><a href=\"#failed\">Failed cells</a></li>\n<li><a href=\"#provenance\">Provenance</a></li>\n")
         .append("<li><a href=\"#cite\">How to cite</a></li>\n</ol>\n</nav>\n");
 
+    FindingsSection.append(h, findings, adequacy);
     summary(h, summary);
     for (Figure f : figures) {
       figure(h, f, runId, commit, figuresDir);
@@ -88,7 +108,7 @@ public final class ReportPage {
         .append("<code>summary.csv</code>.</p>\n");
     boolean settings = t.stringColumn("setting").unique().size() > 1;
     List<Integer> batches = t.intColumn("batch_size").unique().asList().stream().sorted().toList();
-    h.append("<table>\n<thead><tr>").append(settings ? "<th>setting</th>" : "")
+    h.append("<div class=\"scroll\"><table>\n<thead><tr>").append(settings ? "<th>setting</th>" : "")
         .append("<th>norm</th><th>activation</th>");
     for (int b : batches) {
       h.append("<th class=\"num\">batch ").append(b).append("</th>");
@@ -118,7 +138,7 @@ public final class ReportPage {
       }
       h.append("</tr>\n");
     }
-    h.append("</tbody>\n</table>\n");
+    h.append("</tbody>\n</table></div>\n");
   }
 
   private static void figure(StringBuilder h, Figure f, String runId, String commit, String figuresDir) {
@@ -159,23 +179,23 @@ public final class ReportPage {
       h.append("<p>Every cell finished with status ok.</p>\n");
       return;
     }
-    h.append("<table>\n<thead><tr><th>cell</th><th>kind</th><th>status</th><th>message</th></tr></thead>\n<tbody>\n");
+    h.append("<div class=\"scroll\"><table>\n<thead><tr><th>cell</th><th>kind</th><th>status</th><th>message</th></tr></thead>\n<tbody>\n");
     for (Cell c : failed) {
       h.append("<tr><td><code>").append(escape(c.cellId())).append("</code></td><td>").append(escape(c.kind()))
           .append("</td><td>").append(escape(c.status())).append("</td><td>").append(escape(c.error()))
           .append("</td></tr>\n");
     }
-    h.append("</tbody>\n</table>\n");
+    h.append("</tbody>\n</table></div>\n");
   }
 
   private static void provenance(StringBuilder h, Run run) {
     h.append("<h2 id=\"provenance\">Provenance</h2>\n<p class=\"muted\">From <code>manifest.json</code> (schema ")
-        .append(run.manifest().schemaVersion()).append(").</p>\n<table>\n<tbody>\n");
+        .append(run.manifest().schemaVersion()).append(").</p>\n<div class=\"scroll\"><table>\n<tbody>\n");
     for (Map.Entry<String, String> e : run.manifest().flattened()) {
       h.append("<tr><th>").append(escape(e.getKey())).append("</th><td><code>").append(escape(e.getValue()))
           .append("</code></td></tr>\n");
     }
-    h.append("</tbody>\n</table>\n");
+    h.append("</tbody>\n</table></div>\n");
   }
 
 }

@@ -22,6 +22,19 @@ import org.apache.commons.csv.CSVPrinter;
  */
 public final class SyntheticRun {
 
+  /**
+   * The invented effects, so tests can make each claim come out reproduced, contradicted or
+   * inconclusive. Error terms are test-error percentage points added at the smallest batch size
+   * (fading towards large batches); {@code reluZeroExcess} is ReLU's zero_frac minus LeakyReLU's.
+   */
+  public record Effects(double bnSmallBatchErrorPct, double gnSmallBatchErrorPct, double rbnSmallBatchErrorPct,
+      double reluZeroExcess, double errorNoisePct) {
+    /** The published shapes: BN degrades, GN/LN flat, RBN mostly rescues BN, ReLU zeros exceed LeakyReLU's. */
+    public static Effects published() {
+      return new Effects(26, 0, 2.5, 0.45, 0.35);
+    }
+  }
+
   /** What to generate. {@link #small} for unit tests, {@link #fullProfile} for the timing target. */
   public record Spec(
       String runId,
@@ -36,7 +49,19 @@ public final class SyntheticRun {
       int bins,
       boolean throughput,
       boolean jmh,
-      boolean failures) {
+      boolean failures,
+      Effects effects,
+      List<String> lrProtocols,
+      boolean deadUnitMeasures,
+      String profile) {
+
+    /** The published effects, linear lr scaling, every measure: what most tests want. */
+    public Spec(String runId, List<Integer> batchSizes, List<String> norms, List<String> activations, int seeds,
+        int steps, int curveEvery, int statsEvery, int layers, int bins, boolean throughput, boolean jmh,
+        boolean failures) {
+      this(runId, batchSizes, norms, activations, seeds, steps, curveEvery, statsEvery, layers, bins, throughput, jmh,
+          failures, Effects.published(), List.of("linear_scaling"), true, "synthetic");
+    }
 
     public static Spec small(String runId) {
       return new Spec(runId, List.of(2, 8, 32), List.of("bn", "gn", "ln", "rbn"), List.of("relu", "leaky_relu"),
@@ -47,6 +72,28 @@ public final class SyntheticRun {
       return new Spec(runId, List.of(2, 4, 8, 16, 32, 64, 128), List.of("bn", "gn", "ln", "rbn"),
           List.of("relu", "leaky_relu"), 3, 2000, 1, 50, 9, 40, true, true, true);
     }
+
+    /** Only train cells (no throughput, JMH or failures), for findings tests: 2 batch sizes, 30 steps. */
+    public static Spec findings(String runId, int seeds, Effects effects) {
+      return new Spec(runId, List.of(2, 32), List.of("bn", "gn", "ln", "rbn"), List.of("relu", "leaky_relu"), seeds,
+          30, 1, 10, 3, 40, false, false, false, effects, List.of("linear_scaling"), true, "synthetic");
+    }
+
+    public Spec withProtocols(List<String> protocols) {
+      return new Spec(runId, batchSizes, norms, activations, seeds, steps, curveEvery, statsEvery, layers, bins,
+          throughput, jmh, failures, effects, protocols, deadUnitMeasures, profile);
+    }
+
+    /** As a run written before zero_frac, near_zero_frac, dead_channel_frac_window and lr_protocol existed. */
+    public Spec withoutNewColumns() {
+      return new Spec(runId, batchSizes, norms, activations, seeds, steps, curveEvery, statsEvery, layers, bins,
+          throughput, jmh, failures, effects, lrProtocols, false, profile);
+    }
+
+    public Spec withProfile(String name) {
+      return new Spec(runId, batchSizes, norms, activations, seeds, steps, curveEvery, statsEvery, layers, bins,
+          throughput, jmh, failures, effects, lrProtocols, deadUnitMeasures, name);
+    }
   }
 
   private static final String[] LAYER_NAMES = {
@@ -55,6 +102,8 @@ public final class SyntheticRun {
   private static final String CURVES_HEADER = "cell_id,step,epoch,train_loss,lr,val_loss,val_accuracy\n";
   private static final String ACTIVATIONS_HEADER =
       "cell_id,step,layer,layer_index,mean,std,min,max,frac_nonpositive,dead_channel_frac\n";
+  private static final String ACTIVATIONS_HEADER_NEW = ACTIVATIONS_HEADER.strip()
+      + ",zero_frac,near_zero_frac,dead_channel_frac_window\n";
   private static final String HISTOGRAMS_HEADER = "cell_id,step,layer,bin,lower,upper,count\n";
   private static final double HIST_MIN = -10;
   private static final double HIST_MAX = 10;
@@ -69,24 +118,28 @@ public final class SyntheticRun {
     try (Writer curves = open(dir.resolve("curves.csv"));
         Writer acts = open(dir.resolve("activations.csv"));
         Writer hist = open(dir.resolve("histograms.csv"))) {
+      String actsHeader = spec.deadUnitMeasures() ? ACTIVATIONS_HEADER_NEW : ACTIVATIONS_HEADER;
       curves.write(CURVES_HEADER);
-      acts.write(ACTIVATIONS_HEADER);
+      acts.write(actsHeader);
       hist.write(HISTOGRAMS_HEADER);
-      for (String norm : spec.norms()) {
-        for (String act : spec.activations()) {
-          for (int bs : spec.batchSizes()) {
-            for (int seed = 0; seed < spec.seeds(); seed++) {
-              String id = "train-" + norm + "-" + act + "-bs" + bs + "-cpu-s" + seed;
-              Path cellDir = dir.resolve("cells").resolve(id);
-              Files.createDirectories(cellDir);
-              try (Writer c = open(cellDir.resolve("curves.csv"));
-                  Writer a = open(cellDir.resolve("activations.csv"));
-                  Writer h = open(cellDir.resolve("histograms.csv"))) {
-                c.write(CURVES_HEADER);
-                a.write(ACTIVATIONS_HEADER);
-                h.write(HISTOGRAMS_HEADER);
-                cellRows.add(trainCell(spec, id, norm, act, bs, seed, new Tee(curves, c), new Tee(acts, a),
-                    new Tee(hist, h)));
+      for (String protocol : spec.lrProtocols()) {
+        for (String norm : spec.norms()) {
+          for (String act : spec.activations()) {
+            for (int bs : spec.batchSizes()) {
+              for (int seed = 0; seed < spec.seeds(); seed++) {
+                String id = "train-" + norm + "-" + act + "-bs" + bs + "-cpu-s" + seed
+                    + (protocol.equals("linear_scaling") ? "" : "-" + protocol);
+                Path cellDir = dir.resolve("cells").resolve(id);
+                Files.createDirectories(cellDir);
+                try (Writer c = open(cellDir.resolve("curves.csv"));
+                    Writer a = open(cellDir.resolve("activations.csv"));
+                    Writer h = open(cellDir.resolve("histograms.csv"))) {
+                  c.write(CURVES_HEADER);
+                  a.write(actsHeader);
+                  h.write(HISTOGRAMS_HEADER);
+                  cellRows.add(trainCell(spec, id, protocol, norm, act, bs, seed, new Tee(curves, c),
+                      new Tee(acts, a), new Tee(hist, h)));
+                }
               }
             }
           }
@@ -104,11 +157,11 @@ public final class SyntheticRun {
         }
       }
     }
-    writeCells(dir.resolve("cells.csv"), cellRows);
+    writeCells(dir.resolve("cells.csv"), cellRows, spec.deadUnitMeasures());
     for (String[] row : cellRows) {
       Path cellDir = dir.resolve("cells").resolve(row[0]);
       Files.createDirectories(cellDir);
-      writeCells(cellDir.resolve("cells.csv"), List.<String[]>of(row));
+      writeCells(cellDir.resolve("cells.csv"), List.<String[]>of(row), spec.deadUnitMeasures());
       Files.writeString(cellDir.resolve("cell.json"), "{ \"cell_id\": \"" + row[0] + "\", \"synthetic\": true }\n",
           StandardCharsets.UTF_8);
     }
@@ -167,26 +220,26 @@ public final class SyntheticRun {
     return new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16);
   }
 
-  /** Invented test error (%) with the published shapes: BN grows below batch 16, GN/LN flat. */
-  static double expectedErrorPercent(String norm, String act, int batch) {
+  /** Invented test error (%): each norm's base plus its small-batch term, which fades by batch 16. */
+  static double expectedErrorPercent(Effects effects, String norm, String act, int batch) {
     double log2 = Math.log(batch) / Math.log(2);
     double smallBatchPenalty = Math.exp(-(log2 - 1) / 0.9);
     double base = switch (norm) {
-      case "bn" -> 7.5 + 26 * smallBatchPenalty;
-      case "gn" -> 8.3;
-      case "ln" -> 10.2;
-      case "rbn" -> 7.8 + 2.5 * smallBatchPenalty;
+      case "bn" -> 7.5 + effects.bnSmallBatchErrorPct() * smallBatchPenalty;
+      case "gn" -> 8.3 + effects.gnSmallBatchErrorPct() * smallBatchPenalty;
+      case "ln" -> 10.2 + effects.gnSmallBatchErrorPct() * smallBatchPenalty;
+      case "rbn" -> 7.8 + effects.rbnSmallBatchErrorPct() * smallBatchPenalty;
       default -> 9.0;
     };
     return base + ("leaky_relu".equals(act) ? -0.25 : 0.0);
   }
 
-  private static String[] trainCell(Spec spec, String id, String norm, String act, int bs, int seed,
+  private static String[] trainCell(Spec spec, String id, String protocol, String norm, String act, int bs, int seed,
       Writer curves, Writer acts, Writer hist) throws IOException {
     SplittableRandom rnd = new SplittableRandom(id.hashCode());
     boolean diverged = spec.failures() && norm.equals("bn") && act.equals("relu") && bs == spec.batchSizes().get(0)
         && seed == spec.seeds() - 1 && spec.seeds() > 1;
-    double error = expectedErrorPercent(norm, act, bs) + rnd.nextGaussian() * 0.35;
+    double error = expectedErrorPercent(spec.effects(), norm, act, bs) + rnd.nextGaussian() * spec.effects().errorNoisePct();
     double finalLoss = 0.05 + error / 40.0;
     int divergeAt = diverged ? spec.steps() / 3 : Integer.MAX_VALUE;
     double lastLoss = 0;
@@ -220,7 +273,17 @@ public final class SyntheticRun {
         sb.setLength(0);
         sb.append(id).append(',').append(step).append(',').append(LAYER_NAMES[l]).append(',').append(l).append(',')
             .append(mean).append(',').append(std).append(',').append(act.equals("relu") ? 0.0 : -0.05 * std)
-            .append(',').append(mean + 6 * std).append(',').append(nonpos).append(',').append(dead).append('\n');
+            .append(',').append(mean + 6 * std).append(',').append(nonpos).append(',').append(dead);
+        if (spec.deadUnitMeasures()) {
+          // LeakyReLU gives exact zeros almost never; ReLU's exceed them by the spec's excess (plus seed noise).
+          double leakyZero = 0.002;
+          double zero = act.equals("relu")
+              ? clamp(leakyZero + spec.effects().reluZeroExcess() * (0.8 + 0.4 * depth) + rnd.nextGaussian() * 0.01)
+              : leakyZero;
+          double window = act.equals("relu") && spec.effects().reluZeroExcess() > 0 ? dead * 0.8 : 0.0;
+          sb.append(',').append(zero).append(',').append(clamp(zero + 0.08)).append(',').append(window);
+        }
+        sb.append('\n');
         acts.append(sb);
         writeHistogram(hist, sb, id, step, l, spec.bins(), mean, std, act.equals("relu"), nonpos);
       }
@@ -234,7 +297,8 @@ public final class SyntheticRun {
       Integer.toString(stepsRun), Double.toString(diverged ? Double.NaN : lastLoss),
       diverged ? "" : Double.toString(finalLoss * 1.1), diverged ? "" : Double.toString(accuracy),
       Double.toString(stepsRun * 0.03 * (1 + bs / 32.0)), "", "", "", "812345678",
-      Double.toString(0.1 * bs / 128.0), "2026-11-25T15:30:00Z", "2026-11-25T15:31:00Z"
+      Double.toString(protocol.equals("fixed") ? 0.4 : 0.1 * bs / 128.0), "2026-11-25T15:30:00Z",
+      "2026-11-25T15:31:00Z", protocol
     };
   }
 
@@ -261,6 +325,10 @@ public final class SyntheticRun {
     }
   }
 
+  private static double clamp(double share) {
+    return Math.max(0, Math.min(1, share));
+  }
+
   private static double round(double edge) {
     return Math.round(edge * 1e9) / 1e9;
   }
@@ -285,21 +353,23 @@ public final class SyntheticRun {
       id, "throughput", norm, "", "relu", "", Integer.toString(bs), device, "0", "1.0", "fashion-mnist", impl,
       oom ? "oom" : "ok", oom ? "CUDA out of memory. Tried to allocate 2.00 GiB" : "", "11173962", "", "60", "", "", "",
       "", oom ? "" : Double.toString(ips), oom ? "" : Double.toString(stepMs), oom ? "" : Double.toString(stepMs * 1.08),
-      "1234567890", "", "2026-11-25T15:40:00Z", "2026-11-25T15:40:10Z"
+      "1234567890", "", "2026-11-25T15:40:00Z", "2026-11-25T15:40:10Z", "linear_scaling"
     };
   }
 
-  private static void writeCells(Path file, List<String[]> rows) throws IOException {
+  private static void writeCells(Path file, List<String[]> rows, boolean lrProtocol) throws IOException {
     try (Writer out = open(file);
         CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180.builder().setRecordSeparator('\n').get())) {
-      printer.printRecord((Object[]) new String[] {
+      String[] header = {
         "cell_id", "kind", "norm", "norm_options", "activation", "activation_options", "batch_size", "device", "seed",
         "width", "dataset", "implementation", "status", "error", "params", "epochs", "steps", "final_train_loss",
         "test_loss", "test_accuracy", "train_seconds", "images_per_second", "step_ms_median", "step_ms_p90",
-        "peak_memory_bytes", "lr", "started_at", "finished_at"
-      });
+        "peak_memory_bytes", "lr", "started_at", "finished_at", "lr_protocol"
+      };
+      int columns = lrProtocol ? header.length : header.length - 1;
+      printer.printRecord((Object[]) java.util.Arrays.copyOf(header, columns));
       for (String[] row : rows) {
-        printer.printRecord((Object[]) row);
+        printer.printRecord((Object[]) java.util.Arrays.copyOf(row, columns));
       }
     }
   }
@@ -313,7 +383,7 @@ public final class SyntheticRun {
         {
           "schema_version": 1,
           "run_id": "%s",
-          "profile": "synthetic",
+          "profile": "%s",
           "grid_file": "(synthetic, org.normbench.analysis.synth.SyntheticRun)",
           "grid": { "note": "invented data for report development; never cite" },
           "seeds": [%s],
@@ -328,7 +398,7 @@ public final class SyntheticRun {
           "shard": { "index": 1, "count": 1 },
           "cell_count": %d
         }
-        """, spec.runId().replace("\\", "\\\\").replace("\"", "\\\""), seeds, cellCount);
+        """, spec.runId().replace("\\", "\\\\").replace("\"", "\\\""), spec.profile(), seeds, cellCount);
     Files.writeString(file, json, StandardCharsets.UTF_8);
   }
 

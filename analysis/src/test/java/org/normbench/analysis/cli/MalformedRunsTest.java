@@ -43,23 +43,23 @@ class MalformedRunsTest {
   static List<Damage> damages() {
     return List.of(
         new Damage("missing-column-cells", run -> dropColumn(run.resolve("cells.csv"), "test_accuracy"),
-            "RUN/cells.csv:1: missing column 'test_accuracy' (cells.csv needs 28 columns, docs/results-format.md"
-                + " schema 1; this header has 27)"),
+            "RUN/cells.csv:1: missing column 'test_accuracy' (cells.csv needs 28 required columns, docs/results-format.md"
+                + " schema 1; this header has 27 of them)"),
         new Damage("missing-column-curves", run -> dropColumn(run.resolve("curves.csv"), "train_loss"),
-            "RUN/curves.csv:1: missing column 'train_loss' (curves.csv needs 7 columns, docs/results-format.md"
-                + " schema 1; this header has 6)"),
+            "RUN/curves.csv:1: missing column 'train_loss' (curves.csv needs 7 required columns, docs/results-format.md"
+                + " schema 1; this header has 6 of them)"),
         new Damage("missing-columns-activations", run -> {
           dropColumn(run.resolve("activations.csv"), "dead_channel_frac");
           dropColumn(run.resolve("activations.csv"), "min");
-        }, "RUN/activations.csv:1: missing columns 'min', 'dead_channel_frac' (activations.csv needs 10 columns,"
-            + " docs/results-format.md schema 1; this header has 8)"),
+        }, "RUN/activations.csv:1: missing columns 'min', 'dead_channel_frac' (activations.csv needs 10 required columns,"
+            + " docs/results-format.md schema 1; this header has 8 of them)"),
         new Damage("missing-column-histograms", run -> {
           dropColumn(run.resolve("histograms.csv"), "count");
           deletePerCell(run, "histograms.csv");
-        }, "RUN/histograms.csv:1: missing column 'count' (histograms.csv needs 7 columns, docs/results-format.md"
-            + " schema 1; this header has 6)"),
+        }, "RUN/histograms.csv:1: missing column 'count' (histograms.csv needs 7 required columns, docs/results-format.md"
+            + " schema 1; this header has 6 of them)"),
         new Damage("extra-field-in-a-row", run -> editLine(run.resolve("cells.csv"), 2, line -> line + ",surplus"),
-            "RUN/cells.csv:2: row has 29 fields, header has 28 (a missing or extra comma, or a line cut short)"),
+            "RUN/cells.csv:2: row has 30 fields, header has 29 (a missing or extra comma, or a line cut short)"),
         new Damage("column-twice-in-header", run -> editLine(run.resolve("curves.csv"), 1, line -> line.replace("val_loss", "lr")),
             "RUN/curves.csv:1: column 'lr' appears twice in the header"),
         new Damage("wrong-schema-version", run -> replace(run.resolve("manifest.json"), "\"schema_version\": 1", "\"schema_version\": 2"),
@@ -73,7 +73,7 @@ class MalformedRunsTest {
         new Damage("unknown-status", run -> setField(run.resolve("cells.csv"), 2, "status", "done"),
             "RUN/cells.csv:2: column 'status': 'done' is not one of [ok, diverged, oom, error, skipped]"),
         new Damage("truncated-csv", run -> cutShort(run.resolve("activations.csv")),
-            "RUN/activations.csv:LAST: row has 3 fields, header has 10 (a missing or extra comma, or a line cut short)"),
+            "RUN/activations.csv:LAST: row has 3 fields, header has 13 (a missing or extra comma, or a line cut short)"),
         new Damage("truncated-in-a-quoted-field", run -> appendText(run.resolve("cells.csv"),
             "train-x,train,gn,,relu,,8,cpu,0,0.125,fashion-mnist,djl,error,\"RuntimeException: out of"),
             "RUN/cells.csv:4: quoted field is never closed"),

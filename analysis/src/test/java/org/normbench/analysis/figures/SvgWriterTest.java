@@ -37,4 +37,25 @@ class SvgWriterTest {
     // After dispose the translation and clip are gone again.
     assertTrue(svg.contains("<path d=\"M0,0L1,0L1,1L0,1L0,0Z\" fill=\"none\" stroke=\"#0000ff\" stroke-width=\"1\"/>"), svg);
   }
+
+  @Test
+  void consecutiveSegmentsWithTheSameStrokeBecomeOnePathAndOtherShapesKeepTheirOrder() {
+    VectorGraphics2D g = new VectorGraphics2D();
+    g.setColor(Color.BLUE);
+    g.draw(new java.awt.geom.Line2D.Double(0, 0, 10, 0));
+    g.draw(new java.awt.geom.Line2D.Double(10, 0, 10, 10));
+    g.draw(new java.awt.geom.Line2D.Double(20, 20, 30, 30));
+    g.setColor(Color.RED);
+    g.draw(new java.awt.geom.Line2D.Double(30, 30, 40, 40));
+    g.fill(new Rectangle2D.Double(0, 0, 1, 1));
+    g.draw(new java.awt.geom.Line2D.Double(40, 40, 50, 50));
+    String svg = SvgWriter.write("F9", g.getCommands(), 100, 100);
+    String blue = "<path d=\"M0,0L10,0L10,10M20,20L30,30\" fill=\"none\" stroke=\"#0000ff\"";
+    String red = "<path d=\"M30,30L40,40\" fill=\"none\" stroke=\"#ff0000\"";
+    String fill = "<path d=\"M0,0L1,0L1,1L0,1L0,0Z\" fill=\"#ff0000\"/>";
+    String redAfterFill = "<path d=\"M40,40L50,50\" fill=\"none\" stroke=\"#ff0000\"";
+    assertTrue(svg.contains(blue), svg);
+    assertTrue(svg.indexOf(blue) < svg.indexOf(red) && svg.indexOf(red) < svg.indexOf(fill)
+        && svg.indexOf(fill) < svg.indexOf(redAfterFill), svg);
+  }
 }

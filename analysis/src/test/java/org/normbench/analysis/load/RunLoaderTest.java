@@ -101,7 +101,7 @@ class RunLoaderTest {
     Files.write(acts, lines);
     ResultsFormatException e = assertThrows(ResultsFormatException.class, () -> RunLoader.load(dir));
     assertTrue(e.getMessage().contains(acts + ":4:"), e.getMessage());
-    assertTrue(e.getMessage().contains("row has 3 fields, header has 10"), e.getMessage());
+    assertTrue(e.getMessage().contains("row has 3 fields, header has 13"), e.getMessage());
   }
 
   @Test

@@ -30,7 +30,8 @@ class ReportGeneratorTest {
   }
 
   @Test
-  void everyFigureIsRenderedAsSvgAndPngWithItsStableId() throws IOException {
+  void everyFigureIsRenderedAsSvgAndPngWithItsStableIdAndFindingsCsvIsWritten() throws IOException {
+    assertTrue(Files.readString(run.resolve("report/findings.csv")).startsWith("claim,claim_group,protocol,"));
     assertEquals(List.of("F1", "F2", "F3", "F4", "F5", "F6", "F7"), first.figures().stream().map(Figure::id).toList());
     for (Figure f : first.figures()) {
       assertTrue(f.isRendered(), f.id() + " skipped: " + f.skippedReason());
@@ -127,7 +128,45 @@ class ReportGeneratorTest {
     assertEquals(List.of("F3", "F4", "F5", "F6", "F7"), skipped);
     String html = Files.readString(result.index());
     assertTrue(html.contains("Skipped: the run has no jmh/*.json"));
-    assertTrue(html.contains("No confidence band where only one seed finished (n = 1)"));
+    assertTrue(html.contains("No confidence bands: every point has one finished seed (n = 1)."));
+  }
+
+  @Test
+  void aContradictionIsReportedAsPlainlyAsASuccessAndCaptionsQuoteTheVerdicts() throws IOException {
+    Path reversed = SyntheticRun.write(runs, SyntheticRun.Spec.findings("reversed", 3,
+        new SyntheticRun.Effects(-5, 6, 30, -0.3, 0.35)));
+    ReportGenerator.Result result = ReportGenerator.generate(reversed, reversed.resolve("report"), "t");
+    String html = Files.readString(result.index());
+    assertTrue(html.contains("<span class=\"verdict v-contradicted\">contradicted</span>"), "contradicted badge");
+    assertFalse(html.contains("id=\"too-small\""), "3 seeds, synthetic profile, no train_limit: no banner");
+    Figure f1 = result.figures().get(0);
+    assertTrue(f1.caption().contains("BatchNorm test accuracy at batch 2 minus at batch 32: contradicted"),
+        f1.caption());
+    assertFalse(f1.caption().contains("BatchNorm's error grows as the batch shrinks, GroupNorm"),
+        "the caption no longer asserts the paper's result as this run's");
+    Figure f5 = result.figures().get(4);
+    assertTrue(f5.isRendered(), f5.skippedReason());
+    assertTrue(f5.caption().contains("zero_frac (last logged step, mean over layers): contradicted"), f5.caption());
+    List<String> csv = Files.readAllLines(reversed.resolve("report/findings.csv"));
+    assertTrue(csv.stream().skip(1).allMatch(l -> l.endsWith(",true")), "run_supports_claims");
+    assertTrue(csv.stream().anyMatch(l -> l.startsWith("rbn_closes_gap,") && l.contains(",contradicted,")));
+  }
+
+  @Test
+  void anOldSingleSeedSmokeRunRendersAndSaysWhatItCannotShow() throws IOException {
+    Path old = SyntheticRun.write(runs, SyntheticRun.Spec.findings("old-smoke", 1, SyntheticRun.Effects.published())
+        .withoutNewColumns().withProfile("cpu-smoke"));
+    ReportGenerator.Result result = ReportGenerator.generate(old, old.resolve("report"), "t");
+    String html = Files.readString(result.index());
+    assertTrue(html.contains("id=\"too-small\""), "banner at the top");
+    assertTrue(html.indexOf("id=\"too-small\"") < html.indexOf("id=\"findings\""));
+    assertTrue(html.contains("1 finished seed per grid point"));
+    assertTrue(html.contains("profile &#39;cpu-smoke&#39; is a smoke test"));
+    Figure f5 = result.figures().get(4);
+    assertFalse(f5.isRendered());
+    assertTrue(f5.skippedReason().contains("no zero_frac, near_zero_frac or dead_channel_frac_window values"));
+    assertTrue(html.contains("activations.csv has no zero_frac values"), "claim listed as not evaluable, with why");
+    assertFalse(html.contains("class=\"verdict v-reproduced\""), "one seed reproduces nothing");
   }
 
   private static TreeMap<String, byte[]> files(Path dir) throws IOException {
