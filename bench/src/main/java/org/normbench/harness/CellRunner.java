@@ -15,6 +15,7 @@ import java.util.Map;
 import org.normbench.datasets.DatasetLoader;
 import org.normbench.datasets.DatasetRequest;
 import org.normbench.datasets.DatasetSplits;
+import org.normbench.engine.CpuUsage;
 import org.normbench.engine.DeviceSpec;
 import org.normbench.engine.TorchRuntime;
 import org.normbench.grid.Budget;
@@ -36,6 +37,7 @@ import org.normbench.train.CurvePoint;
 import org.normbench.train.DatasetSource;
 import org.normbench.train.Evaluation;
 import org.normbench.train.FitResult;
+import org.normbench.train.HeartbeatCallback;
 import org.normbench.train.Learner;
 import org.normbench.train.ProgressCallback;
 import org.normbench.train.Throughput;
@@ -58,6 +60,8 @@ public final class CellRunner implements AutoCloseable {
     private final PrintStream progress;
     private final Map<String, DatasetSplits> datasets = new HashMap<>();
     private final StopRequest stop;
+    private PrintStream heartbeatOut;
+    private java.time.Duration heartbeatEvery;
 
     /** @param progressOrNull where per-cell progress bars go; null for quiet runs */
     public CellRunner(Engine engine, PrintStream progressOrNull) {
@@ -72,6 +76,16 @@ public final class CellRunner implements AutoCloseable {
         this.engine = engine;
         this.progress = progressOrNull;
         this.stop = stop;
+    }
+
+    /**
+     * Where no progress bar is shown, print a heartbeat line to {@code out} every {@code every}
+     * during a train cell ({@link HeartbeatCallback}); a null {@code out} turns it off.
+     */
+    public CellRunner heartbeat(PrintStream out, java.time.Duration every) {
+        this.heartbeatOut = out;
+        this.heartbeatEvery = every;
+        return this;
     }
 
     public CellOutput run(CellSpec cell, String progressLabel) {
@@ -117,6 +131,7 @@ public final class CellRunner implements AutoCloseable {
         row.put("images_per_second", r.imagesPerSecond());
         row.put("peak_memory_bytes", r.peakMemoryBytes());
         row.put("train_seconds", r.stepMsMedian() * r.timedSteps() / 1000.0);
+        putCpu(row, r.timedCpu());
         row.put("status", CellStatus.OK.csv());
     }
 
@@ -159,10 +174,14 @@ public final class CellRunner implements AutoCloseable {
         extra.add(stop.callback());
         if (progress != null) {
             extra.add(new ProgressCallback(progress, label));
+        } else if (heartbeatOut != null) {
+            extra.add(new HeartbeatCallback(heartbeatOut, label, heartbeatEvery));
         }
         try (Learner learner = new Learner(model, cfg.build(), sources[0], sources[1], extra)) {
             row.put("params", ResNet18.trainableParameters(model));
+            CpuUsage.Snapshot cpuBefore = CpuUsage.now();
             FitResult fit = learner.fit();
+            putCpu(row, CpuUsage.now().since(cpuBefore));
             stop.throwIfRequested();
             row.put("steps", fit.steps());
             row.put("epochs", fit.epochs());
@@ -204,6 +223,12 @@ public final class CellRunner implements AutoCloseable {
                 .withWidth(cell.width())
                 .withClasses(classes)
                 .withInput(channels, size);
+    }
+
+    /** The {@code cpu_share} and {@code contended} columns (docs/results-format.md); empty when unknown. */
+    private static void putCpu(Map<String, Object> row, CpuUsage.Delta cpu) {
+        row.put("cpu_share", cpu == null ? null : cpu.cpuShare());
+        row.put("contended", cpu == null ? null : cpu.contended());
     }
 
     private static Double finiteOrNull(double v) {
