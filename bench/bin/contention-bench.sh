@@ -62,13 +62,18 @@ done
 
 echo
 echo "median wall time (s) per setting, quiet vs one busy core ($(basename "$grid"), $rounds round(s), A/B interleaved):"
-awk -F'\t' 'NR>1{w[$1 FS $2]=w[$1 FS $2] " " $4; if(!($1 in seen)){seen[$1]=++n; order[n]=$1}}
+awk -F'\t' 'NR>1{w[$1 FS $2]=w[$1 FS $2] " " $4; if($5!=0)bad[$1]=bad[$1] " " $2 "-r" $3 "-exit" $5; if(!($1 in seen)){seen[$1]=++n; order[n]=$1}}
   function med(s,   a,k,i,j,t){k=split(s,a," ");for(i=1;i<=k;i++)for(j=i+1;j<=k;j++)if(a[j]<a[i]){t=a[i];a[i]=a[j];a[j]=t}
     return k%2?a[(k+1)/2]:(a[k/2]+a[k/2+1])/2}
   END{for(i=1;i<=n;i++){s=order[i];q=med(w[s FS "quiet"]);b=med(w[s FS "busy"]);
-    printf "  %-14s quiet %7.1f  busy %7.1f  busy/quiet %.2f\n", s, q, b, b/q}}' "$table" | tee "$out/summary.txt"
+    if(s in bad) printf "  %-16s quiet %7.1f  busy %7.1f  incomplete (killed or failed:%s; times are lower bounds)\n", s, q, b, bad[s];
+    else printf "  %-16s quiet %7.1f  busy %7.1f  busy/quiet %.2f\n", s, q, b, b/q}}' "$table" | tee "$out/summary.txt"
 first="${settings[0]%%:*}"
-ratio=$(awk -v s="$first" '$1==s{print $NF; exit}' "$out/summary.txt")
+ratio=$(awk -v s="$first" '$1==s && $(NF-1)=="busy/quiet"{print $NF; exit}' "$out/summary.txt")
+if [[ -z "$ratio" ]]; then
+  echo "contention-bench: a run of '$first' did not finish; no slowdown figure written" >&2
+  exit 1
+fi
 printf 'slowdown under one busy core\t%s (%s, %s, %d round(s); machine shared, load %s at start)\n' \
   "$ratio" "$(basename "$grid" .yaml)" "$first settings" "$rounds" "$(cut -d' ' -f1 /proc/loadavg)" \
   > "$root/bench/target/reliability/slowdown-under-one-busy-core.tsv"

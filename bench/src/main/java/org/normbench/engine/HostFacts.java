@@ -23,18 +23,25 @@ import java.util.TreeSet;
  * oneDNN's own verbose line. Unknown values are null, never guessed.
  */
 public final class HostFacts {
-    /** oneDNN 3.x CPU ISA levels, lowest first, with the cpuinfo flags each one needs on top of the previous. */
+    private static final Set<String> AVX2 = Set.of("sse4_1", "avx", "avx2", "fma");
+    private static final Set<String> AVX512 = union(AVX2, Set.of("avx512f", "avx512bw", "avx512vl", "avx512dq"));
+    private static final Set<String> AVX512_FP16 = union(AVX512, Set.of("avx512_vnni", "avx512_bf16", "avx512_fp16"));
+
+    /**
+     * oneDNN 3.x CPU ISA levels, lowest first, each with every cpuinfo flag it needs. Not a chain:
+     * an AVX-512 CPU without AVX-VNNI (Skylake-X) has avx512_core but not avx2_vnni.
+     */
     static final List<Map.Entry<String, Set<String>>> ONEDNN_LEVELS = List.of(
             Map.entry("sse41", Set.of("sse4_1")),
-            Map.entry("avx", Set.of("avx")),
-            Map.entry("avx2", Set.of("avx2", "fma")),
-            Map.entry("avx2_vnni", Set.of("avx_vnni")),
-            Map.entry("avx512_core", Set.of("avx512f", "avx512bw", "avx512vl", "avx512dq")),
-            Map.entry("avx512_core_vnni", Set.of("avx512_vnni")),
-            Map.entry("avx512_core_bf16", Set.of("avx512_bf16")),
-            Map.entry("avx10_1_512", Set.of("avx512_fp16")),
-            Map.entry("avx10_1_512_amx", Set.of("amx_tile", "amx_int8", "amx_bf16")),
-            Map.entry("avx10_1_512_amx_fp16", Set.of("amx_fp16")));
+            Map.entry("avx", Set.of("sse4_1", "avx")),
+            Map.entry("avx2", AVX2),
+            Map.entry("avx2_vnni", union(AVX2, Set.of("avx_vnni"))),
+            Map.entry("avx512_core", AVX512),
+            Map.entry("avx512_core_vnni", union(AVX512, Set.of("avx512_vnni"))),
+            Map.entry("avx512_core_bf16", union(AVX512, Set.of("avx512_vnni", "avx512_bf16"))),
+            Map.entry("avx10_1_512", AVX512_FP16),
+            Map.entry("avx10_1_512_amx", union(AVX512_FP16, Set.of("amx_tile", "amx_int8", "amx_bf16"))),
+            Map.entry("avx10_1_512_amx_fp16", union(AVX512_FP16, Set.of("amx_tile", "amx_int8", "amx_bf16", "amx_fp16"))));
 
     /** Older oneDNN spellings users may put in DNNL_MAX_CPU_ISA, mapped to the names above. */
     private static final Map<String, String> ONEDNN_ALIASES = Map.of(
@@ -66,21 +73,26 @@ public final class HostFacts {
         return c;
     }
 
-    /** The highest oneDNN level whose flags (and those of every lower level) are present, at most {@code cap}. */
+    /** The highest oneDNN level whose flags are all present, at most {@code cap} (a level name, any case). */
     static String onednnIsa(Set<String> flags, String capOrNull) {
         String cap = capOrNull == null ? null : ONEDNN_ALIASES.getOrDefault(capOrNull.toLowerCase(Locale.ROOT),
                 capOrNull.toLowerCase(Locale.ROOT));
         String best = "generic";
         for (Map.Entry<String, Set<String>> level : ONEDNN_LEVELS) {
-            if (!flags.containsAll(level.getValue())) {
-                break;
+            if (flags.containsAll(level.getValue())) {
+                best = level.getKey();
             }
-            best = level.getKey();
             if (level.getKey().equals(cap)) {
                 break;
             }
         }
         return best;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> u = new TreeSet<>(a);
+        u.addAll(b);
+        return Set.copyOf(u);
     }
 
     /** ATen's CPU capability: avx512 needs AVX-512 F/BW/VL/DQ, avx2 needs AVX2 and FMA; capped by ATEN_CPU_CAPABILITY. */
