@@ -32,7 +32,8 @@ mkdir -p "$out/runs" "$root/bench/target/reliability"
 table="$out/contention-$(date -u +%Y%m%d-%H%M%S).tsv"
 busy_pid=""
 stop_busy() { if [[ -n "$busy_pid" ]]; then kill "$busy_pid" 2>/dev/null || true; wait "$busy_pid" 2>/dev/null || true; busy_pid=""; fi; }
-trap stop_busy EXIT INT TERM
+trap stop_busy EXIT
+trap 'stop_busy; exit 130' INT TERM
 
 printf 'setting\tload\tround\twall_s\texit\tthroughput_step_ms\tloadavg_start\n' > "$table"
 for ((r = 1; r <= rounds; r++)); do

@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real {@code SIGKILL}s of a child JVM running a grid, at random moments (while it trains a cell,
- * while it writes a cell or the aggregates, between cells), each followed by a resume with the same
+ * Real {@code SIGKILL}s of a child JVM running a grid, at random moments (uniform over the time an
+ * uninterrupted run of the grid takes, so they fall while a cell trains, while a cell or the
+ * aggregates are written, between cells) and, every third kill, the moment a cell's temporary
+ * directory appears (a write in progress); each followed by a resume with the same
  * run id. Every resumed run must end equal to an uninterrupted run of the same grid: the same cells,
  * statuses, losses, accuracies and loss curves (bit for bit: one thread, CPU), and whole files (no
  * partial or duplicate rows, no temporaries). {@code make test} kills 3 times; the {@code faults}
@@ -57,7 +59,10 @@ class KillResumeTest {
         Path log = tmp.resolve("child.log");
 
         Process ref = FaultRuns.child(grid, runs, "uninterrupted", log);
+        FaultRuns.awaitLine(ref, log, STARTED, TimeUnit.MINUTES.toMillis(3));
+        long gridStart = System.nanoTime();
         assertTrue(ref.waitFor(5, TimeUnit.MINUTES), "uninterrupted run finished");
+        long gridMillis = Math.max(500, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - gridStart));
         assertEquals(0, ref.exitValue(), Files.readString(log));
         Map<String, String> expected = FaultRuns.outcome(runs.resolve("uninterrupted"));
         assertEquals(4, expected.size());
@@ -81,11 +86,18 @@ class KillResumeTest {
                     assertEquals(0, p.exitValue(), Files.readString(log));
                     break;
                 }
-                // From the moment the grid starts (manifest written) to a moment somewhere in the
-                // next ~3 s: that spans cells in training, cell and aggregate writes, and gaps.
                 long skipBefore = Files.exists(log) ? Files.size(log) : 0;
                 FaultRuns.awaitLine(p, log, STARTED, TimeUnit.MINUTES.toMillis(3));
-                Thread.sleep(rng.nextLong(3000));
+                if (killed % 3 == 2) {
+                    // Targeted: the moment a cell is being written.
+                    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2 * gridMillis);
+                    while (p.isAlive() && FaultRuns.temporaries(run).isEmpty() && System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                } else {
+                    // Random: anywhere in the time the grid takes from its start (manifest written).
+                    Thread.sleep(rng.nextLong(gridMillis));
+                }
                 if (!p.isAlive()) {
                     assertEquals(0, p.exitValue(), Files.readString(log).substring((int) skipBefore));
                     finished = true;
