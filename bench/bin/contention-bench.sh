@@ -75,7 +75,7 @@ if [[ -z "$ratio" ]]; then
   echo "contention-bench: a run of '$first' did not finish; no slowdown figure written" >&2
   exit 1
 fi
-printf 'slowdown under one busy core\t%s (%s, %s, %d round(s); machine shared, load %s at start)\n' \
-  "$ratio" "$(basename "$grid" .yaml)" "$first settings" "$rounds" "$(cut -d' ' -f1 /proc/loadavg)" \
+printf 'slowdown under one busy core\t%s (median wall time with one busy core / without; grid %s, %s settings, %d round(s) A/B interleaved; machine shared, 1-min load %s at the end)\n' \
+  "$ratio" "$(basename "$grid" .yaml)" "$first" "$rounds" "$(cut -d' ' -f1 /proc/loadavg)" \
   > "$root/bench/target/reliability/slowdown-under-one-busy-core.tsv"
 echo "table: $table"

@@ -114,7 +114,9 @@ public final class RunComparison {
                 v = ra == null ? Verdict.ONLY_IN_B : Verdict.ONLY_IN_A;
             } else if (!"train".equals(kind)) {
                 v = Verdict.NOT_COMPARABLE;
-                note = String.format(Locale.ROOT, "timing: %s vs %s img/s", ra.get("images_per_second"), rb.get("images_per_second"));
+                note = String.format(Locale.ROOT, "timing: %.1f vs %.1f img/s%s", num(ra, "images_per_second"),
+                        num(rb, "images_per_second"), "true".equals(rb.isMapped("contended") ? rb.get("contended") : "")
+                                || "true".equals(ra.isMapped("contended") ? ra.get("contended") : "") ? ", contended" : "");
             } else if (!ra.get("status").equals(rb.get("status"))) {
                 v = Verdict.DIFFER;
                 note = "status " + ra.get("status") + " vs " + rb.get("status");
