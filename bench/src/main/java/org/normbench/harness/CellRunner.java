@@ -239,7 +239,8 @@ public final class CellRunner implements AutoCloseable {
     static void fail(Map<String, Object> row, Throwable e) {
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         String lower = msg.toLowerCase(Locale.ROOT);
-        boolean oom = lower.contains("out of memory") || lower.contains("can't allocate memory") || lower.contains("cannot allocate memory");
+        boolean oom = lower.contains("out of memory") || lower.contains("can't allocate memory") || lower.contains("cannot allocate memory")
+                || lower.contains("not enough memory");
         row.put("status", (oom ? CellStatus.OOM : CellStatus.ERROR).csv());
         String firstLine = msg.lines().findFirst().orElse(msg);
         row.put("error", (oom ? "" : e.getClass().getSimpleName() + ": ") + (firstLine.length() > 500 ? firstLine.substring(0, 500) + "..." : firstLine));
