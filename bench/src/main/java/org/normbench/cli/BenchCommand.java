@@ -183,6 +183,12 @@ public final class BenchCommand implements Callable<Integer> {
         RunConditions conditions = new RunConditions();
         Engine engine = TorchRuntime.engine();
         Map<String, Object> manifest = manifest(existing.orElse(null), id, profileName, reason, file, grid, gridHash, theShard, engine);
+        List<Object> conditionList = new ArrayList<>();
+        if (existing.isPresent() && existing.get().get("conditions") instanceof List<?> l) {
+            conditionList.addAll(l);
+        }
+        conditionList.add(conditions.started());
+        manifest.put("conditions", conditionList);
         dir.writeFileAtomically(dir.root().resolve("grid.yaml"), grid.yaml().getBytes(StandardCharsets.UTF_8));
         dir.writeManifest(manifest);
         out.printf("run %s -> %s (%d cells%s)%n", id, dir.root(), cells.size(),
@@ -211,12 +217,7 @@ public final class BenchCommand implements Callable<Integer> {
                 return 3;
             }
             String now = Instant.now().toString();
-            List<Object> conditionList = new ArrayList<>();
-            if (existing.isPresent() && existing.get().get("conditions") instanceof List<?> l) {
-                conditionList.addAll(l);
-            }
-            conditionList.add(conditions.finish());
-            manifest.put("conditions", conditionList);
+            conditionList.set(conditionList.size() - 1, conditions.finish());
             if (summary.stopped()) {
                 List<Object> stops = new ArrayList<>();
                 if (manifest.get("stopped_at") instanceof List<?> l) {

@@ -12,14 +12,22 @@ import org.normbench.engine.HostFacts;
  * load average at start and end, wall time, the CPU time the process got and how long its threads
  * waited for a CPU. Why: a run measured while other processes held the cores looks like a slow
  * machine unless the run says so (issue 17). One entry per invocation, so a resumed run keeps
- * the conditions of each part.
+ * the conditions of each part; an invocation that was killed keeps its {@link #started()} entry.
  */
 public final class RunConditions {
     private final Instant startedAt = Instant.now();
     private final List<Double> loadAtStart = HostFacts.loadAverage();
     private final CpuUsage.Snapshot start = CpuUsage.now();
 
-    /** The manifest entry, measured from construction until now. */
+    /** The entry written when the invocation starts: start time and load only. */
+    public Map<String, Object> started() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("started_at", startedAt.toString());
+        c.put("load_average_start", loadAtStart);
+        return c;
+    }
+
+    /** The complete entry, measured from construction until now. */
     public Map<String, Object> finish() {
         CpuUsage.Delta d = CpuUsage.now().since(start);
         Map<String, Object> c = new LinkedHashMap<>();
