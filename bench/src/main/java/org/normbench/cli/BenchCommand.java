@@ -94,7 +94,7 @@ public final class BenchCommand implements Callable<Integer> {
     boolean quiet;
 
     @Option(names = "--heartbeat", paramLabel = "SECONDS",
-            description = "Without progress bars (log files, pipes, --quiet): a progress line every SECONDS during a train cell; 0 turns it off. Default: $NORMBENCH_HEARTBEAT_SECONDS, else 30.")
+            description = "Without progress bars (log files, pipes, --quiet): a progress line every SECONDS during a cell; 0 turns it off. Default: $NORMBENCH_HEARTBEAT_SECONDS, else 30.")
     Integer heartbeatSeconds;
 
     @CommandLine.Spec

@@ -80,7 +80,7 @@ public final class CellRunner implements AutoCloseable {
 
     /**
      * Where no progress bar is shown, print a heartbeat line to {@code out} every {@code every}
-     * during a train cell ({@link HeartbeatCallback}); a null {@code out} turns it off.
+     * during a cell ({@link HeartbeatCallback}); a null {@code out} turns it off.
      */
     public CellRunner heartbeat(PrintStream out, java.time.Duration every) {
         this.heartbeatOut = out;
@@ -99,7 +99,7 @@ public final class CellRunner implements AutoCloseable {
             Device device = TorchRuntime.device(DeviceSpec.parse(cell.device()));
             row.put("device", DeviceSpec.parse(cell.device()).resolve(engine.getGpuCount()).toString());
             if (cell.kind() == CellKind.THROUGHPUT) {
-                runThroughput(cell, device, row);
+                runThroughput(cell, device, progressLabel, row);
             } else {
                 runTrain(cell, device, progressLabel, row, curves, activations, histograms);
             }
@@ -119,10 +119,12 @@ public final class CellRunner implements AutoCloseable {
         return new CellOutput(cell.cellId(), row, cell.asMap(), curves, activations, histograms);
     }
 
-    private void runThroughput(CellSpec cell, Device device, Map<String, Object> row) {
+    private void runThroughput(CellSpec cell, Device device, String label, Map<String, Object> row) {
         Block model = ResNet18.build(modelConfig(cell, 3, 32, 10));
+        List<Callback> extra = progress == null && heartbeatOut != null
+                ? List.of(new HeartbeatCallback(heartbeatOut, label, heartbeatEvery)) : List.of();
         Throughput.Result r = Throughput.measure(model, cell.batchSize(), cell.throughput().warmupSteps(),
-                cell.throughput().timedSteps(), device, cell.seed());
+                cell.throughput().timedSteps(), device, cell.seed(), extra);
         row.put("dataset", "random");
         row.put("params", ResNet18.trainableParameters(model));
         row.put("steps", cell.throughput().warmupSteps() + cell.throughput().timedSteps());

@@ -22,17 +22,20 @@ public final class Throughput {
 
     private Throughput() {}
 
-    /** As {@link #measure(Block, Shape, int, int, int, Device, long)} for 3x32x32 images, 10 classes. */
-    public static Result measure(Block model, int batchSize, int warmupSteps, int timedSteps, Device device, long seed) {
-        return measure(model, new Shape(3, 32, 32), 10, batchSize, warmupSteps, timedSteps, device, seed);
+    /** As {@link #measure(Block, Shape, int, int, int, int, Device, long, List)} for 3x32x32 images, 10 classes. */
+    public static Result measure(Block model, int batchSize, int warmupSteps, int timedSteps, Device device, long seed,
+                                 List<Callback> extraCallbacks) {
+        return measure(model, new Shape(3, 32, 32), 10, batchSize, warmupSteps, timedSteps, device, seed, extraCallbacks);
     }
 
     /**
      * Trains {@code warmupSteps + timedSteps} steps of batch {@code batchSize} on random images of
      * {@code imageShape} (C,H,W) and labels in {@code [0, classes)}; times the last {@code timedSteps}.
+     * {@code extraCallbacks} (e.g. a heartbeat) run in the same loop; those acting on
+     * {@code afterBatch} run after the step's timer stopped.
      */
     public static Result measure(Block model, Shape imageShape, int classes, int batchSize, int warmupSteps,
-                                 int timedSteps, Device device, long seed) {
+                                 int timedSteps, Device device, long seed, List<Callback> extraCallbacks) {
         if (timedSteps < 1) {
             throw new IllegalArgumentException("timedSteps=" + timedSteps + "; allowed: >= 1");
         }
@@ -41,7 +44,9 @@ public final class Throughput {
                 .divergenceLossBound(Double.MAX_VALUE).build();
         BatchSource data = new RandomImages(batchSize, imageShape, classes, seed);
         TimedCpu cpu = new TimedCpu(warmupSteps);
-        try (Learner learner = new Learner(model, cfg, data, null, List.of(cpu))) {
+        List<Callback> callbacks = new java.util.ArrayList<>(extraCallbacks);
+        callbacks.add(cpu);
+        try (Learner learner = new Learner(model, cfg, data, null, callbacks)) {
             FitResult r = learner.fit();
             return new Result(batchSize, timedSteps, r.stepMsMedian(), r.stepMsP90(), r.imagesPerSecond(),
                     r.peakMemoryBytes(), cpu.delta());

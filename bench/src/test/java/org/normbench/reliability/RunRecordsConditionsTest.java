@@ -46,7 +46,7 @@ class RunRecordsConditionsTest {
                 "throughput:",
                 "  norms: [gn]",
                 "  warmup_steps: 1",
-                "  timed_steps: 3",
+                "  timed_steps: 150",
                 ""));
         Path runs = tmp.resolve("runs");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -65,6 +65,7 @@ class RunRecordsConditionsTest {
                 log);
         assertTrue(Pattern.compile("train-bn-relu-bs4-w0\\.125-cpu-s0  step \\d+/100  loss \\d+\\.\\d{4}  \\d+ img/s  elapsed \\dm\\d\\ds  ETA \\dm\\d\\ds")
                 .matcher(log).find(), "a heartbeat line during the 100-step cell:\n" + log);
+        assertTrue(log.contains("throughput-gn-relu-bs4-w0.125-cpu-s0  step "), "a heartbeat during the 151-step throughput cell:\n" + log);
 
         Map<String, Object> m = new ObjectMapper().readValue(runs.resolve("c").resolve(ResultsSchema.MANIFEST).toFile(), Map.class);
         Map<String, Object> cpu = (Map<String, Object>) m.get("cpu");
