@@ -180,6 +180,12 @@ public final class BenchCommand implements Callable<Integer> {
                     + existing.get().get("grid_sha256") + "); use a new --run id, or the grid it was started with.");
             return 2;
         }
+        String stale = otherCellColumns(dir);
+        if (stale != null) {
+            err.println("normbench bench: run " + id + " in " + dir.root() + " was written with other cells.csv columns (" + stale
+                    + "), by another normbench version; resuming would mix row layouts. Finish it with that version, or use a new --run id.");
+            return 2;
+        }
         RunConditions conditions = new RunConditions();
         Engine engine = TorchRuntime.engine();
         Map<String, Object> manifest = manifest(existing.orElse(null), id, profileName, reason, file, grid, gridHash, theShard, engine);
@@ -270,6 +276,34 @@ public final class BenchCommand implements Callable<Integer> {
             sb.append(" --quiet");
         }
         return sb.toString();
+    }
+
+    /**
+     * Where a finished cell's cells.csv header differs from this version's columns (a run started by
+     * another normbench version), the file and its header; null when every cell matches.
+     */
+    static String otherCellColumns(RunDirectory dir) throws java.io.IOException {
+        String expected = String.join(",", ResultsSchema.CELL_COLUMNS);
+        for (String id : dir.finishedCells()) {
+            Path f = dir.cellsDir().resolve(id).resolve(ResultsSchema.CELLS);
+            try (var lines = Files.lines(f, StandardCharsets.UTF_8)) {
+                String header = lines.findFirst().orElse("");
+                if (!header.equals(expected)) {
+                    List<String> have = List.of(header.split(",", -1));
+                    List<String> missing = ResultsSchema.CELL_COLUMNS.stream().filter(c -> !have.contains(c)).toList();
+                    List<String> extra = have.stream().filter(c -> !ResultsSchema.CELL_COLUMNS.contains(c)).toList();
+                    List<String> parts = new ArrayList<>();
+                    if (!missing.isEmpty()) {
+                        parts.add("lacks " + String.join(", ", missing));
+                    }
+                    if (!extra.isEmpty()) {
+                        parts.add("has extra " + String.join(", ", extra));
+                    }
+                    return f + " " + (parts.isEmpty() ? "has the same columns in another order" : String.join(", ", parts));
+                }
+            }
+        }
+        return null;
     }
 
     /** --heartbeat, else NORMBENCH_HEARTBEAT_SECONDS, else 30; a negative or non-numeric value is an input error. */

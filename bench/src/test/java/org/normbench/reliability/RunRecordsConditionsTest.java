@@ -21,7 +21,8 @@ import org.normbench.results.ResultsSchema;
 
 /**
  * A real (tiny) run records what it ran under - load, CPU time, CPU model and ISA, threads - and
- * each cell its CPU share; in a log it prints heartbeat lines and the exact command to resume.
+ * each cell its CPU share; in a log it prints heartbeat lines and the exact command to resume;
+ * a run written with another cells.csv column list is not resumed.
  */
 class RunRecordsConditionsTest {
     @TempDir
@@ -89,5 +90,21 @@ class RunRecordsConditionsTest {
             assertTrue(cellShare > 0 && cellShare <= 1, r.toString());
             assertEquals(String.valueOf(cellShare < 0.8), r.get("contended"), r.toString());
         }
+
+        // A run whose cells were written with another column list (an older version) is not resumed.
+        Path cellCsv = runs.resolve("c").resolve("cells").resolve("train-bn-relu-bs4-w0.125-cpu-s0").resolve(ResultsSchema.CELLS);
+        List<String> lines = Files.readAllLines(cellCsv);
+        lines.set(0, lines.get(0).replace(",cpu_share,contended", ""));
+        Files.write(cellCsv, lines);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream oldErr = System.err;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            code = NormbenchCli.commandLine().execute("bench", "--grid", grid.toString(), "--run", "c", "--runs-dir", runs.toString());
+        } finally {
+            System.setErr(oldErr);
+        }
+        assertEquals(2, code, err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("lacks cpu_share, contended"), err.toString(StandardCharsets.UTF_8));
     }
 }
