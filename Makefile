@@ -18,7 +18,7 @@ JMH_ARGS ?=
 DATASET  ?= fashion-mnist
 
 .DEFAULT_GOAL := help
-.PHONY: help build test bench bench-compare report jmh datasets doctor summary clean
+.PHONY: help build test bench bench-compare report jmh datasets doctor summary clean test-faults bench-contention reliability-doc
 
 help: ## List the targets
 	@echo "normbench - reproducible normalization x activation benchmarks (ResNet18, DJL + PyTorch)"
@@ -50,7 +50,7 @@ summary: $(JAR) ## Per-layer table of a ResNet18 variant: make summary NORM=gn A
 
 bench: $(JAR) ## The study: PROFILE=auto picks 'full' on a CUDA box, else 'cpu-smoke'
 	bash datasets/scripts/fetch-embedded.sh
-	$(NB) bench --profile $(PROFILE) $(if $(GRID),--grid $(GRID)) $(if $(RUN),--run $(RUN))
+	NORMBENCH_VIA_MAKE=1 $(NB) bench --profile $(PROFILE) $(if $(GRID),--grid $(GRID)) $(if $(RUN),--run $(RUN))
 
 bench-compare: $(JAR) ## DJL vs PyTorch eager step time on the same device (needs python3-torch)
 	bash bench/reference/bench-compare.sh
@@ -83,3 +83,15 @@ jmh: $(JAR) ## JMH microbenchmarks (norms, hooks, data pipeline); JSON under rep
 
 clean: ## Remove build outputs (keeps datasets cache and stored results)
 	$(MVNW) clean
+
+test-faults: ## Every fault test (20+ SIGKILLs, full disk, injected NaN/OOM/exceptions), then docs/reliability.md's table
+	./mvnw -B test -Dnormbench.excludedGroups=none -Dnormbench.faults.kills=24
+	$(MAKE) --no-print-directory reliability-doc
+
+bench-contention: $(JAR) ## cpu-smoke wall time quiet vs one busy core, A/B interleaved (GRID=, ROUNDS=); writes the slowdown figure
+	bash datasets/scripts/fetch-embedded.sh
+	bash bench/bin/contention-bench.sh $(if $(GRID),--grid $(GRID)) --rounds $(or $(ROUNDS),1) launcher
+
+reliability-doc: ## Rebuild the figures table of docs/reliability.md from */target/reliability/*.tsv
+	bash bench/bin/reliability-table.sh docs/reliability.md
+

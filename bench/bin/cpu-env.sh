@@ -15,6 +15,13 @@ fi
 # No oneDNN ISA cap: the NaN gradients oneDNN 3.7 produced for narrow convs are avoided in the
 # model (ChannelPaddedConv2d), and capping at AVX2 made full-width steps 1.6x slower on AVX-512 CPUs
 # (docs/performance.md). DNNL_MAX_CPU_ISA, if you set it, is passed through and recorded.
+# Threads on a shared CPU (docs/performance.md#threads-on-a-busy-machine). libtorch's OpenMP threads
+# spin while they wait for each other; when another process holds a core, a spinning thread burns
+# the time slice the thread it waits for needs, and a step can take 10x longer (92 % of samples in
+# libgomp). PASSIVE makes a waiting thread sleep instead. Affinity is left unbound on purpose: a
+# pinned thread cannot move off a core that another process is using. OMP_* values you set win;
+# NORMBENCH_THREADS / NORMBENCH_INTEROP_THREADS set libtorch's intra-/inter-op threads (engine start).
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 # libtorch never downloads at run time unless explicitly allowed (docs/gpu.md).
 if [[ "${NORMBENCH_ALLOW_LIBTORCH_DOWNLOAD:-false}" != "true" ]]; then
   export DJL_OFFLINE=true

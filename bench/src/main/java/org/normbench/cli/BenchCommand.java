@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.normbench.engine.HostFacts;
+import org.normbench.engine.ThreadSettings;
 import org.normbench.engine.TorchRuntime;
 import org.normbench.grid.CellSpec;
 import org.normbench.grid.Grid;
@@ -28,6 +30,7 @@ import org.normbench.harness.CellRunner;
 import org.normbench.harness.GridRun;
 import org.normbench.harness.StopRequest;
 import org.normbench.harness.RegistryVocabulary;
+import org.normbench.harness.RunConditions;
 import org.normbench.results.Provenance;
 import org.normbench.results.ResultsSchema;
 import org.normbench.results.RunDirectory;
@@ -56,10 +59,14 @@ import picocli.CommandLine.Option;
             "SIGTERM or Ctrl-C stops at the next training step: finished cells are kept, the cell in progress reruns on resume.",
             "",
             "Exit codes: 0 every cell ok; 1 some cell diverged, ran out of memory or failed; 2 bad input;",
-            "  130/143 stopped by SIGINT/SIGTERM before every cell ran (rerun the same command to resume)."
+            "  3 results could not be written (disk full, permissions; finished cells stay intact);",
+            "  130/143 stopped by SIGINT/SIGTERM before every cell ran (the resume command is printed at start and on stop)."
         })
 public final class BenchCommand implements Callable<Integer> {
     private static final DateTimeFormatter RUN_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    /** Set by {@code make bench} so the resume hint can be given as a make command. */
+    static final String VIA_MAKE_ENV = "NORMBENCH_VIA_MAKE";
 
     @Option(names = "--profile", defaultValue = "auto", paramLabel = "NAME",
             description = "auto (full when a CUDA GPU is visible, else cpu-smoke), cpu-smoke, cpu-study (the findings at CPU size, ~35 min on 2 cores) or full. Ignored with --grid.")
@@ -86,6 +93,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bars; one line per finished cell (for batch jobs).")
     boolean quiet;
 
+    @Option(names = "--heartbeat", paramLabel = "SECONDS",
+            description = "Without progress bars (log files, pipes, --quiet): a progress line every SECONDS during a cell; 0 turns it off. Default: $NORMBENCH_HEARTBEAT_SECONDS, else 30.")
+    Integer heartbeatSeconds;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -93,6 +104,13 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         PrintStream err = System.err;
+        int beat;
+        try {
+            beat = heartbeatSeconds();
+        } catch (IllegalArgumentException e) {
+            err.println("normbench bench: " + e.getMessage());
+            return 2;
+        }
         Shard theShard;
         try {
             theShard = shard == null ? Shard.ALL : Shard.parse(shard);
@@ -174,23 +192,50 @@ public final class BenchCommand implements Callable<Integer> {
                     + existing.get().get("grid_sha256") + "); use a new --run id, or the grid it was started with.");
             return 2;
         }
+        String stale = otherCellColumns(dir);
+        if (stale != null) {
+            err.println("normbench bench: run " + id + " in " + dir.root() + " was written with other cells.csv columns (" + stale
+                    + "), by another normbench version; resuming would mix row layouts. Finish it with that version, or use a new --run id.");
+            return 2;
+        }
+        RunConditions conditions = new RunConditions();
         Engine engine = TorchRuntime.engine();
         Map<String, Object> manifest = manifest(existing.orElse(null), id, profileName, reason, file, grid, gridHash, theShard, engine);
+        List<Object> conditionList = new ArrayList<>();
+        if (existing.isPresent() && existing.get().get("conditions") instanceof List<?> l) {
+            conditionList.addAll(l);
+        }
+        conditionList.add(conditions.started());
+        manifest.put("conditions", conditionList);
         dir.writeFileAtomically(dir.root().resolve("grid.yaml"), grid.yaml().getBytes(StandardCharsets.UTF_8));
         dir.writeManifest(manifest);
         out.printf("run %s -> %s (%d cells%s)%n", id, dir.root(), cells.size(),
                 theShard.count() > 1 ? ", shard " + theShard + " of " + grid.cells().size() : "");
+        String resume = resumeCommand(id, profileName);
+        out.println("to resume if stopped: " + resume);
 
         GridRun.Summary summary;
         // Progress bars only on a terminal: in logs (Slurm, CI, pipes) they are noise.
         boolean bars = !quiet && System.console() != null;
         // SIGTERM / Ctrl-C: end at a step boundary and write what is final before the JVM exits.
-        StopRequest stop = StopRequest.onShutdown(err, stopGrace());
+        StopRequest stop = StopRequest.onShutdown(err, stopGrace(), resume);
         try {
             try (CellRunner runner = new CellRunner(engine, bars ? err : null, stop)) {
+                if (!bars && beat > 0) {
+                    runner.heartbeat(out, Duration.ofSeconds(beat));
+                }
                 summary = new GridRun(dir, cells, runner::run, out, retryFailed, stop).run();
+            } catch (java.io.IOException e) {
+                // A full disk, a read-only mount, lost permissions: every cell written so far is whole
+                // (each was renamed into place complete); the one being written is dropped.
+                out.flush();
+                err.println("normbench bench: could not write results under " + dir.root() + ": " + e.getMessage());
+                err.println("  finished cells are intact; the cell in progress is dropped. Free space (or fix the permissions),"
+                        + " then resume: " + resume);
+                return 3;
             }
             String now = Instant.now().toString();
+            conditionList.set(conditionList.size() - 1, conditions.finish());
             if (summary.stopped()) {
                 List<Object> stops = new ArrayList<>();
                 if (manifest.get("stopped_at") instanceof List<?> l) {
@@ -208,8 +253,8 @@ public final class BenchCommand implements Callable<Integer> {
             dir.writeManifest(manifest);
             if (summary.stopped()) {
                 out.println("stopped: " + summary.describe() + " -> " + dir.root());
-                out.println("resume:  the same command again (it skips the " + (summary.ran() + summary.skipped())
-                        + " finished cells), or --run " + id);
+                out.println("resume:  " + resume + "   (skips the " + (summary.ran() + summary.skipped())
+                        + " finished cells)");
                 out.flush();
                 return 130;
             }
@@ -219,6 +264,81 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             stop.release();
         }
+    }
+
+    /**
+     * The exact command that resumes this run: {@code make bench ... RUN=<id>} when started by
+     * {@code make bench} (the Makefile sets {@value #VIA_MAKE_ENV}), else the launcher's command line.
+     * It names the grid or the resolved profile, so resuming never depends on PROFILE=auto choosing alike.
+     */
+    String resumeCommand(String id, String profileName) {
+        boolean defaultRunsDir = runsDir.equals(Path.of("reports/runs"));
+        if (System.getenv(VIA_MAKE_ENV) != null && defaultRunsDir && shard == null) {
+            return "make bench " + (gridFile != null ? "GRID=" + gridFile : "PROFILE=" + profileName) + " RUN=" + id;
+        }
+        StringBuilder sb = new StringBuilder("bench/bin/normbench bench");
+        sb.append(gridFile != null ? " --grid " + gridFile : " --profile " + profileName).append(" --run ").append(id);
+        if (!defaultRunsDir) {
+            sb.append(" --runs-dir ").append(runsDir);
+        }
+        if (shard != null) {
+            sb.append(" --shard ").append(shard);
+        }
+        if (quiet) {
+            sb.append(" --quiet");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Where a finished cell's cells.csv header differs from this version's columns (a run started by
+     * another normbench version), the file and its header; null when every cell matches.
+     */
+    static String otherCellColumns(RunDirectory dir) throws java.io.IOException {
+        String expected = String.join(",", ResultsSchema.CELL_COLUMNS);
+        for (String id : dir.finishedCells()) {
+            Path f = dir.cellsDir().resolve(id).resolve(ResultsSchema.CELLS);
+            try (var lines = Files.lines(f, StandardCharsets.UTF_8)) {
+                String header = lines.findFirst().orElse("");
+                if (!header.equals(expected)) {
+                    List<String> have = List.of(header.split(",", -1));
+                    List<String> missing = ResultsSchema.CELL_COLUMNS.stream().filter(c -> !have.contains(c)).toList();
+                    List<String> extra = have.stream().filter(c -> !ResultsSchema.CELL_COLUMNS.contains(c)).toList();
+                    List<String> parts = new ArrayList<>();
+                    if (!missing.isEmpty()) {
+                        parts.add("lacks " + String.join(", ", missing));
+                    }
+                    if (!extra.isEmpty()) {
+                        parts.add("has extra " + String.join(", ", extra));
+                    }
+                    return f + " " + (parts.isEmpty() ? "has the same columns in another order" : String.join(", ", parts));
+                }
+            }
+        }
+        return null;
+    }
+
+    /** --heartbeat, else NORMBENCH_HEARTBEAT_SECONDS, else 30; a negative or non-numeric value is an input error. */
+    private int heartbeatSeconds() {
+        if (heartbeatSeconds != null) {
+            if (heartbeatSeconds < 0) {
+                throw new IllegalArgumentException("--heartbeat=" + heartbeatSeconds + ": allowed: 0 (off) or a whole number of seconds");
+            }
+            return heartbeatSeconds;
+        }
+        String v = System.getenv("NORMBENCH_HEARTBEAT_SECONDS");
+        if (v == null || v.isBlank()) {
+            return 30;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("NORMBENCH_HEARTBEAT_SECONDS='" + v + "': allowed: 0 (off) or a whole number of seconds");
     }
 
     /** How long a stop signal waits for the current step; NORMBENCH_STOP_GRACE_SECONDS overrides. */
@@ -264,6 +384,8 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("gpus", Provenance.gpus(engine));
         m.put("allocator", Provenance.allocator());
         m.put("torch_threads", Provenance.torchThreads());
+        m.put("cpu", HostFacts.cpu());
+        m.put("threads", ThreadSettings.describe());
         m.put("command", String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         String now = Instant.now().toString();
         m.put("started_at", previous != null && previous.get("started_at") != null ? previous.get("started_at") : now);

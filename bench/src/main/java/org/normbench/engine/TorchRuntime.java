@@ -48,6 +48,7 @@ public final class TorchRuntime {
             System.setProperty("ai.djl.offline", "true");
         }
         configureLibraryOverride(System.getenv("PYTORCH_LIBRARY_PATH"));
+        ThreadSettings.applyBeforeEngineLoad();
         // Keep the engine single-tenant: tests and benchmarks expect PyTorch as the default.
         if (System.getProperty("ai.djl.default_engine") == null) {
             System.setProperty("ai.djl.default_engine", ENGINE_NAME);

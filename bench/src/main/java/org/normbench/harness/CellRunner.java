@@ -15,6 +15,7 @@ import java.util.Map;
 import org.normbench.datasets.DatasetLoader;
 import org.normbench.datasets.DatasetRequest;
 import org.normbench.datasets.DatasetSplits;
+import org.normbench.engine.CpuUsage;
 import org.normbench.engine.DeviceSpec;
 import org.normbench.engine.TorchRuntime;
 import org.normbench.grid.Budget;
@@ -36,6 +37,7 @@ import org.normbench.train.CurvePoint;
 import org.normbench.train.DatasetSource;
 import org.normbench.train.Evaluation;
 import org.normbench.train.FitResult;
+import org.normbench.train.HeartbeatCallback;
 import org.normbench.train.Learner;
 import org.normbench.train.ProgressCallback;
 import org.normbench.train.Throughput;
@@ -58,6 +60,8 @@ public final class CellRunner implements AutoCloseable {
     private final PrintStream progress;
     private final Map<String, DatasetSplits> datasets = new HashMap<>();
     private final StopRequest stop;
+    private PrintStream heartbeatOut;
+    private java.time.Duration heartbeatEvery;
 
     /** @param progressOrNull where per-cell progress bars go; null for quiet runs */
     public CellRunner(Engine engine, PrintStream progressOrNull) {
@@ -74,6 +78,16 @@ public final class CellRunner implements AutoCloseable {
         this.stop = stop;
     }
 
+    /**
+     * Where no progress bar is shown, print a heartbeat line to {@code out} every {@code every}
+     * during a cell ({@link HeartbeatCallback}); a null {@code out} turns it off.
+     */
+    public CellRunner heartbeat(PrintStream out, java.time.Duration every) {
+        this.heartbeatOut = out;
+        this.heartbeatEvery = every;
+        return this;
+    }
+
     public CellOutput run(CellSpec cell, String progressLabel) {
         Map<String, Object> row = new LinkedHashMap<>(cell.columns());
         row.put("implementation", "djl");
@@ -85,7 +99,7 @@ public final class CellRunner implements AutoCloseable {
             Device device = TorchRuntime.device(DeviceSpec.parse(cell.device()));
             row.put("device", DeviceSpec.parse(cell.device()).resolve(engine.getGpuCount()).toString());
             if (cell.kind() == CellKind.THROUGHPUT) {
-                runThroughput(cell, device, row);
+                runThroughput(cell, device, progressLabel, row);
             } else {
                 runTrain(cell, device, progressLabel, row, curves, activations, histograms);
             }
@@ -105,10 +119,12 @@ public final class CellRunner implements AutoCloseable {
         return new CellOutput(cell.cellId(), row, cell.asMap(), curves, activations, histograms);
     }
 
-    private void runThroughput(CellSpec cell, Device device, Map<String, Object> row) {
+    private void runThroughput(CellSpec cell, Device device, String label, Map<String, Object> row) {
         Block model = ResNet18.build(modelConfig(cell, 3, 32, 10));
+        List<Callback> extra = progress == null && heartbeatOut != null
+                ? List.of(new HeartbeatCallback(heartbeatOut, label, heartbeatEvery)) : List.of();
         Throughput.Result r = Throughput.measure(model, cell.batchSize(), cell.throughput().warmupSteps(),
-                cell.throughput().timedSteps(), device, cell.seed());
+                cell.throughput().timedSteps(), device, cell.seed(), extra);
         row.put("dataset", "random");
         row.put("params", ResNet18.trainableParameters(model));
         row.put("steps", cell.throughput().warmupSteps() + cell.throughput().timedSteps());
@@ -117,6 +133,7 @@ public final class CellRunner implements AutoCloseable {
         row.put("images_per_second", r.imagesPerSecond());
         row.put("peak_memory_bytes", r.peakMemoryBytes());
         row.put("train_seconds", r.stepMsMedian() * r.timedSteps() / 1000.0);
+        putCpu(row, r.timedCpu());
         row.put("status", CellStatus.OK.csv());
     }
 
@@ -159,10 +176,14 @@ public final class CellRunner implements AutoCloseable {
         extra.add(stop.callback());
         if (progress != null) {
             extra.add(new ProgressCallback(progress, label));
+        } else if (heartbeatOut != null) {
+            extra.add(new HeartbeatCallback(heartbeatOut, label, heartbeatEvery));
         }
         try (Learner learner = new Learner(model, cfg.build(), sources[0], sources[1], extra)) {
             row.put("params", ResNet18.trainableParameters(model));
+            CpuUsage.Snapshot cpuBefore = CpuUsage.now();
             FitResult fit = learner.fit();
+            putCpu(row, CpuUsage.now().since(cpuBefore));
             stop.throwIfRequested();
             row.put("steps", fit.steps());
             row.put("epochs", fit.epochs());
@@ -206,6 +227,12 @@ public final class CellRunner implements AutoCloseable {
                 .withInput(channels, size);
     }
 
+    /** The {@code cpu_share} and {@code contended} columns (docs/results-format.md); empty when unknown. */
+    private static void putCpu(Map<String, Object> row, CpuUsage.Delta cpu) {
+        row.put("cpu_share", cpu == null ? null : cpu.cpuShare());
+        row.put("contended", cpu == null ? null : cpu.contended());
+    }
+
     private static Double finiteOrNull(double v) {
         return Double.isFinite(v) ? v : null;
     }
@@ -214,7 +241,8 @@ public final class CellRunner implements AutoCloseable {
     static void fail(Map<String, Object> row, Throwable e) {
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         String lower = msg.toLowerCase(Locale.ROOT);
-        boolean oom = lower.contains("out of memory") || lower.contains("can't allocate memory") || lower.contains("cannot allocate memory");
+        boolean oom = lower.contains("out of memory") || lower.contains("can't allocate memory") || lower.contains("cannot allocate memory")
+                || lower.contains("not enough memory");
         row.put("status", (oom ? CellStatus.OOM : CellStatus.ERROR).csv());
         String firstLine = msg.lines().findFirst().orElse(msg);
         row.put("error", (oom ? "" : e.getClass().getSimpleName() + ": ") + (firstLine.length() > 500 ? firstLine.substring(0, 500) + "..." : firstLine));

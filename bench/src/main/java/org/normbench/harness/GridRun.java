@@ -212,6 +212,9 @@ public final class GridRun {
         if (r.get("step_ms_median") != null) {
             sb.append(String.format(Locale.ROOT, "  step %.1f ms", ((Number) r.get("step_ms_median")).doubleValue()));
         }
+        if (Boolean.TRUE.equals(r.get("contended"))) {
+            sb.append(String.format(Locale.ROOT, "  (contended: cpu share %.2f)", ((Number) r.get("cpu_share")).doubleValue()));
+        }
         if (out.status() != CellStatus.OK && r.get("error") != null) {
             sb.append("  (").append(r.get("error")).append(')');
         }

@@ -54,10 +54,10 @@ public final class StopRequest {
     }
 
     /**
-     * Installs a JVM shutdown hook that requests the stop, tells the user, and waits up to
-     * {@code grace} for {@link #release()}.
+     * Installs a JVM shutdown hook that requests the stop, tells the user how to resume
+     * ({@code resumeCommand}, the exact command), and waits up to {@code grace} for {@link #release()}.
      */
-    public static StopRequest onShutdown(PrintStream err, Duration grace) {
+    public static StopRequest onShutdown(PrintStream err, Duration grace, String resumeCommand) {
         StopRequest stop = new StopRequest();
         Thread hook = new Thread(() -> {
             if (stop.released.getCount() == 0) {
@@ -66,7 +66,7 @@ public final class StopRequest {
             stop.requested = true;
             err.println();
             err.println("normbench: stop requested; finishing the current training step (up to " + grace.toSeconds()
-                    + " s), keeping finished cells, dropping the cell in progress. Rerun the same command to resume.");
+                    + " s), keeping finished cells, dropping the cell in progress. To resume: " + resumeCommand);
             err.flush();
             try {
                 if (!stop.released.await(grace.toMillis(), TimeUnit.MILLISECONDS)) {
