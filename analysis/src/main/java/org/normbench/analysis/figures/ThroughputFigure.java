@@ -1,6 +1,5 @@
 package org.normbench.analysis.figures;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +8,6 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.normbench.analysis.load.Cell;
-import org.normbench.analysis.load.CsvTable;
 import org.normbench.analysis.load.Run;
 
 /**
@@ -33,7 +31,7 @@ public final class ThroughputFigure implements FigureBuilder {
     if (failed > 0) {
       notes.add(failed + " throughput cell(s) did not finish ok (e.g. out of memory) and are left out.");
     }
-    List<String> contended = contended(run, cells);
+    List<String> contended = cells.stream().filter(Cell::contended).map(Cell::cellId).sorted().toList();
     if (!contended.isEmpty()) {
       notes.add("Measured under contention (another process held the CPU; the cell got under 80 % of the CPU time it"
           + " asked for, cells.csv column contended): " + (contended.size() == cells.size() ? "all " + cells.size() + " cells"
@@ -80,23 +78,5 @@ public final class ThroughputFigure implements FigureBuilder {
         + "where the run has such cells.";
     return Figure.rendered(ID, "throughput", TITLE, caption, notes,
         Canvas.render(ID, panels.stream().map(Panel::of).toList(), 2, 420, 300));
-  }
-
-  /** Ids of the plotted cells whose {@code contended} column is true (runs before the column have none). */
-  private static List<String> contended(Run run, List<Cell> plotted) {
-    java.util.Set<String> ids = new java.util.HashSet<>();
-    plotted.forEach(c -> ids.add(c.cellId()));
-    List<String> out = new ArrayList<>();
-    try {
-      CsvTable.locate(run.dir(), "cells.csv").forEach(List.of("cell_id"), row -> {
-        if (ids.contains(row.text("cell_id")) && "true".equals(row.text("contended"))) {
-          out.add(row.text("cell_id"));
-        }
-      });
-    } catch (IOException | RuntimeException e) {
-      // The loader already read this file; a second read failing leaves the flag out, not the figure.
-    }
-    out.sort(null);
-    return out;
   }
 }

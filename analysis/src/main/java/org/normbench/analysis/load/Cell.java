@@ -6,6 +6,8 @@ import java.util.Set;
 /**
  * One row of cells.csv: a point of the grid and its outcome. Numbers that do not apply to the cell
  * (test accuracy of a throughput cell) are NaN; the report treats NaN as "missing", never as zero.
+ * {@code contended} is cells.csv's flag for a cell that got well under its share of the CPU
+ * (docs/results-format.md); false for runs written before the column existed.
  */
 public record Cell(
     String cellId,
@@ -27,7 +29,8 @@ public record Cell(
     double imagesPerSecond,
     double stepMsMedian,
     double stepMsP90,
-    String lrProtocol) {
+    String lrProtocol,
+    boolean contended) {
 
   public static final Set<String> KINDS = Set.of("train", "throughput");
   /** cells.csv {@code lr_protocol}; runs written before the column existed scaled lr linearly. */

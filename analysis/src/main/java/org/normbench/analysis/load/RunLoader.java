@@ -88,7 +88,8 @@ public final class RunLoader {
               row.requireText("device"), row.integer("seed"), row.text("width"), row.text("dataset"), implementation.isEmpty() ? "djl" : implementation,
               status, row.text("error"), row.lossValue("final_train_loss"), row.lossValue("test_loss"),
               accuracy, row.optionalDouble("train_seconds"), row.optionalDouble("images_per_second"),
-              row.optionalDouble("step_ms_median"), row.optionalDouble("step_ms_p90"), protocol));
+              row.optionalDouble("step_ms_median"), row.optionalDouble("step_ms_p90"), protocol,
+              "true".equals(row.text("contended"))));
         });
     return cells;
   }

@@ -10,7 +10,8 @@ import tech.tablesaw.api.Table;
 class SummaryTableTest {
   private static Cell cell(String width, int seed, String status, double accuracy) {
     return new Cell("c-" + width + "-" + seed, "train", "bn", "relu", 8, "cpu", seed, width, "cifar10", "djl", status,
-        status.equals("ok") ? "" : "boom", 0.1, 0.2, accuracy, 1, Double.NaN, Double.NaN, Double.NaN, "linear_scaling");
+        status.equals("ok") ? "" : "boom", 0.1, 0.2, accuracy, 1, Double.NaN, Double.NaN, Double.NaN, "linear_scaling",
+        false);
   }
 
   @Test
