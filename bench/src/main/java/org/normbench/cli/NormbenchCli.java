@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             SummaryCommand.class,
             BenchCommand.class,
             MergeCommand.class,
+            GpuSetupCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class NormbenchCli implements Runnable {
