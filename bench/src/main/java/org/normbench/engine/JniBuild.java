@@ -47,6 +47,8 @@ public final class JniBuild {
     static final String NATIVE_DIR = "engines/pytorch/pytorch-native/src/main/native";
     static final String UTILS_INCLUDE = "api/src/main/native";
     static final String LIBRARY_JAVA = "engines/pytorch/pytorch-engine/src/main/java/ai/djl/pytorch/jni/PyTorchLibrary.java";
+    /** {@code javac -h}'s output, written by {@code make dist} so the bundle's runtime needs no Java compiler. */
+    static final String PREGENERATED_HEADER = "jni-header/ai_djl_pytorch_jni_PyTorchLibrary.h";
 
     private JniBuild() {}
 
@@ -95,7 +97,7 @@ public final class JniBuild {
      * Everything missing for a build against {@code install}, each with how to get it; empty when
      * the build can start. Checked together so one run tells the user the whole shopping list.
      */
-    public static List<String> missing(LibtorchInstall install, Map<String, String> env, Path javaHome) {
+    public static List<String> missing(LibtorchInstall install, Map<String, String> env, Path javaHome, boolean needJavac) {
         List<String> out = new ArrayList<>();
         if (!LibtorchVersions.buildableByDjl(install.version())) {
             out.add("libtorch " + install.version() + " is older than 1.13, the oldest release DJL " + Versions.djl()
@@ -122,9 +124,9 @@ public final class JniBuild {
             out.add("JNI headers not found (" + javaHome.resolve("include/jni.h") + "): run with a full JDK 17"
                     + " (e.g. `apt-get install openjdk-17-jdk-headless`) or from normbench's `make dist` bundle, whose runtime has them");
         }
-        if (ToolProvider.getSystemJavaCompiler() == null) {
+        if (needJavac && ToolProvider.getSystemJavaCompiler() == null) {
             out.add("this Java runtime has no compiler (module jdk.compiler), needed for the JNI header:"
-                    + " run with a full JDK 17 or from normbench's `make dist` bundle");
+                    + " run with a full JDK 17, or from a `make dist` bundle, whose DJL sources carry the header");
         }
         return out;
     }
@@ -240,7 +242,8 @@ public final class JniBuild {
     public static void build(LibtorchInstall install, Path djlSrc, Path keyDir, int jobs, Map<String, String> env, PrintWriter log) {
         refuseInsideInstall(keyDir, install);
         Path javaHome = Path.of(System.getProperty("java.home"));
-        List<String> missing = missing(install, env, javaHome);
+        Path pregenerated = djlSrc.resolve(PREGENERATED_HEADER);
+        List<String> missing = missing(install, env, javaHome, !Files.exists(pregenerated));
         if (!missing.isEmpty()) {
             throw new SetupException("cannot build the JNI for " + install.version() + ":\n  - " + String.join("\n  - ", missing));
         }
@@ -252,7 +255,11 @@ public final class JniBuild {
             Files.createDirectories(work.resolve("include"));
             Files.createDirectories(work.resolve("classes"));
             Files.createDirectories(work.resolve("obj"));
-            jniHeader(djlSrc.resolve(LIBRARY_JAVA), work.resolve("include"), work.resolve("classes"));
+            if (Files.exists(pregenerated)) {
+                Files.copy(pregenerated, work.resolve("include").resolve(pregenerated.getFileName()));
+            } else {
+                jniHeader(djlSrc.resolve(LIBRARY_JAVA), work.resolve("include"), work.resolve("classes"));
+            }
             List<String> flags = compileFlags(install, env.getOrDefault(OPT_ENV, "-O2"), work.resolve("include"), djlSrc, javaHome, install.cuda()
                     ? CudaPaths.runtimeHeaders(install.realLibDir()) : Optional.empty());
             List<Path> sources;

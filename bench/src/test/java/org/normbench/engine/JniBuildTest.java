@@ -25,18 +25,18 @@ class JniBuildTest {
     @Test
     void missingCompilerSaysHowToGetOne() throws Exception {
         LibtorchInstall t = LibtorchInstall.probe(FakeLibtorch.wheel(tmp, "2.11.0+cpu", null, true), null, "test");
-        List<String> missing = JniBuild.missing(t, Map.of("PATH", tmp.resolve("empty-bin").toString()), JAVA_HOME);
+        List<String> missing = JniBuild.missing(t, Map.of("PATH", tmp.resolve("empty-bin").toString()), JAVA_HOME, true);
         assertEquals(1, missing.size(), missing.toString());
         assertTrue(missing.get(0).startsWith("no C++ compiler"), missing.get(0));
         assertTrue(missing.get(0).contains("apt-get install g++"), missing.get(0));
-        assertTrue(JniBuild.missing(t, Map.of("PATH", "/usr/bin:/bin", "CXX", tmp.resolve("nope").toString()), JAVA_HOME).get(0)
+        assertTrue(JniBuild.missing(t, Map.of("PATH", "/usr/bin:/bin", "CXX", tmp.resolve("nope").toString()), JAVA_HOME, true).get(0)
                 .startsWith("no C++ compiler"), "a CXX that does not exist is no compiler");
     }
 
     @Test
     void missingHeadersAndCudaHeadersSayWhereToGetThem() throws Exception {
         LibtorchInstall t = LibtorchInstall.probe(FakeLibtorch.wheel(tmp, "2.11.0+cu130", "13.0", false), null, "test");
-        List<String> missing = JniBuild.missing(t, Map.of("PATH", "/usr/bin:/bin", "CXX", "/bin/sh"), JAVA_HOME);
+        List<String> missing = JniBuild.missing(t, Map.of("PATH", "/usr/bin:/bin", "CXX", "/bin/sh"), JAVA_HOME, true);
         assertTrue(missing.stream().anyMatch(m -> m.startsWith("libtorch C++ headers not found") && m.contains("apt-get install libtorch-dev")),
                 missing.toString());
         if (CudaPaths.runtimeHeaders(t.realLibDir()).isEmpty()) {
@@ -47,7 +47,7 @@ class JniBuildTest {
     @Test
     void tooOldLibtorchIsRefused() throws Exception {
         LibtorchInstall t = LibtorchInstall.probe(FakeLibtorch.wheel(tmp, "1.12.1+cpu", null, true), null, "test");
-        assertTrue(JniBuild.missing(t, Map.of("PATH", "/usr/bin:/bin"), JAVA_HOME).get(0).contains("older than 1.13"));
+        assertTrue(JniBuild.missing(t, Map.of("PATH", "/usr/bin:/bin"), JAVA_HOME, true).get(0).contains("older than 1.13"));
     }
 
     @Test
