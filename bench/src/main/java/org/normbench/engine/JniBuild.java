@@ -262,9 +262,16 @@ public final class JniBuild {
             }
             List<String> flags = compileFlags(install, env.getOrDefault(OPT_ENV, "-O2"), work.resolve("include"), djlSrc, javaHome, install.cuda()
                     ? CudaPaths.runtimeHeaders(install.realLibDir()) : Optional.empty());
-            List<Path> sources;
+            List<Path> sources = new ArrayList<>();
             try (Stream<Path> s = Files.list(djlSrc.resolve(NATIVE_DIR))) {
-                sources = s.filter(p -> p.toString().endsWith(".cc")).sorted().toList();
+                s.filter(p -> p.toString().endsWith(".cc")).sorted().forEach(sources::add);
+            }
+            if (install.cuda()) {
+                Path extra = work.resolve("normbench_cuda_memory.cc");
+                try (var in = JniBuild.class.getResourceAsStream(CudaMemory.SOURCE_RESOURCE)) {
+                    Files.copy(in, extra);
+                }
+                sources.add(extra);
             }
             log.printf("compiling %d files with %s (%d at a time): %s%n", sources.size(), cxx, jobs, String.join(" ", flags));
             log.flush();

@@ -61,7 +61,7 @@ public final class TorchRuntime {
         if (libDir != null) {
             checkJniMatches(libDir);
         }
-        configureLibraryOverride(System.getenv("PYTORCH_LIBRARY_PATH"));
+        configureLibraryOverride(libDir == null ? System.getenv("PYTORCH_LIBRARY_PATH") : libDir.toString());
         // Keep the engine single-tenant: tests and benchmarks expect PyTorch as the default.
         if (System.getProperty("ai.djl.default_engine") == null) {
             System.setProperty("ai.djl.default_engine", ENGINE_NAME);
@@ -80,8 +80,8 @@ public final class TorchRuntime {
     /**
      * The libtorch directory DJL will load from, or null for the bundled CPU libtorch: the first
      * {@code PYTORCH_LIBRARY_PATH} entry holding libtorch, else the one {@code gpu-setup} selected
-     * (handed to DJL through {@code java.library.path}, which DJL searches after the environment
-     * variable) unless {@link #BUNDLED_SWITCH} asks for the bundled one.
+     * (handed to DJL as the system property {@code PYTORCH_LIBRARY_PATH}, which DJL reads when the
+     * environment variable is unset) unless {@link #BUNDLED_SWITCH} asks for the bundled one.
      */
     static Path chooseLibrary(Map<String, String> env) {
         String override = env.get("PYTORCH_LIBRARY_PATH");
@@ -106,8 +106,7 @@ public final class TorchRuntime {
                     + "  Fix: run `make gpu-setup` again, or `normbench gpu-setup --reset` to go back to the bundled CPU libtorch "
                     + Versions.libtorchPinned() + ".");
         }
-        String old = System.getProperty("java.library.path", "");
-        System.setProperty("java.library.path", dir + (old.isEmpty() ? "" : File.pathSeparator + old));
+        System.setProperty("PYTORCH_LIBRARY_PATH", dir.toString());
         setIfUnset("PYTORCH_VERSION", selected.get().version());
         setIfUnset("PYTORCH_FLAVOR", selected.get().flavor());
         if (Files.exists(dir.resolve("libcudart.so")) && System.getProperty("jna.library.path") == null) {
@@ -191,6 +190,7 @@ public final class TorchRuntime {
                 + "  normbench loads libtorch offline from the Maven artifact"
                 + " ai.djl.pytorch:pytorch-native-cpu:" + Versions.libtorchPinned() + " (classifier of this OS/CPU).\n"
                 + "  Fix one of:\n"
+                + "   - use this machine's own torch/libtorch: `make gpu-setup` (or `bin/normbench gpu-setup` in a bundle without CPU natives; docs/gpu.md);\n"
                 + "   - run through the build: `make build` then `make doctor` (the launcher puts bench/target/lib on the classpath);\n"
                 + "   - point at an unpacked libtorch " + Versions.libtorchPinned()
                 + ": export PYTORCH_LIBRARY_PATH=/path/to/libtorch/lib PYTORCH_VERSION=" + Versions.libtorchPinned()
