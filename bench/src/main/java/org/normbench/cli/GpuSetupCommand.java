@@ -81,7 +81,7 @@ public final class GpuSetupCommand implements Callable<Integer> {
             JniBuild.refuseInsideInstall(keyDir, install);
             boolean build = rebuild || !prebuiltFits(install);
             if (!build) {
-                out.println("the prebuilt JNI (libtorch " + Versions.libtorchPinned() + ", cpu/cu128) fits: nothing to build");
+                out.println("the prebuilt JNI (libtorch " + Versions.libtorchPinned() + ", cpu) fits: nothing to build");
             } else if (cachedBuildFits(keyDir, install)) {
                 out.println("cached JNI build: " + keyDir.resolve(JniCache.JNI_FILE));
             } else {
@@ -127,10 +127,12 @@ public final class GpuSetupCommand implements Callable<Integer> {
                 + " runs on its bundled CPU libtorch " + Versions.libtorchPinned() + " and needs no set-up."));
     }
 
-    /** DJL's prebuilt JNI serves exactly the pinned release, for the cpu and cu128 flavours it ships. */
+    /**
+     * DJL's prebuilt JNI serves exactly the pinned release on CPU. CUDA installs always get a build:
+     * it carries the allocator-peak symbols ({@code CudaMemory}) the prebuilt one lacks.
+     */
     static boolean prebuiltFits(LibtorchInstall install) {
-        return LibtorchVersions.sameRelease(install.version(), Versions.libtorchPinned())
-                && (install.flavor().equals("cpu") || install.flavor().equals("cu128"));
+        return LibtorchVersions.sameRelease(install.version(), Versions.libtorchPinned()) && install.flavor().equals("cpu");
     }
 
     private static boolean cachedBuildFits(Path keyDir, LibtorchInstall install) {
