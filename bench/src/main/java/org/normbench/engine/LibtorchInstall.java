@@ -147,7 +147,8 @@ public record LibtorchInstall(Path libDir, Path realLibDir, String version, Stri
             byte[] err = p.getErrorStream().readAllBytes();
             if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 String[] errLines = new String(err, StandardCharsets.UTF_8).trim().split("\n");
-                log.add(python + ": torch does not import (" + errLines[errLines.length - 1] + ")");
+                String last = errLines[errLines.length - 1].isBlank() ? "no message" : errLines[errLines.length - 1];
+                log.add(python + ": torch does not import (" + last + ")");
                 return Optional.empty();
             }
             lines = new String(out, StandardCharsets.UTF_8).lines().toList();
