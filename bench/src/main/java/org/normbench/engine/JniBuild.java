@@ -17,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,7 +52,26 @@ public final class JniBuild {
     /** {@code javac -h}'s output, written by {@code make dist} so the bundle's runtime needs no Java compiler. */
     static final String PREGENERATED_HEADER = "jni-header/ai_djl_pytorch_jni_PyTorchLibrary.h";
 
+    /** Compilers still running; killed with the JVM (Ctrl-C) so none outlives an interrupted set-up. */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "jni-build-cleanup"));
+    }
+
     private JniBuild() {}
+
+    /** Deletes {@code .build-<pid>} work directories of set-ups whose process no longer runs. */
+    private static void removeAbandonedWork(Path keyDir) throws IOException {
+        try (Stream<Path> dirs = Files.list(keyDir)) {
+            for (Path d : dirs.filter(p -> p.getFileName().toString().matches("\\.build-\\d+")).toList()) {
+                long pid = Long.parseLong(d.getFileName().toString().substring(".build-".length()));
+                if (pid == ProcessHandle.current().pid() || ProcessHandle.of(pid).isEmpty()) {
+                    deleteTree(d);
+                }
+            }
+        }
+    }
 
     /** A set-up step that cannot go on; the message names what is missing and how to get it. */
     public static final class SetupException extends RuntimeException {
@@ -251,7 +272,7 @@ public final class JniBuild {
         long t0 = System.nanoTime();
         Path work = keyDir.resolve(".build-" + ProcessHandle.current().pid());
         try {
-            deleteTree(work);
+            removeAbandonedWork(keyDir);
             Files.createDirectories(work.resolve("include"));
             Files.createDirectories(work.resolve("classes"));
             Files.createDirectories(work.resolve("obj"));
@@ -337,14 +358,21 @@ public final class JniBuild {
                         log.println((err == null ? "  ok   " : "  FAIL ") + src.getFileName());
                         log.flush();
                     }
-                    return err == null ? null : "compiling " + src.getFileName() + " failed:\n" + tail(err);
+                    String hint = err != null && err.contains("cannot execute")
+                            ? "\n(the compiler's own tools are not on PATH: install binutils, e.g. `apt-get install build-essential`)" : "";
+                    return err == null ? null : "compiling " + src.getFileName() + " failed:\n" + tail(err) + hint;
                 }));
             }
+            // Wait for every compiler before reporting, so none is still writing when the work directory goes.
+            String firstFailure = null;
             for (Future<String> f : results) {
                 String failure = f.get();
-                if (failure != null) {
-                    throw new SetupException(failure);
+                if (failure != null && firstFailure == null) {
+                    firstFailure = failure;
                 }
+            }
+            if (firstFailure != null) {
+                throw new SetupException(firstFailure);
             }
             return objects;
         } catch (InterruptedException e) {
@@ -403,10 +431,15 @@ public final class JniBuild {
                 pb.directory(dir.toFile());
             }
             Process p = pb.start();
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(30, TimeUnit.MINUTES);
-            return p.exitValue() == 0 ? null : out.isBlank() ? "exit " + p.exitValue() : out;
+            RUNNING.add(p);
+            try {
+                p.getOutputStream().close();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                p.waitFor(30, TimeUnit.MINUTES);
+                return p.exitValue() == 0 ? null : out.isBlank() ? "exit " + p.exitValue() : out;
+            } finally {
+                RUNNING.remove(p);
+            }
         } catch (IOException e) {
             return e.getMessage();
         } catch (InterruptedException e) {

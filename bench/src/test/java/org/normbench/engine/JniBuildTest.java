@@ -125,6 +125,29 @@ class JniBuildTest {
     }
 
     @Test
+    void aFailingCompileNamesTheFileAndTheMissingToolAndKeepsNoBuild() throws Exception {
+        Path lib = FakeLibtorch.wheel(tmp.resolve("site"), "2.11.0+cpu", null, true);
+        LibtorchInstall t = LibtorchInstall.probe(lib, null, "test");
+        Path src = tmp.resolve("djl");
+        Files.createDirectories(src.resolve(JniBuild.NATIVE_DIR));
+        Files.writeString(src.resolve(JniBuild.NATIVE_DIR).resolve("a.cc"), "int a;\n");
+        Files.createDirectories(src.resolve(JniBuild.UTILS_INCLUDE + "/djl"));
+        Files.writeString(src.resolve(JniBuild.UTILS_INCLUDE + "/djl/utils.h"), "");
+        Files.createDirectories(src.resolve(JniBuild.LIBRARY_JAVA).getParent());
+        Files.writeString(src.resolve(JniBuild.LIBRARY_JAVA), "package ai.djl.pytorch.jni;\npublic final class PyTorchLibrary {}\n");
+        Path cxx = tmp.resolve("bin/g++");
+        Files.createDirectories(cxx.getParent());
+        Files.writeString(cxx, "#!/bin/sh\necho \"g++: fatal error: cannot execute 'as': execvp: No such file or directory\" >&2\nexit 1\n");
+        Files.setPosixFilePermissions(cxx, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path key = tmp.resolve("cache/key");
+        Files.createDirectories(key);
+        JniBuild.SetupException e = assertThrows(JniBuild.SetupException.class, () -> JniBuild.build(t, src, key, 2,
+                Map.of("PATH", "/usr/bin:/bin", "CXX", cxx.toString()), new PrintWriter(new StringWriter())));
+        assertTrue(e.getMessage().startsWith("compiling a.cc failed") && e.getMessage().contains("install binutils"), e.getMessage());
+        assertEquals(List.of(), Files.list(key).toList(), "no JNI, no half-built work directory");
+    }
+
+    @Test
     void compileFlagsCarryAbiDefinesAndIncludes() throws Exception {
         LibtorchInstall t = new LibtorchInstall(tmp, tmp, "1.13.1", "test", null, true, List.of(tmp.resolve("inc")), "test");
         List<String> f = JniBuild.compileFlags(t, "-O2", tmp.resolve("h"), tmp.resolve("djl"), JAVA_HOME, Optional.empty());
