@@ -154,6 +154,7 @@ public final class GpuSetupCommand implements Callable<Integer> {
         childEnv.remove("PYTORCH_LIBRARY_PATH");
         childEnv.remove("PYTORCH_VERSION");
         childEnv.remove("PYTORCH_FLAVOR");
+        childEnv.remove("NORMBENCH_LIBTORCH");
         childEnv.put(JniCache.CACHE_ENV, root.toString());
         try {
             Process p = pb.start();

@@ -46,6 +46,7 @@ class GpuSetupDebianLibtorchTest {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.remove("PYTORCH_VERSION");
         env.remove("PYTORCH_FLAVOR");
+        env.remove("NORMBENCH_LIBTORCH");
         env.put("PYTORCH_LIBRARY_PATH", SYSTEM_LIB.toString());
         env.put(JniCache.CACHE_ENV, cache.toString());
         env.put(JniBuild.DJL_SRC_ENV, DJL_SRC.toString());
