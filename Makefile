@@ -18,7 +18,7 @@ JMH_ARGS ?=
 DATASET  ?= fashion-mnist
 
 .DEFAULT_GOAL := help
-.PHONY: help build test bench bench-compare report jmh datasets doctor summary clean test-faults bench-contention reliability-doc
+.PHONY: help build test format bench bench-compare report jmh datasets doctor summary clean test-faults bench-contention reliability-doc gpu-setup test-gpu dist
 
 help: ## List the targets
 	@echo "normbench - reproducible normalization x activation benchmarks (ResNet18, DJL + PyTorch)"
@@ -81,11 +81,24 @@ jmh: $(JAR) ## JMH microbenchmarks (norms, hooks, data pipeline); JSON under rep
 	source bench/bin/cpu-env.sh && java -cp bench/target/test-classes:bench/target/classes:$$(cat bench/target/jmh-classpath.txt) \
 	  org.openjdk.jmh.Main -rf json -rff $(JMH_DIR)/jmh-$$(date +%Y%m%d-%H%M%S).json $(JMH_ARGS)
 
+# DJL's JNI sources for gpu-setup: $DJL_SRC, else the local copy next to this checkout where one exists, else a git clone.
+DJL_SRC_LOCAL := $(wildcard ../shared/third_party/djl-0.36.0)
+
+gpu-setup: $(JAR) ## Use this box's own libtorch (pip torch, libtorch zip, libtorch-dev): builds DJL's JNI for it if needed, then doctor (docs/gpu.md)
+	DJL_SRC="$${DJL_SRC:-$(DJL_SRC_LOCAL)}" $(NB) gpu-setup
+
+test-gpu: ## GPU tests (JUnit tag gpu) on the libtorch gpu-setup selected; skipped with a reason when no CUDA device is visible
+	./mvnw -B test -pl bench -am -Dgroups=gpu -Dnormbench.excludedGroups= -Dnormbench.libtorch=selected -Dsurefire.failIfNoSpecifiedTests=false
+
+dist: ## Relocatable Linux x86-64 tar.gz with its own Java runtime under dist/; DIST_CPU=1 adds the CPU libtorch, DIST_REPORT=1 the report
+	$(MVNW) package -DskipTests
+	DJL_SRC="$${DJL_SRC:-$(DJL_SRC_LOCAL)}" bash bench/dist/make-dist.sh
+
 clean: ## Remove build outputs (keeps datasets cache and stored results)
 	$(MVNW) clean
 
 test-faults: ## Every fault test (20+ SIGKILLs, full disk, injected NaN/OOM/exceptions), then docs/reliability.md's table
-	./mvnw -B test -Dnormbench.excludedGroups=none -Dnormbench.faults.kills=24
+	./mvnw -B test -Dnormbench.excludedGroups=gpu -Dnormbench.faults.kills=24
 	$(MAKE) --no-print-directory reliability-doc
 
 bench-contention: $(JAR) ## cpu-smoke wall time quiet vs one busy core, A/B interleaved (GRID=, ROUNDS=); writes the slowdown figure

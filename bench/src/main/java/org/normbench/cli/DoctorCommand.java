@@ -6,9 +6,11 @@ import ai.djl.util.cuda.CudaUtils;
 import java.io.PrintWriter;
 import java.lang.management.MemoryUsage;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.normbench.engine.DeviceSpec;
+import org.normbench.engine.NativeStack;
 import org.normbench.engine.TorchRuntime;
 import org.normbench.engine.Versions;
 import org.normbench.results.Provenance;
@@ -48,11 +50,13 @@ public final class DoctorCommand implements Callable<Integer> {
         }
         out.printf("engine        %s %s (loaded in %.1f s, offline=%s)%n", engine.getEngineName(), engine.getVersion(),
                 (System.nanoTime() - t0) / 1e9, System.getProperty("ai.djl.offline", "false"));
-        String libPath = System.getenv("PYTORCH_LIBRARY_PATH");
-        out.printf("libtorch from %s%n", libPath != null ? "PYTORCH_LIBRARY_PATH=" + libPath
-                : "pytorch-native-cpu " + Versions.libtorchPinned() + " artifact (DJL cache " + djlCache() + ")");
+        out.printf("libtorch from %s%n", TorchRuntime.libraryOrigin());
+        Map<String, Object> stack = NativeStack.describe(engine);
+        out.printf("libtorch      %s in %s (version from %s)%n", stack.get("libtorch"), stack.get("libtorch_dir"), stack.get("libtorch_version_source"));
+        out.printf("jni           %s (built for libtorch %s)%n", stack.get("jni"), stack.get("jni_built_for"));
         int gpus = engine.getGpuCount();
-        out.printf("cuda          %s%n", gpus > 0 ? CudaUtils.getCudaVersionString() : "no CUDA device visible");
+        out.printf("cuda          %s%n", gpus > 0 ? "runtime " + stack.get("cuda_runtime") + ", driver " + stack.get("gpu_driver")
+                : "no CUDA device visible");
         boolean ok = true;
         for (DeviceSpec d : DeviceSpec.allVisible(gpus)) {
             Device device = TorchRuntime.device(d);
@@ -65,6 +69,9 @@ public final class DoctorCommand implements Callable<Integer> {
                 ok = false;
                 out.printf("device %-6s %s: FAIL %s%n", d, what, e.getMessage());
             }
+        }
+        if (gpus > 0) {
+            out.printf("cudnn         %s%n", NativeStack.describe(engine).get("cudnn"));
         }
         out.println(ok ? "doctor: all devices OK" : "doctor: FAILED");
         out.flush();
@@ -81,10 +88,5 @@ public final class DoctorCommand implements Callable<Integer> {
             sb.append(" (memory unknown: ").append(e.getMessage()).append(')');
         }
         return sb.toString();
-    }
-
-    private static String djlCache() {
-        String dir = System.getenv("DJL_CACHE_DIR");
-        return dir != null ? dir : System.getProperty("user.home") + "/.djl.ai";
     }
 }

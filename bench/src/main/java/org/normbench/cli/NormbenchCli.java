@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             MergeCommand.class,
             CompareCommand.class,
+            GpuSetupCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class NormbenchCli implements Runnable {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.normbench.engine.NativeStack;
 import org.normbench.engine.Versions;
 
 /**
@@ -42,7 +43,8 @@ public final class Provenance {
         v.put("normbench", Versions.normbench());
         v.put("djl", Versions.djl());
         v.put("engine", engine.getEngineName());
-        v.put("libtorch", engine.getVersion());
+        // The libtorch actually loaded (read from its install, not DJL's pinned string), its JNI, CUDA runtime, cuDNN, GPU and driver.
+        v.putAll(NativeStack.describe(engine));
         v.put("java", Versions.java());
         return v;
     }

@@ -1,0 +1,37 @@
+package org.normbench.gpu;
+
+import ai.djl.Device;
+import org.junit.jupiter.api.Assumptions;
+import org.normbench.engine.TorchRuntime;
+
+/**
+ * What the {@code gpu}-tagged tests share: the skip, with its reason printed, where no CUDA device
+ * is visible to the libtorch normbench loads. {@code make test-gpu} runs them on the libtorch
+ * {@code gpu-setup} selected.
+ */
+final class Gpu {
+    private Gpu() {}
+
+    /** gpu:0, or a skipped test when libtorch sees no CUDA device. */
+    static Device device(String test) {
+        int gpus = TorchRuntime.gpuCount();
+        if (gpus == 0) {
+            String reason = "no CUDA device visible to libtorch (" + TorchRuntime.libraryOrigin()
+                    + "); run `make gpu-setup` then `make test-gpu` on a CUDA machine";
+            System.out.println("SKIPPED " + test + ": " + reason);
+            Assumptions.abort(reason);
+        }
+        return Device.gpu(0);
+    }
+
+    /** Largest |a - b| over |b|'s scale: max|a-b| / (1 + max|b|), the tolerance measure of these tests. */
+    static double scaledError(float[] a, float[] b) {
+        double worst = 0;
+        double scale = 0;
+        for (int i = 0; i < a.length; i++) {
+            worst = Math.max(worst, Math.abs(a[i] - b[i]));
+            scale = Math.max(scale, Math.abs(b[i]));
+        }
+        return worst / (1 + scale);
+    }
+}
