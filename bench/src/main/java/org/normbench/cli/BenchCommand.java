@@ -239,6 +239,7 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("grid_sha256", gridHash);
         m.put("grid", grid.document());
         m.put("seeds", grid.seeds());
+        m.put("lr_protocols", grid.cells().stream().map(c -> c.lr().protocol().key()).distinct().toList());
         List<String> all = new ArrayList<>();
         for (CellSpec c : grid.cells()) {
             all.add(c.cellId());

@@ -49,7 +49,7 @@ public record CellSpec(
         activationOptions = unmodifiableSorted(activationOptions);
     }
 
-    /** Peak learning rate of this cell after batch-size scaling. */
+    /** Peak learning rate of this cell under its lr protocol (scaled with the batch size or fixed). */
     public double scaledLr() {
         return lr.scaledLr(batchSize);
     }
@@ -73,6 +73,7 @@ public record CellSpec(
         out.put("width", width);
         out.put("dataset", dataset);
         out.put("lr", scaledLr());
+        out.put("lr_protocol", lr.protocol().key());
         return out;
     }
 
@@ -103,6 +104,7 @@ public record CellSpec(
         out.put("hooks_bins", hooks.bins());
         out.put("hist_min", hooks.histMin());
         out.put("hist_max", hooks.histMax());
+        out.put("hooks_dead_window", hooks.deadWindow());
         out.put("warmup_steps", throughput.warmupSteps());
         out.put("timed_steps", throughput.timedSteps());
         return out;

@@ -134,9 +134,7 @@ public final class CellRunner implements AutoCloseable {
         Block model = ResNet18.build(modelConfig(cell, sources[0].channels(), sources[0].height(), classes));
         TrainConfig.Builder cfg = TrainConfig.builder()
                 .batchSize(cell.batchSize())
-                .baseLr(cell.lr().baseLr())
-                .referenceBatchSize(cell.lr().referenceBatchSize())
-                .warmupFraction(cell.lr().warmupFraction())
+                .lrRule(cell.lr())
                 .momentum(cell.optimizer().momentum())
                 .weightDecay(cell.optimizer().weightDecay())
                 .seed(cell.seed())
@@ -146,9 +144,9 @@ public final class CellRunner implements AutoCloseable {
                 .validateEverySteps(cell.validateEverySteps())
                 .statsEverySteps(cell.hooks().enabled() ? cell.hooks().everySteps() : 0)
                 .statsLayers(cell.hooks().layers())
+                .statsDeadWindow(cell.hooks().deadWindow())
                 .histogram(new HistogramSpec(cell.hooks().bins(), cell.hooks().histMin(), cell.hooks().histMax()))
                 .logEverySteps(cell.logEverySteps())
-                .schedule(cell.lr().schedule())
                 .progress(false);
         if (cell.budget().unit() == Budget.Unit.STEPS) {
             cfg.maxSteps((int) cell.budget().amount());
@@ -176,11 +174,7 @@ public final class CellRunner implements AutoCloseable {
                 curves.add(Arrays.asList(cell.cellId(), p.step(), p.epoch(), p.trainLoss(), p.lr(), p.valLoss(), p.valAccuracy()));
             }
             for (ActivationRow a : fit.activations()) {
-                // Non-finite statistics (a diverging cell) are missing values: the format allows
-                // NaN/Infinity only in the loss columns, where they are the observation.
-                activations.add(Arrays.asList(cell.cellId(), a.step(), a.layer(), a.layerIndex(), finiteOrNull(a.mean()),
-                        finiteOrNull(a.std()), finiteOrNull(a.min()), finiteOrNull(a.max()), finiteOrNull(a.fracNonpositive()),
-                        finiteOrNull(a.deadChannelFrac())));
+                activations.add(a.csvValues(cell.cellId()));
             }
             for (HistogramRow h : fit.histograms()) {
                 histograms.add(Arrays.asList(cell.cellId(), h.step(), h.layer(), h.bin(), h.lower(), h.upper(), h.count()));
