@@ -42,7 +42,7 @@ public final class GridParser {
     static final List<String> SECTIONS = List.of("train", "throughput");
     static final List<String> SHARED = List.of("dataset", "width", "norms", "activations", "batch_sizes", "devices", "seeds",
             "train_limit", "test_limit", "validation_fraction",
-            "lr", "lr_batch_size", "warmup_fraction", "schedule", "momentum", "weight_decay", "lr_protocol");
+            "lr", "lr_batch_size", "warmup_fraction", "schedule", "momentum", "weight_decay", "lr_protocol", "model");
     static final List<String> TRAIN_ONLY = List.of("epochs", "steps", "divergence_loss", "log_every_steps", "validate_every_steps", "hooks");
     static final List<String> THROUGHPUT_ONLY = List.of("warmup_steps", "timed_steps");
     static final List<String> HOOK_KEYS = List.of("enabled", "every_steps", "layers", "bins", "hist_min", "hist_max", "dead_window");
@@ -331,6 +331,8 @@ public final class GridParser {
                     return vocabularyName(at, "schedule", LrRule.SCHEDULES);
                 case "lr_protocol":
                     return vocabularyName(at, "lr_protocol", LrRule.Protocol.keys());
+                case "model":
+                    return vocabularyName(at, "model", CellSpec.MODELS);
                 case "momentum":
                     return reader.number(at, v -> v >= 0 && v < 1, "must be in [0, 1)");
                 case "weight_decay":
@@ -607,6 +609,7 @@ public final class GridParser {
             double divergence = get(values, "divergence_loss", DEFAULT_DIVERGENCE_LOSS);
             int logEvery = get(values, "log_every_steps", DEFAULT_LOG_EVERY_STEPS);
             int validateEvery = get(values, "validate_every_steps", DEFAULT_VALIDATE_EVERY_STEPS);
+            String model = get(values, "model", CellSpec.MODELS.get(0));
 
             List<CellSpec> cells = new ArrayList<>();
             for (Item<Long> seed : seeds) {
@@ -621,7 +624,7 @@ public final class GridParser {
                                     cells.add(new CellSpec(id, kind, norm.value().name(), norm.value().options(),
                                             act.value().name(), act.value().options(), batch.value(), device.value(),
                                             seed.value(), width.value(), dataset, budget, data, lr, optimizer, divergence,
-                                            hooks, throughput, logEvery, validateEvery));
+                                            hooks, throughput, logEvery, validateEvery, model));
                                 }
                             }
                         }

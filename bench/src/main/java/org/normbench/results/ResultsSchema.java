@@ -23,7 +23,7 @@ public final class ResultsSchema {
             "device", "seed", "width", "dataset", "implementation", "status", "error", "params", "epochs",
             "steps", "final_train_loss", "test_loss", "test_accuracy", "train_seconds", "images_per_second",
             "step_ms_median", "step_ms_p90", "peak_memory_bytes", "lr", "started_at", "finished_at",
-            "lr_protocol");
+            "lr_protocol", "model");
 
     public static final List<String> CURVE_COLUMNS = List.of(
             "cell_id", "step", "epoch", "train_loss", "lr", "val_loss", "val_accuracy");
