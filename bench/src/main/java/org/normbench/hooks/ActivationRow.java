@@ -41,8 +41,15 @@ public record ActivationRow(int step, String layer, int layerIndex, double mean,
      *
      * @param unit the value's unit as docs/results-format.md states it ({@code -} where none applies)
      * @param doc the column's meaning, one line, exactly as in docs/results-format.md
+     * @param exact true when both statistics paths give the identical value (counts, min, max);
+     *     false for float32-accumulated sums, which agree to float32 accuracy (ActivationStatsTest)
      */
-    public record Column(String name, Type type, String unit, String doc, Function<ActivationRow, Object> value) {
+    public record Column(String name, Type type, String unit, String doc, Function<ActivationRow, Object> value,
+                         boolean exact) {
+
+        Column(String name, Type type, String unit, String doc, Function<ActivationRow, Object> value) {
+            this(name, type, unit, doc, value, true);
+        }
 
         /**
          * The value as written to the CSV. A non-finite double (a diverging cell, or a statistic
@@ -63,9 +70,9 @@ public record ActivationRow(int step, String layer, int layerIndex, double mean,
                     ActivationRow::layer),
             new Column("layer_index", Type.INT, "-", "0-based depth order of the layer among hooked layers",
                     ActivationRow::layerIndex),
-            new Column("mean", Type.DOUBLE, "activation", "mean of the block output", ActivationRow::mean),
+            new Column("mean", Type.DOUBLE, "activation", "mean of the block output", ActivationRow::mean, false),
             new Column("std", Type.DOUBLE, "activation", "standard deviation of the block output (population)",
-                    ActivationRow::std),
+                    ActivationRow::std, false),
             new Column("min", Type.DOUBLE, "activation", "smallest output value", ActivationRow::min),
             new Column("max", Type.DOUBLE, "activation", "largest output value", ActivationRow::max),
             new Column("frac_nonpositive", Type.DOUBLE, "share", "share of output values <= 0",
