@@ -62,7 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
     private static final DateTimeFormatter RUN_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     @Option(names = "--profile", defaultValue = "auto", paramLabel = "NAME",
-            description = "auto (full when a CUDA GPU is visible, else cpu-smoke), cpu-smoke, cpu-study (the findings at CPU size, ~35 min on 2 cores), lesson10 (fast.ai notebook 07's experiment, ~45 min on 2 cores) or full. Ignored with --grid.")
+            description = "auto (full when a CUDA GPU is visible, else cpu-smoke), cpu-smoke, cpu-study (the findings at CPU size, ~35 min on 2 cores), lesson10 (fast.ai notebook 07's experiment, ~30-45 min on 2 cores) or full. Ignored with --grid.")
     String profile;
 
     @Option(names = "--grid", paramLabel = "FILE", description = "Grid file (YAML, docs/grid-format.md) instead of a profile.")
