@@ -27,7 +27,7 @@ help: ## List the targets
 	@echo
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-14s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: PROFILE=auto|cpu-smoke|cpu-study|full GRID=<file.yaml> RUN=<run-id> NORM=.. ACT=.. WIDTH=.. JMH_ARGS=.."
+	@echo "Variables: PROFILE=auto|cpu-smoke|cpu-study|lesson10|full GRID=<file.yaml> RUN=<run-id> NORM=.. ACT=.. WIDTH=.. JMH_ARGS=.."
 
 build: ## Compile and package the CLI jars (bench/target/normbench.jar, analysis/target/normbench-report.jar)
 	$(MVNW) package -DskipTests

@@ -69,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
     static final String VIA_MAKE_ENV = "NORMBENCH_VIA_MAKE";
 
     @Option(names = "--profile", defaultValue = "auto", paramLabel = "NAME",
-            description = "auto (full when a CUDA GPU is visible, else cpu-smoke), cpu-smoke, cpu-study (the findings at CPU size, ~35 min on 2 cores) or full. Ignored with --grid.")
+            description = "auto (full when a CUDA GPU is visible, else cpu-smoke), cpu-smoke, cpu-study (the findings at CPU size, ~35 min on 2 cores), lesson10 (fast.ai notebook 07's experiment, ~30-45 min on 2 cores) or full. Ignored with --grid.")
     String profile;
 
     @Option(names = "--grid", paramLabel = "FILE", description = "Grid file (YAML, docs/grid-format.md) instead of a profile.")
@@ -371,6 +371,7 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("grid_sha256", gridHash);
         m.put("grid", grid.document());
         m.put("seeds", grid.seeds());
+        m.put("lr_protocols", grid.cells().stream().map(c -> c.lr().protocol().key()).distinct().toList());
         List<String> all = new ArrayList<>();
         for (CellSpec c : grid.cells()) {
             all.add(c.cellId());

@@ -1,6 +1,7 @@
 package org.normbench.grid;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -21,6 +22,7 @@ import java.util.stream.Collectors;
  * @param divergenceLoss a training loss above this (or not finite) marks the cell diverged
  * @param logEverySteps training-curve rows every this many steps
  * @param validateEverySteps validation every this many steps; 0 = only after training
+ * @param model the architecture, one of {@link #MODELS}
  */
 public record CellSpec(
         String cellId,
@@ -42,14 +44,24 @@ public record CellSpec(
         HookSettings hooks,
         ThroughputSettings throughput,
         int logEverySteps,
-        int validateEverySteps) {
+        int validateEverySteps,
+        String model) {
+
+    /**
+     * Architectures a grid may name (key {@code model}); the harness builds each. {@code resnet18}
+     * is the default; {@code lesson_cnn} is fast.ai's small CNN of notebooks 06-07.
+     */
+    public static final List<String> MODELS = List.of("resnet18", "lesson_cnn");
 
     public CellSpec {
+        if (!MODELS.contains(model)) {
+            throw new IllegalArgumentException("unknown model '" + model + "'; allowed: " + String.join(", ", MODELS));
+        }
         normOptions = unmodifiableSorted(normOptions);
         activationOptions = unmodifiableSorted(activationOptions);
     }
 
-    /** Peak learning rate of this cell after batch-size scaling. */
+    /** Peak learning rate of this cell under its lr protocol (scaled with the batch size or fixed). */
     public double scaledLr() {
         return lr.scaledLr(batchSize);
     }
@@ -73,6 +85,8 @@ public record CellSpec(
         out.put("width", width);
         out.put("dataset", dataset);
         out.put("lr", scaledLr());
+        out.put("lr_protocol", lr.protocol().key());
+        out.put("model", model);
         return out;
     }
 
@@ -103,6 +117,7 @@ public record CellSpec(
         out.put("hooks_bins", hooks.bins());
         out.put("hist_min", hooks.histMin());
         out.put("hist_max", hooks.histMax());
+        out.put("hooks_dead_window", hooks.deadWindow());
         out.put("warmup_steps", throughput.warmupSteps());
         out.put("timed_steps", throughput.timedSteps());
         return out;

@@ -41,10 +41,10 @@ public final class GridParser {
     static final List<String> SECTIONS = List.of("train", "throughput");
     static final List<String> SHARED = List.of("dataset", "width", "norms", "activations", "batch_sizes", "devices", "seeds",
             "train_limit", "test_limit", "validation_fraction",
-            "lr", "lr_batch_size", "warmup_fraction", "schedule", "momentum", "weight_decay");
+            "lr", "lr_batch_size", "warmup_fraction", "schedule", "momentum", "weight_decay", "lr_protocol", "model");
     static final List<String> TRAIN_ONLY = List.of("epochs", "steps", "divergence_loss", "log_every_steps", "validate_every_steps", "hooks");
     static final List<String> THROUGHPUT_ONLY = List.of("warmup_steps", "timed_steps");
-    static final List<String> HOOK_KEYS = List.of("enabled", "every_steps", "layers", "bins", "hist_min", "hist_max");
+    static final List<String> HOOK_KEYS = List.of("enabled", "every_steps", "layers", "bins", "hist_min", "hist_max", "dead_window");
 
     static final int DEFAULT_LOG_EVERY_STEPS = 10;
     static final int DEFAULT_VALIDATE_EVERY_STEPS = 0;
@@ -430,6 +430,10 @@ public final class GridParser {
                     return toInt(reader.integer(at, 0, MAX_THROUGHPUT_STEPS));
                 case "schedule":
                     return vocabularyName(at, "schedule", LrRule.SCHEDULES);
+                case "lr_protocol":
+                    return vocabularyName(at, "lr_protocol", LrRule.Protocol.keys());
+                case "model":
+                    return vocabularyName(at, "model", CellSpec.MODELS);
                 case "momentum":
                     return reader.number(at, v -> v >= 0 && v < 1, "must be in [0, 1)");
                 case "weight_decay":
@@ -613,6 +617,7 @@ public final class GridParser {
             int bins = d.bins();
             double histMin = d.histMin();
             double histMax = d.histMax();
+            int deadWindow = d.deadWindow();
             boolean ok = true;
             for (Map.Entry<String, Located> f : fields.entrySet()) {
                 Object v;
@@ -653,6 +658,12 @@ public final class GridParser {
                             histMax = (Double) v;
                         }
                         break;
+                    case "dead_window":
+                        v = toInt(reader.integer(f.getValue(), 1, MAX_INT));
+                        if (v != null) {
+                            deadWindow = (Integer) v;
+                        }
+                        break;
                     default:
                         throw new IllegalStateException("no reader for hooks key " + f.getKey());
                 }
@@ -663,7 +674,7 @@ public final class GridParser {
                 reader.problem(blame, "need hist_min < hist_max, got hist_min " + histMin + " and hist_max " + histMax);
                 ok = false;
             }
-            return ok ? new HookSettings(enabled, everySteps, layers, bins, histMin, histMax) : null;
+            return ok ? new HookSettings(enabled, everySteps, layers, bins, histMin, histMax, deadWindow) : null;
         }
 
         /** A {@code hooks.layers} pattern list in which every pattern matches a probe of the model (when its probes are known). */
@@ -705,7 +716,8 @@ public final class GridParser {
             LrRule lr = new LrRule(get(values, "lr", LrRule.DEFAULT.baseLr()),
                     get(values, "lr_batch_size", LrRule.DEFAULT.referenceBatchSize()),
                     get(values, "warmup_fraction", LrRule.DEFAULT.warmupFraction()),
-                    get(values, "schedule", LrRule.DEFAULT.schedule()));
+                    get(values, "schedule", LrRule.DEFAULT.schedule()),
+                    LrRule.Protocol.of(get(values, "lr_protocol", LrRule.DEFAULT.protocol().key())));
             OptimizerSettings optimizer = new OptimizerSettings(get(values, "momentum", OptimizerSettings.DEFAULT.momentum()),
                     get(values, "weight_decay", OptimizerSettings.DEFAULT.weightDecay()));
             ThroughputSettings throughput = new ThroughputSettings(
@@ -717,6 +729,7 @@ public final class GridParser {
             double divergence = get(values, "divergence_loss", DEFAULT_DIVERGENCE_LOSS);
             int logEvery = get(values, "log_every_steps", DEFAULT_LOG_EVERY_STEPS);
             int validateEvery = get(values, "validate_every_steps", DEFAULT_VALIDATE_EVERY_STEPS);
+            String model = get(values, "model", CellSpec.MODELS.get(0));
 
             List<CellSpec> cells = new ArrayList<>();
             for (Item<Long> seed : seeds) {
@@ -731,7 +744,7 @@ public final class GridParser {
                                     cells.add(new CellSpec(id, kind, norm.value().name(), norm.value().options(),
                                             act.value().name(), act.value().options(), batch.value(), device.value(),
                                             seed.value(), width.value(), dataset, budget, data, lr, optimizer, divergence,
-                                            hooks, throughput, logEvery, validateEvery));
+                                            hooks, throughput, logEvery, validateEvery, model));
                                 }
                             }
                         }

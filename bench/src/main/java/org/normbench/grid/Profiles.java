@@ -7,7 +7,9 @@ import java.util.Locale;
 /**
  * The named grids {@code make bench PROFILE=...} can run, and which one {@code auto} picks: the
  * {@code full} study when a CUDA device is visible, else {@code cpu-smoke}. {@code cpu-study} (the
- * three findings at small scale, about half an hour on 2 cores) runs only when asked for. Returns
+ * three findings at small scale, about half an hour on 2 cores) and {@code lesson10} (fast.ai's
+ * notebook 07 experiment: the lesson CNN, a fixed lr of 0.4 at batch 2 and 32, 3 seeds) run only
+ * when asked for. Returns
  * the grid file and a sentence saying which and why, which the CLI prints before starting. Not a parser.
  */
 public final class Profiles {
@@ -16,7 +18,8 @@ public final class Profiles {
     public static final String CPU_SMOKE = "cpu-smoke";
     public static final String CPU_STUDY = "cpu-study";
     public static final String FULL = "full";
-    public static final List<String> NAMES = List.of(AUTO, CPU_SMOKE, CPU_STUDY, FULL);
+    public static final String LESSON10 = "lesson10";
+    public static final List<String> NAMES = List.of(AUTO, CPU_SMOKE, CPU_STUDY, FULL, LESSON10);
 
     /** Where shipped grids live, relative to the repository root (where {@code make} runs). */
     public static final Path DEFAULT_GRIDS_DIR = Path.of("bench", "grids");
@@ -25,7 +28,7 @@ public final class Profiles {
      * A resolved profile.
      *
      * @param requested what the user asked for ({@code auto}, ...)
-     * @param profile the concrete profile ({@code cpu-smoke}, {@code cpu-study} or {@code full})
+     * @param profile the concrete profile ({@code cpu-smoke}, {@code cpu-study}, {@code lesson10} or {@code full})
      * @param gridFile the grid file to parse
      * @param reason one sentence for the console and the manifest
      */
@@ -55,6 +58,7 @@ public final class Profiles {
             }
             case CPU_SMOKE:
             case CPU_STUDY:
+            case LESSON10:
             case FULL: {
                 Path file = gridsDir.resolve(requested + ".yaml");
                 String warning = requested.equals(FULL) && visibleGpus == 0

@@ -26,6 +26,7 @@ import org.normbench.hooks.HistogramRow;
 import org.normbench.hooks.HistogramSpec;
 import org.normbench.model.ActivationOptions;
 import org.normbench.model.ActivationRegistry;
+import org.normbench.model.LessonCnn;
 import org.normbench.model.NormOptions;
 import org.normbench.model.NormRegistry;
 import org.normbench.model.ResNet18;
@@ -44,7 +45,7 @@ import org.normbench.train.Throughput;
 import org.normbench.train.TrainConfig;
 
 /**
- * Runs one cell of a grid - builds the ResNet18 variant, trains or times it, evaluates it - and
+ * Runs one cell of a grid - builds the model variant (ResNet18 or the lesson CNN), trains or times it, evaluates it - and
  * turns the outcome into a {@link CellOutput}. Every failure of the cell (divergence, out of
  * memory, any exception) becomes a status and a message, and the cell's native memory is released
  * before the next cell starts. Datasets are loaded once per (dataset, limits) and shared by cells.
@@ -120,7 +121,7 @@ public final class CellRunner implements AutoCloseable {
     }
 
     private void runThroughput(CellSpec cell, Device device, String label, Map<String, Object> row) {
-        Block model = ResNet18.build(modelConfig(cell, 3, 32, 10));
+        Block model = buildModel(cell, 3, 32, 10);
         List<Callback> extra = progress == null && heartbeatOut != null
                 ? List.of(new HeartbeatCallback(heartbeatOut, label, heartbeatEvery)) : List.of();
         Throughput.Result r = Throughput.measure(model, cell.batchSize(), cell.throughput().warmupSteps(),
@@ -139,21 +140,22 @@ public final class CellRunner implements AutoCloseable {
 
     private void runTrain(CellSpec cell, Device device, String label, Map<String, Object> row, List<List<Object>> curves,
             List<List<Object>> activations, List<List<Object>> histograms) {
+        // the ResNet's CIFAR stem wants 3x32x32 (grey repeated, zero-padded); the lesson CNN takes the images as they are
+        boolean fitCifarStem = cell.model().equals("resnet18");
         DatasetSplits splits = datasets.computeIfAbsent(
-                cell.dataset() + "|" + cell.data().trainLimit() + "|" + cell.data().testLimit() + "|" + cell.data().validationFraction(),
+                cell.dataset() + "|" + cell.data().trainLimit() + "|" + cell.data().testLimit() + "|" + cell.data().validationFraction()
+                        + "|" + fitCifarStem,
                 k -> DatasetLoader.load(DatasetRequest.of(cell.dataset())
                         .withLimits(cell.data().trainLimit(), cell.data().testLimit())
                         .withValidationFraction(cell.data().validationFraction())
                         .withSeed(DATA_SEED)
-                        .withFitCifarStem(true)));
-        DatasetSource[] sources = DatasetSource.of(splits, true);
+                        .withFitCifarStem(fitCifarStem)));
+        DatasetSource[] sources = DatasetSource.of(splits, fitCifarStem);
         int classes = splits.train().classNames().size();
-        Block model = ResNet18.build(modelConfig(cell, sources[0].channels(), sources[0].height(), classes));
+        Block model = buildModel(cell, sources[0].channels(), sources[0].height(), classes);
         TrainConfig.Builder cfg = TrainConfig.builder()
                 .batchSize(cell.batchSize())
-                .baseLr(cell.lr().baseLr())
-                .referenceBatchSize(cell.lr().referenceBatchSize())
-                .warmupFraction(cell.lr().warmupFraction())
+                .lrRule(cell.lr())
                 .momentum(cell.optimizer().momentum())
                 .weightDecay(cell.optimizer().weightDecay())
                 .seed(cell.seed())
@@ -163,9 +165,9 @@ public final class CellRunner implements AutoCloseable {
                 .validateEverySteps(cell.validateEverySteps())
                 .statsEverySteps(cell.hooks().enabled() ? cell.hooks().everySteps() : 0)
                 .statsLayers(cell.hooks().layers())
+                .statsDeadWindow(cell.hooks().deadWindow())
                 .histogram(new HistogramSpec(cell.hooks().bins(), cell.hooks().histMin(), cell.hooks().histMax()))
                 .logEverySteps(cell.logEverySteps())
-                .schedule(cell.lr().schedule())
                 .progress(false);
         if (cell.budget().unit() == Budget.Unit.STEPS) {
             cfg.maxSteps((int) cell.budget().amount());
@@ -197,11 +199,7 @@ public final class CellRunner implements AutoCloseable {
                 curves.add(Arrays.asList(cell.cellId(), p.step(), p.epoch(), p.trainLoss(), p.lr(), p.valLoss(), p.valAccuracy()));
             }
             for (ActivationRow a : fit.activations()) {
-                // Non-finite statistics (a diverging cell) are missing values: the format allows
-                // NaN/Infinity only in the loss columns, where they are the observation.
-                activations.add(Arrays.asList(cell.cellId(), a.step(), a.layer(), a.layerIndex(), finiteOrNull(a.mean()),
-                        finiteOrNull(a.std()), finiteOrNull(a.min()), finiteOrNull(a.max()), finiteOrNull(a.fracNonpositive()),
-                        finiteOrNull(a.deadChannelFrac())));
+                activations.add(a.csvValues(cell.cellId()));
             }
             for (HistogramRow h : fit.histograms()) {
                 histograms.add(Arrays.asList(cell.cellId(), h.step(), h.layer(), h.bin(), h.lower(), h.upper(), h.count()));
@@ -218,13 +216,22 @@ public final class CellRunner implements AutoCloseable {
         }
     }
 
-    private static ResNetConfig modelConfig(CellSpec cell, int channels, int size, int classes) {
-        return ResNetConfig.cifar(cell.norm(), cell.activation())
-                .withNormOptions(NormOptions.parse(NormRegistry.get(cell.norm()), cell.normOptions()))
-                .withActOptions(ActivationOptions.parse(ActivationRegistry.get(cell.activation()), cell.activationOptions()))
-                .withWidth(cell.width())
-                .withClasses(classes)
-                .withInput(channels, size);
+    /** The cell's architecture ({@link CellSpec#MODELS}) for {@code channels x size x size} images. */
+    private static Block buildModel(CellSpec cell, int channels, int size, int classes) {
+        NormOptions normOptions = NormOptions.parse(NormRegistry.get(cell.norm()), cell.normOptions());
+        ActivationOptions actOptions = ActivationOptions.parse(ActivationRegistry.get(cell.activation()), cell.activationOptions());
+        return switch (cell.model()) {
+            case "resnet18" -> ResNet18.build(ResNetConfig.cifar(cell.norm(), cell.activation())
+                    .withNormOptions(normOptions)
+                    .withActOptions(actOptions)
+                    .withWidth(cell.width())
+                    .withClasses(classes)
+                    .withInput(channels, size));
+            case "lesson_cnn" -> LessonCnn.build(cell.norm(), normOptions, cell.activation(), actOptions, cell.width(), channels,
+                    classes);
+            default -> throw new IllegalArgumentException("no builder for model '" + cell.model() + "'; allowed: "
+                    + String.join(", ", CellSpec.MODELS));
+        };
     }
 
     /** The {@code cpu_share} and {@code contended} columns (docs/results-format.md); empty when unknown. */

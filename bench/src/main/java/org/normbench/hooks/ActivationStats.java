@@ -7,19 +7,22 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Per-layer activation statistics: mean, std, min, max, share of values {@code <= 0}, share of dead
- * channels (a channel whose output is {@code <= 0} for every element of the batch) and an exact
- * fixed-range histogram ({@link HistogramSpec}). {@link #hook()} is the {@link ForwardHook} to
- * register; {@link #collect} turns what the hook captured into rows. Not a scheduler: when to capture
- * is the caller's business (see {@code org.normbench.train.ActivationStatsCallback}).
+ * Per-layer activation statistics, one {@link ActivationRow} per hooked layer and logged step (its
+ * components name them: mean, std, min, max, the shares of values {@code <= 0}, exactly 0 and near
+ * 0, dead channels this step and over a window of logged steps) plus an exact fixed-range histogram
+ * ({@link HistogramSpec}). {@link #hook()} is the {@link ForwardHook} to register; {@link #collect}
+ * turns what the hook captured into rows. Not a scheduler: when to capture is the caller's business
+ * (see {@code org.normbench.train.ActivationStatsCallback}).
  *
- * <p>Two paths compute the same raw aggregates (sum, sum of squares, min, max, a count of
- * positives, dead channels, slot counts; bins are exact on both and tests hold them to
+ * <p>Two paths compute the same raw aggregates ({@link Aggregate}, slot counts and per-channel
+ * non-zero counts, laid out by {@link Layout}; bins are exact on both and tests hold them to
  * {@link HistogramSpec#binOf}):
  * <ul>
  *   <li><b>CPU</b> ({@link CpuAggregates}): one fused pass over the tensor's memory inside the hook.
@@ -28,39 +31,100 @@ import java.util.Map;
  *       small float64 vector per layer; {@link #collect} concatenates them and copies them to the
  *       host in one transfer (one device sync per logged step, not one per layer).</li>
  * </ul>
- * Mean, std and fractions are finished in float64 on the host. Cost decides the shape of both
+ * The row is finished in float64 on the host ({@link #finish}). Cost decides the shape of both
  * paths: a hooked full-width ResNet18 step reads ~10 M activation values, and every pass over
  * them counts (see {@code HookOverheadBenchmark} and docs/performance.md).
  */
 public final class ActivationStats {
-    /** Number of leading scalar statistics in {@link #statistics}' result, before the bin counts. */
-    static final int SCALARS = 6;
-    /** Raw aggregates at the head of each layer's device vector, before the slot counts. */
-    static final int AGGREGATES = 6;
-    static final int SUM = 0;
-    static final int SUM_OF_SQUARES = 1;
-    static final int MIN = 2;
-    static final int MAX = 3;
-    /** Non-zeros where the slots split at zero (negatives come from the slots), else positives. */
-    static final int NONZERO_OR_POSITIVE = 4;
-    static final int DEAD_CHANNELS = 5;
+    /** The default window of {@link ActivationRow#deadChannelFracWindow}, in logged steps. */
+    public static final int DEFAULT_DEAD_WINDOW = 10;
+
+    /** The raw scalar aggregates at the head of each layer's vector, in this order on both paths. */
+    enum Aggregate {
+        SUM,
+        SUM_OF_SQUARES,
+        MIN,
+        MAX,
+        /** Values > 0; read only where the slots do not split at zero (else non-zeros minus negative slots). */
+        POSITIVES,
+        /** Channels whose output is {@code <= 0} for every element. */
+        DEAD_CHANNELS
+    }
+
+    /**
+     * Where each raw aggregate of one layer sits in its float64 vector: the {@link Aggregate}s, then
+     * {@code slots} slot counts ({@link BinIndex}), then {@code channels} per-channel non-zero counts.
+     */
+    record Layout(int slots, int channels) {
+        static final int AGGREGATES = Aggregate.values().length;
+
+        int of(Aggregate a) {
+            return a.ordinal();
+        }
+
+        int slot(int j) {
+            return AGGREGATES + j;
+        }
+
+        int channelNonzeros(int c) {
+            return AGGREGATES + slots + c;
+        }
+
+        int length() {
+            return AGGREGATES + slots + channels;
+        }
+    }
+
+    /** One layer's finished statistics and its bin counts. */
+    public record Measured(ActivationRow row, long[] binCounts) {}
 
     private final HistogramSpec histogram;
     private final BinIndex binIndex;
     private final List<String> layerOrder;
     private final Path path;
+    private final int deadWindow;
     private final Map<String, Captured> pending = new LinkedHashMap<>();
+    private final Map<String, DeadWindow> windows = new HashMap<>();
     private final ForwardHook hook = this::onForward;
 
     /**
      * A layer's aggregates, still on its device ({@code onDevice}, GPU) or already on the host
      * ({@code onHost}, CPU: {@link CpuAggregates}), and the facts needed to finish its row.
      */
-    private record Captured(NDArray onDevice, double[] onHost, long elements, long channels) {
+    private record Captured(NDArray onDevice, double[] onHost, long elements, Layout layout) {
         void close() {
             if (onDevice != null) {
                 onDevice.close();
             }
+        }
+    }
+
+    /**
+     * Per channel of one layer, for how many consecutive logged steps (up to now) its output was
+     * exactly 0 everywhere; a channel is dead over the window when that run reaches {@code window}.
+     * The share is undefined (NaN) until the layer has been logged {@code window} times.
+     */
+    private static final class DeadWindow {
+        private final int window;
+        private int[] zeroRuns;
+        private int logged;
+
+        DeadWindow(int window) {
+            this.window = window;
+        }
+
+        double update(double[] v, int offset, Layout layout) {
+            if (zeroRuns == null || zeroRuns.length != layout.channels()) {
+                zeroRuns = new int[layout.channels()];
+                logged = 0;
+            }
+            logged++;
+            int dead = 0;
+            for (int c = 0; c < zeroRuns.length; c++) {
+                zeroRuns[c] = v[offset + layout.channelNonzeros(c)] == 0 ? zeroRuns[c] + 1 : 0;
+                dead += zeroRuns[c] >= window ? 1 : 0;
+            }
+            return logged >= window && zeroRuns.length > 0 ? (double) dead / zeroRuns.length : Double.NaN;
         }
     }
 
@@ -78,15 +142,27 @@ public final class ActivationStats {
      * @param layerOrder the hooked layers in depth order; their positions are the rows' {@code layerIndex}
      */
     public ActivationStats(HistogramSpec histogram, List<String> layerOrder) {
-        this(histogram, layerOrder, Path.AUTO);
+        this(histogram, layerOrder, Path.AUTO, DEFAULT_DEAD_WINDOW);
     }
 
     /** With a fixed path, e.g. {@link Path#DEVICE_OPS} on CPU to measure what the GPU path costs there. */
     public ActivationStats(HistogramSpec histogram, List<String> layerOrder, Path path) {
+        this(histogram, layerOrder, path, DEFAULT_DEAD_WINDOW);
+    }
+
+    /**
+     * @param deadWindow logged steps over which a channel must stay exactly 0 to count in
+     *     {@link ActivationRow#deadChannelFracWindow} (the grid's {@code hooks.dead_window})
+     */
+    public ActivationStats(HistogramSpec histogram, List<String> layerOrder, Path path, int deadWindow) {
+        if (deadWindow < 1) {
+            throw new IllegalArgumentException("dead window must be >= 1 logged steps, got " + deadWindow);
+        }
         this.path = path;
         this.histogram = histogram;
         this.binIndex = new BinIndex(histogram);
         this.layerOrder = List.copyOf(layerOrder);
+        this.deadWindow = deadWindow;
     }
 
     public HistogramSpec histogramSpec() {
@@ -113,7 +189,8 @@ public final class ActivationStats {
     /**
      * Copies every pending layer's statistics to the host in one transfer and appends rows for
      * {@code step}. Layers are emitted in {@code layerOrder}; a captured layer not in that list is
-     * appended after them. Clears the pending vectors.
+     * appended after them. Each collected layer counts as one logged step of its dead-channel
+     * window. Clears the pending vectors.
      */
     public void collect(int step, List<ActivationRow> rows, List<HistogramRow> histogramRows) {
         if (pending.isEmpty()) {
@@ -145,20 +222,22 @@ public final class ActivationStats {
                 parts.close();
             }
         }
-        int stride = AGGREGATES + binIndex.slots();
         int transferred = 0;
         for (int i = 0; i < layers.size(); i++) {
             String layer = layers.get(i);
             Captured c = pending.get(layer);
-            double[] s = c.onHost() != null
-                    ? finish(c.onHost(), 0, c.elements(), c.channels(), binIndex)
-                    : finish(v, stride * transferred++, c.elements(), c.channels(), binIndex);
+            double[] values = c.onHost() != null ? c.onHost() : v;
+            int offset = c.onHost() != null ? 0 : transferred;
+            if (c.onHost() == null) {
+                transferred += c.layout().length();
+            }
             int index = layerOrder.indexOf(layer);
-            rows.add(new ActivationRow(step, layer, index >= 0 ? index : layerOrder.size() + i,
-                    s[0], s[1], s[2], s[3], s[4], s[5]));
+            DeadWindow window = windows.computeIfAbsent(layer, k -> new DeadWindow(deadWindow));
+            Measured m = finish(step, layer, index >= 0 ? index : layerOrder.size() + i, values, offset, c.elements(),
+                    c.layout(), binIndex, window);
+            rows.add(m.row());
             for (int k = 0; k < histogram.bins(); k++) {
-                histogramRows.add(new HistogramRow(step, layer, k, histogram.lower(k), histogram.upper(k),
-                        Math.round(s[SCALARS + k])));
+                histogramRows.add(new HistogramRow(step, layer, k, histogram.lower(k), histogram.upper(k), m.binCounts()[k]));
             }
         }
         pending.clear();
@@ -171,21 +250,22 @@ public final class ActivationStats {
     }
 
     /**
-     * The statistics of one activation {@code (N, C, ...)} as the rows hold them: mean, std, min,
-     * max, fracNonpositive, deadChannelFrac, then the bin counts. One device-to-host copy; for tests
-     * and one-off use (the hook batches many layers into one copy instead).
+     * The statistics of one activation {@code (N, C, ...)} as a row at step 0, layer {@code ""}, and
+     * its bin counts. The dead-channel window is one step (the share of channels exactly 0 in this
+     * activation). One device-to-host copy; for tests and one-off use (the hook batches many layers
+     * into one copy instead).
      */
-    public static double[] statistics(NDArray activation, HistogramSpec histogram) {
+    public static Measured statistics(NDArray activation, HistogramSpec histogram) {
         return statistics(activation, histogram, Path.AUTO);
     }
 
     /** {@link #statistics(NDArray, HistogramSpec)} along a chosen path (tests compare the paths). */
-    static double[] statistics(NDArray activation, HistogramSpec histogram, Path path) {
+    static Measured statistics(NDArray activation, HistogramSpec histogram, Path path) {
         BinIndex bins = new BinIndex(histogram);
         Captured c = capture(activation, bins, path);
         try {
             double[] v = c.onHost() != null ? c.onHost() : c.onDevice().toDoubleArray();
-            return finish(v, 0, c.elements(), c.channels(), bins);
+            return finish(0, "", 0, v, 0, c.elements(), c.layout(), bins, new DeadWindow(1));
         } finally {
             c.close();
         }
@@ -193,10 +273,10 @@ public final class ActivationStats {
 
     private static Captured capture(NDArray x, BinIndex bins, Path path) {
         boolean cpuPass = path == Path.CPU_PASS || (path == Path.AUTO && CpuAggregates.applies(x));
-        long channels = channels(x.getShape());
+        Layout layout = new Layout(bins.slots(), Math.toIntExact(channels(x.getShape())));
         return cpuPass
-                ? new Captured(null, CpuAggregates.of(x, bins), x.size(), channels)
-                : new Captured(aggregate(x, bins), null, x.size(), channels);
+                ? new Captured(null, CpuAggregates.of(x, bins, layout), x.size(), layout)
+                : new Captured(aggregate(x, bins, layout), null, x.size(), layout);
     }
 
     private static long channels(Shape s) {
@@ -204,15 +284,14 @@ public final class ActivationStats {
     }
 
     /**
-     * The raw aggregates of one activation as one float64 vector on its device, detached from
-     * autograd: sum, sum of squares, min, max, non-zero (slots split at zero) or positive count,
-     * dead-channel count, then the slot counts. Intermediates are closed; the result is attached to the
-     * activation's manager (the step's scope). The device path: every statistic is a read-only
-     * reduction of the activation (row sums and L2 norms, min, per-channel max, count of non-zeros)
-     * and the histogram is a few elementwise passes to a slot index ({@link BinIndex}) plus an O(n)
-     * scatter-add count ({@link Bincount}), no sort.
+     * The raw aggregates of one activation as one float64 vector on its device, laid out by
+     * {@code layout}, detached from autograd. Intermediates are closed; the result is attached to
+     * the activation's manager (the step's scope). The device path: every statistic is a read-only
+     * reduction of the activation (row sums and L2 norms, min, per-channel max, per-channel count
+     * of non-zeros) and the histogram is a few elementwise passes to a slot index ({@link BinIndex})
+     * plus an O(n) scatter-add count ({@link Bincount}), no sort.
      */
-    static NDArray aggregate(NDArray activation, BinIndex bins) {
+    static NDArray aggregate(NDArray activation, BinIndex bins, Layout layout) {
         NDManager owner = activation.getManager();
         try (NDManager tmp = owner.newSubManager()) {
             NDArray x = activation.stopGradient();
@@ -220,61 +299,71 @@ public final class ActivationStats {
             Shape s = x.getShape();
             long n = s.dimension() >= 1 ? s.get(0) : 1;
             // max over (H, W) then N: two single-axis reductions, DJL reduces max over one axis at a time
-            NDArray rows = x.reshape(n, channels(s), -1);
+            NDArray rows = x.reshape(n, layout.channels(), -1);
             NDArray channelMax = rows.max(new int[] {2}).max(new int[] {0});
-            NDArray signs = bins.splitsAtZero() ? x.norm(0, allAxes(s), false) : x.gt(0f).sum();
             // sums per (sample, channel) row in float32, combined in float64: a single float32
             // accumulator over millions of values loses enough digits to show in the std
             NDArray rowSums = rows.sum(new int[] {2}).toType(DataType.FLOAT64, false);
             NDArray rowSquares = rows.norm(new int[] {2}).toType(DataType.FLOAT64, false).square();
-            NDArray scalars = NDArrays.stack(new NDList(
-                    rowSums.sum(),
-                    rowSquares.sum(),
-                    x.min().toType(DataType.FLOAT64, false),
-                    channelMax.max().toType(DataType.FLOAT64, false),
-                    signs.toType(DataType.FLOAT64, false),
-                    channelMax.lte(0f).sum().toType(DataType.FLOAT64, false)));
-            NDArray result = scalars.concat(Bincount.of(bins.slotsOf(x), bins.slots()));
+            Map<Aggregate, NDArray> a = new EnumMap<>(Aggregate.class);
+            a.put(Aggregate.SUM, rowSums.sum());
+            a.put(Aggregate.SUM_OF_SQUARES, rowSquares.sum());
+            a.put(Aggregate.MIN, x.min().toType(DataType.FLOAT64, false));
+            a.put(Aggregate.MAX, channelMax.max().toType(DataType.FLOAT64, false));
+            // where the slots split at zero the host derives positives from non-zeros and the negative slots
+            a.put(Aggregate.POSITIVES, bins.splitsAtZero() ? tmp.create(0d) : x.gt(0f).sum().toType(DataType.FLOAT64, false));
+            a.put(Aggregate.DEAD_CHANNELS, channelMax.lte(0f).sum().toType(DataType.FLOAT64, false));
+            if (a.size() != Layout.AGGREGATES) {
+                throw new IllegalStateException("device path computes " + a.keySet() + ", the layout needs " + List.of(Aggregate.values()));
+            }
+            NDArray scalars = NDArrays.stack(new NDList(a.values()));
+            // neq, not norm(0): NaN counts as non-zero, as on the CPU pass
+            NDArray channelNonzeros = rows.neq(0f).sum(new int[] {0, 2}).toType(DataType.FLOAT64, false);
+            NDArray result = NDArrays.concat(new NDList(scalars, Bincount.of(bins.slotsOf(x), bins.slots()), channelNonzeros));
             result.attach(owner);
             return result;
         }
     }
 
-    private static int[] allAxes(Shape s) {
-        int[] axes = new int[s.dimension()];
-        for (int i = 0; i < axes.length; i++) {
-            axes[i] = i;
-        }
-        return axes;
-    }
-
     /**
-     * Turns one layer's aggregates ({@code v} from {@code offset}) into mean, std, min, max,
-     * fracNonpositive, deadChannelFrac and the bin counts, in float64 on the host. The variance is
-     * {@code E[x^2] - mean^2}, not centred, to save a pass: it loses digits when |mean| is many times
-     * the std (relative error ~1e-7 * (mean/std)^2, see ActivationStatsTest); activations after a
-     * norm layer are far from that.
+     * Turns one layer's aggregates ({@code v} from {@code offset}, laid out by {@code layout}) into
+     * its row and bin counts, in float64 on the host, and advances the layer's dead-channel window.
+     * The variance is {@code E[x^2] - mean^2}, not centred, to save a pass: it loses digits when
+     * |mean| is many times the std (relative error ~1e-7 * (mean/std)^2, see ActivationStatsTest);
+     * activations after a norm layer are far from that.
      */
-    static double[] finish(double[] v, int offset, long elements, long channels, BinIndex bins) {
-        int slots = bins.slots();
-        double[] out = new double[SCALARS + bins.bins()];
-        double mean = v[offset + SUM] / elements;
-        double var = Math.max(0, v[offset + SUM_OF_SQUARES] / elements - mean * mean);
+    private static Measured finish(int step, String layer, int layerIndex, double[] v, int offset, long elements,
+            Layout layout, BinIndex bins, DeadWindow window) {
+        long[] counts = new long[bins.bins()];
         double negatives = 0;
-        for (int j = 0; j < slots; j++) {
-            double c = v[offset + AGGREGATES + j];
-            out[SCALARS + bins.binOfSlot(j)] += c;
+        for (int j = 0; j < layout.slots(); j++) {
+            long c = Math.round(v[offset + layout.slot(j)]);
+            counts[bins.binOfSlot(j)] += c;
             if (bins.slotIsNegative(j)) {
                 negatives += c;
             }
         }
-        double positives = bins.splitsAtZero() ? v[offset + NONZERO_OR_POSITIVE] - negatives : v[offset + NONZERO_OR_POSITIVE];
-        out[0] = mean;
-        out[1] = Math.sqrt(var);
-        out[2] = v[offset + MIN];
-        out[3] = v[offset + MAX];
-        out[4] = (elements - positives) / elements;
-        out[5] = v[offset + DEAD_CHANNELS] / channels;
-        return out;
+        double nonzeros = 0;
+        for (int c = 0; c < layout.channels(); c++) {
+            nonzeros += v[offset + layout.channelNonzeros(c)];
+        }
+        double positives = bins.splitsAtZero() ? nonzeros - negatives : v[offset + layout.of(Aggregate.POSITIVES)];
+        long nearZero = 0;
+        for (int k : bins.spec().binsTouchingZero()) {
+            nearZero += counts[k];
+        }
+        double mean = v[offset + layout.of(Aggregate.SUM)] / elements;
+        double var = Math.max(0, v[offset + layout.of(Aggregate.SUM_OF_SQUARES)] / elements - mean * mean);
+        ActivationRow row = new ActivationRow(step, layer, layerIndex,
+                mean,
+                Math.sqrt(var),
+                v[offset + layout.of(Aggregate.MIN)],
+                v[offset + layout.of(Aggregate.MAX)],
+                (elements - positives) / elements,
+                v[offset + layout.of(Aggregate.DEAD_CHANNELS)] / layout.channels(),
+                (elements - nonzeros) / elements,
+                (double) nearZero / elements,
+                window.update(v, offset, layout));
+        return new Measured(row, counts);
     }
 }

@@ -106,6 +106,10 @@ final class BinIndex {
         return splitsAtZero;
     }
 
+    HistogramSpec spec() {
+        return spec;
+    }
+
     int bins() {
         return spec.bins();
     }

@@ -8,8 +8,9 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
- * The raw aggregates of a CPU activation ({@link ActivationStats#aggregate}'s layout: sum, sum of
- * squares, min, max, non-zero-or-positive count, dead-channel count, slot counts) in one fused pass
+ * The raw aggregates of a CPU activation (the {@link ActivationStats.Aggregate}s, slot counts and
+ * per-channel non-zero counts, laid out by {@link ActivationStats.Layout} as the device path lays
+ * them out) in one fused pass
  * over the tensor's own memory, read through a direct buffer (no device-to-host copy: on the CPU the
  * device is the host).
  *
@@ -38,8 +39,8 @@ final class CpuAggregates {
                 && activation.size() <= Integer.MAX_VALUE / Float.BYTES;
     }
 
-    /** The aggregates of {@code activation} {@code (N, C, ...)}, laid out as the device path lays them out. */
-    static double[] of(NDArray activation, BinIndex bins) {
+    /** The aggregates of {@code activation} {@code (N, C, ...)}, laid out by {@code layout}. */
+    static double[] of(NDArray activation, BinIndex bins, ActivationStats.Layout layout) {
         Shape s = activation.getShape();
         int n = s.dimension() >= 1 ? Math.toIntExact(s.get(0)) : 1;
         int channels = s.dimension() >= 2 ? Math.toIntExact(s.get(1)) : 1;
@@ -47,15 +48,17 @@ final class CpuAggregates {
         int inner = rows == 0 ? 0 : Math.toIntExact(activation.size() / rows);
         // zero-copy view of libtorch's buffer (a contiguous copy first if it is not contiguous)
         FloatBuffer data = activation.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        return pass(data, rows, channels, inner, bins);
+        return pass(data, rows, channels, inner, bins, layout);
     }
 
-    private static double[] pass(FloatBuffer data, int rows, int channels, int inner, BinIndex bins) {
+    private static double[] pass(FloatBuffer data, int rows, int channels, int inner, BinIndex bins,
+            ActivationStats.Layout layout) {
         int slots = bins.slots();
         // four interleaved slot tables: consecutive values in one bin (ReLU's zeros) would otherwise
         // wait on each other's store
         int[] slotTables = new int[4 * slots];
         long[] positivesPerChannel = new long[channels];
+        long[] nonzerosPerChannel = new long[channels];
         double sum = 0;
         double squares = 0;
         float min = Float.POSITIVE_INFINITY;
@@ -65,6 +68,7 @@ final class CpuAggregates {
         for (int row = 0; row < rows; row++) {
             int base = row * inner;
             int rowPositives = 0;
+            int rowZeros = 0;
             // float accumulators (float64 ones made the pass twice as slow), flushed into float64
             // every BLOCK values so their rounding error stays that of a BLOCK-value sum
             for (int block = 0; block < inner; block += BLOCK) {
@@ -98,6 +102,7 @@ final class CpuAggregates {
                     if (x2 > max) max = x2;
                     if (x3 > max) max = x3;
                     rowPositives += (x0 > 0 ? 1 : 0) + (x1 > 0 ? 1 : 0) + (x2 > 0 ? 1 : 0) + (x3 > 0 ? 1 : 0);
+                    rowZeros += (x0 == 0 ? 1 : 0) + (x1 == 0 ? 1 : 0) + (x2 == 0 ? 1 : 0) + (x3 == 0 ? 1 : 0);
                     slotTables[bins.slotOf(x0)]++;
                     slotTables[slots + bins.slotOf(x1)]++;
                     slotTables[2 * slots + bins.slotOf(x2)]++;
@@ -110,6 +115,7 @@ final class CpuAggregates {
                     if (x < min) min = x;
                     if (x > max) max = x;
                     rowPositives += x > 0 ? 1 : 0;
+                    rowZeros += x == 0 ? 1 : 0;
                     slotTables[bins.slotOf(x)]++;
                 }
                 sum += ((double) s0 + s1) + ((double) s2 + s3);
@@ -117,30 +123,30 @@ final class CpuAggregates {
             }
             positives += rowPositives;
             positivesPerChannel[row % channels] += rowPositives;
+            // NaN is not 0, so it counts as non-zero (as the device path's neq does)
+            nonzerosPerChannel[row % channels] += inner - rowZeros;
         }
-        double[] v = new double[ActivationStats.AGGREGATES + slots];
-        long negatives = 0;
+        double[] v = new double[layout.length()];
         for (int j = 0; j < slots; j++) {
             long c = 0;
             for (int t = 0; t < 4; t++) {
                 c += slotTables[t * slots + j];
             }
-            v[ActivationStats.AGGREGATES + j] = c;
-            negatives += bins.slotIsNegative(j) ? c : 0;
+            v[layout.slot(j)] = c;
         }
         long dead = 0;
-        for (long c : positivesPerChannel) {
-            dead += c == 0 ? 1 : 0;
+        for (int c = 0; c < channels; c++) {
+            dead += positivesPerChannel[c] == 0 ? 1 : 0;
+            v[layout.channelNonzeros(c)] = nonzerosPerChannel[c];
         }
-        v[ActivationStats.SUM] = sum;
-        v[ActivationStats.SUM_OF_SQUARES] = squares;
+        v[layout.of(ActivationStats.Aggregate.SUM)] = sum;
+        v[layout.of(ActivationStats.Aggregate.SUM_OF_SQUARES)] = squares;
         // the device path's min and max are NaN when a NaN is present; here a NaN (or both
         // infinities) shows in the sum, and min and max follow it
-        v[ActivationStats.MIN] = Double.isNaN(sum) ? Double.NaN : min;
-        v[ActivationStats.MAX] = Double.isNaN(sum) ? Double.NaN : max;
-        // what the device path stores here: non-zeros where the slots split at zero, else positives
-        v[ActivationStats.NONZERO_OR_POSITIVE] = positives + (bins.splitsAtZero() ? negatives : 0);
-        v[ActivationStats.DEAD_CHANNELS] = dead;
+        v[layout.of(ActivationStats.Aggregate.MIN)] = Double.isNaN(sum) ? Double.NaN : min;
+        v[layout.of(ActivationStats.Aggregate.MAX)] = Double.isNaN(sum) ? Double.NaN : max;
+        v[layout.of(ActivationStats.Aggregate.POSITIVES)] = positives;
+        v[layout.of(ActivationStats.Aggregate.DEAD_CHANNELS)] = dead;
         return v;
     }
 }

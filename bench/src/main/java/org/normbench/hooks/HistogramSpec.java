@@ -1,5 +1,7 @@
 package org.normbench.hooks;
 
+import java.util.List;
+
 /**
  * The fixed range and bin count of activation histograms, stored with the data so figures of
  * different variants share one x axis. Bin {@code k} holds the values {@code x} with
@@ -62,6 +64,17 @@ public record HistogramSpec(int bins, double min, double max) {
             k++;
         }
         return k;
+    }
+
+    /**
+     * The bins whose closed interval {@code [lower, upper]} contains 0: fastai's "near zero" bins.
+     * Where 0 is an inner edge these are the two bins on either side of it (the default spec: bins
+     * 19 and 20, {@code -0.5 <= x < 0.5}); where 0 lies inside a bin, that bin; where 0 is outside
+     * the range, the end bin the clamped zero falls in.
+     */
+    public List<Integer> binsTouchingZero() {
+        int k = binOf(0f);
+        return k > 0 && lower(k) == 0 ? List.of(k - 1, k) : List.of(k);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.normbench.results;
 
 import java.util.List;
+import org.normbench.hooks.ActivationRow;
 
 /**
  * Column lists of the stored results, schema version 1 (docs/results-format.md). The single place
@@ -21,14 +22,14 @@ public final class ResultsSchema {
             "cell_id", "kind", "norm", "norm_options", "activation", "activation_options", "batch_size",
             "device", "seed", "width", "dataset", "implementation", "status", "error", "params", "epochs",
             "steps", "final_train_loss", "test_loss", "test_accuracy", "train_seconds", "images_per_second",
-            "step_ms_median", "step_ms_p90", "peak_memory_bytes", "lr", "started_at", "finished_at", "cpu_share", "contended");
+            "step_ms_median", "step_ms_p90", "peak_memory_bytes", "lr", "started_at", "finished_at", "cpu_share", "contended",
+            "lr_protocol", "model");
 
     public static final List<String> CURVE_COLUMNS = List.of(
             "cell_id", "step", "epoch", "train_loss", "lr", "val_loss", "val_accuracy");
 
-    public static final List<String> ACTIVATION_COLUMNS = List.of(
-            "cell_id", "step", "layer", "layer_index", "mean", "std", "min", "max", "frac_nonpositive",
-            "dead_channel_frac");
+    /** Declared by the statistics record itself ({@link ActivationRow#COLUMNS}). */
+    public static final List<String> ACTIVATION_COLUMNS = ActivationRow.header();
 
     public static final List<String> HISTOGRAM_COLUMNS = List.of(
             "cell_id", "step", "layer", "bin", "lower", "upper", "count");

@@ -19,18 +19,21 @@ public final class ActivationStatsCallback implements Callback {
     private final String layers;
     private final int everySteps;
     private final HistogramSpec histogram;
+    private final int deadWindow;
     private final List<ActivationRow> rows = new ArrayList<>();
     private final List<HistogramRow> histogramRows = new ArrayList<>();
     private ActivationStats stats;
     private HookHandle handle;
 
-    public ActivationStatsCallback(String layers, int everySteps, HistogramSpec histogram) {
+    /** @param deadWindow logged steps over which a channel must stay exactly 0 to count as dead */
+    public ActivationStatsCallback(String layers, int everySteps, HistogramSpec histogram, int deadWindow) {
         if (everySteps < 1) {
             throw new IllegalArgumentException("activation stats every " + everySteps + " steps; allowed: >= 1");
         }
         this.layers = layers;
         this.everySteps = everySteps;
         this.histogram = histogram;
+        this.deadWindow = deadWindow;
     }
 
     @Override
@@ -41,7 +44,7 @@ public final class ActivationStatsCallback implements Callback {
     @Override
     public void beforeFit(Learner l) {
         List<String> order = Hooks.probes(l.model(), layers).stream().map(p -> p.name()).toList();
-        stats = new ActivationStats(histogram, order);
+        stats = new ActivationStats(histogram, order, ActivationStats.Path.AUTO, deadWindow);
     }
 
     @Override

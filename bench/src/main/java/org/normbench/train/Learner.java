@@ -101,7 +101,8 @@ public final class Learner implements AutoCloseable {
         this.lr = config.lr();
         this.timer = new StepTimer(config.timerWarmupSteps(), config.device());
         this.stats = config.statsEverySteps() > 0
-                ? new ActivationStatsCallback(config.statsLayers(), config.statsEverySteps(), config.histogram())
+                ? new ActivationStatsCallback(config.statsLayers(), config.statsEverySteps(), config.histogram(),
+                        config.statsDeadWindow())
                 : null;
         callbacks.add(new LrSchedule());
         callbacks.add(recorder);

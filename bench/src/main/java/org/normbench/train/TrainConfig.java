@@ -1,50 +1,48 @@
 package org.normbench.train;
 
 import ai.djl.Device;
+import org.normbench.grid.LrRule;
+import org.normbench.hooks.ActivationStats;
 import org.normbench.hooks.HistogramSpec;
 
 /**
  * Flat, immutable settings of one training run (nanoGPT style: every knob visible in one place).
  * The budget is {@code maxSteps} when positive, else {@code epochs} (fractional allowed) times the
- * steps of one epoch. The learning rate is scaled linearly with the batch size:
- * {@code lr = baseLr * batchSize / referenceBatchSize}. Validated once, here. Build with
- * {@link #builder()}; {@link Builder} holds the project defaults (SGD momentum 0.9, weight decay
- * 5e-4, base lr 0.1 at batch 128, 10% warm-up).
+ * steps of one epoch. The learning rate follows {@code lrRule} ({@link LrRule}, the grid's record of
+ * it: protocol, warm-up, schedule), so what a run logs and what it trains with come from one rule.
+ * Validated once, here. Build with {@link #builder()}; {@link Builder} holds the project defaults
+ * (SGD momentum 0.9, weight decay 5e-4, base lr 0.1 at batch 128 scaled linearly, 10% warm-up).
  *
  * @param statsEverySteps capture activation statistics every N training steps (0 = never)
  * @param statsLayers     probe names or globs to hook, comma-separated (default {@code stem,layer*})
+ * @param statsDeadWindow logged steps a channel must stay exactly 0 to count as dead over the window
  * @param validateEverySteps validate every N steps; 0 = only at the end of the fit
  * @param logEverySteps   one curve point every N steps (the last step is always logged)
  * @param divergenceLossBound a loss above this (or NaN/inf) stops the fit as diverged
- * @param schedule        after the warm-up: {@code cosine} (decay towards 0) or {@code constant}
+ * @param lrRule          peak lr by protocol, warm-up and schedule ({@code cosine} or {@code constant})
  */
-public record TrainConfig(int batchSize, double epochs, int maxSteps, double baseLr, int referenceBatchSize,
-                          double momentum, double weightDecay, double warmupFraction, long seed, Device device,
+public record TrainConfig(int batchSize, double epochs, int maxSteps, LrRule lrRule,
+                          double momentum, double weightDecay, long seed, Device device,
                           double divergenceLossBound, int timerWarmupSteps, int validateEverySteps,
-                          int statsEverySteps, String statsLayers, HistogramSpec histogram, int logEverySteps,
-                          boolean progress, String schedule) {
-
-    /** Learning-rate schedules after the warm-up (the names a grid file uses). */
-    public static final java.util.List<String> SCHEDULES = java.util.List.of("cosine", "constant");
+                          int statsEverySteps, String statsLayers, int statsDeadWindow, HistogramSpec histogram,
+                          int logEverySteps, boolean progress) {
 
     public TrainConfig {
         require(batchSize >= 1, "batchSize", batchSize, ">= 1");
         require(maxSteps >= 0, "maxSteps", maxSteps, ">= 0 (0 = use epochs)");
         require(maxSteps > 0 || (epochs > 0 && Double.isFinite(epochs)), "epochs", epochs, "> 0 when maxSteps is 0");
-        require(baseLr > 0 && Double.isFinite(baseLr), "baseLr", baseLr, "> 0");
-        require(referenceBatchSize >= 1, "referenceBatchSize", referenceBatchSize, ">= 1");
+        require(lrRule != null, "lrRule", lrRule, "an LrRule");
         require(momentum >= 0 && momentum < 1, "momentum", momentum, "in [0, 1)");
         require(weightDecay >= 0, "weightDecay", weightDecay, ">= 0");
-        require(warmupFraction >= 0 && warmupFraction < 1, "warmupFraction", warmupFraction, "in [0, 1)");
         require(device != null, "device", device, "a DJL device");
         require(divergenceLossBound > 0, "divergenceLossBound", divergenceLossBound, "> 0");
         require(timerWarmupSteps >= 0, "timerWarmupSteps", timerWarmupSteps, ">= 0");
         require(validateEverySteps >= 0, "validateEverySteps", validateEverySteps, ">= 0");
         require(statsEverySteps >= 0, "statsEverySteps", statsEverySteps, ">= 0 (0 = off)");
         require(statsLayers != null && !statsLayers.isBlank(), "statsLayers", statsLayers, "a probe name or glob");
+        require(statsDeadWindow >= 1, "statsDeadWindow", statsDeadWindow, ">= 1");
         require(histogram != null, "histogram", histogram, "a HistogramSpec");
         require(logEverySteps >= 1, "logEverySteps", logEverySteps, ">= 1");
-        require(SCHEDULES.contains(schedule), "schedule", schedule, String.join(", ", SCHEDULES));
     }
 
     private static void require(boolean ok, String field, Object value, String allowed) {
@@ -53,9 +51,17 @@ public record TrainConfig(int batchSize, double epochs, int maxSteps, double bas
         }
     }
 
-    /** The learning rate after linear batch-size scaling. */
+    /** The peak learning rate at this batch size, under the rule's protocol. */
     public double lr() {
-        return baseLr * batchSize / referenceBatchSize;
+        return lrRule.scaledLr(batchSize);
+    }
+
+    public double warmupFraction() {
+        return lrRule.warmupFraction();
+    }
+
+    public String schedule() {
+        return lrRule.schedule();
     }
 
     /** Total optimizer steps for a training set giving {@code stepsPerEpoch} full batches. */
@@ -75,11 +81,13 @@ public record TrainConfig(int batchSize, double epochs, int maxSteps, double bas
         b.batchSize = batchSize;
         b.epochs = epochs;
         b.maxSteps = maxSteps;
-        b.baseLr = baseLr;
-        b.referenceBatchSize = referenceBatchSize;
+        b.baseLr = lrRule.baseLr();
+        b.referenceBatchSize = lrRule.referenceBatchSize();
+        b.warmupFraction = lrRule.warmupFraction();
+        b.schedule = lrRule.schedule();
+        b.lrProtocol = lrRule.protocol();
         b.momentum = momentum;
         b.weightDecay = weightDecay;
-        b.warmupFraction = warmupFraction;
         b.seed = seed;
         b.device = device;
         b.divergenceLossBound = divergenceLossBound;
@@ -87,10 +95,10 @@ public record TrainConfig(int batchSize, double epochs, int maxSteps, double bas
         b.validateEverySteps = validateEverySteps;
         b.statsEverySteps = statsEverySteps;
         b.statsLayers = statsLayers;
+        b.statsDeadWindow = statsDeadWindow;
         b.histogram = histogram;
         b.logEverySteps = logEverySteps;
         b.progress = progress;
-        b.schedule = schedule;
         return b;
     }
 
@@ -111,10 +119,12 @@ public record TrainConfig(int batchSize, double epochs, int maxSteps, double bas
         private int validateEverySteps;
         private int statsEverySteps = 10;
         private String statsLayers = "stem,layer*";
+        private int statsDeadWindow = ActivationStats.DEFAULT_DEAD_WINDOW;
         private HistogramSpec histogram = HistogramSpec.defaults();
         private int logEverySteps = 1;
         private boolean progress;
         private String schedule = "cosine";
+        private LrRule.Protocol lrProtocol = LrRule.Protocol.LINEAR_SCALING;
 
         public Builder batchSize(int v) { batchSize = v; return this; }
         public Builder epochs(double v) { epochs = v; maxSteps = 0; return this; }
@@ -131,15 +141,29 @@ public record TrainConfig(int batchSize, double epochs, int maxSteps, double bas
         public Builder validateEverySteps(int v) { validateEverySteps = v; return this; }
         public Builder statsEverySteps(int v) { statsEverySteps = v; return this; }
         public Builder statsLayers(String v) { statsLayers = v; return this; }
+        public Builder statsDeadWindow(int v) { statsDeadWindow = v; return this; }
         public Builder histogram(HistogramSpec v) { histogram = v; return this; }
         public Builder logEverySteps(int v) { logEverySteps = v; return this; }
         public Builder progress(boolean v) { progress = v; return this; }
         public Builder schedule(String v) { schedule = v; return this; }
+        public Builder lrProtocol(LrRule.Protocol v) { lrProtocol = v; return this; }
+
+        /** All of the learning-rate settings at once, e.g. a grid cell's. */
+        public Builder lrRule(LrRule v) {
+            return baseLr(v.baseLr()).referenceBatchSize(v.referenceBatchSize()).warmupFraction(v.warmupFraction())
+                    .schedule(v.schedule()).lrProtocol(v.protocol());
+        }
 
         public TrainConfig build() {
-            return new TrainConfig(batchSize, epochs, maxSteps, baseLr, referenceBatchSize, momentum, weightDecay,
-                    warmupFraction, seed, device, divergenceLossBound, timerWarmupSteps, validateEverySteps,
-                    statsEverySteps, statsLayers, histogram, logEverySteps, progress, schedule);
+            LrRule rule;
+            try {
+                rule = new LrRule(baseLr, referenceBatchSize, warmupFraction, schedule, lrProtocol);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("train config: " + e.getMessage(), e);
+            }
+            return new TrainConfig(batchSize, epochs, maxSteps, rule, momentum, weightDecay, seed, device,
+                    divergenceLossBound, timerWarmupSteps, validateEverySteps, statsEverySteps, statsLayers,
+                    statsDeadWindow, histogram, logEverySteps, progress);
         }
     }
 }

@@ -46,7 +46,7 @@ class ProfilesTest {
     void unknownProfileListsTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Profiles.resolve("fulll", 0));
 
-        assertEquals("unknown profile 'fulll'; allowed: auto, cpu-smoke, cpu-study, full (or give a grid file with GRID=<file.yaml> / --grid)",
+        assertEquals("unknown profile 'fulll'; allowed: auto, cpu-smoke, cpu-study, full, lesson10 (or give a grid file with GRID=<file.yaml> / --grid)",
                 e.getMessage());
     }
 

@@ -56,12 +56,7 @@ class ActivationStatsTest {
     private static final ActivationStats.Path[] PATHS = {ActivationStats.Path.DEVICE_OPS, ActivationStats.Path.CPU_PASS};
 
     private static long[] pathCounts(NDManager m, float[] v, HistogramSpec spec, ActivationStats.Path path) {
-        double[] s = ActivationStats.statistics(m.create(v, new Shape(10, 6, v.length / 60)), spec, path);
-        long[] counts = new long[spec.bins()];
-        for (int k = 0; k < counts.length; k++) {
-            counts[k] = Math.round(s[ActivationStats.SCALARS + k]);
-        }
-        return counts;
+        return ActivationStats.statistics(m.create(v, new Shape(10, 6, v.length / 60)), spec, path).binCounts();
     }
 
     @Test
@@ -173,15 +168,17 @@ class ActivationStatsTest {
         for (HistogramSpec spec : SPECS) {
             for (ActivationStats.Path path : PATHS) {
                 try (NDManager m = TorchRuntime.engine().newBaseManager()) {
-                    double[] s = ActivationStats.statistics(m.create(v, new Shape(2, 3, 2)), spec, path);
+                    ActivationStats.Measured s = ActivationStats.statistics(m.create(v, new Shape(2, 3, 2)), spec, path);
+                    ActivationRow r = s.row();
                     String where = path + ", spec " + spec;
-                    assertEquals(mean, s[0], 1e-6, where);
-                    assertEquals(std, s[1], 1e-6, where);
-                    assertEquals(-6, s[2], 0, where);
-                    assertEquals(5, s[3], 0, where);
-                    assertEquals(8.0 / 12, s[4], 1e-12, where);
-                    assertEquals(1.0 / 3, s[5], 1e-12, where);
-                    assertEquals(ActivationStats.SCALARS + spec.bins(), s.length, where);
+                    assertEquals(mean, r.mean(), 1e-6, where);
+                    assertEquals(std, r.std(), 1e-6, where);
+                    assertEquals(-6, r.min(), 0, where);
+                    assertEquals(5, r.max(), 0, where);
+                    assertEquals(8.0 / 12, r.fracNonpositive(), 1e-12, where);
+                    assertEquals(1.0 / 3, r.deadChannelFrac(), 1e-12, where);
+                    assertEquals(3.0 / 12, r.zeroFrac(), 1e-12, where);
+                    assertEquals(spec.bins(), s.binCounts().length, where);
                 }
             }
         }
@@ -207,7 +204,11 @@ class ActivationStatsTest {
             double min = Double.POSITIVE_INFINITY;
             double max = Double.NEGATIVE_INFINITY;
             long nonpositive = 0;
+            long zeros = 0;
+            long nearZero = 0;
             for (float x : v) {
+                zeros += x == 0 ? 1 : 0;
+                nearZero += x >= -0.5f && x < 0.5f ? 1 : 0;
                 sum += x;
                 min = Math.min(min, x);
                 max = Math.max(max, x);
@@ -221,13 +222,34 @@ class ActivationStatsTest {
             double std = Math.sqrt(ss / n);
             for (ActivationStats.Path path : PATHS) {
                 try (NDManager m = TorchRuntime.engine().newBaseManager()) {
-                    double[] s = ActivationStats.statistics(m.create(v, new Shape(32, 64, 16, 16)), HistogramSpec.defaults(), path);
-                    assertEquals(mean, s[0], 1e-6 * Math.abs(mean) + 1e-7, "mean, case " + c + ", " + path);
-                    assertEquals(std, s[1], 1e-5 * std, "std, case " + c + ", " + path);
-                    assertEquals(min, s[2], 0, path.toString());
-                    assertEquals(max, s[3], 0, path.toString());
-                    assertEquals((double) nonpositive / n, s[4], 1e-15, path.toString());
+                    ActivationRow s = ActivationStats.statistics(m.create(v, new Shape(32, 64, 16, 16)), HistogramSpec.defaults(),
+                            path).row();
+                    assertEquals(mean, s.mean(), 1e-6 * Math.abs(mean) + 1e-7, "mean, case " + c + ", " + path);
+                    assertEquals(std, s.std(), 1e-5 * std, "std, case " + c + ", " + path);
+                    assertEquals(min, s.min(), 0, path.toString());
+                    assertEquals(max, s.max(), 0, path.toString());
+                    assertEquals((double) nonpositive / n, s.fracNonpositive(), 1e-15, path.toString());
+                    assertEquals((double) zeros / n, s.zeroFrac(), 1e-15, path.toString());
+                    assertEquals((double) nearZero / n, s.nearZeroFrac(), 1e-15, path.toString());
                 }
+            }
+        }
+    }
+
+    /**
+     * Both paths give the same row, every column of {@link ActivationRow#COLUMNS} (a new statistic
+     * is compared without touching this test): exact columns identically, float32-accumulated ones
+     * (mean, std) to float32 accuracy relative to the activation's scale.
+     */
+    static void assertSameRow(ActivationRow device, ActivationRow cpu, String where) {
+        double scale = Math.abs(device.mean()) + device.std();
+        for (ActivationRow.Column c : ActivationRow.COLUMNS) {
+            Object d = c.value().apply(device);
+            Object h = c.value().apply(cpu);
+            if (c.exact()) {
+                assertEquals(d, h, where + ", " + c.name());
+            } else {
+                assertEquals((Double) d, (Double) h, 1e-5 * scale, where + ", " + c.name());
             }
         }
     }
@@ -237,15 +259,17 @@ class ActivationStatsTest {
     void bothPathsAgreeOnANonContiguousActivation() {
         HistogramSpec spec = HistogramSpec.defaults();
         float[] v = trickyValues(spec, 6 * 10 * 50, 11);
+        // channels 0-2 of the view exactly 0, some as -0 (the view's channel axis is the storage's first)
+        for (int i = 0; i < 3 * 10 * 50; i++) {
+            v[i] = i % 7 == 0 ? -0f : 0f;
+        }
         try (NDManager m = TorchRuntime.engine().newBaseManager()) {
             NDArray view = m.create(v, new Shape(6, 10, 50)).transpose(1, 0, 2);
-            double[] device = ActivationStats.statistics(view, spec, ActivationStats.Path.DEVICE_OPS);
-            double[] cpu = ActivationStats.statistics(view, spec, ActivationStats.Path.CPU_PASS);
-            for (int k = 2; k < device.length; k++) {
-                assertEquals(device[k], cpu[k], 0, "entry " + k);
-            }
-            assertEquals(device[0], cpu[0], 1e-6 * (Math.abs(device[0]) + device[1]));
-            assertEquals(device[1], cpu[1], 1e-5 * device[1]);
+            ActivationStats.Measured device = ActivationStats.statistics(view, spec, ActivationStats.Path.DEVICE_OPS);
+            ActivationStats.Measured cpu = ActivationStats.statistics(view, spec, ActivationStats.Path.CPU_PASS);
+            assertArrayEquals(device.binCounts(), cpu.binCounts());
+            assertSameRow(device.row(), cpu.row(), "transposed view");
+            assertEquals(0.5, cpu.row().deadChannelFracWindow(), 0, "a one-step window: the channels exactly 0 now");
         }
     }
 

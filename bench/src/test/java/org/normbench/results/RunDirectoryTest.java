@@ -17,6 +17,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.normbench.hooks.ActivationRow;
 
 class RunDirectoryTest {
     @TempDir
@@ -35,7 +36,8 @@ class RunDirectoryTest {
         for (int s = 1; s <= curvePoints; s++) {
             curves.add(Arrays.asList(id, s, s / 10.0, 2.0 / s, 0.1, null, null));
         }
-        List<List<Object>> acts = List.of(Arrays.asList(id, 1, "layer1.0", 1, 0.1, 1.0, -2.0, 3.0, 0.5, 0.0));
+        List<List<Object>> acts = List.of(new ActivationRow(1, "layer1.0", 1, 0.1, 1.0, -2.0, 3.0, 0.5, 0.0, 0.25, 0.5, Double.NaN)
+                .csvValues(id));
         List<List<Object>> hist = List.of(Arrays.asList(id, 1, "layer1.0", 0, -10.0, -9.5, 7L));
         return new CellOutput(id, row, Map.of("norm", "gn"), curves, acts, hist);
     }

@@ -91,7 +91,7 @@ class LearnerTest {
     void invalidConfigNamesTheFieldTheValueAndTheAllowedValues() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TrainConfig.builder().schedule("step").build());
-        assertEquals("train config: schedule=step is invalid; allowed: cosine, constant", e.getMessage());
+        assertEquals("train config: unknown schedule 'step'; allowed: cosine, constant", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().momentum(1.0).build());
         assertEquals("train config: momentum=1.0 is invalid; allowed: in [0, 1)", e.getMessage());
     }

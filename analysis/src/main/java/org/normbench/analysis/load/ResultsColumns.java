@@ -25,7 +25,7 @@ public enum ResultsColumns {
           "seed", "width", "dataset", "implementation", "status", "error", "params", "epochs", "steps",
           "final_train_loss", "test_loss", "test_accuracy", "train_seconds", "images_per_second", "step_ms_median",
           "step_ms_p90", "peak_memory_bytes", "lr", "started_at", "finished_at"),
-      List.of("lr_protocol", "cpu_share", "contended")),
+      List.of("lr_protocol", "cpu_share", "contended", "model")),
   CURVES("curves.csv",
       List.of("cell_id", "step", "epoch", "train_loss", "lr", "val_loss", "val_accuracy"),
       List.of()),
