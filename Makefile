@@ -18,7 +18,7 @@ JMH_ARGS ?=
 DATASET  ?= fashion-mnist
 
 .DEFAULT_GOAL := help
-.PHONY: help build test bench bench-compare report jmh datasets doctor summary clean
+.PHONY: help build test bench bench-compare bench-ops report jmh datasets doctor summary clean
 
 help: ## List the targets
 	@echo "normbench - reproducible normalization x activation benchmarks (ResNet18, DJL + PyTorch)"
@@ -54,6 +54,10 @@ bench: $(JAR) ## The study: PROFILE=auto picks 'full' on a CUDA box, else 'cpu-s
 
 bench-compare: $(JAR) ## DJL vs PyTorch eager step time on the same device (needs python3-torch)
 	bash bench/reference/bench-compare.sh
+
+bench-ops: $(JAR) ## aten ops per training step, DJL vs PyTorch eager, bn/gn/ln/rbn (needs python3-torch)
+	$(MVNW) test-compile -pl bench -am
+	bash bench/reference/bench-ops.sh
 
 report: ## HTML report from stored results: make report [RUN=<run-id>]
 	$(MVNW) package -DskipTests -pl analysis
