@@ -75,6 +75,14 @@ public final class CellRunner implements AutoCloseable {
     }
 
     public CellOutput run(CellSpec cell, String progressLabel) {
+        return run(cell, progressLabel, cell.device());
+    }
+
+    /**
+     * Runs {@code cell} on {@code device} (its own, or where {@link DeviceSlots} placed an {@code auto}
+     * cell); thread-safe, so several cells may run at once on different threads.
+     */
+    public CellOutput run(CellSpec cell, String progressLabel, String device) {
         Map<String, Object> row = new LinkedHashMap<>(cell.columns());
         row.put("implementation", "djl");
         row.put("started_at", Instant.now().toString());
@@ -82,12 +90,12 @@ public final class CellRunner implements AutoCloseable {
         List<List<Object>> activations = new ArrayList<>();
         List<List<Object>> histograms = new ArrayList<>();
         try {
-            Device device = TorchRuntime.device(DeviceSpec.parse(cell.device()));
-            row.put("device", DeviceSpec.parse(cell.device()).resolve(engine.getGpuCount()).toString());
+            Device torchDevice = TorchRuntime.device(DeviceSpec.parse(device));
+            row.put("device", DeviceSpec.parse(device).resolve(engine.getGpuCount()).toString());
             if (cell.kind() == CellKind.THROUGHPUT) {
-                runThroughput(cell, device, row);
+                runThroughput(cell, torchDevice, row);
             } else {
-                runTrain(cell, device, progressLabel, row, curves, activations, histograms);
+                runTrain(cell, torchDevice, progressLabel, row, curves, activations, histograms);
             }
         } catch (StopRequest.StoppedException e) {
             // Not a result of the cell: it is redone when the run resumes.
@@ -122,13 +130,16 @@ public final class CellRunner implements AutoCloseable {
 
     private void runTrain(CellSpec cell, Device device, String label, Map<String, Object> row, List<List<Object>> curves,
             List<List<Object>> activations, List<List<Object>> histograms) {
-        DatasetSplits splits = datasets.computeIfAbsent(
+        DatasetSplits splits;
+        synchronized (datasets) { // concurrent cells (--jobs): one loader at a time, each dataset loaded once
+            splits = datasets.computeIfAbsent(
                 cell.dataset() + "|" + cell.data().trainLimit() + "|" + cell.data().testLimit() + "|" + cell.data().validationFraction(),
                 k -> DatasetLoader.load(DatasetRequest.of(cell.dataset())
                         .withLimits(cell.data().trainLimit(), cell.data().testLimit())
                         .withValidationFraction(cell.data().validationFraction())
                         .withSeed(DATA_SEED)
                         .withFitCifarStem(true)));
+        }
         DatasetSource[] sources = DatasetSource.of(splits, true);
         int classes = splits.train().classNames().size();
         Block model = ResNet18.build(modelConfig(cell, sources[0].channels(), sources[0].height(), classes));
@@ -197,7 +208,7 @@ public final class CellRunner implements AutoCloseable {
         }
     }
 
-    private static ResNetConfig modelConfig(CellSpec cell, int channels, int size, int classes) {
+    static ResNetConfig modelConfig(CellSpec cell, int channels, int size, int classes) {
         return ResNetConfig.cifar(cell.norm(), cell.activation())
                 .withNormOptions(NormOptions.parse(NormRegistry.get(cell.norm()), cell.normOptions()))
                 .withActOptions(ActivationOptions.parse(ActivationRegistry.get(cell.activation()), cell.activationOptions()))
