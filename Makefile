@@ -15,6 +15,8 @@ ACT      ?= relu
 WIDTH    ?= 1.0
 STEM     ?= cifar
 JMH_ARGS ?=
+JOBS     ?=
+ESTIMATE ?= 1
 DATASET  ?= fashion-mnist
 
 .DEFAULT_GOAL := help
@@ -27,7 +29,7 @@ help: ## List the targets
 	@echo
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-14s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: PROFILE=auto|cpu-smoke|cpu-study|full GRID=<file.yaml> RUN=<run-id> NORM=.. ACT=.. WIDTH=.. JMH_ARGS=.."
+	@echo "Variables: PROFILE=auto|cpu-smoke|cpu-study|full GRID=<file.yaml> RUN=<run-id> JOBS=N|auto ESTIMATE=0|1 NORM=.. ACT=.. WIDTH=.. JMH_ARGS=.."
 
 build: ## Compile and package the CLI jars (bench/target/normbench.jar, analysis/target/normbench-report.jar)
 	$(MVNW) package -DskipTests
@@ -48,9 +50,10 @@ datasets: $(JAR) ## Fetch and verify the embedded default dataset (Fashion-MNIST
 summary: $(JAR) ## Per-layer table of a ResNet18 variant: make summary NORM=gn ACT=leaky_relu
 	$(NB) summary --norm $(NORM) --act $(ACT) --width $(WIDTH) --stem $(STEM)
 
-bench: $(JAR) ## The study: PROFILE=auto picks 'full' on a CUDA box, else 'cpu-smoke'
+bench: $(JAR) ## The study: PROFILE=auto picks 'full' on a CUDA box, else 'cpu-smoke'; JOBS=N|auto cells at once; prints an estimate first (ESTIMATE=0 skips it)
 	bash datasets/scripts/fetch-embedded.sh
-	$(NB) bench --profile $(PROFILE) $(if $(GRID),--grid $(GRID)) $(if $(RUN),--run $(RUN))
+	$(if $(filter 0,$(ESTIMATE)),,$(NB) bench --estimate --profile $(PROFILE) $(if $(GRID),--grid $(GRID)) $(if $(JOBS),--jobs $(JOBS)))
+	$(NB) bench --profile $(PROFILE) $(if $(GRID),--grid $(GRID)) $(if $(RUN),--run $(RUN)) $(if $(JOBS),--jobs $(JOBS))
 
 bench-compare: $(JAR) ## DJL vs PyTorch eager step time on the same device (needs python3-torch)
 	bash bench/reference/bench-compare.sh

@@ -159,6 +159,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Runnable threadSetup = () -> {
             if (threads != null || plan.jobs() > 1) {
+                TorchRuntime.engine(); // the native library, loaded once
                 ai.djl.pytorch.jni.JniUtils.setNumThreads(plan.threadsPerJob());
             }
         };

@@ -41,8 +41,23 @@ public final class GridEstimate {
         }
     }
 
-    /** A probe's measurement: median step and the per-cell set-up (model build and initialisation). */
-    public record Timing(double stepMs, double setupSeconds) {}
+    /**
+     * A probe's measurement: median step and the per-cell set-up (model build and initialisation);
+     * {@code failure} says why a probe could not be timed (e.g. its GPU is not visible here).
+     */
+    public record Timing(double stepMs, double setupSeconds, String failure) {
+        public Timing(double stepMs, double setupSeconds) {
+            this(stepMs, setupSeconds, null);
+        }
+
+        public static Timing failed(String why) {
+            return new Timing(Double.NaN, Double.NaN, why);
+        }
+
+        boolean ok() {
+            return failure == null;
+        }
+    }
 
     /** One section's (train / throughput) share. */
     public record Section(String name, int cells, long steps, double cellSeconds, double wallSecondsAlone) {}
@@ -87,7 +102,8 @@ public final class GridEstimate {
      * The estimate from given timings: per section and in total, the summed cell time and the wall
      * time of {@code jobs} workers taking the cells in order as they free up.
      */
-    public static Result plan(List<CellSpec> cells, int jobs, Map<Probe, Timing> timings) {
+    public static Result plan(List<CellSpec> allCells, int jobs, Map<Probe, Timing> timings) {
+        List<CellSpec> cells = allCells.stream().filter(c -> timings.get(Probe.of(c)).ok()).toList();
         List<Section> sections = new ArrayList<>();
         for (CellKind kind : CellKind.values()) {
             List<CellSpec> part = cells.stream().filter(c -> c.kind() == kind).toList();
@@ -137,7 +153,9 @@ public final class GridEstimate {
                 r.sections().stream().mapToInt(Section::cells).sum(), "", GridRun.human(seconds(r.cellSeconds())),
                 GridRun.human(seconds(r.wallSeconds()))));
         sb.append("  step times measured (median ms; set-up s):");
-        r.timings().forEach((p, t) -> sb.append(String.format(Locale.ROOT, "%n    %-28s %9.1f ms  %5.1f s", p, t.stepMs(), t.setupSeconds())));
+        r.timings().forEach((p, t) -> sb.append(t.ok()
+                ? String.format(Locale.ROOT, "%n    %-28s %9.1f ms  %5.1f s", p, t.stepMs(), t.setupSeconds())
+                : String.format(Locale.ROOT, "%n    %-28s not timed, its cells are left out: %s", p, t.failure())));
         sb.append(String.format(Locale.ROOT, "%n  (section walls are each section alone; 'wall' of total is the whole grid with %d job%s)",
                 r.jobs(), r.jobs() == 1 ? "" : "s"));
         return sb.toString();

@@ -20,7 +20,16 @@ public final class ProbeTimer {
 
     private ProbeTimer() {}
 
+    /** The cell's timing, or a failed one with the reason (a device not visible here, out of memory). */
     public static GridEstimate.Timing time(CellSpec cell) {
+        try {
+            return measure(cell);
+        } catch (RuntimeException e) {
+            return GridEstimate.Timing.failed(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private static GridEstimate.Timing measure(CellSpec cell) {
         long t0 = System.nanoTime();
         Device device = TorchRuntime.device(DeviceSpec.parse(cell.device()));
         Block model = ResNet18.build(CellRunner.modelConfig(cell, 3, 32, 10));

@@ -119,11 +119,15 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
         double newCount = count * (1 - mom1) + c * mom1;
         double wNew = c * mom1 / newCount;
         double wOld = 1 - wNew;
+        // The weights change every step until the running count settles (then they repeat and are
+        // cached); until then they are made in the step's scope, so the cache does not grow per step.
+        boolean settled = newCount == count;
+        NDArray wNewArray = settled ? scalar(ps, x, wNew) : stepScalar(x, wNew);
+        NDArray wBothArray = settled ? scalar(ps, x, wOld * wNew) : stepScalar(x, wOld * wNew);
         // Every op below has a step-scope operand first, so no view of the state is needed.
         NDArray diff = batchMean.sub(runMeanState);
-        NDArray mean = diff.mul(scalar(ps, x, wNew)).add(runMeanState);
-        NDArray var = batchVar.sub(runVarState).mul(scalar(ps, x, wNew)).add(runVarState)
-                .add(diff.square().mul(scalar(ps, x, wOld * wNew)));
+        NDArray mean = diff.mul(wNewArray).add(runMeanState);
+        NDArray var = batchVar.sub(runVarState).mul(wNewArray).add(runVarState).add(diff.square().mul(wBothArray));
         // The new state is exactly this step's (mean, var) before the clamp: kept as values, not graph.
         runMeanState.set(ALL, mean.stopGradient());
         runVarState.set(ALL, var.stopGradient());
@@ -153,7 +157,7 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
      * A 0-d array holding {@code v} in {@code like}'s type and device, in memory libtorch owns, for every
      * constant that enters the autograd graph; made once per value in the parameter store's manager and
      * reused (per step the values repeat: eps, 1/c, and the mixture weights once the running count has
-     * converged), so steady-state steps create none. Not DJL's {@code NDArray.mul(Number)} and friends:
+     * settled), so steady-state steps create none. Not DJL's {@code NDArray.mul(Number)} and friends:
      * those wrap the number in a tensor over a Java direct buffer (torch::from_blob) and close it at
      * once, while the backward node of mul/div/maximum keeps that tensor; once the JVM frees the
      * buffer, backward reads freed memory, and the NaN/Inf gradients it gave at random steps were
@@ -168,6 +172,11 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
             constants.put(key, c);
         }
         return c;
+    }
+
+    /** {@link #scalar} made afresh in {@code like}'s manager (closed with the step), for values that do not repeat. */
+    private static NDArray stepScalar(NDArray like, double v) {
+        return like.getManager().zeros(new Shape(), like.getDataType(), like.getDevice()).addi(v);
     }
 
     private record ConstantKey(double value, DataType type, Device device) {}

@@ -253,13 +253,24 @@ public final class Learner implements AutoCloseable {
         return evaluate(new DatasetSource(data, ds.assembler()));
     }
 
-    /** Mean loss and accuracy on {@code data} in eval mode, batched, no augmentation, all images. */
+    /**
+     * Mean loss and accuracy on {@code data} in eval mode, batched, no augmentation, all images. The
+     * sums stay on the device until the end (two host reads per evaluation, not two per batch), with
+     * the arithmetic of a host sum: each batch's float32 loss times its size, added in float64.
+     */
     public Evaluation evaluate(BatchSource data) {
         int n = data.size();
         int bs = config.batchSize();
-        double lossSum = 0;
-        long correct = 0;
         int image = data.imageSize();
+        try (NDManager sums = root.newSubManager()) {
+            NDArray lossSum = sums.zeros(new Shape(), DataType.FLOAT64);
+            NDArray correct = sums.zeros(new Shape(), DataType.INT64);
+            evaluateInto(data, n, bs, image, lossSum, correct);
+            return new Evaluation(lossSum.getDouble() / n, (double) correct.getLong() / n, n);
+        }
+    }
+
+    private void evaluateInto(BatchSource data, int n, int bs, int image, NDArray lossSum, NDArray correct) {
         for (int start = 0; start < n; start += bs) {
             int m = Math.min(bs, n - start);
             int[] idx = new int[m];
@@ -273,11 +284,10 @@ public final class Learner implements AutoCloseable {
                 NDArray x = hostInput(s, xs, new Shape(m, data.channels(), data.height(), data.width()));
                 NDArray y = s.create(ys).toType(DataType.INT64, false);
                 NDArray out = model.forward(parameterStore, new NDList(x), false).singletonOrThrow();
-                lossSum += lossFunction.evaluate(new NDList(y), new NDList(out)).getFloat() * m;
-                correct += out.argMax(1).eq(y).sum().getLong();
+                lossSum.addi(lossFunction.evaluate(new NDList(y), new NDList(out)).mul(m).toType(DataType.FLOAT64, false));
+                correct.addi(out.argMax(1).eq(y).sum().toType(DataType.INT64, false));
             }
         }
-        return new Evaluation(lossSum / n, (double) correct / n, n);
     }
 
     /**

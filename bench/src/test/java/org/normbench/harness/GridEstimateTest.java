@@ -58,5 +58,12 @@ class GridEstimateTest {
         assertEquals(2 * 13, two.sections().get(1).steps());
         String text = GridEstimate.format(two, "2 cells at once");
         assertTrue(text.contains("total") && text.contains("bn bs32 w1.0 cpu"), text);
+
+        GridEstimate.Probe throughput = GridEstimate.Probe.of(cells.get(cells.size() - 1));
+        t.put(throughput, GridEstimate.Timing.failed("no CUDA GPU is visible"));
+        GridEstimate.Result partial = GridEstimate.plan(cells, 2, t);
+        assertEquals(List.of("train"), partial.sections().stream().map(GridEstimate.Section::name).toList(),
+                "cells whose probe failed are left out");
+        assertTrue(GridEstimate.format(partial, "x").contains("not timed, its cells are left out: no CUDA GPU is visible"));
     }
 }
