@@ -15,10 +15,12 @@ ACT      ?= relu
 WIDTH    ?= 1.0
 STEM     ?= cifar
 JMH_ARGS ?=
+JOBS     ?=
+ESTIMATE ?= 1
 DATASET  ?= fashion-mnist
 
 .DEFAULT_GOAL := help
-.PHONY: help build test format bench bench-compare report jmh datasets doctor summary clean test-faults bench-contention reliability-doc gpu-setup test-gpu dist
+.PHONY: help build test format bench bench-compare bench-ops report jmh datasets doctor summary clean test-faults bench-contention reliability-doc gpu-setup test-gpu dist
 
 help: ## List the targets
 	@echo "normbench - reproducible normalization x activation benchmarks (ResNet18, DJL + PyTorch)"
@@ -27,7 +29,7 @@ help: ## List the targets
 	@echo
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-14s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: PROFILE=auto|cpu-smoke|cpu-study|lesson10|full GRID=<file.yaml> RUN=<run-id> NORM=.. ACT=.. WIDTH=.. JMH_ARGS=.."
+	@echo "Variables: PROFILE=auto|cpu-smoke|cpu-study|lesson10|full GRID=<file.yaml> RUN=<run-id> JOBS=N|auto ESTIMATE=0|1 NORM=.. ACT=.. WIDTH=.. JMH_ARGS=.."
 
 build: ## Compile and package the CLI jars (bench/target/normbench.jar, analysis/target/normbench-report.jar)
 	$(MVNW) package -DskipTests
@@ -48,12 +50,17 @@ datasets: $(JAR) ## Fetch and verify the embedded default dataset (Fashion-MNIST
 summary: $(JAR) ## Per-layer table of a ResNet18 variant: make summary NORM=gn ACT=leaky_relu
 	$(NB) summary --norm $(NORM) --act $(ACT) --width $(WIDTH) --stem $(STEM)
 
-bench: $(JAR) ## The study: PROFILE=auto picks 'full' on a CUDA box, else 'cpu-smoke'
+bench: $(JAR) ## The study: PROFILE=auto picks 'full' on a CUDA box, else 'cpu-smoke'; JOBS=N|auto cells at once; prints an estimate first (ESTIMATE=0 skips it)
 	bash datasets/scripts/fetch-embedded.sh
-	NORMBENCH_VIA_MAKE=1 $(NB) bench --profile $(PROFILE) $(if $(GRID),--grid $(GRID)) $(if $(RUN),--run $(RUN))
+	$(if $(filter 0,$(ESTIMATE)),,$(NB) bench --estimate --profile $(PROFILE) $(if $(GRID),--grid $(GRID)) $(if $(JOBS),--jobs $(JOBS)))
+	NORMBENCH_VIA_MAKE=1 $(NB) bench --profile $(PROFILE) $(if $(GRID),--grid $(GRID)) $(if $(RUN),--run $(RUN)) $(if $(JOBS),--jobs $(JOBS))
 
 bench-compare: $(JAR) ## DJL vs PyTorch eager step time on the same device (needs python3-torch)
 	bash bench/reference/bench-compare.sh
+
+bench-ops: $(JAR) ## aten ops per training step, DJL vs PyTorch eager, bn/gn/ln/rbn (needs python3-torch)
+	$(MVNW) test-compile -pl bench -am
+	bash bench/reference/bench-ops.sh
 
 # The report jar is rebuilt only when a source of the analysis module (or a pom) is newer than it.
 REPORT_SOURCES := $(shell find analysis/src/main analysis/pom.xml pom.xml -type f 2>/dev/null)

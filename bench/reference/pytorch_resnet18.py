@@ -34,7 +34,9 @@ OTHER_TABLES = {
 }
 
 
-def build_model(torch, norm, act, width, classes=10, groups=32):
+def build_model(torch, norm, act, width, classes=10, groups=32, rbn=None):
+    """CIFAR ResNet18 with norm bn, gn, ln (GroupNorm with one group: normbench's LayerNorm over C, H, W
+    with a per-channel affine) or rbn (the RunningBatchNorm class `rbn`, see count_ops.py)."""
     nn = torch.nn
 
     def make_norm(c):
@@ -45,7 +47,11 @@ def build_model(torch, norm, act, width, classes=10, groups=32):
             while c % g:
                 g -= 1
             return nn.GroupNorm(g, c, eps=1e-5)
-        raise SystemExit("pytorch_resnet18.py: --norms allows bn, gn (got %r)" % norm)
+        if norm == "ln":
+            return nn.GroupNorm(1, c, eps=1e-5)
+        if norm == "rbn" and rbn is not None:
+            return rbn(c)
+        raise SystemExit("pytorch_resnet18.py: --norms allows bn, gn, ln (got %r)" % norm)
 
     def make_act():
         return nn.ReLU(inplace=False) if act == "relu" else nn.LeakyReLU(0.01)

@@ -27,6 +27,10 @@ import org.normbench.grid.GridProblem;
 import org.normbench.grid.Profiles;
 import org.normbench.grid.Shard;
 import org.normbench.harness.CellRunner;
+import org.normbench.harness.DeviceSlots;
+import org.normbench.harness.GridEstimate;
+import org.normbench.harness.JobPlan;
+import org.normbench.harness.ProbeTimer;
 import org.normbench.harness.GridRun;
 import org.normbench.harness.StopRequest;
 import org.normbench.harness.RegistryVocabulary;
@@ -89,6 +93,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--dry-run", description = "Validate the grid, list its cells and exit without training.")
     boolean dryRun;
+
+    @Option(names = "--jobs", paramLabel = "N|auto",
+            description = "Cells run at once (default: the grid's 'jobs', else 1). On CPU they split the cores (intra-op threads = cores / N); auto: one per core on CPU, several per GPU. Results equal a sequential run with the same --threads.")
+    String jobs;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads per cell (default: cores / jobs; with one job, libtorch's default).")
+    Integer threads;
+
+    @Option(names = "--estimate", description = "Print the grid's expected wall time for the chosen --jobs (times a few steps of each distinct norm, batch, width, device) and exit.")
+    boolean estimate;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bars; one line per finished cell (for batch jobs).")
     boolean quiet;
@@ -166,11 +180,27 @@ public final class BenchCommand implements Callable<Integer> {
             return 2;
         }
         List<CellSpec> cells = theShard.select(grid.cells());
+        JobPlan plan;
+        try {
+            plan = jobPlan(grid);
+        } catch (IllegalArgumentException e) {
+            err.println("normbench bench: --jobs/--threads: " + e.getMessage());
+            return 2;
+        }
+        Runnable threadSetup = () -> {
+            if (threads != null || plan.jobs() > 1) {
+                TorchRuntime.engine(); // the native library, loaded once
+                ai.djl.pytorch.jni.JniUtils.setNumThreads(plan.threadsPerJob());
+            }
+        };
         if (dryRun) {
             out.printf("%s: %d cells (%d in shard %s)%n", grid.name(), grid.cells().size(), cells.size(), theShard);
             for (CellSpec c : cells) {
                 out.println("  " + c.cellId());
             }
+        }
+        if (dryRun || estimate) {
+            out.println(estimateOf(cells, plan, threadSetup));
             return 0;
         }
 
@@ -207,6 +237,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         conditionList.add(conditions.started());
         manifest.put("conditions", conditionList);
+        manifest.put("jobs", Map.of("jobs", plan.jobs(), "intra_op_threads_per_job", plan.threadsPerJob(), "plan", plan.reason()));
         dir.writeFileAtomically(dir.root().resolve("grid.yaml"), grid.yaml().getBytes(StandardCharsets.UTF_8));
         dir.writeManifest(manifest);
         out.printf("run %s -> %s (%d cells%s)%n", id, dir.root(), cells.size(),
@@ -220,11 +251,22 @@ public final class BenchCommand implements Callable<Integer> {
         // SIGTERM / Ctrl-C: end at a step boundary and write what is final before the JVM exits.
         StopRequest stop = StopRequest.onShutdown(err, stopGrace(), resume);
         try {
-            try (CellRunner runner = new CellRunner(engine, bars ? err : null, stop)) {
-                if (!bars && beat > 0) {
+            out.println("jobs: " + plan.reason());
+            // One progress bar at a time: with --jobs N > 1 cells report through the heartbeat and the per-cell lines.
+            boolean cellBars = bars && plan.jobs() == 1;
+            try (CellRunner runner = new CellRunner(engine, cellBars ? err : null, stop)) {
+                if (!cellBars && beat > 0) {
                     runner.heartbeat(out, Duration.ofSeconds(beat));
                 }
-                summary = new GridRun(dir, cells, runner::run, out, retryFailed, stop).run();
+                GridRun gridRun = new GridRun(dir, cells, runner::run, out, retryFailed, stop);
+                if (plan.jobs() > 1) {
+                    List<String> pool = DeviceSlots.poolFor(TorchRuntime.gpuCount());
+                    gridRun.concurrently(plan.jobs(), new DeviceSlots(pool, (plan.jobs() + pool.size() - 1) / pool.size()),
+                            runner::run, threadSetup);
+                } else {
+                    threadSetup.run();
+                }
+                summary = gridRun.run();
             } catch (java.io.IOException e) {
                 // A full disk, a read-only mount, lost permissions: every cell written so far is whole
                 // (each was renamed into place complete); the one being written is dropped.
@@ -339,6 +381,36 @@ public final class BenchCommand implements Callable<Integer> {
             // reported below
         }
         throw new IllegalArgumentException("NORMBENCH_HEARTBEAT_SECONDS='" + v + "': allowed: 0 (off) or a whole number of seconds");
+    }
+
+    /** --jobs, else the grid's {@code jobs}, else 1; threads from --threads or cores / jobs. */
+    private JobPlan jobPlan(Grid grid) {
+        Object fromGrid = grid.document().get("jobs");
+        String spec = jobs != null ? jobs : fromGrid == null ? null : fromGrid.toString();
+        int gpus = spec != null && spec.trim().equalsIgnoreCase("auto") ? TorchRuntime.gpuCount() : 0;
+        long hostMemory = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        long gpuMemory = gpus > 0 ? ai.djl.util.cuda.CudaUtils.getGpuMemory(ai.djl.Device.gpu(0)).getMax() : 0;
+        if (spec == null && threads == null) {
+            return JobPlan.sequential(Runtime.getRuntime().availableProcessors());
+        }
+        return JobPlan.resolve(spec, threads, Runtime.getRuntime().availableProcessors(), gpus, hostMemory, gpuMemory);
+    }
+
+    /** Times the grid's distinct steps on a thread set up as a --jobs worker, and formats the estimate. */
+    private static String estimateOf(List<CellSpec> cells, JobPlan plan, Runnable threadSetup) throws Exception {
+        java.util.concurrent.ExecutorService probe = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            long t0 = System.nanoTime();
+            GridEstimate.Result r = probe.submit(() -> {
+                threadSetup.run();
+                return GridEstimate.estimate(cells, plan.jobs(), ProbeTimer::time);
+            }).get();
+            return GridEstimate.format(r, plan.reason() + String.format(java.util.Locale.ROOT, "; timing took %.0f s",
+                    (System.nanoTime() - t0) / 1e9));
+        } finally {
+            probe.shutdown();
+        }
     }
 
     /** How long a stop signal waits for the current step; NORMBENCH_STOP_GRACE_SECONDS overrides. */

@@ -37,7 +37,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public final class GridParser {
 
-    static final List<String> TOP_ONLY = List.of("name", "description");
+    static final List<String> TOP_ONLY = List.of("name", "description", "jobs");
     static final List<String> SECTIONS = List.of("train", "throughput");
     static final List<String> SHARED = List.of("dataset", "width", "norms", "activations", "batch_sizes", "devices", "seeds",
             "train_limit", "test_limit", "validation_fraction",
@@ -159,6 +159,13 @@ public final class GridParser {
                 }
             }
             String description = top.containsKey("description") ? reader.text(top.get("description")) : "";
+            if (top.containsKey("jobs")) {
+                // Cells run at once (normbench bench --jobs overrides); the harness reads it from the document.
+                String jobs = reader.text(top.get("jobs"));
+                if (jobs != null && !jobs.equals("auto") && !jobs.matches("[1-9][0-9]{0,3}")) {
+                    reader.problem(top.get("jobs"), "must be a whole number from 1 to 9999 or 'auto', got '" + jobs + "'");
+                }
+            }
 
             Map<String, Object> topValues = new HashMap<>();
             for (String key : SHARED) {

@@ -90,6 +90,14 @@ public final class CellRunner implements AutoCloseable {
     }
 
     public CellOutput run(CellSpec cell, String progressLabel) {
+        return run(cell, progressLabel, cell.device());
+    }
+
+    /**
+     * Runs {@code cell} on {@code device} (its own, or where {@link DeviceSlots} placed an {@code auto}
+     * cell); thread-safe, so several cells may run at once on different threads.
+     */
+    public CellOutput run(CellSpec cell, String progressLabel, String device) {
         Map<String, Object> row = new LinkedHashMap<>(cell.columns());
         row.put("implementation", "djl");
         row.put("started_at", Instant.now().toString());
@@ -97,12 +105,12 @@ public final class CellRunner implements AutoCloseable {
         List<List<Object>> activations = new ArrayList<>();
         List<List<Object>> histograms = new ArrayList<>();
         try {
-            Device device = TorchRuntime.device(DeviceSpec.parse(cell.device()));
-            row.put("device", DeviceSpec.parse(cell.device()).resolve(engine.getGpuCount()).toString());
+            Device torchDevice = TorchRuntime.device(DeviceSpec.parse(device));
+            row.put("device", DeviceSpec.parse(device).resolve(engine.getGpuCount()).toString());
             if (cell.kind() == CellKind.THROUGHPUT) {
-                runThroughput(cell, device, progressLabel, row);
+                runThroughput(cell, torchDevice, progressLabel, row);
             } else {
-                runTrain(cell, device, progressLabel, row, curves, activations, histograms);
+                runTrain(cell, torchDevice, progressLabel, row, curves, activations, histograms);
             }
         } catch (StopRequest.StoppedException e) {
             // Not a result of the cell: it is redone when the run resumes.
@@ -142,7 +150,9 @@ public final class CellRunner implements AutoCloseable {
             List<List<Object>> activations, List<List<Object>> histograms) {
         // the ResNet's CIFAR stem wants 3x32x32 (grey repeated, zero-padded); the lesson CNN takes the images as they are
         boolean fitCifarStem = cell.model().equals("resnet18");
-        DatasetSplits splits = datasets.computeIfAbsent(
+        DatasetSplits splits;
+        synchronized (datasets) { // concurrent cells (--jobs): one loader at a time, each dataset loaded once
+            splits = datasets.computeIfAbsent(
                 cell.dataset() + "|" + cell.data().trainLimit() + "|" + cell.data().testLimit() + "|" + cell.data().validationFraction()
                         + "|" + fitCifarStem,
                 k -> DatasetLoader.load(DatasetRequest.of(cell.dataset())
@@ -150,6 +160,7 @@ public final class CellRunner implements AutoCloseable {
                         .withValidationFraction(cell.data().validationFraction())
                         .withSeed(DATA_SEED)
                         .withFitCifarStem(fitCifarStem)));
+        }
         DatasetSource[] sources = DatasetSource.of(splits, fitCifarStem);
         int classes = splits.train().classNames().size();
         Block model = buildModel(cell, sources[0].channels(), sources[0].height(), classes);
@@ -217,7 +228,7 @@ public final class CellRunner implements AutoCloseable {
     }
 
     /** The cell's architecture ({@link CellSpec#MODELS}) for {@code channels x size x size} images. */
-    private static Block buildModel(CellSpec cell, int channels, int size, int classes) {
+    static Block buildModel(CellSpec cell, int channels, int size, int classes) {
         NormOptions normOptions = NormOptions.parse(NormRegistry.get(cell.norm()), cell.normOptions());
         ActivationOptions actOptions = ActivationOptions.parse(ActivationRegistry.get(cell.activation()), cell.activationOptions());
         return switch (cell.model()) {

@@ -17,7 +17,8 @@ import org.normbench.results.RunDirectory;
  * aggregates, print one line. A failing cell is recorded with its status and the loop goes on;
  * finished cells (from an earlier, perhaps killed, invocation) are skipped; a requested stop
  * ({@link StopRequest}) ends the loop at a step boundary without recording the cell in progress.
- * Not the place where a cell trains: that is {@link CellExecutor}'s job.
+ * Not the place where a cell trains: that is {@link CellExecutor}'s job. With
+ * {@link #concurrently} several cells run at once (normbench bench --jobs N).
  *
  * <p>Aggregates: {@code cells.csv} (one row per cell) is rebuilt after every cell. The large
  * tables (curves, activations, histograms) grow with every cell, so rebuilding them after every
@@ -64,6 +65,10 @@ public final class GridRun {
     private final StopRequest stop;
     private long lastRebuildEnd;
     private long lastRebuildNanos;
+    private int jobs = 1;
+    private DeviceSlots slots;
+    private PlacedExecutor placed;
+    private Runnable threadSetup;
 
     public GridRun(RunDirectory dir, List<CellSpec> cells, CellExecutor executor, PrintStream log, boolean retryFailed) {
         this(dir, cells, executor, log, retryFailed, StopRequest.never());
@@ -79,7 +84,32 @@ public final class GridRun {
         this.stop = stop;
     }
 
+    /**
+     * Runs up to {@code jobs} cells at once from now on (see {@link #runConcurrently}). Cells are
+     * independent, so ids, seeds and results are those of a sequential run with the same per-cell
+     * threads; only the order in which they finish (and are printed and stored) differs.
+     *
+     * @param placed runs a cell on the device {@code slots} gave it
+     * @param threadSetup runs once on each worker thread before its first cell (e.g. its intra-op threads)
+     */
+    public GridRun concurrently(int jobs, DeviceSlots slots, PlacedExecutor placed, Runnable threadSetup) {
+        this.jobs = jobs;
+        this.slots = slots;
+        this.placed = placed;
+        this.threadSetup = threadSetup;
+        return this;
+    }
+
+    /** Runs one cell on the given device; failures are results, not exceptions. */
+    @FunctionalInterface
+    public interface PlacedExecutor {
+        CellOutput run(CellSpec cell, String progressLabel, String device);
+    }
+
     public Summary run() throws IOException {
+        if (jobs > 1) {
+            return runConcurrently();
+        }
         Map<CellStatus, Integer> statuses = new EnumMap<>(CellStatus.class);
         int skipped = 0;
         int ran = 0;
@@ -140,6 +170,117 @@ public final class GridRun {
                     log.println("warning: could not rebuild the aggregate CSVs: " + e.getMessage());
                 }
             }
+        }
+        return new Summary(cells.size(), skipped, ran, statuses, stopped);
+    }
+
+    /** What a worker hands back: a cell's output, or that it was stopped or never started. */
+    private record Finished(int index, CellOutput out, double seconds, boolean stopped, boolean notStarted) {}
+
+    /**
+     * The concurrent loop. Workers only train; this thread alone stores each result (atomically, as
+     * the sequential loop does), rebuilds the aggregates and prints, in the order cells finish, so
+     * concurrent finishers never write the same file. A failed or out-of-memory cell is a result like
+     * any other and its neighbours go on. One line per cell start and per cell end, with the grid's
+     * progress and ETA, is the grid's single progress display (no per-cell bars).
+     */
+    private Summary runConcurrently() throws IOException {
+        Map<CellStatus, Integer> statuses = new EnumMap<>(CellStatus.class);
+        int skipped = 0;
+        List<Integer> todo = new java.util.ArrayList<>();
+        for (int i = 0; i < cells.size(); i++) {
+            CellSpec cell = cells.get(i);
+            var previous = dir.statusOf(cell.cellId());
+            boolean redo = previous.isPresent() && retryFailed && previous.get() != CellStatus.OK && previous.get() != CellStatus.DIVERGED;
+            if (previous.isPresent() && !redo) {
+                skipped++;
+                statuses.merge(previous.get(), 1, Integer::sum);
+            } else {
+                todo.add(i);
+            }
+        }
+        long work = todo.stream().mapToLong(i -> expectedWork(cells.get(i))).sum();
+        long[] doneWork = {0};
+        long started = System.nanoTime();
+        lastRebuildEnd = started;
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger threadNumber = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(jobs, r -> {
+            Thread t = new Thread(() -> {
+                threadSetup.run();
+                r.run();
+            }, "normbench-cell-" + threadNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.concurrent.CompletionService<Finished> done = new java.util.concurrent.ExecutorCompletionService<>(pool);
+        for (int i : todo) {
+            CellSpec cell = cells.get(i);
+            done.submit(() -> {
+                if (stop.requested()) {
+                    return new Finished(i, null, 0, false, true);
+                }
+                String device = slots.acquire(cell.device());
+                try {
+                    String label = String.format(Locale.ROOT, "[%d/%d] %s on %s", i + 1, cells.size(), cell.cellId(), device);
+                    synchronized (log) {
+                        log.println(String.format(Locale.ROOT, "start    %s  (%d running%s)", label, running.incrementAndGet(),
+                                eta(started, doneWork[0], work)));
+                        log.flush();
+                    }
+                    long t0 = System.nanoTime();
+                    try {
+                        return new Finished(i, placed.run(cell, label, device), (System.nanoTime() - t0) / 1e9, false, false);
+                    } catch (StopRequest.StoppedException e) {
+                        return new Finished(i, null, 0, true, false);
+                    } finally {
+                        running.decrementAndGet();
+                    }
+                } finally {
+                    slots.release(device);
+                }
+            });
+        }
+        int ran = 0;
+        boolean stopped = false;
+        try {
+            for (int k = 0; k < todo.size(); k++) {
+                Finished f;
+                try {
+                    f = done.take().get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for cells", e);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                }
+                CellSpec cell = cells.get(f.index());
+                if (f.notStarted() || f.stopped()) {
+                    stopped = true;
+                    if (f.stopped()) {
+                        log.println(String.format(Locale.ROOT, "[%d/%d] stopped  %s  (not recorded; it reruns on resume)",
+                                f.index() + 1, cells.size(), cell.cellId()));
+                    }
+                    continue;
+                }
+                dir.writeCell(f.out());
+                rebuildAggregatesAfterCell();
+                ran++;
+                doneWork[0] += expectedWork(cell);
+                statuses.merge(f.out().status(), 1, Integer::sum);
+                synchronized (log) {
+                    log.println(lineFor(skipped + ran, cells.size(), f.out(), f.seconds()) + eta(started, doneWork[0], work));
+                    log.flush();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            dir.rebuildAggregates();
         }
         return new Summary(cells.size(), skipped, ran, statuses, stopped);
     }

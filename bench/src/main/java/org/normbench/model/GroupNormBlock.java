@@ -15,8 +15,9 @@ import ai.djl.training.ParameterStore;
  * batch_norm, where reshape + mean + variance + arithmetic built from NDArray ops doubled the time of
  * a whole ResNet18 training step (docs/norms.md). Its own affine is over the last axis, not per
  * channel, so it gets ones/zeros and the per-channel affine follows as one fused kernel
- * ({@link #channelAffine}), except for G = 1 where the per-channel scale and shift are expanded over
- * H*W and fused into the layer_norm kernel itself.
+ * ({@link #channelAffine}), for G = 1 too: expanding the per-channel scale and shift over H*W into the
+ * layer_norm kernel saved one pass but cost 10 more native ops per layer and step (reshapes, expands,
+ * their backward sums; docs/performance.md, make bench-ops), and measured no faster on CPU.
  */
 public final class GroupNormBlock extends PerChannelNormBlock {
     private final int groups;
@@ -39,20 +40,6 @@ public final class GroupNormBlock extends PerChannelNormBlock {
         Shape shape = x.getShape();
         long n = shape.get(0);
         long perSample = shape.size() / n;
-        long positions = perSample / channels;
-        if (groups == 1) {
-            // Per-channel affine expanded to (C*H*W) so the kernel applies it: one pass fewer forward and back.
-            // g and b live in the model's manager, and an op's result joins its first operand's
-            // manager: the first view goes to the step's scope (x's) so nothing outlives the step.
-            NDArray gc = g.reshape(channels, 1);
-            NDArray bc = b.reshape(channels, 1);
-            gc.attach(x.getManager());
-            bc.attach(x.getManager());
-            NDArray w = gc.broadcast(channels, positions).reshape(perSample);
-            NDArray bb = bc.broadcast(channels, positions).reshape(perSample);
-            return LayerNorm.layerNorm(x.reshape(n, perSample), new Shape(perSample), w, bb, (float) eps)
-                    .singletonOrThrow().reshape(shape);
-        }
         long perGroup = perSample / groups;
         NDArray ones = constant(0, 1, perGroup, x, ps);
         NDArray zeros = constant(1, 0, perGroup, x, ps);

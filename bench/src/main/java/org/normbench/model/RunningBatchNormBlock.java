@@ -1,13 +1,18 @@
 package org.normbench.model;
 
 import ai.djl.MalformedModelException;
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * RunningBatchNorm as in fast.ai course-v3 part 2, notebook 07_batchnorm (see docs/norms.md and
@@ -39,6 +44,11 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
     private final double momentum;
     private final Parameter runningMean;
     private final Parameter runningVar;
+    /** Cached 0-d constants; cleared (and closed) at the start of a training step past this many. */
+    private static final int MAX_CONSTANTS = 256;
+    private static final NDIndex ALL = new NDIndex(":");
+
+    private final Map<ConstantKey, NDArray> constants = new HashMap<>();
     private double count;
     private double dbias;
     private long batch;
@@ -75,74 +85,101 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
 
     @Override
     protected NDArray normalize(ParameterStore ps, NDArray x, NDArray g, NDArray b, boolean training) {
-        // The state arrays (updated in place below) and the parameters live in the model's manager,
-        // and an op's result joins its first operand's manager: computing on them directly would
-        // leave every intermediate alive until the model closes (a leak per layer and step). The
-        // graph therefore uses views attached to this step's scope (x's manager).
         NDArray runMeanState = ps.getValue(runningMean, x.getDevice(), training);
         NDArray runVarState = ps.getValue(runningVar, x.getDevice(), training);
-        NDArray runMean = stepView(runMeanState, x);
-        NDArray runVar = stepView(runVarState, x);
-        g = stepView(g, x);
-        b = stepView(b, x);
-        NDArray mean;
-        NDArray var;
-        if (training) {
-            long bs = x.getShape().get(0);
-            if (bs == 1) {
-                throw batchOfOne("RunningBatchNorm's batch-size-adjusted momentum 1 - (1 - m) / sqrt(bs - 1) is undefined");
+        if (!training) {
+            // The state arrays and, in eval, the parameters live in the model's manager, and an op's
+            // result joins its first operand's manager: views in the step's scope (x's) keep the
+            // intermediates from living until the model closes.
+            g = stepView(g, x);
+            b = stepView(b, x);
+            if (step == 0) {
+                return channelAffine(x, g.div(scalar(ps, x, Math.sqrt(1 + eps))), b);
             }
-            int[] axes = reductionAxes(x);
-            double c = (double) (x.getShape().size() / channels);
-            NDArray perElement = scalar(x, 1 / c);
-            NDArray batchMean = x.sum(axes).mul(perElement);
-            NDArray batchVar = x.sub(batchMean.reshape(channelShape(x))).square().sum(axes).mul(perElement);
-            double mom1 = 1 - (1 - momentum) / Math.sqrt(bs - 1);
-            // fastai's sums/sqrs/count interpolation, written as a weighted mixture of (mean, var):
-            // sums/count and sqrs/count - mean^2 equal exactly these (values and gradients), without
-            // float32 running sums whose E[x^2] - E[x]^2 loses digits when |mean| >> std.
-            double newCount = count * (1 - mom1) + c * mom1;
-            double wNew = c * mom1 / newCount;
-            double wOld = 1 - wNew;
-            NDArray diff = batchMean.sub(runMean);
-            mean = runMean.mul(scalar(x, wOld)).add(batchMean.mul(scalar(x, wNew)));
-            var = runVar.mul(scalar(x, wOld)).add(batchVar.mul(scalar(x, wNew))).add(diff.square().mul(scalar(x, wOld * wNew)));
-            // The state keeps the values, never the graph: in-place on the non-trainable arrays.
-            NDArray diffValue = diff.stopGradient();
-            runVarState.muli(wOld).addi(batchVar.stopGradient().mul(wNew)).addi(diffValue.square().mul(wOld * wNew));
-            runMeanState.muli(wOld).addi(batchMean.stopGradient().mul(wNew));
-            count = newCount;
-            dbias = dbias * (1 - mom1) + mom1;
-            batch += bs;
-            step++;
-        } else if (step == 0) {
-            return channelAffine(x, g.div(scalar(x, Math.sqrt(1 + eps))), b);
-        } else {
-            mean = runMean;
-            var = runVar;
+            return affine(ps, x, g, b, stepView(runMeanState, x), stepView(runVarState, x));
         }
-        // Debiasing (dividing sums, sqrs and count by dbias while step < 100) cancels out of mean and
-        // variance, so the mixture form needs none; dbias() is still tracked for inspection.
-        if (batch < CLAMP_SAMPLES) {
-            var = var.maximum(scalar(x, VAR_FLOOR));
+        long bs = x.getShape().get(0);
+        if (bs == 1) {
+            throw batchOfOne("RunningBatchNorm's batch-size-adjusted momentum 1 - (1 - m) / sqrt(bs - 1) is undefined");
         }
-        NDArray scale = g.div(var.add(scalar(x, eps)).sqrt());
-        NDArray shift = b.sub(mean.mul(scale));
-        return channelAffine(x, scale, shift);
+        if (constants.size() > MAX_CONSTANTS) {
+            constants.values().forEach(NDArray::close);
+            constants.clear();
+        }
+        int[] axes = reductionAxes(x);
+        double c = (double) (x.getShape().size() / channels);
+        NDArray perElement = scalar(ps, x, 1 / c);
+        NDArray batchMean = x.sum(axes).mul(perElement);
+        NDArray batchVar = x.sub(batchMean.reshape(channelShape(x))).square().sum(axes).mul(perElement);
+        double mom1 = 1 - (1 - momentum) / Math.sqrt(bs - 1);
+        // fastai's sums/sqrs/count interpolation, written as a weighted mixture of (mean, var):
+        // sums/count and sqrs/count - mean^2 equal exactly these (values and gradients), without
+        // float32 running sums whose E[x^2] - E[x]^2 loses digits when |mean| >> std:
+        // mean = m + wNew (bm - m), var = v + wNew (bv - v) + wOld wNew (bm - m)^2.
+        double newCount = count * (1 - mom1) + c * mom1;
+        double wNew = c * mom1 / newCount;
+        double wOld = 1 - wNew;
+        // The weights change every step until the running count settles (then they repeat and are
+        // cached); until then they are made in the step's scope, so the cache does not grow per step.
+        boolean settled = newCount == count;
+        NDArray wNewArray = settled ? scalar(ps, x, wNew) : stepScalar(x, wNew);
+        NDArray wBothArray = settled ? scalar(ps, x, wOld * wNew) : stepScalar(x, wOld * wNew);
+        // Every op below has a step-scope operand first, so no view of the state is needed.
+        NDArray diff = batchMean.sub(runMeanState);
+        NDArray mean = diff.mul(wNewArray).add(runMeanState);
+        NDArray var = batchVar.sub(runVarState).mul(wNewArray).add(runVarState).add(diff.square().mul(wBothArray));
+        // The new state is exactly this step's (mean, var) before the clamp: kept as values, not graph.
+        runMeanState.set(ALL, mean.stopGradient());
+        runVarState.set(ALL, var.stopGradient());
+        count = newCount;
+        dbias = dbias * (1 - mom1) + mom1;
+        batch += bs;
+        step++;
+        return affine(ps, x, g, b, mean, var);
     }
 
     /**
-     * A 0-d array holding {@code v} in {@code like}'s type, in memory libtorch owns, for every
-     * constant that enters the autograd graph. Not DJL's {@code NDArray.mul(Number)} and friends:
+     * {@code (x - mean) / sqrt(var + eps) * g + b} per channel, as one fused per-channel affine; the
+     * variance floor applies while fewer than {@value #CLAMP_SAMPLES} samples were seen. Debiasing
+     * (dividing sums, sqrs and count by dbias while step < 100) cancels out of mean and variance, so
+     * the mixture form needs none; dbias() is still tracked for inspection.
+     */
+    private NDArray affine(ParameterStore ps, NDArray x, NDArray g, NDArray b, NDArray mean, NDArray var) {
+        if (batch < CLAMP_SAMPLES) {
+            var = var.maximum(scalar(ps, x, VAR_FLOOR));
+        }
+        NDArray scale = g.div(var.add(scalar(ps, x, eps)).sqrt());
+        NDArray shift = b.sub(mean.mul(scale));
+        return channelAffine(x, scale, shift, constant(0, 0, channels, x, ps), constant(1, 1, channels, x, ps));
+    }
+
+    /**
+     * A 0-d array holding {@code v} in {@code like}'s type and device, in memory libtorch owns, for every
+     * constant that enters the autograd graph; made once per value in the parameter store's manager and
+     * reused (per step the values repeat: eps, 1/c, and the mixture weights once the running count has
+     * settled), so steady-state steps create none. Not DJL's {@code NDArray.mul(Number)} and friends:
      * those wrap the number in a tensor over a Java direct buffer (torch::from_blob) and close it at
      * once, while the backward node of mul/div/maximum keeps that tensor; once the JVM frees the
      * buffer, backward reads freed memory, and the NaN/Inf gradients it gave at random steps were
-     * what made rbn "diverge" (see RunningBatchNormTest and docs/norms.md).
+     * what made rbn "diverge" (see RunningBatchNormTest and docs/norms.md). Never written to.
      */
-    private static NDArray scalar(NDArray like, double v) {
-        // zeros() is libtorch's own allocation; addi(Number) outside any graph is safe.
+    private NDArray scalar(ParameterStore ps, NDArray like, double v) {
+        ConstantKey key = new ConstantKey(v, like.getDataType(), like.getDevice());
+        NDArray c = constants.get(key);
+        if (c == null || c.isReleased()) {
+            // zeros() is libtorch's own allocation; addi(Number) outside any graph is safe.
+            c = ps.getManager().zeros(new Shape(), like.getDataType(), like.getDevice()).addi(v);
+            constants.put(key, c);
+        }
+        return c;
+    }
+
+    /** {@link #scalar} made afresh in {@code like}'s manager (closed with the step), for values that do not repeat. */
+    private static NDArray stepScalar(NDArray like, double v) {
         return like.getManager().zeros(new Shape(), like.getDataType(), like.getDevice()).addi(v);
     }
+
+    private record ConstantKey(double value, DataType type, Device device) {}
 
     /** A view of {@code a} (same storage, same autograd identity) owned by {@code x}'s manager. */
     private static NDArray stepView(NDArray a, NDArray x) {

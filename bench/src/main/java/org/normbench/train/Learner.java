@@ -9,7 +9,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
@@ -31,10 +32,15 @@ import org.normbench.engine.TorchRuntime;
  * step, gradients included ({@link LeafParameterStore}: no zeroing, no accumulation); parameters
  * and optimizer state live in the learner's manager. Optimiser: DJL's
  * SGD (momentum, weight decay on every parameter, also norm affine parameters), driven by
- * {@link #lr()}. Not thread-safe; one fit per learner. Closing releases the parameters it
+ * {@link #lr()}, run once over all parameters ({@link FlatSgd}: the learner makes every trainable
+ * parameter array a view of one buffer). Not thread-safe; one fit per learner; learners on different
+ * threads are independent (seeding and initialisation take turns). Closing releases the parameters it
  * initialised.
  */
 public final class Learner implements AutoCloseable {
+    /** Held while seeding the global generators and initialising a model from them. */
+    private static final Object SEEDING = new Object();
+
     private final Block model;
     private final TrainConfig config;
     private final BatchSource train;
@@ -43,7 +49,7 @@ public final class Learner implements AutoCloseable {
     private final NDManager root;
     private final LeafParameterStore parameterStore;
     private final List<Parameter> trainable = new ArrayList<>();
-    private final Optimizer optimizer;
+    private final FlatSgd sgd;
     private final Loss lossFunction = Loss.softmaxCrossEntropyLoss();
     private final List<Callback> callbacks = new ArrayList<>();
     private final Recorder recorder = new Recorder();
@@ -65,6 +71,9 @@ public final class Learner implements AutoCloseable {
     private FitResult.Status status = FitResult.Status.OK;
     private String message = "";
     private ByteBuffer inputBuffer;
+    /** One element of the parameters, read to wait for the device (a view made once, not per step). */
+    private NDArray syncProbe;
+    private NDArray lossSeed;
 
     /**
      * @param validation may be null (no validation)
@@ -81,9 +90,13 @@ public final class Learner implements AutoCloseable {
         }
         this.engine = TorchRuntime.engine();
         this.root = engine.newBaseManager(config.device());
-        engine.setRandomSeed((int) config.seed());
-        if (!model.isInitialized()) {
-            model.initialize(root, DataType.FLOAT32, new Shape(config.batchSize(), train.channels(), train.height(), train.width()));
+        // The seed is global (torch's default generator and DJL's): learners built on concurrent threads
+        // (normbench bench --jobs N) take turns, so each model gets the initial weights its seed gives alone.
+        synchronized (SEEDING) {
+            engine.setRandomSeed((int) config.seed());
+            if (!model.isInitialized()) {
+                model.initialize(root, DataType.FLOAT32, new Shape(config.batchSize(), train.channels(), train.height(), train.width()));
+            }
         }
         this.parameterStore = new LeafParameterStore(root);
         for (Pair<String, Parameter> p : model.getParameters()) {
@@ -91,11 +104,11 @@ public final class Learner implements AutoCloseable {
                 trainable.add(p.getValue());
             }
         }
-        this.optimizer = Optimizer.sgd()
+        this.sgd = new FlatSgd(trainable, Optimizer.sgd()
                 .setLearningRateTracker((parameterId, numUpdate) -> (float) lr)
                 .optMomentum((float) config.momentum())
                 .optWeightDecays((float) config.weightDecay())
-                .build();
+                .build(), root);
         this.stepsPerEpoch = train.size() / config.batchSize();
         this.totalSteps = config.totalSteps(stepsPerEpoch);
         this.lr = config.lr();
@@ -184,12 +197,19 @@ public final class Learner implements AutoCloseable {
             try {
                 event(Callback::beforeBatch);
                 NDArray x = hostInput(s, b.images(), new Shape(b.size(), train.channels(), train.height(), train.width()));
-                NDArray y = s.create(b.labels()).toType(DataType.INT64, false);
-                try (GradientCollector collector = engine.newGradientCollector()) {
+                NDArray y = s.create(longs(b.labels()));
+                // Not DJL's GradientCollector: it allows one collecting at a time per process (a static
+                // flag), while libtorch's grad mode is per thread, so concurrent cells (--jobs) each
+                // record their own graph. Same calls otherwise: grad mode on, backward from ones.
+                boolean gradMode = JniUtils.isGradMode();
+                JniUtils.setGradMode(true);
+                try {
                     logits = model.forward(parameterStore, new NDList(x), true).singletonOrThrow();
                     loss = lossFunction.evaluate(new NDList(y), new NDList(logits));
                     event(Callback::afterLoss);
-                    collector.backward(loss);
+                    JniUtils.backward((PtNDArray) loss, (PtNDArray) seedGradient(loss), false, false);
+                } finally {
+                    JniUtils.setGradMode(gradMode);
                 }
                 event(Callback::afterBackward);
                 updateParameters();
@@ -207,13 +227,11 @@ public final class Learner implements AutoCloseable {
     }
 
     /**
-     * DJL's SGD (one fused native update per parameter) on every stored parameter array with this
-     * step's gradient; the stored arrays never get a gradient of their own, so nothing needs zeroing.
+     * DJL's SGD over all parameters at once ({@link FlatSgd}) with this step's gradients; the stored
+     * arrays never get a gradient of their own, so nothing needs zeroing.
      */
     private void updateParameters() {
-        for (Parameter param : trainable) {
-            optimizer.update(param.getId(), param.getArray(), parameterStore.gradient(param));
-        }
+        sgd.step(parameterStore, scope);
     }
 
     private void validate() {
@@ -236,13 +254,24 @@ public final class Learner implements AutoCloseable {
         return evaluate(new DatasetSource(data, ds.assembler()));
     }
 
-    /** Mean loss and accuracy on {@code data} in eval mode, batched, no augmentation, all images. */
+    /**
+     * Mean loss and accuracy on {@code data} in eval mode, batched, no augmentation, all images. The
+     * sums stay on the device until the end (two host reads per evaluation, not two per batch), with
+     * the arithmetic of a host sum: each batch's float32 loss times its size, added in float64.
+     */
     public Evaluation evaluate(BatchSource data) {
         int n = data.size();
         int bs = config.batchSize();
-        double lossSum = 0;
-        long correct = 0;
         int image = data.imageSize();
+        try (NDManager sums = root.newSubManager()) {
+            NDArray lossSum = sums.zeros(new Shape(), DataType.FLOAT64);
+            NDArray correct = sums.zeros(new Shape(), DataType.INT64);
+            evaluateInto(data, n, bs, image, lossSum, correct);
+            return new Evaluation(lossSum.getDouble() / n, (double) correct.getLong() / n, n);
+        }
+    }
+
+    private void evaluateInto(BatchSource data, int n, int bs, int image, NDArray lossSum, NDArray correct) {
         for (int start = 0; start < n; start += bs) {
             int m = Math.min(bs, n - start);
             int[] idx = new int[m];
@@ -256,11 +285,10 @@ public final class Learner implements AutoCloseable {
                 NDArray x = hostInput(s, xs, new Shape(m, data.channels(), data.height(), data.width()));
                 NDArray y = s.create(ys).toType(DataType.INT64, false);
                 NDArray out = model.forward(parameterStore, new NDList(x), false).singletonOrThrow();
-                lossSum += lossFunction.evaluate(new NDList(y), new NDList(out)).getFloat() * m;
-                correct += out.argMax(1).eq(y).sum().getLong();
+                lossSum.addi(lossFunction.evaluate(new NDList(y), new NDList(out)).mul(m).toType(DataType.FLOAT64, false));
+                correct.addi(out.argMax(1).eq(y).sum().toType(DataType.INT64, false));
             }
         }
-        return new Evaluation(lossSum / n, (double) correct / n, n);
     }
 
     /**
@@ -278,6 +306,23 @@ public final class Learner implements AutoCloseable {
         view.clear().limit(bytes);
         view.asFloatBuffer().put(data);
         return s.create(view, shape, DataType.FLOAT32);
+    }
+
+    /** d loss / d loss = 1, in the loss's shape, type and device; made once, not per step. */
+    private NDArray seedGradient(NDArray lossArray) {
+        if (lossSeed == null || !lossSeed.getShape().equals(lossArray.getShape())) {
+            lossSeed = root.ones(lossArray.getShape(), lossArray.getDataType(), lossArray.getDevice());
+        }
+        return lossSeed;
+    }
+
+    /** Labels as int64 on the host, so the device gets them in the loss's type with no conversion op. */
+    private static long[] longs(int[] labels) {
+        long[] out = new long[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            out[i] = labels[i];
+        }
+        return out;
     }
 
     private void event(BiConsumer<Callback, Learner> e) {
@@ -379,11 +424,17 @@ public final class Learner implements AutoCloseable {
      * run synchronously), so timings measure the work and not its enqueueing.
      */
     public void syncDevice() {
-        if (config.device().isGpu() && scope != null && !trainable.isEmpty()) {
-            NDArray flat = trainable.get(0).getArray().reshape(-1);
-            flat.attach(scope);
-            flat.get(0).getFloat();
+        if (config.device().isGpu() && scope != null) {
+            if (syncProbe == null) {
+                syncProbe = sgd.flat().get(0);
+            }
+            syncProbe.getFloat();
         }
+    }
+
+    /** The optimizer over the flat parameter buffer (for tests in this package). */
+    FlatSgd flatSgd() {
+        return sgd;
     }
 
     @Override

@@ -19,7 +19,8 @@ import org.normbench.model.ResNetConfig;
  * {@code -Dai.djl.pytorch.num_threads=1} all of libtorch's work runs on this thread, so the numbers
  * hold up on a shared machine. {@code -Dprofile.width=0.25 -Dprofile.image=8} shrinks the compute
  * until the step is almost all fixed per-op cost. {@code -Dprofile.trace=/tmp/x} writes libtorch's
- * profiler trace (chrome format) of the first timed steps to /tmp/x-bsN.json.
+ * profiler trace (chrome format) of the first 3 whole timed steps to /tmp/x-bsN.json; {@code make bench-ops}
+ * counts the ops in it against PyTorch eager (bench/reference/count_ops.py).
  *
  * <pre>
  * java -cp bench/target/test-classes:bench/target/classes:$(cat bench/target/jmh-classpath.txt) \
@@ -35,6 +36,9 @@ public final class StepProfile {
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int steps = args.length > 3 ? Integer.parseInt(args[3]) : 20;
         int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+        if (Phases.TRACE != null && steps <= Phases.TRACED_STEPS) {
+            throw new IllegalArgumentException("-Dprofile.trace needs steps > " + Phases.TRACED_STEPS + " (got " + steps + ")");
+        }
         double width = Double.parseDouble(System.getProperty("profile.width", "1.0"));
         int image = Integer.getInteger("profile.image", 32);
         TorchRuntime.engine();
@@ -82,10 +86,18 @@ public final class StepProfile {
             return 99;
         }
 
+        /**
+         * The trace covers whole steps, from this event of the first timed step to this event of the step
+         * after the last traced one: input, forward, loss, backward, update, the loss read and whatever
+         * else the other callbacks do (count_ops.py divides by {@value #TRACED_STEPS}).
+         */
         @Override
         public void beforeBatch(Learner l) {
             if (TRACE != null && l.step() == warmup + 1) {
                 ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+            }
+            if (TRACE != null && l.step() == warmup + TRACED_STEPS + 1) {
+                ai.djl.pytorch.jni.JniUtils.stopProfile(TRACE + "-bs" + l.batchSize() + ".json");
             }
             t0 = now();
         }
@@ -103,9 +115,6 @@ public final class StepProfile {
         @Override
         public void afterStep(Learner l) {
             long t = now();
-            if (TRACE != null && l.step() == warmup + TRACED_STEPS) {
-                ai.djl.pytorch.jni.JniUtils.stopProfile(TRACE + "-bs" + l.batchSize() + ".json");
-            }
             if (l.step() > warmup) {
                 rows.add(new double[] {(tLoss - t0) / 1e6, (tBackward - tLoss) / 1e6, (t - tBackward) / 1e6, (t - t0) / 1e6});
             }

@@ -1,0 +1,110 @@
+package org.normbench.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.normbench.cli.NormbenchCli;
+import org.normbench.results.ResultsSchema;
+
+/**
+ * {@code --jobs 2} on the real engine: every cell's results (losses, accuracy, curves, activation
+ * statistics) equal those of a sequential run with the same per-cell threads, only the finishing
+ * order differs; a failing cell is recorded while its neighbours finish.
+ */
+class ConcurrentGridTest {
+    @TempDir
+    Path tmp;
+
+    private static final String GRID = String.join("\n",
+            "name: jobs",
+            "dataset: fashion-mnist-subset",
+            "train_limit: 160",
+            "test_limit: 64",
+            "seeds: [0, 1]",
+            "train:",
+            "  width: 0.125",
+            "  norms: [bn, rbn]",
+            "  activations: [relu]",
+            "  batch_sizes: [8]",
+            "  steps: 8",
+            "  log_every_steps: 2",
+            "  hooks:",
+            "    every_steps: 4",
+            "throughput:",
+            "  devices: [gpu:7]",
+            "  width: 0.125",
+            "  norms: [gn]",
+            "  activations: [relu]",
+            "  batch_sizes: [4]",
+            "  warmup_steps: 1",
+            "  timed_steps: 2",
+            "");
+
+    /** Columns that measure time or memory, which concurrency may change. */
+    private static final Set<String> MEASURED = Set.of("train_seconds", "images_per_second", "step_ms_median", "step_ms_p90",
+            "peak_memory_bytes", "started_at", "finished_at");
+
+    @Test
+    void twoJobsGiveTheSequentialResultsAndAFailedCellHarmsNoNeighbour() throws Exception {
+        Path grid = tmp.resolve("jobs.yaml");
+        Files.writeString(grid, GRID);
+        Path runs = tmp.resolve("runs");
+        String seqLog = bench(grid, runs, "seq", "--jobs", "1", "--threads", "1");
+        String parLog = bench(grid, runs, "par", "--jobs", "2");
+        assertTrue(parLog.contains("2 cells at once, 1 intra-op thread each"), parLog);
+        assertTrue(parLog.contains("6 ran") && parLog.contains("4 ok, 2 error"), parLog);
+        assertTrue(seqLog.contains("4 ok, 2 error"), seqLog);
+
+        assertEquals(rows(runs.resolve("seq").resolve(ResultsSchema.CELLS), true), rows(runs.resolve("par").resolve(ResultsSchema.CELLS), true));
+        for (String table : List.of(ResultsSchema.CURVES, ResultsSchema.ACTIVATIONS, ResultsSchema.HISTOGRAMS)) {
+            List<String> seq = rows(runs.resolve("seq").resolve(table), false);
+            assertTrue(seq.size() > 4, table);
+            assertEquals(seq, rows(runs.resolve("par").resolve(table), false), table);
+        }
+        String manifest = Files.readString(runs.resolve("par").resolve("manifest.json"));
+        assertTrue(manifest.contains("\"intra_op_threads_per_job\" : 1"), manifest);
+    }
+
+    private static String bench(Path grid, Path runs, String run, String... extra) {
+        List<String> args = new ArrayList<>(List.of("bench", "--grid", grid.toString(), "--run", run, "--runs-dir", runs.toString(), "--quiet"));
+        args.addAll(List.of(extra));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            int code = NormbenchCli.commandLine().execute(args.toArray(String[]::new));
+            assertEquals(1, code, "some cells fail on purpose: " + out.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The table's rows, sorted, with the measured columns blanked when {@code dropMeasured}. */
+    private static List<String> rows(Path csv, boolean dropMeasured) throws Exception {
+        try (var parser = org.apache.commons.csv.CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build()
+                .parse(Files.newBufferedReader(csv))) {
+            List<String> out = new ArrayList<>();
+            for (var r : parser) {
+                TreeMap<String, String> m = new TreeMap<>(r.toMap());
+                if (dropMeasured) {
+                    MEASURED.forEach(m::remove);
+                }
+                out.add(m.toString());
+            }
+            out.sort(null);
+            return out;
+        }
+    }
+}
