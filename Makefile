@@ -18,7 +18,7 @@ JMH_ARGS ?=
 DATASET  ?= fashion-mnist
 
 .DEFAULT_GOAL := help
-.PHONY: help build test bench bench-compare report jmh datasets doctor summary clean
+.PHONY: help build test format bench bench-compare report jmh datasets doctor summary clean
 
 help: ## List the targets
 	@echo "normbench - reproducible normalization x activation benchmarks (ResNet18, DJL + PyTorch)"
@@ -35,8 +35,12 @@ build: ## Compile and package the CLI jars (bench/target/normbench.jar, analysis
 $(JAR):
 	$(MVNW) package -DskipTests
 
-test: ## Run every unit and integration test (what CI runs)
+test: ## Run every unit and integration test (what CI runs), after the code-style check
+	@$(MVNW) spotless:check || { echo "make test: Java files break the project's code style; run 'make format' to fix them"; exit 1; }
 	./mvnw -B test
+
+format: ## Apply the project's code style (google-java-format, AOSP style) to every Java file
+	$(MVNW) spotless:apply
 
 doctor: $(JAR) ## Versions, CPU/GPU devices, and a conv forward+backward on each device
 	$(NB) doctor
