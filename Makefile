@@ -37,8 +37,12 @@ build: ## Compile and package the CLI jars (bench/target/normbench.jar, analysis
 $(JAR):
 	$(MVNW) package -DskipTests
 
-test: ## Run every unit and integration test (what CI runs)
+test: ## Run every unit and integration test (what CI runs), after the code-style check
+	@$(MVNW) spotless:check || { echo "make test: Java files break the project's code style; run 'make format' to fix them"; exit 1; }
 	./mvnw -B test
+
+format: ## Apply the project's code style (google-java-format, AOSP style) to every Java file
+	$(MVNW) spotless:apply
 
 doctor: $(JAR) ## Versions, CPU/GPU devices, and a conv forward+backward on each device
 	$(NB) doctor
