@@ -29,12 +29,12 @@ import org.normbench.grid.Shard;
 import org.normbench.harness.CellRunner;
 import org.normbench.harness.DeviceSlots;
 import org.normbench.harness.GridEstimate;
+import org.normbench.harness.GridRun;
 import org.normbench.harness.JobPlan;
 import org.normbench.harness.ProbeTimer;
-import org.normbench.harness.GridRun;
-import org.normbench.harness.StopRequest;
 import org.normbench.harness.RegistryVocabulary;
 import org.normbench.harness.RunConditions;
+import org.normbench.harness.StopRequest;
 import org.normbench.results.Provenance;
 import org.normbench.results.ResultsSchema;
 import org.normbench.results.RunDirectory;
@@ -43,8 +43,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code normbench bench}: the study. Arguments, then the grid (validated before anything
- * trains), then the run loop - the three steps of DJL's examples, visible here in order.
+ * {@code normbench bench}: the study. Arguments, then the grid (validated before anything trains),
+ * then the run loop - the three steps of DJL's examples, visible here in order.
  */
 @Command(
         name = "bench",
@@ -67,52 +67,89 @@ import picocli.CommandLine.Option;
             "  130/143 stopped by SIGINT/SIGTERM before every cell ran (the resume command is printed at start and on stop)."
         })
 public final class BenchCommand implements Callable<Integer> {
-    private static final DateTimeFormatter RUN_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter RUN_STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     /** Set by {@code make bench} so the resume hint can be given as a make command. */
     static final String VIA_MAKE_ENV = "NORMBENCH_VIA_MAKE";
 
-    @Option(names = "--profile", defaultValue = "auto", paramLabel = "NAME",
-            description = "auto (full when a CUDA GPU is visible, else cpu-smoke), cpu-smoke, cpu-study (the findings at CPU size, ~35 min on 2 cores), lesson10 (fast.ai notebook 07's experiment, ~30-45 min on 2 cores) or full. Ignored with --grid.")
+    @Option(
+            names = "--profile",
+            defaultValue = "auto",
+            paramLabel = "NAME",
+            description =
+                    "auto (full when a CUDA GPU is visible, else cpu-smoke), cpu-smoke, cpu-study (the findings at CPU size, ~35 min on 2 cores), lesson10 (fast.ai notebook 07's experiment, ~30-45 min on 2 cores) or full. Ignored with --grid.")
     String profile;
 
-    @Option(names = "--grid", paramLabel = "FILE", description = "Grid file (YAML, docs/grid-format.md) instead of a profile.")
+    @Option(
+            names = "--grid",
+            paramLabel = "FILE",
+            description = "Grid file (YAML, docs/grid-format.md) instead of a profile.")
     Path gridFile;
 
-    @Option(names = "--run", paramLabel = "ID", description = "Run id (default: <grid name>-<UTC time>). Reuse it to resume.")
+    @Option(
+            names = "--run",
+            paramLabel = "ID",
+            description = "Run id (default: <grid name>-<UTC time>). Reuse it to resume.")
     String runId;
 
-    @Option(names = "--runs-dir", defaultValue = "reports/runs", paramLabel = "DIR", description = "Where runs are stored (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--runs-dir",
+            defaultValue = "reports/runs",
+            paramLabel = "DIR",
+            description = "Where runs are stored (default: ${DEFAULT-VALUE}).")
     Path runsDir;
 
-    @Option(names = "--shard", paramLabel = "K/N", description = "Run only shard K of N (every N-th cell); the run id gets -shard-K-of-N.")
+    @Option(
+            names = "--shard",
+            paramLabel = "K/N",
+            description = "Run only shard K of N (every N-th cell); the run id gets -shard-K-of-N.")
     String shard;
 
-    @Option(names = "--retry-failed", description = "Rerun finished cells whose status is oom or error (diverged cells stay).")
+    @Option(
+            names = "--retry-failed",
+            description =
+                    "Rerun finished cells whose status is oom or error (diverged cells stay).")
     boolean retryFailed;
 
-    @Option(names = "--dry-run", description = "Validate the grid, list its cells and exit without training.")
+    @Option(
+            names = "--dry-run",
+            description = "Validate the grid, list its cells and exit without training.")
     boolean dryRun;
 
-    @Option(names = "--jobs", paramLabel = "N|auto",
-            description = "Cells run at once (default: the grid's 'jobs', else 1). On CPU they split the cores (intra-op threads = cores / N); auto: one per core on CPU, several per GPU. Results equal a sequential run with the same --threads.")
+    @Option(
+            names = "--jobs",
+            paramLabel = "N|auto",
+            description =
+                    "Cells run at once (default: the grid's 'jobs', else 1). On CPU they split the cores (intra-op threads = cores / N); auto: one per core on CPU, several per GPU. Results equal a sequential run with the same --threads.")
     String jobs;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads per cell (default: cores / jobs; with one job, libtorch's default).")
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description =
+                    "Intra-op threads per cell (default: cores / jobs; with one job, libtorch's default).")
     Integer threads;
 
-    @Option(names = "--estimate", description = "Print the grid's expected wall time for the chosen --jobs (times a few steps of each distinct norm, batch, width, device) and exit.")
+    @Option(
+            names = "--estimate",
+            description =
+                    "Print the grid's expected wall time for the chosen --jobs (times a few steps of each distinct norm, batch, width, device) and exit.")
     boolean estimate;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress bars; one line per finished cell (for batch jobs).")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "No progress bars; one line per finished cell (for batch jobs).")
     boolean quiet;
 
-    @Option(names = "--heartbeat", paramLabel = "SECONDS",
-            description = "Without progress bars (log files, pipes, --quiet): a progress line every SECONDS during a cell; 0 turns it off. Default: $NORMBENCH_HEARTBEAT_SECONDS, else 30.")
+    @Option(
+            names = "--heartbeat",
+            paramLabel = "SECONDS",
+            description =
+                    "Without progress bars (log files, pipes, --quiet): a progress line every SECONDS during a cell; 0 turns it off. Default: $NORMBENCH_HEARTBEAT_SECONDS, else 30.")
     Integer heartbeatSeconds;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -162,14 +199,22 @@ public final class BenchCommand implements Callable<Integer> {
                 err.println("normbench bench: nothing was run: " + e.problems().get(0));
                 return 2;
             }
-            err.println("normbench bench: the grid has " + e.problems().size() + " problem(s); nothing was run:");
+            err.println(
+                    "normbench bench: the grid has "
+                            + e.problems().size()
+                            + " problem(s); nothing was run:");
             // A garbage file yields a problem per line; the first screenful says what is wrong.
             int shown = Math.min(e.problems().size(), 50);
             for (GridProblem p : e.problems().subList(0, shown)) {
                 err.println("  " + p);
             }
             if (shown < e.problems().size()) {
-                err.println("  ... and " + (e.problems().size() - shown) + " more (is " + file + " a grid file?)");
+                err.println(
+                        "  ... and "
+                                + (e.problems().size() - shown)
+                                + " more (is "
+                                + file
+                                + " a grid file?)");
             }
             return 2;
         } catch (java.nio.file.NoSuchFileException e) {
@@ -187,14 +232,17 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("normbench bench: --jobs/--threads: " + e.getMessage());
             return 2;
         }
-        Runnable threadSetup = () -> {
-            if (threads != null || plan.jobs() > 1) {
-                TorchRuntime.engine(); // the native library, loaded once
-                ai.djl.pytorch.jni.JniUtils.setNumThreads(plan.threadsPerJob());
-            }
-        };
+        Runnable threadSetup =
+                () -> {
+                    if (threads != null || plan.jobs() > 1) {
+                        TorchRuntime.engine(); // the native library, loaded once
+                        ai.djl.pytorch.jni.JniUtils.setNumThreads(plan.threadsPerJob());
+                    }
+                };
         if (dryRun) {
-            out.printf("%s: %d cells (%d in shard %s)%n", grid.name(), grid.cells().size(), cells.size(), theShard);
+            out.printf(
+                    "%s: %d cells (%d in shard %s)%n",
+                    grid.name(), grid.cells().size(), cells.size(), theShard);
             for (CellSpec c : cells) {
                 out.println("  " + c.cellId());
             }
@@ -218,29 +266,64 @@ public final class BenchCommand implements Callable<Integer> {
         String gridHash = sha256(grid.yaml());
         var existing = dir.readManifest();
         if (existing.isPresent() && !gridHash.equals(existing.get().get("grid_sha256"))) {
-            err.println("normbench bench: run " + id + " in " + dir.root() + " was started with a different grid (grid_sha256 "
-                    + existing.get().get("grid_sha256") + "); use a new --run id, or the grid it was started with.");
+            err.println(
+                    "normbench bench: run "
+                            + id
+                            + " in "
+                            + dir.root()
+                            + " was started with a different grid (grid_sha256 "
+                            + existing.get().get("grid_sha256")
+                            + "); use a new --run id, or the grid it was started with.");
             return 2;
         }
         String stale = otherCellColumns(dir);
         if (stale != null) {
-            err.println("normbench bench: run " + id + " in " + dir.root() + " was written with other cells.csv columns (" + stale
-                    + "), by another normbench version; resuming would mix row layouts. Finish it with that version, or use a new --run id.");
+            err.println(
+                    "normbench bench: run "
+                            + id
+                            + " in "
+                            + dir.root()
+                            + " was written with other cells.csv columns ("
+                            + stale
+                            + "), by another normbench version; resuming would mix row layouts. Finish it with that version, or use a new --run id.");
             return 2;
         }
         RunConditions conditions = new RunConditions();
         Engine engine = TorchRuntime.engine();
-        Map<String, Object> manifest = manifest(existing.orElse(null), id, profileName, reason, file, grid, gridHash, theShard, engine);
+        Map<String, Object> manifest =
+                manifest(
+                        existing.orElse(null),
+                        id,
+                        profileName,
+                        reason,
+                        file,
+                        grid,
+                        gridHash,
+                        theShard,
+                        engine);
         List<Object> conditionList = new ArrayList<>();
         if (existing.isPresent() && existing.get().get("conditions") instanceof List<?> l) {
             conditionList.addAll(l);
         }
         conditionList.add(conditions.started());
         manifest.put("conditions", conditionList);
-        manifest.put("jobs", Map.of("jobs", plan.jobs(), "intra_op_threads_per_job", plan.threadsPerJob(), "plan", plan.reason()));
-        dir.writeFileAtomically(dir.root().resolve("grid.yaml"), grid.yaml().getBytes(StandardCharsets.UTF_8));
+        manifest.put(
+                "jobs",
+                Map.of(
+                        "jobs",
+                        plan.jobs(),
+                        "intra_op_threads_per_job",
+                        plan.threadsPerJob(),
+                        "plan",
+                        plan.reason()));
+        dir.writeFileAtomically(
+                dir.root().resolve("grid.yaml"), grid.yaml().getBytes(StandardCharsets.UTF_8));
         dir.writeManifest(manifest);
-        out.printf("run %s -> %s (%d cells%s)%n", id, dir.root(), cells.size(),
+        out.printf(
+                "run %s -> %s (%d cells%s)%n",
+                id,
+                dir.root(),
+                cells.size(),
                 theShard.count() > 1 ? ", shard " + theShard + " of " + grid.cells().size() : "");
         String resume = resumeCommand(id, profileName);
         out.println("to resume if stopped: " + resume);
@@ -252,7 +335,8 @@ public final class BenchCommand implements Callable<Integer> {
         StopRequest stop = StopRequest.onShutdown(err, stopGrace(), resume);
         try {
             out.println("jobs: " + plan.reason());
-            // One progress bar at a time: with --jobs N > 1 cells report through the heartbeat and the per-cell lines.
+            // One progress bar at a time: with --jobs N > 1 cells report through the heartbeat and
+            // the per-cell lines.
             boolean cellBars = bars && plan.jobs() == 1;
             try (CellRunner runner = new CellRunner(engine, cellBars ? err : null, stop)) {
                 if (!cellBars && beat > 0) {
@@ -261,19 +345,29 @@ public final class BenchCommand implements Callable<Integer> {
                 GridRun gridRun = new GridRun(dir, cells, runner::run, out, retryFailed, stop);
                 if (plan.jobs() > 1) {
                     List<String> pool = DeviceSlots.poolFor(TorchRuntime.gpuCount());
-                    gridRun.concurrently(plan.jobs(), new DeviceSlots(pool, (plan.jobs() + pool.size() - 1) / pool.size()),
-                            runner::run, threadSetup);
+                    gridRun.concurrently(
+                            plan.jobs(),
+                            new DeviceSlots(pool, (plan.jobs() + pool.size() - 1) / pool.size()),
+                            runner::run,
+                            threadSetup);
                 } else {
                     threadSetup.run();
                 }
                 summary = gridRun.run();
             } catch (java.io.IOException e) {
-                // A full disk, a read-only mount, lost permissions: every cell written so far is whole
+                // A full disk, a read-only mount, lost permissions: every cell written so far is
+                // whole
                 // (each was renamed into place complete); the one being written is dropped.
                 out.flush();
-                err.println("normbench bench: could not write results under " + dir.root() + ": " + e.getMessage());
-                err.println("  finished cells are intact; the cell in progress is dropped. Free space (or fix the permissions),"
-                        + " then resume: " + resume);
+                err.println(
+                        "normbench bench: could not write results under "
+                                + dir.root()
+                                + ": "
+                                + e.getMessage());
+                err.println(
+                        "  finished cells are intact; the cell in progress is dropped. Free space (or fix the permissions),"
+                                + " then resume: "
+                                + resume);
                 return 3;
             }
             String now = Instant.now().toString();
@@ -288,15 +382,34 @@ public final class BenchCommand implements Callable<Integer> {
             } else {
                 manifest.put("finished_at", now);
             }
-            manifest.put("summary", Map.of("cells", summary.cells(), "ran", summary.ran(), "skipped", summary.skipped(),
-                    "stopped", summary.stopped(),
-                    "statuses", summary.statuses().entrySet().stream().collect(java.util.stream.Collectors.toMap(
-                            e -> e.getKey().csv(), Map.Entry::getValue, (a, b) -> a, java.util.TreeMap::new))));
+            manifest.put(
+                    "summary",
+                    Map.of(
+                            "cells",
+                            summary.cells(),
+                            "ran",
+                            summary.ran(),
+                            "skipped",
+                            summary.skipped(),
+                            "stopped",
+                            summary.stopped(),
+                            "statuses",
+                            summary.statuses().entrySet().stream()
+                                    .collect(
+                                            java.util.stream.Collectors.toMap(
+                                                    e -> e.getKey().csv(),
+                                                    Map.Entry::getValue,
+                                                    (a, b) -> a,
+                                                    java.util.TreeMap::new))));
             dir.writeManifest(manifest);
             if (summary.stopped()) {
                 out.println("stopped: " + summary.describe() + " -> " + dir.root());
-                out.println("resume:  " + resume + "   (skips the " + (summary.ran() + summary.skipped())
-                        + " finished cells)");
+                out.println(
+                        "resume:  "
+                                + resume
+                                + "   (skips the "
+                                + (summary.ran() + summary.skipped())
+                                + " finished cells)");
                 out.flush();
                 return 130;
             }
@@ -310,16 +423,22 @@ public final class BenchCommand implements Callable<Integer> {
 
     /**
      * The exact command that resumes this run: {@code make bench ... RUN=<id>} when started by
-     * {@code make bench} (the Makefile sets {@value #VIA_MAKE_ENV}), else the launcher's command line.
-     * It names the grid or the resolved profile, so resuming never depends on PROFILE=auto choosing alike.
+     * {@code make bench} (the Makefile sets {@value #VIA_MAKE_ENV}), else the launcher's command
+     * line. It names the grid or the resolved profile, so resuming never depends on PROFILE=auto
+     * choosing alike.
      */
     String resumeCommand(String id, String profileName) {
         boolean defaultRunsDir = runsDir.equals(Path.of("reports/runs"));
         if (System.getenv(VIA_MAKE_ENV) != null && defaultRunsDir && shard == null) {
-            return "make bench " + (gridFile != null ? "GRID=" + gridFile : "PROFILE=" + profileName) + " RUN=" + id;
+            return "make bench "
+                    + (gridFile != null ? "GRID=" + gridFile : "PROFILE=" + profileName)
+                    + " RUN="
+                    + id;
         }
         StringBuilder sb = new StringBuilder("bench/bin/normbench bench");
-        sb.append(gridFile != null ? " --grid " + gridFile : " --profile " + profileName).append(" --run ").append(id);
+        sb.append(gridFile != null ? " --grid " + gridFile : " --profile " + profileName)
+                .append(" --run ")
+                .append(id);
         if (!defaultRunsDir) {
             sb.append(" --runs-dir ").append(runsDir);
         }
@@ -333,8 +452,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Where a finished cell's cells.csv header differs from this version's columns (a run started by
-     * another normbench version), the file and its header; null when every cell matches.
+     * Where a finished cell's cells.csv header differs from this version's columns (a run started
+     * by another normbench version), the file and its header; null when every cell matches.
      */
     static String otherCellColumns(RunDirectory dir) throws java.io.IOException {
         String expected = String.join(",", ResultsSchema.CELL_COLUMNS);
@@ -344,8 +463,14 @@ public final class BenchCommand implements Callable<Integer> {
                 String header = lines.findFirst().orElse("");
                 if (!header.equals(expected)) {
                     List<String> have = List.of(header.split(",", -1));
-                    List<String> missing = ResultsSchema.CELL_COLUMNS.stream().filter(c -> !have.contains(c)).toList();
-                    List<String> extra = have.stream().filter(c -> !ResultsSchema.CELL_COLUMNS.contains(c)).toList();
+                    List<String> missing =
+                            ResultsSchema.CELL_COLUMNS.stream()
+                                    .filter(c -> !have.contains(c))
+                                    .toList();
+                    List<String> extra =
+                            have.stream()
+                                    .filter(c -> !ResultsSchema.CELL_COLUMNS.contains(c))
+                                    .toList();
                     List<String> parts = new ArrayList<>();
                     if (!missing.isEmpty()) {
                         parts.add("lacks " + String.join(", ", missing));
@@ -353,18 +478,28 @@ public final class BenchCommand implements Callable<Integer> {
                     if (!extra.isEmpty()) {
                         parts.add("has extra " + String.join(", ", extra));
                     }
-                    return f + " " + (parts.isEmpty() ? "has the same columns in another order" : String.join(", ", parts));
+                    return f
+                            + " "
+                            + (parts.isEmpty()
+                                    ? "has the same columns in another order"
+                                    : String.join(", ", parts));
                 }
             }
         }
         return null;
     }
 
-    /** --heartbeat, else NORMBENCH_HEARTBEAT_SECONDS, else 30; a negative or non-numeric value is an input error. */
+    /**
+     * --heartbeat, else NORMBENCH_HEARTBEAT_SECONDS, else 30; a negative or non-numeric value is an
+     * input error.
+     */
     private int heartbeatSeconds() {
         if (heartbeatSeconds != null) {
             if (heartbeatSeconds < 0) {
-                throw new IllegalArgumentException("--heartbeat=" + heartbeatSeconds + ": allowed: 0 (off) or a whole number of seconds");
+                throw new IllegalArgumentException(
+                        "--heartbeat="
+                                + heartbeatSeconds
+                                + ": allowed: 0 (off) or a whole number of seconds");
             }
             return heartbeatSeconds;
         }
@@ -380,47 +515,81 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("NORMBENCH_HEARTBEAT_SECONDS='" + v + "': allowed: 0 (off) or a whole number of seconds");
+        throw new IllegalArgumentException(
+                "NORMBENCH_HEARTBEAT_SECONDS='"
+                        + v
+                        + "': allowed: 0 (off) or a whole number of seconds");
     }
 
     /** --jobs, else the grid's {@code jobs}, else 1; threads from --threads or cores / jobs. */
     private JobPlan jobPlan(Grid grid) {
         Object fromGrid = grid.document().get("jobs");
         String spec = jobs != null ? jobs : fromGrid == null ? null : fromGrid.toString();
-        int gpus = spec != null && spec.trim().equalsIgnoreCase("auto") ? TorchRuntime.gpuCount() : 0;
-        long hostMemory = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getTotalMemorySize();
-        long gpuMemory = gpus > 0 ? ai.djl.util.cuda.CudaUtils.getGpuMemory(ai.djl.Device.gpu(0)).getMax() : 0;
+        int gpus =
+                spec != null && spec.trim().equalsIgnoreCase("auto") ? TorchRuntime.gpuCount() : 0;
+        long hostMemory =
+                ((com.sun.management.OperatingSystemMXBean)
+                                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                        .getTotalMemorySize();
+        long gpuMemory =
+                gpus > 0
+                        ? ai.djl.util.cuda.CudaUtils.getGpuMemory(ai.djl.Device.gpu(0)).getMax()
+                        : 0;
         if (spec == null && threads == null) {
             return JobPlan.sequential(Runtime.getRuntime().availableProcessors());
         }
-        return JobPlan.resolve(spec, threads, Runtime.getRuntime().availableProcessors(), gpus, hostMemory, gpuMemory);
+        return JobPlan.resolve(
+                spec,
+                threads,
+                Runtime.getRuntime().availableProcessors(),
+                gpus,
+                hostMemory,
+                gpuMemory);
     }
 
-    /** Times the grid's distinct steps on a thread set up as a --jobs worker, and formats the estimate. */
-    private static String estimateOf(List<CellSpec> cells, JobPlan plan, Runnable threadSetup) throws Exception {
-        java.util.concurrent.ExecutorService probe = java.util.concurrent.Executors.newSingleThreadExecutor();
+    /**
+     * Times the grid's distinct steps on a thread set up as a --jobs worker, and formats the
+     * estimate.
+     */
+    private static String estimateOf(List<CellSpec> cells, JobPlan plan, Runnable threadSetup)
+            throws Exception {
+        java.util.concurrent.ExecutorService probe =
+                java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
             long t0 = System.nanoTime();
-            GridEstimate.Result r = probe.submit(() -> {
-                threadSetup.run();
-                return GridEstimate.estimate(cells, plan.jobs(), ProbeTimer::time);
-            }).get();
-            return GridEstimate.format(r, plan.reason() + String.format(java.util.Locale.ROOT, "; timing took %.0f s",
-                    (System.nanoTime() - t0) / 1e9));
+            GridEstimate.Result r =
+                    probe.submit(
+                                    () -> {
+                                        threadSetup.run();
+                                        return GridEstimate.estimate(
+                                                cells, plan.jobs(), ProbeTimer::time);
+                                    })
+                            .get();
+            return GridEstimate.format(
+                    r,
+                    plan.reason()
+                            + String.format(
+                                    java.util.Locale.ROOT,
+                                    "; timing took %.0f s",
+                                    (System.nanoTime() - t0) / 1e9));
         } finally {
             probe.shutdown();
         }
     }
 
-    /** How long a stop signal waits for the current step; NORMBENCH_STOP_GRACE_SECONDS overrides. */
+    /**
+     * How long a stop signal waits for the current step; NORMBENCH_STOP_GRACE_SECONDS overrides.
+     */
     private static Duration stopGrace() {
         String v = System.getenv("NORMBENCH_STOP_GRACE_SECONDS");
         if (v != null && !v.isBlank()) {
             try {
                 return Duration.ofSeconds(Math.max(1, Long.parseLong(v.trim())));
             } catch (NumberFormatException e) {
-                System.err.println("normbench: ignoring NORMBENCH_STOP_GRACE_SECONDS='" + v + "' (want whole seconds)");
+                System.err.println(
+                        "normbench: ignoring NORMBENCH_STOP_GRACE_SECONDS='"
+                                + v
+                                + "' (want whole seconds)");
             }
         }
         return Duration.ofSeconds(120);
@@ -430,8 +599,16 @@ public final class BenchCommand implements Callable<Integer> {
         return "-shard-" + s.index() + "-of-" + s.count();
     }
 
-    private Map<String, Object> manifest(Map<String, Object> previous, String id, String profileName, String reason, Path file,
-            Grid grid, String gridHash, Shard theShard, Engine engine) {
+    private Map<String, Object> manifest(
+            Map<String, Object> previous,
+            String id,
+            String profileName,
+            String reason,
+            Path file,
+            Grid grid,
+            String gridHash,
+            Shard theShard,
+            Engine engine) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema_version", ResultsSchema.VERSION);
         m.put("run_id", id);
@@ -443,14 +620,20 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("grid_sha256", gridHash);
         m.put("grid", grid.document());
         m.put("seeds", grid.seeds());
-        m.put("lr_protocols", grid.cells().stream().map(c -> c.lr().protocol().key()).distinct().toList());
+        m.put(
+                "lr_protocols",
+                grid.cells().stream().map(c -> c.lr().protocol().key()).distinct().toList());
         List<String> all = new ArrayList<>();
         for (CellSpec c : grid.cells()) {
             all.add(c.cellId());
         }
         m.put("cells", all);
         m.put("cell_count", all.size());
-        m.put("shard", theShard.count() > 1 ? Map.of("index", theShard.index(), "count", theShard.count()) : null);
+        m.put(
+                "shard",
+                theShard.count() > 1
+                        ? Map.of("index", theShard.index(), "count", theShard.count())
+                        : null);
         m.put("git", Provenance.git());
         m.put("versions", Provenance.versions(engine));
         m.put("host", Provenance.host());
@@ -461,7 +644,11 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("threads", ThreadSettings.describe());
         m.put("command", String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         String now = Instant.now().toString();
-        m.put("started_at", previous != null && previous.get("started_at") != null ? previous.get("started_at") : now);
+        m.put(
+                "started_at",
+                previous != null && previous.get("started_at") != null
+                        ? previous.get("started_at")
+                        : now);
         List<Object> resumed = new ArrayList<>();
         if (previous != null) {
             if (previous.get("resumed_at") instanceof List<?> l) {
@@ -479,7 +666,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("SHA-256")
+                                    .digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code normbench compare RUN_A RUN_B}: does run B reproduce run A? Lives in the bench CLI so that
- * one {@code normbench} command does everything, but reads stored files only and never loads libtorch.
+ * one {@code normbench} command does everything, but reads stored files only and never loads
+ * libtorch.
  */
 @Command(
         name = "compare",
@@ -29,17 +30,26 @@ import picocli.CommandLine.Parameters;
             "Exit codes: 0 B reproduces A (no cell differs); 1 some cell differs; 2 bad input."
         })
 public final class CompareCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "RUN_A", description = "Run id under --runs-dir, or a run directory.")
+    @Parameters(
+            index = "0",
+            paramLabel = "RUN_A",
+            description = "Run id under --runs-dir, or a run directory.")
     String runA;
 
-    @Parameters(index = "1", paramLabel = "RUN_B", description = "Run id under --runs-dir, or a run directory.")
+    @Parameters(
+            index = "1",
+            paramLabel = "RUN_B",
+            description = "Run id under --runs-dir, or a run directory.")
     String runB;
 
-    @Option(names = "--runs-dir", defaultValue = "reports/runs", paramLabel = "DIR", description = "Where run ids are looked up (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--runs-dir",
+            defaultValue = "reports/runs",
+            paramLabel = "DIR",
+            description = "Where run ids are looked up (default: ${DEFAULT-VALUE}).")
     Path runsDir;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -66,6 +76,13 @@ public final class CompareCommand implements Callable<Integer> {
         if (Files.isDirectory(asGiven)) {
             return asGiven;
         }
-        throw new IllegalArgumentException("no run '" + run + "': neither " + underRuns + " nor " + asGiven + " is a directory");
+        throw new IllegalArgumentException(
+                "no run '"
+                        + run
+                        + "': neither "
+                        + underRuns
+                        + " nor "
+                        + asGiven
+                        + " is a directory");
     }
 }

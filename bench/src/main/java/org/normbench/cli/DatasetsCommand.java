@@ -21,9 +21,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code normbench datasets}: the known datasets, where each is cached, whether it verifies, its size,
- * image shape and class counts; {@code --fetch NAME} downloads, verifies and unpacks one first.
- * Not a loader for training (that is {@link DatasetLoader#load}).
+ * {@code normbench datasets}: the known datasets, where each is cached, whether it verifies, its
+ * size, image shape and class counts; {@code --fetch NAME} downloads, verifies and unpacks one
+ * first. Not a loader for training (that is {@link DatasetLoader#load}).
  */
 @Command(
         name = "datasets",
@@ -36,13 +36,18 @@ import picocli.CommandLine.Option;
         })
 public final class DatasetsCommand implements Callable<Integer> {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--fetch", paramLabel = "NAME", description = "Fetch this dataset into the cache before listing.")
+    @Option(
+            names = "--fetch",
+            paramLabel = "NAME",
+            description = "Fetch this dataset into the cache before listing.")
     String fetch;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Cache folder (default: $NORMBENCH_DATA, else ~/.cache/normbench).")
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description = "Cache folder (default: $NORMBENCH_DATA, else ~/.cache/normbench).")
     Path data;
 
     @Override
@@ -54,11 +59,18 @@ public final class DatasetsCommand implements Callable<Integer> {
         if (fetch != null) {
             try {
                 DatasetSpec s = DatasetRegistry.get(fetch);
-                Downloader dl = new Downloader(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                        .connectTimeout(Duration.ofSeconds(30)).build(), 5, m -> log(err, m));
+                Downloader dl =
+                        new Downloader(
+                                HttpClient.newBuilder()
+                                        .followRedirects(HttpClient.Redirect.NORMAL)
+                                        .connectTimeout(Duration.ofSeconds(30))
+                                        .build(),
+                                5,
+                                m -> log(err, m));
                 DatasetCache.Status st = DatasetCache.fetch(s, root, dl, m -> log(err, m));
                 if (!st.verified()) {
-                    err.println("datasets: " + fetch + " fetched but does not verify: " + st.detail());
+                    err.println(
+                            "datasets: " + fetch + " fetched but does not verify: " + st.detail());
                     rc = 1;
                 }
             } catch (IOException | RuntimeException e) {
@@ -67,19 +79,30 @@ public final class DatasetsCommand implements Callable<Integer> {
             }
             err.flush();
         }
-        out.printf("cache %s%s%n%n", root, data != null ? " (--data)" : System.getenv("NORMBENCH_DATA") != null ? " ($NORMBENCH_DATA)" : "");
-        out.printf("%-21s %-9s %9s %-9s %8s %8s %7s  %s%n", "NAME", "VERIFIED", "SIZE", "SHAPE", "TRAIN", "TEST", "CLASSES", "PATH / NOTE");
+        out.printf(
+                "cache %s%s%n%n",
+                root,
+                data != null
+                        ? " (--data)"
+                        : System.getenv("NORMBENCH_DATA") != null ? " ($NORMBENCH_DATA)" : "");
+        out.printf(
+                "%-21s %-9s %9s %-9s %8s %8s %7s  %s%n",
+                "NAME", "VERIFIED", "SIZE", "SHAPE", "TRAIN", "TEST", "CLASSES", "PATH / NOTE");
         List<String> unverified = new ArrayList<>();
         for (DatasetSpec s : DatasetRegistry.all()) {
             String problem = row(out, s, root);
             if (problem != null) {
-                unverified.add(s.name() + " (" + problem + "; fix: " + DatasetCache.fetchCommand(s) + ")");
+                unverified.add(
+                        s.name() + " (" + problem + "; fix: " + DatasetCache.fetchCommand(s) + ")");
             }
         }
         out.flush();
         if (!unverified.isEmpty()) {
-            err.println("datasets: " + unverified.size() + " cached dataset(s) NOT VERIFIED, a run would refuse them: "
-                    + String.join("; ", unverified));
+            err.println(
+                    "datasets: "
+                            + unverified.size()
+                            + " cached dataset(s) NOT VERIFIED, a run would refuse them: "
+                            + String.join("; ", unverified));
             err.flush();
             rc = 1;
         }
@@ -91,7 +114,10 @@ public final class DatasetsCommand implements Callable<Integer> {
         err.flush();
     }
 
-    /** Prints one dataset; returns why it is in the cache but unusable, or null when it verifies or is not fetched. */
+    /**
+     * Prints one dataset; returns why it is in the cache but unusable, or null when it verifies or
+     * is not fetched.
+     */
     private static String row(PrintWriter out, DatasetSpec s, Path root) {
         DatasetCache.Status st;
         try {
@@ -110,12 +136,29 @@ public final class DatasetsCommand implements Callable<Integer> {
                 note = "verified but unreadable: " + e.getMessage();
             }
         } else {
-            note = (st.present() ? "NOT VERIFIED: " + st.detail() + "; " : "not fetched; ") + "get it with " + DatasetCache.fetchCommand(s);
+            note =
+                    (st.present() ? "NOT VERIFIED: " + st.detail() + "; " : "not fetched; ")
+                            + "get it with "
+                            + DatasetCache.fetchCommand(s);
         }
-        String train = counts != null ? String.format(Locale.ROOT, "%,d", IntStream.of(counts[0]).sum()) : "-";
-        String test = counts != null ? String.format(Locale.ROOT, "%,d", IntStream.of(counts[1]).sum()) : "-";
-        out.printf("%-21s %-9s %9s %-9s %8s %8s %7d  %s%n", s.name(), st.verified() ? "yes" : "no",
-                st.present() ? mb(st.bytes()) : "-", s.shape(), train, test, s.classNames().size(), where);
+        String train =
+                counts != null
+                        ? String.format(Locale.ROOT, "%,d", IntStream.of(counts[0]).sum())
+                        : "-";
+        String test =
+                counts != null
+                        ? String.format(Locale.ROOT, "%,d", IntStream.of(counts[1]).sum())
+                        : "-";
+        out.printf(
+                "%-21s %-9s %9s %-9s %8s %8s %7d  %s%n",
+                s.name(),
+                st.verified() ? "yes" : "no",
+                st.present() ? mb(st.bytes()) : "-",
+                s.shape(),
+                train,
+                test,
+                s.classNames().size(),
+                where);
         if (counts != null) {
             List<String> parts = new ArrayList<>();
             for (int c = 0; c < s.classNames().size(); c++) {
@@ -135,8 +178,10 @@ public final class DatasetsCommand implements Callable<Integer> {
     private static int[][] classCounts(DatasetSpec s, Path root) throws IOException {
         if (s.format() == DatasetSpec.Format.IMAGE_FOLDER) {
             Path base = s.dir(root).resolve(s.extractedRoot());
-            return new int[][] {ImageFolderReader.countImages(base.resolve("train"), s.classFolders()),
-                ImageFolderReader.countImages(base.resolve("val"), s.classFolders())};
+            return new int[][] {
+                ImageFolderReader.countImages(base.resolve("train"), s.classFolders()),
+                ImageFolderReader.countImages(base.resolve("val"), s.classFolders())
+            };
         }
         DatasetLoader.TrainTest tt = DatasetLoader.read(s, root);
         return new int[][] {tt.train().classCounts(), tt.test().classCounts()};

@@ -17,7 +17,9 @@ import org.normbench.results.Provenance;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code normbench doctor}: what this machine and build are, and proof that every device computes. */
+/**
+ * {@code normbench doctor}: what this machine and build are, and proof that every device computes.
+ */
 @Command(
         name = "doctor",
         mixinStandardHelpOptions = true,
@@ -27,17 +29,25 @@ import picocli.CommandLine.Command;
         })
 public final class DoctorCommand implements Callable<Integer> {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("normbench     %s%n", Versions.normbench());
-        out.printf("git commit    %s%s%n", Versions.gitCommit(), Boolean.TRUE.equals(Versions.gitDirty()) ? " (dirty)" : "");
+        out.printf(
+                "git commit    %s%s%n",
+                Versions.gitCommit(), Boolean.TRUE.equals(Versions.gitDirty()) ? " (dirty)" : "");
         out.printf("java          %s%n", Versions.java());
-        out.printf("os            %s %s (%s)%n", System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"));
-        out.printf("cpu           %s, %d hardware threads%n", Objects.requireNonNullElse(Provenance.cpuModel(), System.getProperty("os.arch")), Runtime.getRuntime().availableProcessors());
+        out.printf(
+                "os            %s %s (%s)%n",
+                System.getProperty("os.name"),
+                System.getProperty("os.version"),
+                System.getProperty("os.arch"));
+        out.printf(
+                "cpu           %s, %d hardware threads%n",
+                Objects.requireNonNullElse(Provenance.cpuModel(), System.getProperty("os.arch")),
+                Runtime.getRuntime().availableProcessors());
         out.printf("djl           %s%n", Versions.djl());
         out.flush();
         long t0 = System.nanoTime();
@@ -48,15 +58,31 @@ public final class DoctorCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("FAIL engine: " + e.getMessage());
             return 1;
         }
-        out.printf("engine        %s %s (loaded in %.1f s, offline=%s)%n", engine.getEngineName(), engine.getVersion(),
-                (System.nanoTime() - t0) / 1e9, System.getProperty("ai.djl.offline", "false"));
+        out.printf(
+                "engine        %s %s (loaded in %.1f s, offline=%s)%n",
+                engine.getEngineName(),
+                engine.getVersion(),
+                (System.nanoTime() - t0) / 1e9,
+                System.getProperty("ai.djl.offline", "false"));
         out.printf("libtorch from %s%n", TorchRuntime.libraryOrigin());
         Map<String, Object> stack = NativeStack.describe(engine);
-        out.printf("libtorch      %s in %s (version from %s)%n", stack.get("libtorch"), stack.get("libtorch_dir"), stack.get("libtorch_version_source"));
-        out.printf("jni           %s (built for libtorch %s)%n", stack.get("jni"), stack.get("jni_built_for"));
+        out.printf(
+                "libtorch      %s in %s (version from %s)%n",
+                stack.get("libtorch"),
+                stack.get("libtorch_dir"),
+                stack.get("libtorch_version_source"));
+        out.printf(
+                "jni           %s (built for libtorch %s)%n",
+                stack.get("jni"), stack.get("jni_built_for"));
         int gpus = engine.getGpuCount();
-        out.printf("cuda          %s%n", gpus > 0 ? "runtime " + stack.get("cuda_runtime") + ", driver " + stack.get("gpu_driver")
-                : "no CUDA device visible");
+        out.printf(
+                "cuda          %s%n",
+                gpus > 0
+                        ? "runtime "
+                                + stack.get("cuda_runtime")
+                                + ", driver "
+                                + stack.get("gpu_driver")
+                        : "no CUDA device visible");
         boolean ok = true;
         for (DeviceSpec d : DeviceSpec.allVisible(gpus)) {
             Device device = TorchRuntime.device(d);
@@ -64,7 +90,9 @@ public final class DoctorCommand implements Callable<Integer> {
             try {
                 long s = System.nanoTime();
                 double g = TorchRuntime.smokeConv(device);
-                out.printf("device %-6s %s: conv fwd+bwd OK (|grad|^2=%.4g, %.0f ms)%n", d, what, g, (System.nanoTime() - s) / 1e6);
+                out.printf(
+                        "device %-6s %s: conv fwd+bwd OK (|grad|^2=%.4g, %.0f ms)%n",
+                        d, what, g, (System.nanoTime() - s) / 1e6);
             } catch (RuntimeException e) {
                 ok = false;
                 out.printf("device %-6s %s: FAIL %s%n", d, what, e.getMessage());
@@ -82,8 +110,11 @@ public final class DoctorCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder("cuda");
         try {
             MemoryUsage mem = CudaUtils.getGpuMemory(device);
-            sb.append(String.format(Locale.ROOT, ", %.1f GiB total", mem.getMax() / (double) (1L << 30)));
-            sb.append(", compute capability ").append(CudaUtils.getComputeCapability(device.getDeviceId()));
+            sb.append(
+                    String.format(
+                            Locale.ROOT, ", %.1f GiB total", mem.getMax() / (double) (1L << 30)));
+            sb.append(", compute capability ")
+                    .append(CudaUtils.getComputeCapability(device.getDeviceId()));
         } catch (RuntimeException e) {
             sb.append(" (memory unknown: ").append(e.getMessage()).append(')');
         }

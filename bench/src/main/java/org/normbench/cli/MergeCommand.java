@@ -21,28 +21,46 @@ import picocli.CommandLine.Parameters;
         })
 public final class MergeCommand implements Callable<Integer> {
 
-    @Option(names = "--run", required = true, description = "Run id of the merged run (created under --runs-dir).")
+    @Option(
+            names = "--run",
+            required = true,
+            description = "Run id of the merged run (created under --runs-dir).")
     String runId;
 
-    @Option(names = "--runs-dir", defaultValue = "reports/runs", description = "Where runs live (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--runs-dir",
+            defaultValue = "reports/runs",
+            description = "Where runs live (default: ${DEFAULT-VALUE}).")
     Path runsDir;
 
-    @Option(names = "--allow-missing", description = "Merge even if some cells of the grid are in no shard.")
+    @Option(
+            names = "--allow-missing",
+            description = "Merge even if some cells of the grid are in no shard.")
     boolean allowMissing;
 
-    @Parameters(arity = "1..*", paramLabel = "SHARD_DIR", description = "Run directories of the shards.")
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "SHARD_DIR",
+            description = "Run directories of the shards.")
     List<Path> shards;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         try {
             RunDirectory target = RunDirectory.open(runsDir, runId);
             ShardMerge.Result r = ShardMerge.merge(shards, target, allowMissing);
-            spec.commandLine().getOut().printf("merged %d cells from %d shards into %s%s%n", r.cells(), r.shards(),
-                    target.root(), r.missing().isEmpty() ? "" : " (" + r.missing().size() + " cells missing)");
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "merged %d cells from %d shards into %s%s%n",
+                            r.cells(),
+                            r.shards(),
+                            target.root(),
+                            r.missing().isEmpty()
+                                    ? ""
+                                    : " (" + r.missing().size() + " cells missing)");
             return 0;
         } catch (IllegalStateException | IllegalArgumentException e) {
             spec.commandLine().getErr().println("normbench merge: " + e.getMessage());

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         name = "normbench",
         mixinStandardHelpOptions = true,
         versionProvider = NormbenchCli.VersionProvider.class,
-        description = "Reproducible normalization x activation benchmarks for ResNet18 (DJL + PyTorch).",
+        description =
+                "Reproducible normalization x activation benchmarks for ResNet18 (DJL + PyTorch).",
         subcommands = {
             DoctorCommand.class,
             DatasetsCommand.class,
@@ -22,8 +23,7 @@ import picocli.CommandLine.Command;
         })
 public final class NormbenchCli implements Runnable {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

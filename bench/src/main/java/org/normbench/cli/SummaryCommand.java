@@ -21,7 +21,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code normbench summary}: the per-layer table and trainable parameter count of one ResNet18 variant. */
+/**
+ * {@code normbench summary}: the per-layer table and trainable parameter count of one ResNet18
+ * variant.
+ */
 @Command(
         name = "summary",
         mixinStandardHelpOptions = true,
@@ -31,42 +34,76 @@ import picocli.CommandLine.Option;
         })
 public final class SummaryCommand implements Callable<Integer> {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--norm", defaultValue = "bn", description = "Norm: ${COMPLETION-CANDIDATES} or a registered one (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--norm",
+            defaultValue = "bn",
+            description =
+                    "Norm: ${COMPLETION-CANDIDATES} or a registered one (default: ${DEFAULT-VALUE}).",
             completionCandidates = NormNames.class)
     String norm;
 
-    @Option(names = "--act", defaultValue = "relu", description = "Activation: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--act",
+            defaultValue = "relu",
+            description = "Activation: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
             completionCandidates = ActNames.class)
     String act;
 
-    @Option(names = "--width", defaultValue = "1.0", description = "Width multiplier of 64/128/256/512 channels (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--width",
+            defaultValue = "1.0",
+            description =
+                    "Width multiplier of 64/128/256/512 channels (default: ${DEFAULT-VALUE}).")
     double width;
 
-    @Option(names = "--stem", defaultValue = "cifar", description = "cifar (3x3, no max-pool) or imagenet (7x7/2 + max-pool) (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--stem",
+            defaultValue = "cifar",
+            description =
+                    "cifar (3x3, no max-pool) or imagenet (7x7/2 + max-pool) (default: ${DEFAULT-VALUE}).")
     String stem;
 
-    @Option(names = "--classes", defaultValue = "10", description = "Classifier outputs (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--classes",
+            defaultValue = "10",
+            description = "Classifier outputs (default: ${DEFAULT-VALUE}).")
     int classes;
 
-    @Option(names = "--in-channels", defaultValue = "3", description = "Input image channels (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--in-channels",
+            defaultValue = "3",
+            description = "Input image channels (default: ${DEFAULT-VALUE}).")
     int inChannels;
 
-    @Option(names = "--image-size", description = "Input height = width (default: 32 for the cifar stem, 224 for imagenet).")
+    @Option(
+            names = "--image-size",
+            description =
+                    "Input height = width (default: 32 for the cifar stem, 224 for imagenet).")
     Integer imageSize;
 
-    @Option(names = "--norm-opt", description = "Norm option key=value, repeatable, e.g. --norm-opt groups=16 (gn: groups, eps; bn/rbn: eps, momentum).")
+    @Option(
+            names = "--norm-opt",
+            description =
+                    "Norm option key=value, repeatable, e.g. --norm-opt groups=16 (gn: groups, eps; bn/rbn: eps, momentum).")
     Map<String, String> normOpts = new LinkedHashMap<>();
 
-    @Option(names = "--act-opt", description = "Activation option key=value, e.g. --act-opt negative_slope=0.1.")
+    @Option(
+            names = "--act-opt",
+            description = "Activation option key=value, e.g. --act-opt negative_slope=0.1.")
     Map<String, String> actOpts = new LinkedHashMap<>();
 
-    @Option(names = "--zero-init-last-norm", description = "Start each block's last norm with scale 0.")
+    @Option(
+            names = "--zero-init-last-norm",
+            description = "Start each block's last norm with scale 0.")
     boolean zeroInitLastNorm;
 
-    @Option(names = "--depth", defaultValue = "2", description = "Nesting depth of the table: 0 = stem, blocks and head only (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--depth",
+            defaultValue = "2",
+            description =
+                    "Nesting depth of the table: 0 = stem, blocks and head only (default: ${DEFAULT-VALUE}).")
     int depth;
 
     @Override
@@ -79,7 +116,18 @@ public final class SummaryCommand implements Callable<Integer> {
             int size = imageSize != null ? imageSize : (s == Stem.IMAGENET ? 224 : 32);
             NormOptions no = NormOptions.parse(NormRegistry.get(norm), normOpts);
             ActivationOptions ao = ActivationOptions.parse(ActivationRegistry.get(act), actOpts);
-            c = new ResNetConfig(norm, no, act, ao, width, s, classes, inChannels, size, zeroInitLastNorm);
+            c =
+                    new ResNetConfig(
+                            norm,
+                            no,
+                            act,
+                            ao,
+                            width,
+                            s,
+                            classes,
+                            inChannels,
+                            size,
+                            zeroInitLastNorm);
             if (depth < 0) {
                 throw new IllegalArgumentException("--depth=" + depth + " must be >= 0");
             }

@@ -15,22 +15,40 @@ import java.util.stream.Stream;
  * kernel without it) only CPU and wall time are known and the share is null.
  */
 public final class CpuUsage {
-    /** A cell is {@code contended} when its share over the timed steps is below this (docs/results-format.md). */
+    /**
+     * A cell is {@code contended} when its share over the timed steps is below this
+     * (docs/results-format.md).
+     */
     public static final double CONTENDED_BELOW = 0.8;
 
     /** Counters at one moment. */
-    public record Snapshot(long wallNanos, long cpuNanos, long runNanos, long waitNanos, boolean schedstat) {
+    public record Snapshot(
+            long wallNanos, long cpuNanos, long runNanos, long waitNanos, boolean schedstat) {
         public Delta since(Snapshot earlier) {
-            boolean known = schedstat && earlier.schedstat && runNanos >= earlier.runNanos && waitNanos >= earlier.waitNanos;
-            // Threads that exited in between take their counters with them; a negative delta is unknown, not zero.
-            return new Delta(wallNanos - earlier.wallNanos, cpuNanos - earlier.cpuNanos,
-                    known ? runNanos - earlier.runNanos : -1, known ? waitNanos - earlier.waitNanos : -1);
+            boolean known =
+                    schedstat
+                            && earlier.schedstat
+                            && runNanos >= earlier.runNanos
+                            && waitNanos >= earlier.waitNanos;
+            // Threads that exited in between take their counters with them; a negative delta is
+            // unknown, not zero.
+            return new Delta(
+                    wallNanos - earlier.wallNanos,
+                    cpuNanos - earlier.cpuNanos,
+                    known ? runNanos - earlier.runNanos : -1,
+                    known ? waitNanos - earlier.waitNanos : -1);
         }
     }
 
-    /** What the process got between two snapshots; {@code runNanos}/{@code waitNanos} are -1 when unknown. */
+    /**
+     * What the process got between two snapshots; {@code runNanos}/{@code waitNanos} are -1 when
+     * unknown.
+     */
     public record Delta(long wallNanos, long cpuNanos, long runNanos, long waitNanos) {
-        /** Time on a CPU / (that + time waiting for one), over all threads; null when unknown or idle. */
+        /**
+         * Time on a CPU / (that + time waiting for one), over all threads; null when unknown or
+         * idle.
+         */
         public Double cpuShare() {
             if (runNanos < 0 || waitNanos < 0 || runNanos + waitNanos <= 0) {
                 return null;
@@ -49,7 +67,8 @@ public final class CpuUsage {
 
     public static Snapshot now() {
         long cpu = -1;
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
             cpu = os.getProcessCpuTime();
         }
         long run = 0;
@@ -63,7 +82,8 @@ public final class CpuUsage {
                     wait += Long.parseLong(f[1]);
                     ok = true;
                 } catch (IOException | RuntimeException threadGone) {
-                    // The thread exited between the listing and the read: its time no longer counts on either side.
+                    // The thread exited between the listing and the read: its time no longer counts
+                    // on either side.
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -7,26 +7,31 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * GPU memory as PyTorch's {@code torch.cuda.max_memory_allocated} measures it: the peak of bytes held
- * by tensors in libtorch's caching allocator, not the device-wide use {@code cudaMemGetInfo} reports
- * (which also counts the allocator's cached blocks, the CUDA context and cuDNN workspaces). Read from
- * the symbols {@code gpu-setup} compiles into its CUDA JNI builds ({@code normbench_cuda_memory.cc});
- * empty with DJL's prebuilt JNI or on CPU.
+ * GPU memory as PyTorch's {@code torch.cuda.max_memory_allocated} measures it: the peak of bytes
+ * held by tensors in libtorch's caching allocator, not the device-wide use {@code cudaMemGetInfo}
+ * reports (which also counts the allocator's cached blocks, the CUDA context and cuDNN workspaces).
+ * Read from the symbols {@code gpu-setup} compiles into its CUDA JNI builds ({@code
+ * normbench_cuda_memory.cc}); empty with DJL's prebuilt JNI or on CPU.
  */
 public final class CudaMemory {
     static final String SOURCE_RESOURCE = "/org/normbench/engine/normbench_cuda_memory.cc";
 
     private CudaMemory() {}
 
-    /** Like {@code torch.cuda.max_memory_allocated(device)}; empty when the loaded JNI lacks the symbol. */
+    /**
+     * Like {@code torch.cuda.max_memory_allocated(device)}; empty when the loaded JNI lacks the
+     * symbol.
+     */
     public static OptionalLong maxMemoryAllocated(int device) {
-        return function("normbench_cuda_max_memory_allocated").map(f -> OptionalLong.of(f.invokeLong(new Object[] {device})))
+        return function("normbench_cuda_max_memory_allocated")
+                .map(f -> OptionalLong.of(f.invokeLong(new Object[] {device})))
                 .orElse(OptionalLong.empty());
     }
 
     /** Like {@code torch.cuda.memory_allocated(device)}. */
     public static OptionalLong memoryAllocated(int device) {
-        return function("normbench_cuda_memory_allocated").map(f -> OptionalLong.of(f.invokeLong(new Object[] {device})))
+        return function("normbench_cuda_memory_allocated")
+                .map(f -> OptionalLong.of(f.invokeLong(new Object[] {device})))
                 .orElse(OptionalLong.empty());
     }
 
@@ -39,7 +44,10 @@ public final class CudaMemory {
 
     private static Optional<Function> function(String name) {
         TorchRuntime.engine();
-        Optional<Path> jni = NativeStack.mappedFiles().stream().filter(p -> p.getFileName().toString().endsWith(JniCache.JNI_FILE)).findFirst();
+        Optional<Path> jni =
+                NativeStack.mappedFiles().stream()
+                        .filter(p -> p.getFileName().toString().endsWith(JniCache.JNI_FILE))
+                        .findFirst();
         if (jni.isEmpty()) {
             return Optional.empty();
         }

@@ -19,24 +19,40 @@ public final class CudaPaths {
 
     /** Candidate directories holding {@code libcudart.so*}, most specific first. */
     public static List<Path> runtimeLibDirs(Path libtorchDir) {
-        return candidates(libtorchDir, "lib", List.of("lib64", "lib"), List.of(Path.of("/usr/lib/x86_64-linux-gnu")));
+        return candidates(
+                libtorchDir,
+                "lib",
+                List.of("lib64", "lib"),
+                List.of(Path.of("/usr/lib/x86_64-linux-gnu")));
     }
 
     /** Candidate directories holding {@code cuda_runtime_api.h}, most specific first. */
     public static List<Path> headerDirs(Path libtorchDir) {
-        return candidates(libtorchDir, "include", List.of("include"), List.of(Path.of("/usr/include")));
+        return candidates(
+                libtorchDir, "include", List.of("include"), List.of(Path.of("/usr/include")));
     }
 
     /** The first directory of {@link #headerDirs} that has {@code cuda_runtime_api.h}. */
     public static Optional<Path> runtimeHeaders(Path libtorchDir) {
-        return headerDirs(libtorchDir).stream().filter(d -> Files.exists(d.resolve("cuda_runtime_api.h"))).findFirst();
+        return headerDirs(libtorchDir).stream()
+                .filter(d -> Files.exists(d.resolve("cuda_runtime_api.h")))
+                .findFirst();
     }
 
-    /** The CUDA runtime library file ({@code libcudart.so.N...}) for this libtorch, if one is found. */
+    /**
+     * The CUDA runtime library file ({@code libcudart.so.N...}) for this libtorch, if one is found.
+     */
     public static Optional<Path> cudart(Path libtorchDir) {
         for (Path dir : runtimeLibDirs(libtorchDir)) {
             try (Stream<Path> files = Files.list(dir)) {
-                Optional<Path> f = files.filter(p -> p.getFileName().toString().matches("libcudart\\.so\\.\\d+.*")).sorted().findFirst();
+                Optional<Path> f =
+                        files.filter(
+                                        p ->
+                                                p.getFileName()
+                                                        .toString()
+                                                        .matches("libcudart\\.so\\.\\d+.*"))
+                                .sorted()
+                                .findFirst();
                 if (f.isPresent()) {
                     return f;
                 }
@@ -47,7 +63,8 @@ public final class CudaPaths {
         return Optional.empty();
     }
 
-    private static List<Path> candidates(Path libtorchDir, String wheelSub, List<String> toolkitSubs, List<Path> system) {
+    private static List<Path> candidates(
+            Path libtorchDir, String wheelSub, List<String> toolkitSubs, List<Path> system) {
         List<Path> out = new ArrayList<>();
         out.add(libtorchDir);
         Path nvidia = libtorchDir.toAbsolutePath().normalize().resolve("../../nvidia").normalize();
@@ -58,7 +75,10 @@ public final class CudaPaths {
                 // no wheel components
             }
         }
-        for (String home : new String[] {System.getenv("CUDA_HOME"), System.getenv("CUDA_PATH"), "/usr/local/cuda"}) {
+        for (String home :
+                new String[] {
+                    System.getenv("CUDA_HOME"), System.getenv("CUDA_PATH"), "/usr/local/cuda"
+                }) {
             if (home != null && !home.isBlank()) {
                 for (String sub : toolkitSubs) {
                     out.add(Path.of(home, sub));

@@ -7,11 +7,16 @@ import java.util.Locale;
 /**
  * A device request as a user writes it ({@code cpu}, {@code gpu}, {@code gpu:1}, {@code auto}) and
  * its resolution against the number of visible GPUs. Plain code so the rules are unit-tested on
- * machines without a GPU; {@link TorchRuntime#device(DeviceSpec)} turns the result into a DJL device.
+ * machines without a GPU; {@link TorchRuntime#device(DeviceSpec)} turns the result into a DJL
+ * device.
  */
 public record DeviceSpec(Kind kind, int gpuIndex) {
 
-    public enum Kind { CPU, GPU, AUTO }
+    public enum Kind {
+        CPU,
+        GPU,
+        AUTO
+    }
 
     public static final String ALLOWED = "cpu, gpu, gpu:<index> (e.g. gpu:1), auto";
 
@@ -83,10 +88,18 @@ public record DeviceSpec(Kind kind, int gpuIndex) {
             case GPU:
             default:
                 if (gpuIndex >= visibleGpus) {
-                    throw new IllegalStateException("device " + this + " requested but "
-                            + (visibleGpus == 0 ? "no CUDA GPU is visible"
-                                    : "only " + visibleGpus + " GPU(s) are visible (gpu:0..gpu:" + (visibleGpus - 1) + ")")
-                            + "; see README 'GPU set-up', or use --device cpu");
+                    throw new IllegalStateException(
+                            "device "
+                                    + this
+                                    + " requested but "
+                                    + (visibleGpus == 0
+                                            ? "no CUDA GPU is visible"
+                                            : "only "
+                                                    + visibleGpus
+                                                    + " GPU(s) are visible (gpu:0..gpu:"
+                                                    + (visibleGpus - 1)
+                                                    + ")")
+                                    + "; see README 'GPU set-up', or use --device cpu");
                 }
                 return this;
         }

@@ -38,25 +38,43 @@ import javax.tools.ToolProvider;
 public final class JniBuild {
     /** The DJL release whose JNI sources match the DJL jars normbench runs with. */
     public static final String DJL_TAG = "v0.36.0";
+
     /** What {@link #DJL_TAG} must resolve to; a clone that gives anything else is refused. */
     public static final String DJL_COMMIT = "1a7265a7c98542027f168bda90969f6e0e567c5f";
+
     public static final String DJL_GIT_URL = "https://github.com/deepjavalibrary/djl.git";
+
     /** Environment variable naming a local copy of DJL's sources at {@link #DJL_TAG}. */
     public static final String DJL_SRC_ENV = "DJL_SRC";
-    /** Optimisation flag for the JNI build (default -O2, as DJL's release build); the CI test uses -O0 to save minutes. */
+
+    /**
+     * Optimisation flag for the JNI build (default -O2, as DJL's release build); the CI test uses
+     * -O0 to save minutes.
+     */
     public static final String OPT_ENV = "NORMBENCH_JNI_OPT";
 
     static final String NATIVE_DIR = "engines/pytorch/pytorch-native/src/main/native";
     static final String UTILS_INCLUDE = "api/src/main/native";
-    static final String LIBRARY_JAVA = "engines/pytorch/pytorch-engine/src/main/java/ai/djl/pytorch/jni/PyTorchLibrary.java";
-    /** {@code javac -h}'s output, written by {@code make dist} so the bundle's runtime needs no Java compiler. */
+    static final String LIBRARY_JAVA =
+            "engines/pytorch/pytorch-engine/src/main/java/ai/djl/pytorch/jni/PyTorchLibrary.java";
+
+    /**
+     * {@code javac -h}'s output, written by {@code make dist} so the bundle's runtime needs no Java
+     * compiler.
+     */
     static final String PREGENERATED_HEADER = "jni-header/ai_djl_pytorch_jni_PyTorchLibrary.h";
 
-    /** Compilers still running; killed with the JVM (Ctrl-C) so none outlives an interrupted set-up. */
+    /**
+     * Compilers still running; killed with the JVM (Ctrl-C) so none outlives an interrupted set-up.
+     */
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "jni-build-cleanup"));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> RUNNING.forEach(Process::destroyForcibly),
+                                "jni-build-cleanup"));
     }
 
     private JniBuild() {}
@@ -64,7 +82,9 @@ public final class JniBuild {
     /** Deletes {@code .build-<pid>} work directories of set-ups whose process no longer runs. */
     private static void removeAbandonedWork(Path keyDir) throws IOException {
         try (Stream<Path> dirs = Files.list(keyDir)) {
-            for (Path d : dirs.filter(p -> p.getFileName().toString().matches("\\.build-\\d+")).toList()) {
+            for (Path d :
+                    dirs.filter(p -> p.getFileName().toString().matches("\\.build-\\d+"))
+                            .toList()) {
                 long pid = Long.parseLong(d.getFileName().toString().substring(".build-".length()));
                 if (pid == ProcessHandle.current().pid() || ProcessHandle.of(pid).isEmpty()) {
                     deleteTree(d);
@@ -118,36 +138,56 @@ public final class JniBuild {
      * Everything missing for a build against {@code install}, each with how to get it; empty when
      * the build can start. Checked together so one run tells the user the whole shopping list.
      */
-    public static List<String> missing(LibtorchInstall install, Map<String, String> env, Path javaHome, boolean needJavac) {
+    public static List<String> missing(
+            LibtorchInstall install, Map<String, String> env, Path javaHome, boolean needJavac) {
         List<String> out = new ArrayList<>();
         if (!LibtorchVersions.buildableByDjl(install.version())) {
-            out.add("libtorch " + install.version() + " is older than 1.13, the oldest release DJL " + Versions.djl()
-                    + "'s JNI sources support: use torch >= 1.13 (pip install torch) or normbench's bundled CPU libtorch");
+            out.add(
+                    "libtorch "
+                            + install.version()
+                            + " is older than 1.13, the oldest release DJL "
+                            + Versions.djl()
+                            + "'s JNI sources support: use torch >= 1.13 (pip install torch) or normbench's bundled CPU libtorch");
         }
         if (compiler(env).isEmpty()) {
-            out.add("no C++ compiler (looked for $CXX, g++, c++, clang++ on PATH): install one, e.g."
-                    + " `apt-get install g++` (Debian/Ubuntu), `dnf install gcc-c++` (RHEL/Rocky),"
-                    + " `conda install -c conda-forge cxx-compiler`, or `module load gcc` on an HPC cluster");
+            out.add(
+                    "no C++ compiler (looked for $CXX, g++, c++, clang++ on PATH): install one, e.g."
+                            + " `apt-get install g++` (Debian/Ubuntu), `dnf install gcc-c++` (RHEL/Rocky),"
+                            + " `conda install -c conda-forge cxx-compiler`, or `module load gcc` on an HPC cluster");
         }
         if (install.includeDirs().isEmpty()) {
-            out.add("libtorch C++ headers not found for " + install.realLibDir() + " (need include/torch/script.h and"
-                    + " include/torch/csrc/api/include/torch/torch.h next to lib/, or under /usr/include for a system"
-                    + " libtorch): pip wheels ship them in torch/include; on Debian/Ubuntu `apt-get install libtorch-dev`;"
-                    + " or unpack the libtorch zip from pytorch.org and set PYTORCH_LIBRARY_PATH=<libtorch>/lib");
+            out.add(
+                    "libtorch C++ headers not found for "
+                            + install.realLibDir()
+                            + " (need include/torch/script.h and"
+                            + " include/torch/csrc/api/include/torch/torch.h next to lib/, or under /usr/include for a system"
+                            + " libtorch): pip wheels ship them in torch/include; on Debian/Ubuntu `apt-get install libtorch-dev`;"
+                            + " or unpack the libtorch zip from pytorch.org and set PYTORCH_LIBRARY_PATH=<libtorch>/lib");
         }
         if (install.cuda() && CudaPaths.runtimeHeaders(install.realLibDir()).isEmpty()) {
-            out.add("CUDA runtime headers (cuda_runtime_api.h) not found for this CUDA " + install.cudaVersion()
-                    + " libtorch (looked in " + CudaPaths.headerDirs(install.realLibDir()) + "): `pip install"
-                    + " nvidia-cuda-runtime-cu" + install.cudaVersion().split("\\.")[0] + "` into torch's environment,"
-                    + " or set CUDA_HOME to a CUDA toolkit " + install.cudaVersion());
+            out.add(
+                    "CUDA runtime headers (cuda_runtime_api.h) not found for this CUDA "
+                            + install.cudaVersion()
+                            + " libtorch (looked in "
+                            + CudaPaths.headerDirs(install.realLibDir())
+                            + "): `pip install"
+                            + " nvidia-cuda-runtime-cu"
+                            + install.cudaVersion().split("\\.")[0]
+                            + "` into torch's environment,"
+                            + " or set CUDA_HOME to a CUDA toolkit "
+                            + install.cudaVersion());
         }
         if (!Files.exists(javaHome.resolve("include/jni.h"))) {
-            out.add("JNI headers not found (" + javaHome.resolve("include/jni.h") + "): run with a full JDK 17"
-                    + " (e.g. `apt-get install openjdk-17-jdk-headless`) or from normbench's `make dist` bundle, whose runtime has them");
+            out.add(
+                    "JNI headers not found ("
+                            + javaHome.resolve("include/jni.h")
+                            + "): run with a full JDK 17"
+                            + " (e.g. `apt-get install openjdk-17-jdk-headless`) or from normbench's `make dist` bundle, whose runtime has them");
         }
         if (needJavac && ToolProvider.getSystemJavaCompiler() == null) {
-            out.add("this Java runtime has no compiler (module jdk.compiler), needed for the JNI header:"
-                    + " run with a full JDK 17, or from a `make dist` bundle, whose DJL sources carry the header");
+            out.add(
+                    "this Java runtime has no compiler (module jdk.compiler), needed for the JNI header:"
+                            + " run with a full JDK 17, or from a `make dist` bundle, whose DJL sources carry the header");
         }
         return out;
     }
@@ -157,8 +197,14 @@ public final class JniBuild {
         Path t = target.toAbsolutePath().normalize();
         for (Path root : install.protectedRoots()) {
             if (t.startsWith(root)) {
-                throw new SetupException("refusing to write " + t + ": it is inside the PyTorch install " + root
-                        + ", which normbench never modifies. Point " + JniCache.CACHE_ENV + " somewhere else (default ~/.cache/normbench).");
+                throw new SetupException(
+                        "refusing to write "
+                                + t
+                                + ": it is inside the PyTorch install "
+                                + root
+                                + ", which normbench never modifies. Point "
+                                + JniCache.CACHE_ENV
+                                + " somewhere else (default ~/.cache/normbench).");
             }
         }
     }
@@ -183,18 +229,51 @@ public final class JniBuild {
         deleteTree(tmp);
         log.println("DJL sources: git clone --depth 1 --branch " + DJL_TAG + " " + gitUrl);
         log.flush();
-        String err = runQuiet(List.of("git", "clone", "-q", "--depth", "1", "--branch", DJL_TAG, gitUrl, tmp.toString()), null);
+        String err =
+                runQuiet(
+                        List.of(
+                                "git",
+                                "clone",
+                                "-q",
+                                "--depth",
+                                "1",
+                                "--branch",
+                                DJL_TAG,
+                                gitUrl,
+                                tmp.toString()),
+                        null);
         if (err != null) {
-            throw new SetupException("could not clone DJL " + DJL_TAG + " from " + gitUrl + " (" + err.trim() + ").\n"
-                    + "  On a machine without internet, copy DJL's sources at tag " + DJL_TAG + " there (normbench's"
-                    + " bundle and repository sit next to one at ../shared/third_party/djl-0.36.0 where provided)"
-                    + " and set " + DJL_SRC_ENV + "=<that directory>.");
+            throw new SetupException(
+                    "could not clone DJL "
+                            + DJL_TAG
+                            + " from "
+                            + gitUrl
+                            + " ("
+                            + err.trim()
+                            + ").\n"
+                            + "  On a machine without internet, copy DJL's sources at tag "
+                            + DJL_TAG
+                            + " there (normbench's"
+                            + " bundle and repository sit next to one at ../shared/third_party/djl-0.36.0 where provided)"
+                            + " and set "
+                            + DJL_SRC_ENV
+                            + "=<that directory>.");
         }
         String head = headCommit(tmp);
         if (!DJL_COMMIT.equals(head)) {
             deleteTree(tmp);
-            throw new SetupException("DJL tag " + DJL_TAG + " from " + gitUrl + " resolves to commit " + head + ", not the expected "
-                    + DJL_COMMIT + "; refusing to build from it. Use the official repository or set " + DJL_SRC_ENV + ".");
+            throw new SetupException(
+                    "DJL tag "
+                            + DJL_TAG
+                            + " from "
+                            + gitUrl
+                            + " resolves to commit "
+                            + head
+                            + ", not the expected "
+                            + DJL_COMMIT
+                            + "; refusing to build from it. Use the official repository or set "
+                            + DJL_SRC_ENV
+                            + ".");
         }
         checkSources(tmp, gitUrl + " " + DJL_TAG);
         deleteTree(dir);
@@ -210,18 +289,33 @@ public final class JniBuild {
             }
         }
         if (!absent.isEmpty()) {
-            throw new SetupException(what + " is not a DJL " + DJL_TAG + " source tree: missing " + absent
-                    + ". Point " + DJL_SRC_ENV + " at an extract of github.com/deepjavalibrary/djl at tag " + DJL_TAG + ".");
+            throw new SetupException(
+                    what
+                            + " is not a DJL "
+                            + DJL_TAG
+                            + " source tree: missing "
+                            + absent
+                            + ". Point "
+                            + DJL_SRC_ENV
+                            + " at an extract of github.com/deepjavalibrary/djl at tag "
+                            + DJL_TAG
+                            + ".");
         }
     }
 
     private static String headCommit(Path repo) {
-        String out = LibtorchInstall.run(List.of("git", "-C", repo.toString(), "rev-parse", "HEAD"));
+        String out =
+                LibtorchInstall.run(List.of("git", "-C", repo.toString(), "rev-parse", "HEAD"));
         return out == null ? null : out.trim();
     }
 
     /** The compile flags for one {@code .cc} file, without the file names. */
-    public static List<String> compileFlags(LibtorchInstall install, String optimization, Path headerDir, Path djlSrc, Path javaHome,
+    public static List<String> compileFlags(
+            LibtorchInstall install,
+            String optimization,
+            Path headerDir,
+            Path djlSrc,
+            Path javaHome,
             Optional<Path> cudaHeaders) {
         List<String> f = new ArrayList<>(List.of("-std=c++17", optimization, "-fPIC", "-w"));
         if (install.cxx11Abi() != null) {
@@ -232,7 +326,15 @@ public final class JniBuild {
         }
         f.add("-I" + headerDir);
         f.add("-I" + javaHome.resolve("include"));
-        f.add("-I" + javaHome.resolve("include").resolve(System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("mac") ? "darwin" : "linux"));
+        f.add(
+                "-I"
+                        + javaHome.resolve("include")
+                                .resolve(
+                                        System.getProperty("os.name")
+                                                        .toLowerCase(Locale.ROOT)
+                                                        .startsWith("mac")
+                                                ? "darwin"
+                                                : "linux"));
         f.add("-I" + djlSrc.resolve(UTILS_INCLUDE));
         for (Path inc : install.includeDirs()) {
             f.add("-I" + inc);
@@ -241,7 +343,10 @@ public final class JniBuild {
         return f;
     }
 
-    /** The libraries to link: those of torch, torch_cpu, c10 (and the CUDA ones for a CUDA build) that exist. */
+    /**
+     * The libraries to link: those of torch, torch_cpu, c10 (and the CUDA ones for a CUDA build)
+     * that exist.
+     */
     static List<String> linkLibraries(LibtorchInstall install) {
         List<String> names = new ArrayList<>(List.of("torch", "torch_cpu", "c10"));
         if (install.cuda()) {
@@ -257,16 +362,27 @@ public final class JniBuild {
     }
 
     /**
-     * Compiles and links into {@code keyDir} ({@code libdjl_torch.so} and {@code build.properties}),
-     * {@code jobs} files at a time. The old build, if any, is replaced only once the new one linked.
+     * Compiles and links into {@code keyDir} ({@code libdjl_torch.so} and {@code
+     * build.properties}), {@code jobs} files at a time. The old build, if any, is replaced only
+     * once the new one linked.
      */
-    public static void build(LibtorchInstall install, Path djlSrc, Path keyDir, int jobs, Map<String, String> env, PrintWriter log) {
+    public static void build(
+            LibtorchInstall install,
+            Path djlSrc,
+            Path keyDir,
+            int jobs,
+            Map<String, String> env,
+            PrintWriter log) {
         refuseInsideInstall(keyDir, install);
         Path javaHome = Path.of(System.getProperty("java.home"));
         Path pregenerated = djlSrc.resolve(PREGENERATED_HEADER);
         List<String> missing = missing(install, env, javaHome, !Files.exists(pregenerated));
         if (!missing.isEmpty()) {
-            throw new SetupException("cannot build the JNI for " + install.version() + ":\n  - " + String.join("\n  - ", missing));
+            throw new SetupException(
+                    "cannot build the JNI for "
+                            + install.version()
+                            + ":\n  - "
+                            + String.join("\n  - ", missing));
         }
         Path cxx = compiler(env).orElseThrow();
         long t0 = System.nanoTime();
@@ -277,12 +393,24 @@ public final class JniBuild {
             Files.createDirectories(work.resolve("classes"));
             Files.createDirectories(work.resolve("obj"));
             if (Files.exists(pregenerated)) {
-                Files.copy(pregenerated, work.resolve("include").resolve(pregenerated.getFileName()));
+                Files.copy(
+                        pregenerated, work.resolve("include").resolve(pregenerated.getFileName()));
             } else {
-                jniHeader(djlSrc.resolve(LIBRARY_JAVA), work.resolve("include"), work.resolve("classes"));
+                jniHeader(
+                        djlSrc.resolve(LIBRARY_JAVA),
+                        work.resolve("include"),
+                        work.resolve("classes"));
             }
-            List<String> flags = compileFlags(install, env.getOrDefault(OPT_ENV, "-O2"), work.resolve("include"), djlSrc, javaHome, install.cuda()
-                    ? CudaPaths.runtimeHeaders(install.realLibDir()) : Optional.empty());
+            List<String> flags =
+                    compileFlags(
+                            install,
+                            env.getOrDefault(OPT_ENV, "-O2"),
+                            work.resolve("include"),
+                            djlSrc,
+                            javaHome,
+                            install.cuda()
+                                    ? CudaPaths.runtimeHeaders(install.realLibDir())
+                                    : Optional.empty());
             List<Path> sources = new ArrayList<>();
             try (Stream<Path> s = Files.list(djlSrc.resolve(NATIVE_DIR))) {
                 s.filter(p -> p.toString().endsWith(".cc")).sorted().forEach(sources::add);
@@ -294,19 +422,30 @@ public final class JniBuild {
                 }
                 sources.add(extra);
             }
-            log.printf("compiling %d files with %s (%d at a time): %s%n", sources.size(), cxx, jobs, String.join(" ", flags));
+            log.printf(
+                    "compiling %d files with %s (%d at a time): %s%n",
+                    sources.size(), cxx, jobs, String.join(" ", flags));
             log.flush();
             List<Path> objects = compileAll(cxx, flags, sources, work.resolve("obj"), jobs, log);
             Path so = work.resolve(JniCache.JNI_FILE);
-            List<String> link = new ArrayList<>(List.of(cxx.toString(), "-shared", "-o", so.toString()));
+            List<String> link =
+                    new ArrayList<>(List.of(cxx.toString(), "-shared", "-o", so.toString()));
             objects.forEach(o -> link.add(o.toString()));
             link.addAll(List.of("-L" + install.realLibDir(), "-Wl,-rpath," + install.realLibDir()));
             link.addAll(linkLibraries(install));
             String err = runQuiet(link, null);
             if (err != null) {
-                throw new SetupException("linking libdjl_torch.so failed:\n  " + String.join(" ", link) + "\n" + tail(err));
+                throw new SetupException(
+                        "linking libdjl_torch.so failed:\n  "
+                                + String.join(" ", link)
+                                + "\n"
+                                + tail(err));
             }
-            Files.move(so, keyDir.resolve(JniCache.JNI_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    so,
+                    keyDir.resolve(JniCache.JNI_FILE),
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
             Properties p = new Properties();
             p.setProperty("libtorch.version", install.version());
             p.setProperty("libtorch.version_source", install.versionSource());
@@ -316,13 +455,22 @@ public final class JniBuild {
             p.setProperty("cxx11_abi", String.valueOf(install.cxx11Abi()));
             p.setProperty("djl.version", Versions.djl());
             p.setProperty("djl.sources", djlSrc.toString());
-            p.setProperty("compiler", cxx + " " + firstLine(LibtorchInstall.run(List.of(cxx.toString(), "--version"))));
+            p.setProperty(
+                    "compiler",
+                    cxx
+                            + " "
+                            + firstLine(LibtorchInstall.run(List.of(cxx.toString(), "--version"))));
             p.setProperty("compile_flags", String.join(" ", flags));
             p.setProperty("link_libraries", String.join(" ", linkLibraries(install)));
-            p.setProperty("build_seconds", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
+            p.setProperty(
+                    "build_seconds",
+                    String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
             p.setProperty("built_at", Instant.now().toString());
-            JniCache.store(keyDir.resolve(JniCache.BUILD_FILE), p, "DJL JNI built by normbench gpu-setup");
-            log.printf("built %s in %.0f s%n", keyDir.resolve(JniCache.JNI_FILE), (System.nanoTime() - t0) / 1e9);
+            JniCache.store(
+                    keyDir.resolve(JniCache.BUILD_FILE), p, "DJL JNI built by normbench gpu-setup");
+            log.printf(
+                    "built %s in %.0f s%n",
+                    keyDir.resolve(JniCache.JNI_FILE), (System.nanoTime() - t0) / 1e9);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -334,13 +482,32 @@ public final class JniBuild {
     static void jniHeader(Path libraryJava, Path headerDir, Path classesDir) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = javac.run(null, err, err, "-h", headerDir.toString(), "-d", classesDir.toString(), libraryJava.toString());
+        int rc =
+                javac.run(
+                        null,
+                        err,
+                        err,
+                        "-h",
+                        headerDir.toString(),
+                        "-d",
+                        classesDir.toString(),
+                        libraryJava.toString());
         if (rc != 0) {
-            throw new SetupException("javac -h on " + libraryJava + " failed:\n" + tail(err.toString(StandardCharsets.UTF_8)));
+            throw new SetupException(
+                    "javac -h on "
+                            + libraryJava
+                            + " failed:\n"
+                            + tail(err.toString(StandardCharsets.UTF_8)));
         }
     }
 
-    private static List<Path> compileAll(Path cxx, List<String> flags, List<Path> sources, Path objDir, int jobs, PrintWriter log) {
+    private static List<Path> compileAll(
+            Path cxx,
+            List<String> flags,
+            List<Path> sources,
+            Path objDir,
+            int jobs,
+            PrintWriter log) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs));
         try {
             List<Future<String>> results = new ArrayList<>();
@@ -352,18 +519,31 @@ public final class JniBuild {
                 cmd.add(cxx.toString());
                 cmd.addAll(flags);
                 cmd.addAll(List.of("-c", src.toString(), "-o", obj.toString()));
-                results.add(pool.submit(() -> {
-                    String err = runQuiet(cmd, null);
-                    synchronized (log) {
-                        log.println((err == null ? "  ok   " : "  FAIL ") + src.getFileName());
-                        log.flush();
-                    }
-                    String hint = err != null && err.contains("cannot execute")
-                            ? "\n(the compiler's own tools are not on PATH: install binutils, e.g. `apt-get install build-essential`)" : "";
-                    return err == null ? null : "compiling " + src.getFileName() + " failed:\n" + tail(err) + hint;
-                }));
+                results.add(
+                        pool.submit(
+                                () -> {
+                                    String err = runQuiet(cmd, null);
+                                    synchronized (log) {
+                                        log.println(
+                                                (err == null ? "  ok   " : "  FAIL ")
+                                                        + src.getFileName());
+                                        log.flush();
+                                    }
+                                    String hint =
+                                            err != null && err.contains("cannot execute")
+                                                    ? "\n(the compiler's own tools are not on PATH: install binutils, e.g. `apt-get install build-essential`)"
+                                                    : "";
+                                    return err == null
+                                            ? null
+                                            : "compiling "
+                                                    + src.getFileName()
+                                                    + " failed:\n"
+                                                    + tail(err)
+                                                    + hint;
+                                }));
             }
-            // Wait for every compiler before reporting, so none is still writing when the work directory goes.
+            // Wait for every compiler before reporting, so none is still writing when the work
+            // directory goes.
             String firstFailure = null;
             for (Future<String> f : results) {
                 String failure = f.get();
@@ -397,24 +577,29 @@ public final class JniBuild {
         try {
             deleteTree(lib);
             Files.createDirectories(lib);
-            boolean dedicated = !LibtorchInstall.installRoot(install.libDir()).equals(install.libDir());
+            boolean dedicated =
+                    !LibtorchInstall.installRoot(install.libDir()).equals(install.libDir());
             try (Stream<Path> files = Files.list(install.libDir())) {
                 for (Path f : files.sorted().toList()) {
                     String name = f.getFileName().toString();
-                    boolean library = dedicated ? name.contains(".so") || name.endsWith(".dylib")
-                            : name.matches("lib(torch|c10|shm|caffe2)[A-Za-z0-9_]*\\.so");
+                    boolean library =
+                            dedicated
+                                    ? name.contains(".so") || name.endsWith(".dylib")
+                                    : name.matches("lib(torch|c10|shm|caffe2)[A-Za-z0-9_]*\\.so");
                     if (library && !name.contains("djl_torch")) {
                         Files.createSymbolicLink(lib.resolve(name), f.toAbsolutePath());
                     }
                 }
             }
             if (withJni) {
-                Files.createSymbolicLink(lib.resolve(JniCache.JNI_FILE), Path.of("..", JniCache.JNI_FILE));
+                Files.createSymbolicLink(
+                        lib.resolve(JniCache.JNI_FILE), Path.of("..", JniCache.JNI_FILE));
             }
             if (install.cuda() && !Files.exists(lib.resolve("libcudart.so"))) {
                 Optional<Path> cudart = CudaPaths.cudart(install.realLibDir());
                 if (cudart.isPresent()) {
-                    Files.createSymbolicLink(lib.resolve("libcudart.so"), cudart.get().toAbsolutePath());
+                    Files.createSymbolicLink(
+                            lib.resolve("libcudart.so"), cudart.get().toAbsolutePath());
                 }
             }
             return lib;

@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * normbench's own cache of DJL JNI builds, outside every PyTorch install: one directory per
- * (DJL version, libtorch release, flavour) holding {@code libdjl_torch.so}, a {@code build.properties}
+ * normbench's own cache of DJL JNI builds, outside every PyTorch install: one directory per (DJL
+ * version, libtorch release, flavour) holding {@code libdjl_torch.so}, a {@code build.properties}
  * that says what it was built against, and {@code lib/}, a directory of symbolic links to the
  * libtorch's libraries plus the JNI (DJL 0.36 loads {@code libdjl_torch.so} from the libtorch
  * directory first). {@code selected.properties} names the libtorch {@code gpu-setup} chose last;
@@ -28,24 +28,33 @@ public final class JniCache {
 
     private JniCache() {}
 
-    /** {@code $NORMBENCH_CACHE}, else {@code $XDG_CACHE_HOME/normbench}, else {@code ~/.cache/normbench}. */
+    /**
+     * {@code $NORMBENCH_CACHE}, else {@code $XDG_CACHE_HOME/normbench}, else {@code
+     * ~/.cache/normbench}.
+     */
     public static Path root(Map<String, String> env) {
         String explicit = env.get(CACHE_ENV);
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit).toAbsolutePath().normalize();
         }
         String xdg = env.get("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        Path base =
+                xdg != null && !xdg.isBlank()
+                        ? Path.of(xdg)
+                        : Path.of(System.getProperty("user.home"), ".cache");
         return base.resolve("normbench").toAbsolutePath().normalize();
     }
 
     /** The cache key's directory: {@code <root>/jni/djl-<djl>/libtorch-<release>-<flavour>}. */
     public static Path keyDir(Path root, String djlVersion, String release, String flavor) {
-        return root.resolve("jni").resolve("djl-" + djlVersion).resolve("libtorch-" + release + "-" + flavor);
+        return root.resolve("jni")
+                .resolve("djl-" + djlVersion)
+                .resolve("libtorch-" + release + "-" + flavor);
     }
 
     /** What a cached JNI was built against, read from the {@code build.properties} next to it. */
-    public record BuildInfo(String libtorchVersion, String flavor, String djlVersion, Path libtorchDir) {
+    public record BuildInfo(
+            String libtorchVersion, String flavor, String djlVersion, Path libtorchDir) {
         public String release() {
             return LibtorchVersions.release(libtorchVersion);
         }
@@ -72,21 +81,36 @@ public final class JniCache {
 
     /** True when {@code libDir} holds a JNI for DJL to load (rather than DJL's prebuilt one). */
     public static boolean hasJni(Path libDir) {
-        return Files.exists(libDir.resolve(Versions.djl() + "-" + JNI_FILE)) || Files.exists(libDir.resolve(JNI_FILE));
+        return Files.exists(libDir.resolve(Versions.djl() + "-" + JNI_FILE))
+                || Files.exists(libDir.resolve(JNI_FILE));
     }
 
     public static Optional<BuildInfo> readBuild(Path keyDir) {
         Optional<Properties> p = load(keyDir.resolve(BUILD_FILE));
-        return p.map(props -> new BuildInfo(props.getProperty("libtorch.version"), props.getProperty("flavor"),
-                props.getProperty("djl.version"), Path.of(props.getProperty("libtorch.dir", "/"))));
+        return p.map(
+                props ->
+                        new BuildInfo(
+                                props.getProperty("libtorch.version"),
+                                props.getProperty("flavor"),
+                                props.getProperty("djl.version"),
+                                Path.of(props.getProperty("libtorch.dir", "/"))));
     }
 
-    /** The libtorch gpu-setup selected: the directory DJL should load and the version/flavour to tell it. */
+    /**
+     * The libtorch gpu-setup selected: the directory DJL should load and the version/flavour to
+     * tell it.
+     */
     public record Selection(Path libraryDir, String version, String flavor, Path sourceDir) {}
 
     public static Optional<Selection> selected(Path root) {
-        return load(root.resolve("jni").resolve(SELECTED_FILE)).map(p -> new Selection(Path.of(p.getProperty("library_dir")),
-                p.getProperty("libtorch.version"), p.getProperty("flavor"), Path.of(p.getProperty("source_dir"))));
+        return load(root.resolve("jni").resolve(SELECTED_FILE))
+                .map(
+                        p ->
+                                new Selection(
+                                        Path.of(p.getProperty("library_dir")),
+                                        p.getProperty("libtorch.version"),
+                                        p.getProperty("flavor"),
+                                        Path.of(p.getProperty("source_dir"))));
     }
 
     public static void select(Path root, Selection s) {
@@ -95,7 +119,10 @@ public final class JniCache {
         p.setProperty("libtorch.version", s.version());
         p.setProperty("flavor", s.flavor());
         p.setProperty("source_dir", s.sourceDir().toString());
-        store(root.resolve("jni").resolve(SELECTED_FILE), p, "libtorch selected by normbench gpu-setup; remove with gpu-setup --reset");
+        store(
+                root.resolve("jni").resolve(SELECTED_FILE),
+                p,
+                "libtorch selected by normbench gpu-setup; remove with gpu-setup --reset");
     }
 
     /** Forgets the selection (the cached builds stay); true when there was one. */
@@ -124,11 +151,13 @@ public final class JniCache {
     static void store(Path file, Properties p, String comment) {
         try {
             Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+            Path tmp =
+                    Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 p.store(w, comment);
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -17,35 +17,53 @@ import java.util.concurrent.TimeUnit;
  * One libtorch on this machine, as {@code gpu-setup} finds it: its library directory, the version,
  * CUDA version and C++ ABI it was built with, where each fact came from, and its C++ headers. Also
  * the search itself ({@link #locate}): {@code PYTORCH_LIBRARY_PATH}, else the first {@code python3}
- * on PATH whose {@code torch} imports, else a system libtorch such as Debian's {@code libtorch-dev}.
- * Reads only; never writes anywhere.
+ * on PATH whose {@code torch} imports, else a system libtorch such as Debian's {@code
+ * libtorch-dev}. Reads only; never writes anywhere.
  *
  * @param libDir the directory that holds {@code libtorch.so} as found (may hold symbolic links)
  * @param realLibDir the directory of the real {@code libtorch_cpu.so} file after following links
  * @param version full version as the install states it (e.g. {@code 2.11.0+cu130}, {@code 1.13.1})
  * @param versionSource how {@code version} was read, for messages and provenance
- * @param cudaVersion CUDA version the install was built for (e.g. {@code 13.0}), null for CPU builds
+ * @param cudaVersion CUDA version the install was built for (e.g. {@code 13.0}), null for CPU
+ *     builds
  * @param cxx11Abi whether it uses the C++11 std::string ABI; null when unknown
  * @param includeDirs the two libtorch include directories, empty when the headers are absent
- * @param foundVia how the search found it ({@code PYTORCH_LIBRARY_PATH}, {@code python3 (/usr/bin/python3)}, ...)
+ * @param foundVia how the search found it ({@code PYTORCH_LIBRARY_PATH}, {@code python3
+ *     (/usr/bin/python3)}, ...)
  */
-public record LibtorchInstall(Path libDir, Path realLibDir, String version, String versionSource, String cudaVersion,
-        Boolean cxx11Abi, List<Path> includeDirs, String foundVia) {
+public record LibtorchInstall(
+        Path libDir,
+        Path realLibDir,
+        String version,
+        String versionSource,
+        String cudaVersion,
+        Boolean cxx11Abi,
+        List<Path> includeDirs,
+        String foundVia) {
 
     /** Directories searched for a system libtorch after PYTORCH_LIBRARY_PATH and python3. */
-    public static final List<Path> SYSTEM_DIRS = List.of(
-            Path.of("/usr/lib/x86_64-linux-gnu"), Path.of("/usr/lib/aarch64-linux-gnu"), Path.of("/usr/lib64"),
-            Path.of("/usr/local/lib"), Path.of("/opt/libtorch/lib"), Path.of("/usr/lib"));
+    public static final List<Path> SYSTEM_DIRS =
+            List.of(
+                    Path.of("/usr/lib/x86_64-linux-gnu"),
+                    Path.of("/usr/lib/aarch64-linux-gnu"),
+                    Path.of("/usr/lib64"),
+                    Path.of("/usr/local/lib"),
+                    Path.of("/opt/libtorch/lib"),
+                    Path.of("/usr/lib"));
 
     static final String LIBTORCH = System.mapLibraryName("torch");
     static final String LIBTORCH_CPU = System.mapLibraryName("torch_cpu");
 
-    /** Python that prints torch's version, CUDA version, C++ ABI and package directory, one per line. */
-    static final String PYTHON_PROBE = "import os, torch\n"
-            + "print(torch.__version__)\n"
-            + "print(torch.version.cuda or '')\n"
-            + "print(int(bool(torch._C._GLIBCXX_USE_CXX11_ABI)))\n"
-            + "print(os.path.dirname(os.path.realpath(torch.__file__)))\n";
+    /**
+     * Python that prints torch's version, CUDA version, C++ ABI and package directory, one per
+     * line.
+     */
+    static final String PYTHON_PROBE =
+            "import os, torch\n"
+                    + "print(torch.__version__)\n"
+                    + "print(torch.version.cuda or '')\n"
+                    + "print(int(bool(torch._C._GLIBCXX_USE_CXX11_ABI)))\n"
+                    + "print(os.path.dirname(os.path.realpath(torch.__file__)))\n";
 
     public String release() {
         return LibtorchVersions.release(version);
@@ -61,9 +79,19 @@ public record LibtorchInstall(Path libDir, Path realLibDir, String version, Stri
 
     /** Human summary for gpu-setup's and doctor's output. */
     public String describe() {
-        return "libtorch " + version + " (" + flavor() + ", C++11 ABI " + (cxx11Abi == null ? "unknown" : cxx11Abi ? "1" : "0")
-                + ") in " + libDir + (realLibDir.equals(libDir) ? "" : " -> " + realLibDir)
-                + "\n  found via " + foundVia + "; version from " + versionSource;
+        return "libtorch "
+                + version
+                + " ("
+                + flavor()
+                + ", C++11 ABI "
+                + (cxx11Abi == null ? "unknown" : cxx11Abi ? "1" : "0")
+                + ") in "
+                + libDir
+                + (realLibDir.equals(libDir) ? "" : " -> " + realLibDir)
+                + "\n  found via "
+                + foundVia
+                + "; version from "
+                + versionSource;
     }
 
     /**
@@ -80,20 +108,24 @@ public record LibtorchInstall(Path libDir, Path realLibDir, String version, Stri
 
     static Path installRoot(Path dir) {
         Path parent = dir.toAbsolutePath().normalize().getParent();
-        if (parent != null && (Files.isDirectory(parent.resolve("include")) || Files.exists(parent.resolve("version.py"))
-                || Files.exists(parent.resolve("build-version")))) {
+        if (parent != null
+                && (Files.isDirectory(parent.resolve("include"))
+                        || Files.exists(parent.resolve("version.py"))
+                        || Files.exists(parent.resolve("build-version")))) {
             return parent;
         }
         return dir.toAbsolutePath().normalize();
     }
 
     /**
-     * Searches in the documented order. {@code env} supplies PYTORCH_LIBRARY_PATH and PATH (tests pass
-     * their own); {@code systemDirs} are the system locations to try last.
+     * Searches in the documented order. {@code env} supplies PYTORCH_LIBRARY_PATH and PATH (tests
+     * pass their own); {@code systemDirs} are the system locations to try last.
      *
-     * @param log receives one line per candidate that was tried and rejected, so a failed search explains itself
+     * @param log receives one line per candidate that was tried and rejected, so a failed search
+     *     explains itself
      */
-    public static Optional<LibtorchInstall> locate(Map<String, String> env, List<Path> systemDirs, List<String> log) {
+    public static Optional<LibtorchInstall> locate(
+            Map<String, String> env, List<Path> systemDirs, List<String> log) {
         String override = env.get("PYTORCH_LIBRARY_PATH");
         if (override != null && !override.isBlank()) {
             for (String entry : override.split(File.pathSeparator)) {
@@ -141,13 +173,19 @@ public record LibtorchInstall(Path libDir, Path realLibDir, String version, Stri
     private static Optional<LibtorchInstall> fromPython(Path python, List<String> log) {
         List<String> lines;
         try {
-            Process p = new ProcessBuilder(python.toString(), "-c", PYTHON_PROBE).redirectErrorStream(false).start();
+            Process p =
+                    new ProcessBuilder(python.toString(), "-c", PYTHON_PROBE)
+                            .redirectErrorStream(false)
+                            .start();
             p.getOutputStream().close();
             byte[] out = p.getInputStream().readAllBytes();
             byte[] err = p.getErrorStream().readAllBytes();
             if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 String[] errLines = new String(err, StandardCharsets.UTF_8).trim().split("\n");
-                String last = errLines[errLines.length - 1].isBlank() ? "no message" : errLines[errLines.length - 1];
+                String last =
+                        errLines[errLines.length - 1].isBlank()
+                                ? "no message"
+                                : errLines[errLines.length - 1];
                 log.add(python + ": torch does not import (" + last + ")");
                 return Optional.empty();
             }
@@ -168,8 +206,13 @@ public record LibtorchInstall(Path libDir, Path realLibDir, String version, Stri
             log.add(python + ": torch " + lines.get(0) + " has no " + lib.resolve(LIBTORCH));
             return Optional.empty();
         }
-        PythonFacts facts = new PythonFacts(lines.get(0), lines.get(1).isBlank() ? null : lines.get(1), "1".equals(lines.get(2)));
-        return Optional.of(probe(lib, facts, "python3 (" + python + ", torch " + lines.get(0) + ")"));
+        PythonFacts facts =
+                new PythonFacts(
+                        lines.get(0),
+                        lines.get(1).isBlank() ? null : lines.get(1),
+                        "1".equals(lines.get(2)));
+        return Optional.of(
+                probe(lib, facts, "python3 (" + python + ", torch " + lines.get(0) + ")"));
     }
 
     /** What {@code import torch} reported; null fields are unknown. */
@@ -191,11 +234,13 @@ public record LibtorchInstall(Path libDir, Path realLibDir, String version, Stri
         Optional<String> buildVersion = read(root == null ? null : root.resolve("build-version"));
         Optional<String> cmakeVersion = read(cmakeFile(real, "TorchConfigVersion.cmake"));
         String[] djlDir = LibtorchVersions.fromDjlCacheDirName(real.getFileName().toString());
-        if (versionPy.isPresent() && LibtorchVersions.versionFromVersionPy(versionPy.get()) != null) {
+        if (versionPy.isPresent()
+                && LibtorchVersions.versionFromVersionPy(versionPy.get()) != null) {
             version = LibtorchVersions.versionFromVersionPy(versionPy.get());
             source = root.resolve("version.py").toString();
             cuda = LibtorchVersions.cudaFromVersionPy(versionPy.get());
-        } else if (buildVersion.isPresent() && LibtorchVersions.release(buildVersion.get()) != null) {
+        } else if (buildVersion.isPresent()
+                && LibtorchVersions.release(buildVersion.get()) != null) {
             version = buildVersion.get().trim();
             source = root.resolve("build-version").toString();
             cuda = LibtorchVersions.cudaFromLocalTag(version);
@@ -206,11 +251,18 @@ public record LibtorchInstall(Path libDir, Path realLibDir, String version, Stri
         } else if (djlDir != null) {
             version = djlDir[0];
             source = "DJL native cache directory " + real;
-            cuda = djlDir[1].startsWith("cu") ? djlDir[1].substring(2, djlDir[1].length() - 1) + "." + djlDir[1].substring(djlDir[1].length() - 1) : null;
-        } else if (cmakeVersion.isPresent() && LibtorchVersions.versionFromCmake(cmakeVersion.get()) != null) {
+            cuda =
+                    djlDir[1].startsWith("cu")
+                            ? djlDir[1].substring(2, djlDir[1].length() - 1)
+                                    + "."
+                                    + djlDir[1].substring(djlDir[1].length() - 1)
+                            : null;
+        } else if (cmakeVersion.isPresent()
+                && LibtorchVersions.versionFromCmake(cmakeVersion.get()) != null) {
             version = LibtorchVersions.versionFromCmake(cmakeVersion.get());
             source = cmakeFile(real, "TorchConfigVersion.cmake").toString();
-        } else if (LibtorchVersions.versionFromSoname(realFileName(real.resolve(LIBTORCH_CPU))) != null) {
+        } else if (LibtorchVersions.versionFromSoname(realFileName(real.resolve(LIBTORCH_CPU)))
+                != null) {
             version = LibtorchVersions.versionFromSoname(realFileName(real.resolve(LIBTORCH_CPU)));
             source = "file name of " + real.resolve(realFileName(real.resolve(LIBTORCH_CPU)));
         } else if (python != null) {
@@ -225,17 +277,31 @@ public record LibtorchInstall(Path libDir, Path realLibDir, String version, Stri
         }
         Boolean abi = python != null ? python.cxx11Abi() : null;
         if (abi == null) {
-            abi = read(cmakeFile(real, "TorchConfig.cmake")).map(LibtorchVersions::cxx11AbiFromCmake).orElse(null);
+            abi =
+                    read(cmakeFile(real, "TorchConfig.cmake"))
+                            .map(LibtorchVersions::cxx11AbiFromCmake)
+                            .orElse(null);
         }
         if (abi == null) {
             abi = abiFromLibrary(real.resolve(System.mapLibraryName("c10")));
         }
-        return new LibtorchInstall(libDir.toAbsolutePath().normalize(), real, version == null ? "unknown" : version,
-                source == null ? "nothing (no version file, package or versioned file name)" : source, cuda, abi,
-                includeDirs(real, libDir), foundVia);
+        return new LibtorchInstall(
+                libDir.toAbsolutePath().normalize(),
+                real,
+                version == null ? "unknown" : version,
+                source == null
+                        ? "nothing (no version file, package or versioned file name)"
+                        : source,
+                cuda,
+                abi,
+                includeDirs(real, libDir),
+                foundVia);
     }
 
-    /** The directory of the real {@code libtorch_cpu.so} (or {@code libtorch.so}) after following links. */
+    /**
+     * The directory of the real {@code libtorch_cpu.so} (or {@code libtorch.so}) after following
+     * links.
+     */
     static Path realDir(Path libDir) {
         for (String name : List.of(LIBTORCH_CPU, LIBTORCH)) {
             try {
@@ -256,7 +322,10 @@ public record LibtorchInstall(Path libDir, Path realLibDir, String version, Stri
     }
 
     private static Path cmakeFile(Path real, String name) {
-        for (Path c : List.of(real.resolve("cmake/Torch").resolve(name), real.resolve("../share/cmake/Torch").resolve(name))) {
+        for (Path c :
+                List.of(
+                        real.resolve("cmake/Torch").resolve(name),
+                        real.resolve("../share/cmake/Torch").resolve(name))) {
             if (Files.exists(c)) {
                 return c;
             }
@@ -277,14 +346,18 @@ public record LibtorchInstall(Path libDir, Path realLibDir, String version, Stri
         }
         for (Path inc : candidates) {
             Path api = inc.resolve("torch/csrc/api/include");
-            if (Files.exists(inc.resolve("torch/script.h")) && Files.exists(api.resolve("torch/torch.h"))) {
+            if (Files.exists(inc.resolve("torch/script.h"))
+                    && Files.exists(api.resolve("torch/torch.h"))) {
                 return List.of(inc, api);
             }
         }
         return List.of();
     }
 
-    /** {package, version} of the Debian package that owns {@code file}, or null off Debian or when unowned. */
+    /**
+     * {package, version} of the Debian package that owns {@code file}, or null off Debian or when
+     * unowned.
+     */
     static String[] dpkgVersion(Path file) {
         if (!Files.exists(file)) {
             return null;
@@ -306,12 +379,19 @@ public record LibtorchInstall(Path libDir, Path realLibDir, String version, Stri
         }
     }
 
-    /** CUDA version from a {@code libcudart.so.X.Y} file name in or near the libtorch directory, or "unknown". */
+    /**
+     * CUDA version from a {@code libcudart.so.X.Y} file name in or near the libtorch directory, or
+     * "unknown".
+     */
     private static String cudartVersion(Path real) {
         for (Path dir : CudaPaths.runtimeLibDirs(real)) {
             try (var files = Files.list(dir)) {
-                Optional<String> v = files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("libcudart.so."))
-                        .map(n -> n.substring("libcudart.so.".length())).filter(n -> n.matches("\\d+\\.\\d+.*")).findFirst();
+                Optional<String> v =
+                        files.map(f -> f.getFileName().toString())
+                                .filter(n -> n.startsWith("libcudart.so."))
+                                .map(n -> n.substring("libcudart.so.".length()))
+                                .filter(n -> n.matches("\\d+\\.\\d+.*"))
+                                .findFirst();
                 if (v.isPresent()) {
                     String[] p = v.get().split("\\.");
                     return p[0] + "." + p[1];
@@ -323,7 +403,9 @@ public record LibtorchInstall(Path libDir, Path realLibDir, String version, Stri
         return "unknown";
     }
 
-    /** Whether libc10's symbols use the C++11 std::string ABI ({@code __cxx11} in mangled names). */
+    /**
+     * Whether libc10's symbols use the C++11 std::string ABI ({@code __cxx11} in mangled names).
+     */
     static Boolean abiFromLibrary(Path libc10) {
         try {
             byte[] bytes = Files.readAllBytes(libc10);

@@ -14,19 +14,30 @@ import java.util.regex.Pattern;
 public final class LibtorchVersions {
     private static final Pattern RELEASE = Pattern.compile("^(\\d+)\\.(\\d+)\\.(\\d+)");
     private static final Pattern LOCAL_CUDA = Pattern.compile("\\+cu(\\d+)(\\d)\\b");
-    private static final Pattern VERSION_PY = Pattern.compile("(?m)^__version__\\s*=\\s*['\"]([^'\"]+)['\"]");
-    private static final Pattern VERSION_PY_CUDA = Pattern.compile("(?m)^cuda\\s*(?::[^=]*)?=\\s*['\"]([^'\"]+)['\"]");
-    private static final Pattern CMAKE_VERSION = Pattern.compile("set\\(PACKAGE_VERSION \"([^\"]+)\"\\)");
+    private static final Pattern VERSION_PY =
+            Pattern.compile("(?m)^__version__\\s*=\\s*['\"]([^'\"]+)['\"]");
+    private static final Pattern VERSION_PY_CUDA =
+            Pattern.compile("(?m)^cuda\\s*(?::[^=]*)?=\\s*['\"]([^'\"]+)['\"]");
+    private static final Pattern CMAKE_VERSION =
+            Pattern.compile("set\\(PACKAGE_VERSION \"([^\"]+)\"\\)");
     private static final Pattern CMAKE_ABI = Pattern.compile("-D_GLIBCXX_USE_CXX11_ABI=([01])");
     private static final Pattern SONAME = Pattern.compile("\\.so\\.(\\d+\\.\\d+\\.\\d+)$");
     private static final Pattern DJL_CACHE_DIR =
-            Pattern.compile("^(\\d+\\.\\d+\\.\\d+)(?:-\\d{8})?-(cpu|cu\\d+)(?:-precxx11)?-[a-z]+-[a-z0-9_]+$");
-    /** DJL's build.sh compiles with -DV1_13_X for these libtorch release lines, and no define for newer. */
+            Pattern.compile(
+                    "^(\\d+\\.\\d+\\.\\d+)(?:-\\d{8})?-(cpu|cu\\d+)(?:-precxx11)?-[a-z]+-[a-z0-9_]+$");
+
+    /**
+     * DJL's build.sh compiles with -DV1_13_X for these libtorch release lines, and no define for
+     * newer.
+     */
     private static final Pattern V1_13_X = Pattern.compile("^(1\\.13|2\\.0|2\\.1)\\.\\d+$");
 
     private LibtorchVersions() {}
 
-    /** The {@code major.minor.patch} part of a version ({@code 2.11.0+cu130} -> {@code 2.11.0}), or null. */
+    /**
+     * The {@code major.minor.patch} part of a version ({@code 2.11.0+cu130} -> {@code 2.11.0}), or
+     * null.
+     */
     public static String release(String raw) {
         if (raw == null) {
             return null;
@@ -41,7 +52,10 @@ public final class LibtorchVersions {
         return ra != null && ra.equals(release(b));
     }
 
-    /** The CUDA version in a PyTorch local version tag ({@code 2.11.0+cu130} -> {@code 13.0}), or null. */
+    /**
+     * The CUDA version in a PyTorch local version tag ({@code 2.11.0+cu130} -> {@code 13.0}), or
+     * null.
+     */
     public static String cudaFromLocalTag(String raw) {
         if (raw == null) {
             return null;
@@ -50,7 +64,10 @@ public final class LibtorchVersions {
         return m.find() ? Integer.parseInt(m.group(1)) + "." + m.group(2) : null;
     }
 
-    /** DJL's flavour name: {@code cpu} without CUDA, else {@code cu} + digits ({@code 13.0} -> {@code cu130}). */
+    /**
+     * DJL's flavour name: {@code cpu} without CUDA, else {@code cu} + digits ({@code 13.0} ->
+     * {@code cu130}).
+     */
     public static String flavor(String cudaVersion) {
         if (cudaVersion == null || cudaVersion.isBlank()) {
             return "cpu";
@@ -80,21 +97,26 @@ public final class LibtorchVersions {
         return m.find() ? m.group(1) : null;
     }
 
-    /** The C++ ABI in {@code TorchConfig.cmake}'s {@code TORCH_CXX_FLAGS}, or null when not stated. */
+    /**
+     * The C++ ABI in {@code TorchConfig.cmake}'s {@code TORCH_CXX_FLAGS}, or null when not stated.
+     */
     public static Boolean cxx11AbiFromCmake(String text) {
         Matcher m = CMAKE_ABI.matcher(text);
         return m.find() ? "1".equals(m.group(1)) : null;
     }
 
-    /** The version a versioned shared-library file name carries ({@code libtorch_cpu.so.1.13.0}), or null. */
+    /**
+     * The version a versioned shared-library file name carries ({@code libtorch_cpu.so.1.13.0}), or
+     * null.
+     */
     public static String versionFromSoname(String fileName) {
         Matcher m = SONAME.matcher(fileName);
         return m.find() ? m.group(1) : null;
     }
 
     /**
-     * Version and flavour from the name of the directory DJL extracts a native jar into
-     * ({@code 2.7.1-20250812-cpu-linux-x86_64}), or null for any other name.
+     * Version and flavour from the name of the directory DJL extracts a native jar into ({@code
+     * 2.7.1-20250812-cpu-linux-x86_64}), or null for any other name.
      */
     public static String[] fromDjlCacheDirName(String name) {
         Matcher m = DJL_CACHE_DIR.matcher(name);
@@ -113,7 +135,10 @@ public final class LibtorchVersions {
         return major > 1 || (major == 1 && minor >= 13);
     }
 
-    /** The preprocessor defines DJL's JNI needs for this libtorch: {@code V1_13_X} for 1.13/2.0/2.1, {@code USE_CUDA} for CUDA. */
+    /**
+     * The preprocessor defines DJL's JNI needs for this libtorch: {@code V1_13_X} for 1.13/2.0/2.1,
+     * {@code USE_CUDA} for CUDA.
+     */
     public static List<String> jniDefines(String version, boolean cuda) {
         List<String> d = new ArrayList<>();
         String r = release(version);

@@ -25,9 +25,21 @@ public final class NativeStack {
     public static Map<String, Object> describe(Engine engine) {
         Map<String, Object> m = new LinkedHashMap<>();
         List<Path> mapped = mappedFiles();
-        Optional<Path> torchCpu = mapped.stream().filter(p -> p.getFileName().toString().startsWith(LibtorchInstall.LIBTORCH_CPU)).findFirst();
-        Optional<Path> jni = mapped.stream().filter(p -> p.getFileName().toString().endsWith(JniCache.JNI_FILE)).findFirst();
-        LibtorchInstall loaded = torchCpu.map(p -> LibtorchInstall.probe(p.getParent(), null, "loaded")).orElse(null);
+        Optional<Path> torchCpu =
+                mapped.stream()
+                        .filter(
+                                p ->
+                                        p.getFileName()
+                                                .toString()
+                                                .startsWith(LibtorchInstall.LIBTORCH_CPU))
+                        .findFirst();
+        Optional<Path> jni =
+                mapped.stream()
+                        .filter(p -> p.getFileName().toString().endsWith(JniCache.JNI_FILE))
+                        .findFirst();
+        LibtorchInstall loaded =
+                torchCpu.map(p -> LibtorchInstall.probe(p.getParent(), null, "loaded"))
+                        .orElse(null);
         m.put("libtorch", loaded == null ? null : loaded.version());
         m.put("libtorch_version_source", loaded == null ? null : loaded.versionSource());
         m.put("libtorch_dir", loaded == null ? null : loaded.realLibDir().toString());
@@ -52,8 +64,12 @@ public final class NativeStack {
     /** Real paths of the shared objects mapped into this process (Linux); empty elsewhere. */
     static List<Path> mappedFiles() {
         try {
-            return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.indexOf('/') >= 0 && l.contains(".so"))
-                    .map(l -> l.substring(l.indexOf('/')).trim()).distinct().map(Path::of).toList();
+            return Files.readAllLines(Path.of("/proc/self/maps")).stream()
+                    .filter(l -> l.indexOf('/') >= 0 && l.contains(".so"))
+                    .map(l -> l.substring(l.indexOf('/')).trim())
+                    .distinct()
+                    .map(Path::of)
+                    .toList();
         } catch (IOException | RuntimeException e) {
             return List.of();
         }
@@ -68,15 +84,25 @@ public final class NativeStack {
         }
     }
 
-    /** cuDNN's version from the loaded library's {@code cudnnGetVersion()}; "not loaded yet" before the first conv. */
+    /**
+     * cuDNN's version from the loaded library's {@code cudnnGetVersion()}; "not loaded yet" before
+     * the first conv.
+     */
     static String cudnn(List<Path> mapped) {
-        Optional<Path> lib = mapped.stream().filter(p -> p.getFileName().toString().matches("libcudnn\\.so(\\.\\d+)*")).findFirst();
+        Optional<Path> lib =
+                mapped.stream()
+                        .filter(p -> p.getFileName().toString().matches("libcudnn\\.so(\\.\\d+)*"))
+                        .findFirst();
         if (lib.isEmpty()) {
             return "not loaded yet";
         }
         try {
-            long v = NativeLibrary.getInstance(lib.get().toString()).getFunction("cudnnGetVersion").invokeLong(new Object[0]);
-            return v >= 90000 ? String.format(Locale.ROOT, "%d.%d.%d", v / 10000, (v % 10000) / 100, v % 100)
+            long v =
+                    NativeLibrary.getInstance(lib.get().toString())
+                            .getFunction("cudnnGetVersion")
+                            .invokeLong(new Object[0]);
+            return v >= 90000
+                    ? String.format(Locale.ROOT, "%d.%d.%d", v / 10000, (v % 10000) / 100, v % 100)
                     : String.format(Locale.ROOT, "%d.%d.%d", v / 1000, (v % 1000) / 100, v % 100);
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             return null;
@@ -85,7 +111,12 @@ public final class NativeStack {
 
     /** {name, driver} of GPU 0 from nvidia-smi, or null. */
     private static String[] nvidiaSmiFirstGpu() {
-        String out = LibtorchInstall.run(List.of("nvidia-smi", "--query-gpu=name,driver_version", "--format=csv,noheader"));
+        String out =
+                LibtorchInstall.run(
+                        List.of(
+                                "nvidia-smi",
+                                "--query-gpu=name,driver_version",
+                                "--format=csv,noheader"));
         if (out == null || out.isBlank()) {
             return null;
         }

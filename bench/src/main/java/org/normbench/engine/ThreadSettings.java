@@ -8,26 +8,38 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The CPU thread settings libtorch runs with, applied before the engine loads and recorded in
- * every manifest. Why here and in the launcher: OpenMP reads its wait policy from the environment
- * when libtorch is loaded, so {@code bench/bin/cpu-env.sh} exports {@code OMP_WAIT_POLICY=PASSIVE};
- * the intra-/inter-op thread counts are DJL system properties that must be set before the engine
+ * The CPU thread settings libtorch runs with, applied before the engine loads and recorded in every
+ * manifest. Why here and in the launcher: OpenMP reads its wait policy from the environment when
+ * libtorch is loaded, so {@code bench/bin/cpu-env.sh} exports {@code OMP_WAIT_POLICY=PASSIVE}; the
+ * intra-/inter-op thread counts are DJL system properties that must be set before the engine
  * starts, which is what {@link #applyBeforeEngineLoad()} does from {@value #THREADS_ENV} and
  * {@value #INTEROP_ENV}. The measurements behind the defaults: docs/performance.md, section
  * "Threads on a busy machine".
  */
 public final class ThreadSettings {
-    /** Intra-op threads (libtorch's OpenMP pool); unset: libtorch's default, one per usable core. */
+    /**
+     * Intra-op threads (libtorch's OpenMP pool); unset: libtorch's default, one per usable core.
+     */
     public static final String THREADS_ENV = "NORMBENCH_THREADS";
+
     /** Inter-op threads; unset: 1 (DJL runs one op at a time, so more only adds idle threads). */
     public static final String INTEROP_ENV = "NORMBENCH_INTEROP_THREADS";
 
     static final String INTRA_PROPERTY = "ai.djl.pytorch.num_threads";
     static final String INTEROP_PROPERTY = "ai.djl.pytorch.num_interop_threads";
 
-    /** OpenMP variables that change how libtorch's threads wait, how many there are and where they run. */
-    public static final List<String> OPENMP_VARIABLES = List.of(
-            "OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_NUM_THREADS", "OMP_PROC_BIND", "OMP_PLACES", "GOMP_CPU_AFFINITY");
+    /**
+     * OpenMP variables that change how libtorch's threads wait, how many there are and where they
+     * run.
+     */
+    public static final List<String> OPENMP_VARIABLES =
+            List.of(
+                    "OMP_WAIT_POLICY",
+                    "GOMP_SPINCOUNT",
+                    "OMP_NUM_THREADS",
+                    "OMP_PROC_BIND",
+                    "OMP_PLACES",
+                    "GOMP_CPU_AFFINITY");
 
     private ThreadSettings() {}
 
@@ -69,8 +81,8 @@ public final class ThreadSettings {
     }
 
     /**
-     * What the manifest records under {@code threads}: the counts libtorch reports (after the engine
-     * loaded), the OpenMP environment, the usable cores and the CPU affinity list.
+     * What the manifest records under {@code threads}: the counts libtorch reports (after the
+     * engine loaded), the OpenMP environment, the usable cores and the CPU affinity list.
      */
     public static Map<String, Object> describe() {
         Map<String, Object> t = new LinkedHashMap<>();
@@ -90,13 +102,17 @@ public final class ThreadSettings {
     private static Integer engineThreads(boolean intra) {
         try {
             TorchRuntime.engine();
-            return intra ? ai.djl.pytorch.jni.JniUtils.getNumThreads() : ai.djl.pytorch.jni.JniUtils.getNumInteropThreads();
+            return intra
+                    ? ai.djl.pytorch.jni.JniUtils.getNumThreads()
+                    : ai.djl.pytorch.jni.JniUtils.getNumInteropThreads();
         } catch (RuntimeException | LinkageError e) {
             return null;
         }
     }
 
-    /** The kernel's {@code Cpus_allowed_list} of this process (e.g. {@code 0-1}), or null off Linux. */
+    /**
+     * The kernel's {@code Cpus_allowed_list} of this process (e.g. {@code 0-1}), or null off Linux.
+     */
     static String cpusAllowed() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -8,8 +8,8 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Versions and source revision of this build, for provenance (doctor output, run manifests).
- * Not for engine state: see {@link TorchRuntime} for what libtorch actually loaded.
+ * Versions and source revision of this build, for provenance (doctor output, run manifests). Not
+ * for engine state: see {@link TorchRuntime} for what libtorch actually loaded.
  */
 public final class Versions {
     private static final Properties BUILD = load();
@@ -70,7 +70,8 @@ public final class Versions {
 
     private static Properties load() {
         Properties p = new Properties();
-        try (InputStream in = Versions.class.getResourceAsStream("/org/normbench/version.properties")) {
+        try (InputStream in =
+                Versions.class.getResourceAsStream("/org/normbench/version.properties")) {
             if (in != null) {
                 p.load(in);
             }

@@ -6,14 +6,18 @@ package org.normbench.grid;
  */
 public record Budget(Unit unit, double amount) {
 
-    public enum Unit { EPOCHS, STEPS }
+    public enum Unit {
+        EPOCHS,
+        STEPS
+    }
 
     public Budget {
         if (unit == null) {
             throw new IllegalArgumentException("budget unit is required");
         }
         if (!(amount > 0) || Double.isInfinite(amount)) {
-            throw new IllegalArgumentException("budget must be a positive finite amount, got " + amount);
+            throw new IllegalArgumentException(
+                    "budget must be a positive finite amount, got " + amount);
         }
         if (unit == Unit.STEPS && amount != Math.rint(amount)) {
             throw new IllegalArgumentException("a step budget must be whole, got " + amount);
@@ -30,8 +34,8 @@ public record Budget(Unit unit, double amount) {
 
     /**
      * Optimizer steps this budget amounts to when one epoch is {@code stepsPerEpoch} steps. An
-     * epoch budget rounds to the nearest step and is at least one step, so {@code epochs: 0.001}
-     * on a small subset still trains.
+     * epoch budget rounds to the nearest step and is at least one step, so {@code epochs: 0.001} on
+     * a small subset still trains.
      */
     public long totalSteps(long stepsPerEpoch) {
         if (stepsPerEpoch < 1) {

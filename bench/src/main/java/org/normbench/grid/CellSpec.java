@@ -9,15 +9,16 @@ import java.util.stream.Collectors;
 
 /**
  * One cell of a grid with every default applied: what to build (norm, activation, width), how to
- * train or time it, and where. Immutable and complete, so a cell can be run, stored in
- * {@code cell.json} and compared without the grid file. Not a result: outcomes live in results rows.
+ * train or time it, and where. Immutable and complete, so a cell can be run, stored in {@code
+ * cell.json} and compared without the grid file. Not a result: outcomes live in results rows.
  *
- * <p>Settings that do not apply to a kind are still present: a throughput cell has
- * {@link HookSettings#DISABLED} and a step budget of warm-up plus timed steps; a train cell has
- * {@link ThroughputSettings#DEFAULT}, unused.
+ * <p>Settings that do not apply to a kind are still present: a throughput cell has {@link
+ * HookSettings#DISABLED} and a step budget of warm-up plus timed steps; a train cell has {@link
+ * ThroughputSettings#DEFAULT}, unused.
  *
  * @param cellId stable readable id, e.g. {@code train-gn-leaky_relu-bs8-w0.125-cpu-s0}
- * @param normOptions options as written in the grid (values as canonical strings), sorted by key; empty = defaults
+ * @param normOptions options as written in the grid (values as canonical strings), sorted by key;
+ *     empty = defaults
  * @param device {@code cpu}, {@code gpu:N} or {@code auto}, as {@code DeviceSpec} prints it
  * @param divergenceLoss a training loss above this (or not finite) marks the cell diverged
  * @param logEverySteps training-curve rows every this many steps
@@ -55,13 +56,16 @@ public record CellSpec(
 
     public CellSpec {
         if (!MODELS.contains(model)) {
-            throw new IllegalArgumentException("unknown model '" + model + "'; allowed: " + String.join(", ", MODELS));
+            throw new IllegalArgumentException(
+                    "unknown model '" + model + "'; allowed: " + String.join(", ", MODELS));
         }
         normOptions = unmodifiableSorted(normOptions);
         activationOptions = unmodifiableSorted(activationOptions);
     }
 
-    /** Peak learning rate of this cell under its lr protocol (scaled with the batch size or fixed). */
+    /**
+     * Peak learning rate of this cell under its lr protocol (scaled with the batch size or fixed).
+     */
     public double scaledLr() {
         return lr.scaledLr(batchSize);
     }
@@ -91,14 +95,17 @@ public record CellSpec(
     }
 
     /**
-     * The whole spec as flat snake_case values for {@code cell.json}: {@link #columns()} followed by
-     * every setting, named as in the grid file ({@code epochs} or {@code steps}, {@code base_lr} for
-     * the grid's {@code lr}, {@code hooks_*} for the hook settings).
+     * The whole spec as flat snake_case values for {@code cell.json}: {@link #columns()} followed
+     * by every setting, named as in the grid file ({@code epochs} or {@code steps}, {@code base_lr}
+     * for the grid's {@code lr}, {@code hooks_*} for the hook settings).
      */
     public Map<String, Object> asMap() {
         Map<String, Object> out = columns();
-        out.put(budget.unit() == Budget.Unit.EPOCHS ? "epochs" : "steps",
-                budget.unit() == Budget.Unit.EPOCHS ? (Object) budget.amount() : (Object) (long) budget.amount());
+        out.put(
+                budget.unit() == Budget.Unit.EPOCHS ? "epochs" : "steps",
+                budget.unit() == Budget.Unit.EPOCHS
+                        ? (Object) budget.amount()
+                        : (Object) (long) budget.amount());
         out.put("train_limit", data.trainLimit());
         out.put("test_limit", data.testLimit());
         out.put("validation_fraction", data.validationFraction());
@@ -123,7 +130,9 @@ public record CellSpec(
         return out;
     }
 
-    /** {@code norm_options} column form: {@code key=value;key=value}, sorted, empty when defaults. */
+    /**
+     * {@code norm_options} column form: {@code key=value;key=value}, sorted, empty when defaults.
+     */
     public String normOptionsText() {
         return optionsText(normOptions);
     }
@@ -134,10 +143,13 @@ public record CellSpec(
     }
 
     static String optionsText(Map<String, String> options) {
-        return options.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(";"));
+        return options.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(";"));
     }
 
     private static SortedMap<String, String> unmodifiableSorted(Map<String, String> options) {
-        return java.util.Collections.unmodifiableSortedMap(new TreeMap<>(options == null ? Map.of() : options));
+        return java.util.Collections.unmodifiableSortedMap(
+                new TreeMap<>(options == null ? Map.of() : options));
     }
 }

@@ -11,10 +11,12 @@ public record DataLimits(int trainLimit, int testLimit, double validationFractio
 
     public DataLimits {
         if (trainLimit < 0 || testLimit < 0) {
-            throw new IllegalArgumentException("limits must be >= 0 (0 = all), got " + trainLimit + ", " + testLimit);
+            throw new IllegalArgumentException(
+                    "limits must be >= 0 (0 = all), got " + trainLimit + ", " + testLimit);
         }
         if (!(validationFraction >= 0 && validationFraction < 1)) {
-            throw new IllegalArgumentException("validationFraction must be in [0, 1), got " + validationFraction);
+            throw new IllegalArgumentException(
+                    "validationFraction must be in [0, 1), got " + validationFraction);
         }
     }
 }

@@ -32,19 +32,51 @@ import org.yaml.snakeyaml.nodes.Tag;
 /**
  * Reads and validates a grid file (format: {@code docs/grid-format.md}) and expands it into cells.
  * Every problem in the file is collected and reported at once with file, line, column, field path,
- * the bad value and the allowed values; a grid with any problem yields no cells at all.
- * Not a runner: it never touches DJL, datasets or devices.
+ * the bad value and the allowed values; a grid with any problem yields no cells at all. Not a
+ * runner: it never touches DJL, datasets or devices.
  */
 public final class GridParser {
 
     static final List<String> TOP_ONLY = List.of("name", "description", "jobs");
     static final List<String> SECTIONS = List.of("train", "throughput");
-    static final List<String> SHARED = List.of("dataset", "width", "norms", "activations", "batch_sizes", "devices", "seeds",
-            "train_limit", "test_limit", "validation_fraction",
-            "lr", "lr_batch_size", "warmup_fraction", "schedule", "momentum", "weight_decay", "lr_protocol", "model");
-    static final List<String> TRAIN_ONLY = List.of("epochs", "steps", "divergence_loss", "log_every_steps", "validate_every_steps", "hooks");
+    static final List<String> SHARED =
+            List.of(
+                    "dataset",
+                    "width",
+                    "norms",
+                    "activations",
+                    "batch_sizes",
+                    "devices",
+                    "seeds",
+                    "train_limit",
+                    "test_limit",
+                    "validation_fraction",
+                    "lr",
+                    "lr_batch_size",
+                    "warmup_fraction",
+                    "schedule",
+                    "momentum",
+                    "weight_decay",
+                    "lr_protocol",
+                    "model");
+    static final List<String> TRAIN_ONLY =
+            List.of(
+                    "epochs",
+                    "steps",
+                    "divergence_loss",
+                    "log_every_steps",
+                    "validate_every_steps",
+                    "hooks");
     static final List<String> THROUGHPUT_ONLY = List.of("warmup_steps", "timed_steps");
-    static final List<String> HOOK_KEYS = List.of("enabled", "every_steps", "layers", "bins", "hist_min", "hist_max", "dead_window");
+    static final List<String> HOOK_KEYS =
+            List.of(
+                    "enabled",
+                    "every_steps",
+                    "layers",
+                    "bins",
+                    "hist_min",
+                    "hist_max",
+                    "dead_window");
 
     static final int DEFAULT_LOG_EVERY_STEPS = 10;
     static final int DEFAULT_VALIDATE_EVERY_STEPS = 0;
@@ -60,21 +92,41 @@ public final class GridParser {
      */
     /** 1000 epochs: ten times the longest common CIFAR/ImageNet schedules (90-300 epochs). */
     static final double MAX_EPOCHS = 1000;
-    /** Ten million optimiser steps per cell, given as {@code steps} or implied by {@code epochs}. */
+
+    /**
+     * Ten million optimiser steps per cell, given as {@code steps} or implied by {@code epochs}.
+     */
     static final long MAX_STEPS = 10_000_000;
-    /** 1/32: stage widths 2/4/8/16 channels. Narrower rounds stages to one channel, where norms are degenerate. */
+
+    /**
+     * 1/32: stage widths 2/4/8/16 channels. Narrower rounds stages to one channel, where norms are
+     * degenerate.
+     */
     static final double MIN_WIDTH = 1.0 / 32;
-    /** 4: stage widths 256..2048 channels, about 180M parameters (16x ResNet18's 11.2M; parameters grow as width squared). */
+
+    /**
+     * 4: stage widths 256..2048 channels, about 180M parameters (16x ResNet18's 11.2M; parameters
+     * grow as width squared).
+     */
     static final double MAX_WIDTH = 4;
-    /** 65536 images per batch: one full-width step at 32x32 already needs about 300 GB of activations (about 5 MB per image); train batches are also bounded by the data. */
+
+    /**
+     * 65536 images per batch: one full-width step at 32x32 already needs about 300 GB of
+     * activations (about 5 MB per image); train batches are also bounded by the data.
+     */
     static final long MAX_BATCH_SIZE = 65_536;
+
     /** 100000 warm-up or timed steps per throughput cell: a timing needs tens. */
     static final long MAX_THROUGHPUT_STEPS = 100_000;
 
     private GridParser() {}
 
-    /** Parses {@code file}; messages name the file as given. A file over {@link GridText#MAX_FILE_BYTES} is not read. */
-    public static Grid parse(Path file, GridVocabulary vocabulary) throws GridException, IOException {
+    /**
+     * Parses {@code file}; messages name the file as given. A file over {@link
+     * GridText#MAX_FILE_BYTES} is not read.
+     */
+    public static Grid parse(Path file, GridVocabulary vocabulary)
+            throws GridException, IOException {
         return parse(file, () -> vocabulary);
     }
 
@@ -82,27 +134,37 @@ public final class GridParser {
      * Like {@link #parse(Path, GridVocabulary)}, but builds the vocabulary only once the file has
      * passed the size and text checks, so a wrong file is refused without loading the registries.
      */
-    public static Grid parse(Path file, java.util.function.Supplier<GridVocabulary> vocabulary) throws GridException, IOException {
+    public static Grid parse(Path file, java.util.function.Supplier<GridVocabulary> vocabulary)
+            throws GridException, IOException {
         GridText.requireSize(file.toString(), Files.size(file));
         String text = GridText.decode(file.toString(), Files.readAllBytes(file));
         GridText.requireShape(file.toString(), text);
         return parse(file.toString(), text, vocabulary.get());
     }
 
-    /** Parses the bytes of a grid file: refused unless it is UTF-8 text of bounded size and line length. */
-    public static Grid parse(String displayName, byte[] content, GridVocabulary vocabulary) throws GridException {
+    /**
+     * Parses the bytes of a grid file: refused unless it is UTF-8 text of bounded size and line
+     * length.
+     */
+    public static Grid parse(String displayName, byte[] content, GridVocabulary vocabulary)
+            throws GridException {
         return parse(displayName, GridText.decode(displayName, content), vocabulary);
     }
 
-    /** Parses YAML text; {@code displayName} is the file name used in messages and the default grid name. */
-    public static Grid parse(String displayName, String yaml, GridVocabulary vocabulary) throws GridException {
+    /**
+     * Parses YAML text; {@code displayName} is the file name used in messages and the default grid
+     * name.
+     */
+    public static Grid parse(String displayName, String yaml, GridVocabulary vocabulary)
+            throws GridException {
         GridText.requireShape(displayName, yaml);
         YamlReader reader = new YamlReader(displayName);
         Grid grid = new GridParser.Run(reader, vocabulary, displayName, yaml).grid();
         List<GridProblem> problems = reader.problems();
         if (!problems.isEmpty() || grid == null) {
             if (problems.isEmpty()) {
-                throw new IllegalStateException("grid rejected without a recorded problem: " + displayName);
+                throw new IllegalStateException(
+                        "grid rejected without a recorded problem: " + displayName);
             }
             throw new GridException(problems);
         }
@@ -126,6 +188,7 @@ public final class GridParser {
         private final GridVocabulary vocabulary;
         private final String displayName;
         private final String yaml;
+
         /**
          * The good elements of axes that also had bad ones, by list node, so cross-field checks
          * (batch size 1 with bn) still run and report alongside the element problems.
@@ -147,7 +210,9 @@ public final class GridParser {
             List<String> topAllowed = new ArrayList<>(TOP_ONLY);
             topAllowed.addAll(SHARED);
             topAllowed.addAll(SECTIONS);
-            Map<String, Located> top = reader.mapping(new Located(root, ""), topAllowed, key -> misplacedAt(key, null));
+            Map<String, Located> top =
+                    reader.mapping(
+                            new Located(root, ""), topAllowed, key -> misplacedAt(key, null));
             if (top == null) {
                 return null;
             }
@@ -155,15 +220,21 @@ public final class GridParser {
             if (top.containsKey("name")) {
                 name = reader.text(top.get("name"));
                 if (name != null && !NAME.matcher(name).matches()) {
-                    reader.problem(top.get("name"), "must use only letters, digits, '.', '_', '-', got '" + name + "'");
+                    reader.problem(
+                            top.get("name"),
+                            "must use only letters, digits, '.', '_', '-', got '" + name + "'");
                 }
             }
-            String description = top.containsKey("description") ? reader.text(top.get("description")) : "";
+            String description =
+                    top.containsKey("description") ? reader.text(top.get("description")) : "";
             if (top.containsKey("jobs")) {
-                // Cells run at once (normbench bench --jobs overrides); the harness reads it from the document.
+                // Cells run at once (normbench bench --jobs overrides); the harness reads it from
+                // the document.
                 String jobs = reader.text(top.get("jobs"));
                 if (jobs != null && !jobs.equals("auto") && !jobs.matches("[1-9][0-9]{0,3}")) {
-                    reader.problem(top.get("jobs"), "must be a whole number from 1 to 9999 or 'auto', got '" + jobs + "'");
+                    reader.problem(
+                            top.get("jobs"),
+                            "must be a whole number from 1 to 9999 or 'auto', got '" + jobs + "'");
                 }
             }
 
@@ -174,7 +245,8 @@ public final class GridParser {
                 }
             }
             if (!top.containsKey("train") && !top.containsKey("throughput")) {
-                reader.problem(root, "", "no 'train' or 'throughput' section; a grid needs at least one");
+                reader.problem(
+                        root, "", "no 'train' or 'throughput' section; a grid needs at least one");
                 return null;
             }
             List<CellSpec> cells = new ArrayList<>();
@@ -193,7 +265,13 @@ public final class GridParser {
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> document = (Map<String, Object>) plain(root);
-            return new Grid(name, description == null ? "" : description, displayName, yaml, document, cells);
+            return new Grid(
+                    name,
+                    description == null ? "" : description,
+                    displayName,
+                    yaml,
+                    document,
+                    cells);
         }
 
         private Node compose() {
@@ -203,21 +281,38 @@ public final class GridParser {
             try {
                 Node root = new Yaml(options).compose(new StringReader(yaml));
                 if (root == null) {
-                    reader.problemAtStart("empty grid file; see docs/grid-format.md for a complete example");
+                    reader.problemAtStart(
+                            "empty grid file; see docs/grid-format.md for a complete example");
                 }
                 return root;
             } catch (MarkedYAMLException e) {
-                org.yaml.snakeyaml.error.Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+                org.yaml.snakeyaml.error.Mark mark =
+                        e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
                 String what = e.getProblem() != null ? e.getProblem() : e.getContext();
-                if (e.getProblem() != null && e.getContext() != null && e.getContextMark() != null) {
-                    what += " (" + e.getContext() + " started at " + (e.getContextMark().getLine() + 1) + ":"
-                            + (e.getContextMark().getColumn() + 1) + ")";
+                if (e.getProblem() != null
+                        && e.getContext() != null
+                        && e.getContextMark() != null) {
+                    what +=
+                            " ("
+                                    + e.getContext()
+                                    + " started at "
+                                    + (e.getContextMark().getLine() + 1)
+                                    + ":"
+                                    + (e.getContextMark().getColumn() + 1)
+                                    + ")";
                 }
                 if (mark == null) {
                     reader.problemAtStart("YAML syntax error: " + what);
                 } else {
-                    reader.problem(new ScalarNode(Tag.STR, "", mark, mark, org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN),
-                            "", "YAML syntax error: " + what);
+                    reader.problem(
+                            new ScalarNode(
+                                    Tag.STR,
+                                    "",
+                                    mark,
+                                    mark,
+                                    org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN),
+                            "",
+                            "YAML syntax error: " + what);
                 }
                 return null;
             } catch (YAMLException e) {
@@ -228,7 +323,8 @@ public final class GridParser {
 
         private String defaultName() {
             String base = Path.of(displayName).getFileName().toString();
-            return base.endsWith(".yaml") ? base.substring(0, base.length() - 5)
+            return base.endsWith(".yaml")
+                    ? base.substring(0, base.length() - 5)
                     : base.endsWith(".yml") ? base.substring(0, base.length() - 4) : base;
         }
 
@@ -247,12 +343,19 @@ public final class GridParser {
         }
 
         /** Cells of one section, or null when it has problems. */
-        private List<CellSpec> section(CellKind kind, Located at, Map<String, Located> top, Map<String, Object> topValues) {
+        private List<CellSpec> section(
+                CellKind kind,
+                Located at,
+                Map<String, Located> top,
+                Map<String, Object> topValues) {
             List<String> allowed = new ArrayList<>(SHARED);
             allowed.addAll(kind == CellKind.TRAIN ? TRAIN_ONLY : THROUGHPUT_ONLY);
-            // "throughput:" with nothing under it is a section that takes every value from the top level.
-            Map<String, Located> fields = YamlReader.isNull(at.node()) ? Map.of()
-                    : reader.mapping(at, allowed, key -> misplacedAt(key, kind));
+            // "throughput:" with nothing under it is a section that takes every value from the top
+            // level.
+            Map<String, Located> fields =
+                    YamlReader.isNull(at.node())
+                            ? Map.of()
+                            : reader.mapping(at, allowed, key -> misplacedAt(key, kind));
             if (fields == null) {
                 return null;
             }
@@ -270,8 +373,14 @@ public final class GridParser {
             boolean ok = true;
             for (String required : List.of("dataset", "norms", "activations", "batch_sizes")) {
                 if (!where.containsKey(required)) {
-                    reader.problem(at.anchor(), at.path(), "missing '" + required + "' (give it under '" + at.path()
-                            + ":' or at the top level)");
+                    reader.problem(
+                            at.anchor(),
+                            at.path(),
+                            "missing '"
+                                    + required
+                                    + "' (give it under '"
+                                    + at.path()
+                                    + ":' or at the top level)");
                     ok = false;
                 }
             }
@@ -281,7 +390,10 @@ public final class GridParser {
                     reader.problem(where.get("steps"), "give either 'epochs' or 'steps', not both");
                     ok = false;
                 } else if (!where.containsKey("epochs") && !where.containsKey("steps")) {
-                    reader.problem(at.anchor(), at.path(), "missing budget; give 'epochs' (e.g. 30) or 'steps' (e.g. 500)");
+                    reader.problem(
+                            at.anchor(),
+                            at.path(),
+                            "missing budget; give 'epochs' (e.g. 30) or 'steps' (e.g. 500)");
                     ok = false;
                 } else if (values.get("epochs") != null) {
                     budget = Budget.epochs((Double) values.get("epochs"));
@@ -302,7 +414,8 @@ public final class GridParser {
             return expand(kind, values, budget);
         }
 
-        private boolean checkBatchOne(CellKind kind, Map<String, Object> values, Map<String, Located> where) {
+        private boolean checkBatchOne(
+                CellKind kind, Map<String, Object> values, Map<String, Located> where) {
             List<Item<Choice>> norms = goodItems(values, where, "norms");
             List<Item<Integer>> batchSizes = goodItems(values, where, "batch_sizes");
             if (kind != CellKind.TRAIN) {
@@ -317,9 +430,13 @@ public final class GridParser {
             boolean ok = true;
             for (Item<Integer> size : batchSizes) {
                 if (size.value() == 1 && !offending.isEmpty()) {
-                    reader.problem(size.at(), "batch size 1 cannot train with norm " + String.join(", ", offending)
-                            + " (batch statistics need at least 2 samples per batch); use batch sizes >= 2 or norms "
-                            + String.join(", ", new TreeSet<>(nonBatchNorms())) + " in this section");
+                    reader.problem(
+                            size.at(),
+                            "batch size 1 cannot train with norm "
+                                    + String.join(", ", offending)
+                                    + " (batch statistics need at least 2 samples per batch); use batch sizes >= 2 or norms "
+                                    + String.join(", ", new TreeSet<>(nonBatchNorms()))
+                                    + " in this section");
                     ok = false;
                 }
             }
@@ -327,14 +444,17 @@ public final class GridParser {
         }
 
         /**
-         * A train section against its dataset's size: limits no larger than the splits, a validation
-         * fraction that holds out at least one image, every batch size at most the training images left
-         * (an epoch needs one full batch; the last partial batch is dropped), and an epoch budget within
-         * {@link #MAX_STEPS} at the smallest batch size. Skipped for datasets the vocabulary has no size for.
+         * A train section against its dataset's size: limits no larger than the splits, a
+         * validation fraction that holds out at least one image, every batch size at most the
+         * training images left (an epoch needs one full batch; the last partial batch is dropped),
+         * and an epoch budget within {@link #MAX_STEPS} at the smallest batch size. Skipped for
+         * datasets the vocabulary has no size for.
          */
-        private boolean checkAgainstData(CellKind kind, Map<String, Object> values, Map<String, Located> where) {
+        private boolean checkAgainstData(
+                CellKind kind, Map<String, Object> values, Map<String, Located> where) {
             String dataset = (String) values.get("dataset");
-            GridVocabulary.DatasetSize size = dataset == null ? null : vocabulary.datasetSizes().get(dataset);
+            GridVocabulary.DatasetSize size =
+                    dataset == null ? null : vocabulary.datasetSizes().get(dataset);
             if (kind != CellKind.TRAIN || size == null) {
                 return true;
             }
@@ -343,8 +463,16 @@ public final class GridParser {
             String source = dataset;
             Integer trainLimit = (Integer) values.get("train_limit");
             if (trainLimit != null && trainLimit > trainImages) {
-                reader.problem(where.get("train_limit"), trainLimit + " is more than the " + trainImages
-                        + " training images of " + dataset + "; use at most " + trainImages + ", or 0 for all");
+                reader.problem(
+                        where.get("train_limit"),
+                        trainLimit
+                                + " is more than the "
+                                + trainImages
+                                + " training images of "
+                                + dataset
+                                + "; use at most "
+                                + trainImages
+                                + ", or 0 for all");
                 ok = false;
             } else if (trainLimit != null && trainLimit > 0) {
                 trainImages = trainLimit;
@@ -352,16 +480,30 @@ public final class GridParser {
             }
             Integer testLimit = (Integer) values.get("test_limit");
             if (testLimit != null && testLimit > size.testImages()) {
-                reader.problem(where.get("test_limit"), testLimit + " is more than the " + size.testImages()
-                        + " test images of " + dataset + "; use at most " + size.testImages() + ", or 0 for all");
+                reader.problem(
+                        where.get("test_limit"),
+                        testLimit
+                                + " is more than the "
+                                + size.testImages()
+                                + " test images of "
+                                + dataset
+                                + "; use at most "
+                                + size.testImages()
+                                + ", or 0 for all");
                 ok = false;
             }
             Double fraction = (Double) values.get("validation_fraction");
             if (fraction != null && fraction > 0) {
                 long heldOut = Math.round(fraction * trainImages);
                 if (heldOut == 0) {
-                    reader.problem(where.get("validation_fraction"), "holds out no image of the " + trainImages + " training images ("
-                            + source + "); use 0 for no validation set, or at least " + (0.5 / trainImages));
+                    reader.problem(
+                            where.get("validation_fraction"),
+                            "holds out no image of the "
+                                    + trainImages
+                                    + " training images ("
+                                    + source
+                                    + "); use 0 for no validation set, or at least "
+                                    + (0.5 / trainImages));
                     ok = false;
                 }
                 trainImages -= (int) heldOut;
@@ -370,20 +512,37 @@ public final class GridParser {
             int smallestBatch = Integer.MAX_VALUE;
             for (Item<Integer> batch : this.<Integer>goodItems(values, where, "batch_sizes")) {
                 if (batch.value() > trainImages) {
-                    reader.problem(batch.at(), "batch size " + batch.value() + " is more than the " + trainImages
-                            + " training images (" + source + "); an epoch would have no full batch");
+                    reader.problem(
+                            batch.at(),
+                            "batch size "
+                                    + batch.value()
+                                    + " is more than the "
+                                    + trainImages
+                                    + " training images ("
+                                    + source
+                                    + "); an epoch would have no full batch");
                     ok = false;
                 } else {
                     smallestBatch = Math.min(smallestBatch, batch.value());
                 }
             }
             Double epochs = (Double) values.get("epochs");
-            if (epochs != null && where.containsKey("epochs") && !where.containsKey("steps") && smallestBatch <= trainImages) {
+            if (epochs != null
+                    && where.containsKey("epochs")
+                    && !where.containsKey("steps")
+                    && smallestBatch <= trainImages) {
                 double steps = Math.ceil(epochs * (trainImages / smallestBatch));
                 if (steps > MAX_STEPS) {
-                    reader.problem(where.get("epochs"), String.format(java.util.Locale.ROOT,
-                            "%s epochs of %d training images at batch size %d is %.0f steps; a cell runs at most %d steps",
-                            reader.text(where.get("epochs")), trainImages, smallestBatch, steps, MAX_STEPS));
+                    reader.problem(
+                            where.get("epochs"),
+                            String.format(
+                                    java.util.Locale.ROOT,
+                                    "%s epochs of %d training images at batch size %d is %.0f steps; a cell runs at most %d steps",
+                                    reader.text(where.get("epochs")),
+                                    trainImages,
+                                    smallestBatch,
+                                    steps,
+                                    MAX_STEPS));
                     ok = false;
                 }
             }
@@ -404,15 +563,29 @@ public final class GridParser {
                 case "width":
                     return width(at);
                 case "norms":
-                    return choices(at, "norm", vocabulary.norms(), vocabulary.normOptionsProblem()::apply);
+                    return choices(
+                            at, "norm", vocabulary.norms(), vocabulary.normOptionsProblem()::apply);
                 case "activations":
-                    return choices(at, "activation", vocabulary.activations(), vocabulary.activationOptionsProblem()::apply);
+                    return choices(
+                            at,
+                            "activation",
+                            vocabulary.activations(),
+                            vocabulary.activationOptionsProblem()::apply);
                 case "batch_sizes":
-                    return axis(at, "give at least one batch size, e.g. [8, 32]", a -> toInt(reader.integer(a, 1, MAX_BATCH_SIZE)));
+                    return axis(
+                            at,
+                            "give at least one batch size, e.g. [8, 32]",
+                            a -> toInt(reader.integer(a, 1, MAX_BATCH_SIZE)));
                 case "devices":
-                    return axis(at, "give at least one device; allowed: " + DeviceSpec.ALLOWED, this::device);
+                    return axis(
+                            at,
+                            "give at least one device; allowed: " + DeviceSpec.ALLOWED,
+                            this::device);
                 case "seeds":
-                    return axis(at, "give at least one seed, e.g. [0]", a -> reader.integer(a, 0, MAX_INT));
+                    return axis(
+                            at,
+                            "give at least one seed, e.g. [0]",
+                            a -> reader.integer(a, 0, MAX_INT));
                 case "train_limit":
                 case "test_limit":
                     return toInt(reader.integer(at, 0, MAX_INT));
@@ -423,7 +596,10 @@ public final class GridParser {
                 case "divergence_loss":
                     return reader.number(at, v -> v > 0, "must be > 0");
                 case "epochs":
-                    return reader.number(at, v -> v > 0 && v <= MAX_EPOCHS, "must be > 0 and at most " + (long) MAX_EPOCHS);
+                    return reader.number(
+                            at,
+                            v -> v > 0 && v <= MAX_EPOCHS,
+                            "must be > 0 and at most " + (long) MAX_EPOCHS);
                 case "lr_batch_size":
                 case "log_every_steps":
                     return toInt(reader.integer(at, 1, MAX_INT));
@@ -456,14 +632,27 @@ public final class GridParser {
             return value == null ? null : Math.toIntExact(value);
         }
 
-        private String vocabularyName(Located at, String what, java.util.Collection<String> allowed) {
+        private String vocabularyName(
+                Located at, String what, java.util.Collection<String> allowed) {
             String name = reader.text(at);
             if (name == null) {
                 return null;
             }
             if (!allowed.contains(name)) {
-                String meant = GridVocabulary.suggestion(name, allowed).map(s -> "did you mean '" + s + "'? ").orElse("");
-                reader.problem(at, "unknown " + what + " '" + name + "'; " + meant + "allowed: " + String.join(", ", new TreeSet<>(allowed)));
+                String meant =
+                        GridVocabulary.suggestion(name, allowed)
+                                .map(s -> "did you mean '" + s + "'? ")
+                                .orElse("");
+                reader.problem(
+                        at,
+                        "unknown "
+                                + what
+                                + " '"
+                                + name
+                                + "'; "
+                                + meant
+                                + "allowed: "
+                                + String.join(", ", new TreeSet<>(allowed)));
                 return null;
             }
             return name;
@@ -471,9 +660,17 @@ public final class GridParser {
 
         private List<Item<Double>> width(Located at) {
             java.util.function.DoublePredicate inRange = v -> v >= MIN_WIDTH && v <= MAX_WIDTH;
-            String rule = "must be in [" + MIN_WIDTH + ", " + (long) MAX_WIDTH + "] (1/32 to 4 times the 64/128/256/512 channels)";
+            String rule =
+                    "must be in ["
+                            + MIN_WIDTH
+                            + ", "
+                            + (long) MAX_WIDTH
+                            + "] (1/32 to 4 times the 64/128/256/512 channels)";
             if (at.node() instanceof SequenceNode) {
-                return axis(at, "give at least one width, e.g. [0.25, 1]", a -> reader.number(a, inRange, rule));
+                return axis(
+                        at,
+                        "give at least one width, e.g. [0.25, 1]",
+                        a -> reader.number(a, inRange, rule));
             }
             Double value = reader.number(at, inRange, rule);
             return value == null ? null : List.of(new Item<>(value, at));
@@ -493,7 +690,8 @@ public final class GridParser {
         }
 
         /** A non-empty list of distinct values; null if any element is bad. */
-        private <T> List<Item<T>> axis(Located at, String emptyHint, java.util.function.Function<Located, T> element) {
+        private <T> List<Item<T>> axis(
+                Located at, String emptyHint, java.util.function.Function<Located, T> element) {
             List<Located> elements = reader.list(at, emptyHint);
             if (elements == null) {
                 return null;
@@ -522,9 +720,13 @@ public final class GridParser {
             return Collections.unmodifiableList(out);
         }
 
-        /** The valid elements of an axis, also of one that had bad elements; empty when absent or not a list. */
+        /**
+         * The valid elements of an axis, also of one that had bad elements; empty when absent or
+         * not a list.
+         */
         @SuppressWarnings("unchecked")
-        private <T> List<Item<T>> goodItems(Map<String, Object> values, Map<String, Located> where, String key) {
+        private <T> List<Item<T>> goodItems(
+                Map<String, Object> values, Map<String, Located> where, String key) {
             if (values.get(key) != null) {
                 return (List<Item<T>>) values.get(key);
             }
@@ -537,7 +739,8 @@ public final class GridParser {
             Optional<String> problem(String name, Map<String, String> options);
         }
 
-        private List<Item<Choice>> choices(Located at, String what, Set<String> names, OptionsCheck check) {
+        private List<Item<Choice>> choices(
+                Located at, String what, Set<String> names, OptionsCheck check) {
             String hint = "give at least one of: " + String.join(", ", new TreeSet<>(names));
             return axis(at, hint, e -> choice(e, what, names, check));
         }
@@ -553,7 +756,13 @@ public final class GridParser {
                 }
                 nameAt = fields.get("name");
                 if (nameAt == null) {
-                    reader.problem(at, "missing 'name' (e.g. {name: " + (what.equals("norm") ? "gn, groups: 16" : "leaky_relu, negative_slope: 0.1") + "})");
+                    reader.problem(
+                            at,
+                            "missing 'name' (e.g. {name: "
+                                    + (what.equals("norm")
+                                            ? "gn, groups: 16"
+                                            : "leaky_relu, negative_slope: 0.1")
+                                    + "})");
                     return null;
                 }
                 boolean ok = true;
@@ -587,7 +796,10 @@ public final class GridParser {
             return new Choice(name, Collections.unmodifiableSortedMap(options));
         }
 
-        /** Keys of an inline option mapping; any key is allowed (the vocabulary's check judges them). */
+        /**
+         * Keys of an inline option mapping; any key is allowed (the vocabulary's check judges
+         * them).
+         */
         private Map<String, Located> optionFields(Located at) {
             Map<String, Located> out = new LinkedHashMap<>();
             Map<String, Node> firstKeys = new HashMap<>();
@@ -595,7 +807,10 @@ public final class GridParser {
             for (NodeTuple tuple : ((MappingNode) at.node()).getValue()) {
                 Node keyNode = tuple.getKeyNode();
                 if (!(keyNode instanceof ScalarNode) || YamlReader.isNull(keyNode)) {
-                    reader.problem(keyNode, at.path(), "keys must be plain names, got " + YamlReader.describe(keyNode));
+                    reader.problem(
+                            keyNode,
+                            at.path(),
+                            "keys must be plain names, got " + YamlReader.describe(keyNode));
                     ok = false;
                     continue;
                 }
@@ -603,7 +818,12 @@ public final class GridParser {
                 Located value = at.child(keyNode, key, tuple.getValueNode());
                 Node first = firstKeys.putIfAbsent(key, keyNode);
                 if (first != null) {
-                    reader.problem(keyNode, value.path(), "duplicate key (first at line " + (first.getStartMark().getLine() + 1) + ")");
+                    reader.problem(
+                            keyNode,
+                            value.path(),
+                            "duplicate key (first at line "
+                                    + (first.getStartMark().getLine() + 1)
+                                    + ")");
                     ok = false;
                     continue;
                 }
@@ -677,14 +897,28 @@ public final class GridParser {
                 ok &= v != null;
             }
             if (ok && !(histMin < histMax)) {
-                Located blame = fields.containsKey("hist_max") ? fields.get("hist_max") : fields.get("hist_min");
-                reader.problem(blame, "need hist_min < hist_max, got hist_min " + histMin + " and hist_max " + histMax);
+                Located blame =
+                        fields.containsKey("hist_max")
+                                ? fields.get("hist_max")
+                                : fields.get("hist_min");
+                reader.problem(
+                        blame,
+                        "need hist_min < hist_max, got hist_min "
+                                + histMin
+                                + " and hist_max "
+                                + histMax);
                 ok = false;
             }
-            return ok ? new HookSettings(enabled, everySteps, layers, bins, histMin, histMax, deadWindow) : null;
+            return ok
+                    ? new HookSettings(
+                            enabled, everySteps, layers, bins, histMin, histMax, deadWindow)
+                    : null;
         }
 
-        /** A {@code hooks.layers} pattern list in which every pattern matches a probe of the model (when its probes are known). */
+        /**
+         * A {@code hooks.layers} pattern list in which every pattern matches a probe of the model
+         * (when its probes are known).
+         */
         private String layers(Located at) {
             String text = reader.text(at);
             if (text == null || vocabulary.probeNames().isEmpty()) {
@@ -694,14 +928,20 @@ public final class GridParser {
             if (unmatched.isEmpty()) {
                 return text;
             }
-            reader.problem(at, (unmatched.size() == 1 ? "pattern '" + unmatched.get(0) + "' matches"
-                    : "patterns '" + String.join("', '", unmatched) + "' match") + " no layer of the model; available: "
-                    + String.join(", ", vocabulary.probeNames()) + " (an exact name or a glob with * and ?, comma-separated)");
+            reader.problem(
+                    at,
+                    (unmatched.size() == 1
+                                    ? "pattern '" + unmatched.get(0) + "' matches"
+                                    : "patterns '" + String.join("', '", unmatched) + "' match")
+                            + " no layer of the model; available: "
+                            + String.join(", ", vocabulary.probeNames())
+                            + " (an exact name or a glob with * and ?, comma-separated)");
             return null;
         }
 
         @SuppressWarnings("unchecked")
-        private static <T> List<Item<T>> items(Map<String, Object> values, String key, Class<T> type) {
+        private static <T> List<Item<T>> items(
+                Map<String, Object> values, String key, Class<T> type) {
             return (List<Item<T>>) values.get(key);
         }
 
@@ -712,27 +952,45 @@ public final class GridParser {
         }
 
         /** The cells of one valid section, in the documented nesting order. */
-        private List<CellSpec> expand(CellKind kind, Map<String, Object> values, Budget trainBudget) {
+        private List<CellSpec> expand(
+                CellKind kind, Map<String, Object> values, Budget trainBudget) {
             String dataset = (String) values.get("dataset");
             List<Item<Double>> widths = get(values, "width", List.of(new Item<>(1.0, null)));
             List<Item<String>> devices = get(values, "devices", List.of(new Item<>("cpu", null)));
             List<Item<Long>> seeds = get(values, "seeds", List.of(new Item<>(0L, null)));
-            DataLimits data = new DataLimits(get(values, "train_limit", DataLimits.DEFAULT.trainLimit()),
-                    get(values, "test_limit", DataLimits.DEFAULT.testLimit()),
-                    get(values, "validation_fraction", DataLimits.DEFAULT.validationFraction()));
-            LrRule lr = new LrRule(get(values, "lr", LrRule.DEFAULT.baseLr()),
-                    get(values, "lr_batch_size", LrRule.DEFAULT.referenceBatchSize()),
-                    get(values, "warmup_fraction", LrRule.DEFAULT.warmupFraction()),
-                    get(values, "schedule", LrRule.DEFAULT.schedule()),
-                    LrRule.Protocol.of(get(values, "lr_protocol", LrRule.DEFAULT.protocol().key())));
-            OptimizerSettings optimizer = new OptimizerSettings(get(values, "momentum", OptimizerSettings.DEFAULT.momentum()),
-                    get(values, "weight_decay", OptimizerSettings.DEFAULT.weightDecay()));
-            ThroughputSettings throughput = new ThroughputSettings(
-                    get(values, "warmup_steps", ThroughputSettings.DEFAULT.warmupSteps()),
-                    get(values, "timed_steps", ThroughputSettings.DEFAULT.timedSteps()));
-            Budget budget = kind == CellKind.TRAIN ? trainBudget
-                    : Budget.steps((long) throughput.warmupSteps() + throughput.timedSteps());
-            HookSettings hooks = kind == CellKind.TRAIN ? get(values, "hooks", HookSettings.DEFAULT) : HookSettings.DISABLED;
+            DataLimits data =
+                    new DataLimits(
+                            get(values, "train_limit", DataLimits.DEFAULT.trainLimit()),
+                            get(values, "test_limit", DataLimits.DEFAULT.testLimit()),
+                            get(
+                                    values,
+                                    "validation_fraction",
+                                    DataLimits.DEFAULT.validationFraction()));
+            LrRule lr =
+                    new LrRule(
+                            get(values, "lr", LrRule.DEFAULT.baseLr()),
+                            get(values, "lr_batch_size", LrRule.DEFAULT.referenceBatchSize()),
+                            get(values, "warmup_fraction", LrRule.DEFAULT.warmupFraction()),
+                            get(values, "schedule", LrRule.DEFAULT.schedule()),
+                            LrRule.Protocol.of(
+                                    get(values, "lr_protocol", LrRule.DEFAULT.protocol().key())));
+            OptimizerSettings optimizer =
+                    new OptimizerSettings(
+                            get(values, "momentum", OptimizerSettings.DEFAULT.momentum()),
+                            get(values, "weight_decay", OptimizerSettings.DEFAULT.weightDecay()));
+            ThroughputSettings throughput =
+                    new ThroughputSettings(
+                            get(values, "warmup_steps", ThroughputSettings.DEFAULT.warmupSteps()),
+                            get(values, "timed_steps", ThroughputSettings.DEFAULT.timedSteps()));
+            Budget budget =
+                    kind == CellKind.TRAIN
+                            ? trainBudget
+                            : Budget.steps(
+                                    (long) throughput.warmupSteps() + throughput.timedSteps());
+            HookSettings hooks =
+                    kind == CellKind.TRAIN
+                            ? get(values, "hooks", HookSettings.DEFAULT)
+                            : HookSettings.DISABLED;
             double divergence = get(values, "divergence_loss", DEFAULT_DIVERGENCE_LOSS);
             int logEvery = get(values, "log_every_steps", DEFAULT_LOG_EVERY_STEPS);
             int validateEvery = get(values, "validate_every_steps", DEFAULT_VALIDATE_EVERY_STEPS);
@@ -745,13 +1003,40 @@ public final class GridParser {
                         for (Item<Choice> norm : items(values, "norms", Choice.class)) {
                             for (Item<Choice> act : items(values, "activations", Choice.class)) {
                                 for (Item<String> device : devices) {
-                                    String id = CellIds.of(kind, norm.value().name(), norm.value().options(),
-                                            act.value().name(), act.value().options(), batch.value(), width.value(),
-                                            device.value(), seed.value());
-                                    cells.add(new CellSpec(id, kind, norm.value().name(), norm.value().options(),
-                                            act.value().name(), act.value().options(), batch.value(), device.value(),
-                                            seed.value(), width.value(), dataset, budget, data, lr, optimizer, divergence,
-                                            hooks, throughput, logEvery, validateEvery, model));
+                                    String id =
+                                            CellIds.of(
+                                                    kind,
+                                                    norm.value().name(),
+                                                    norm.value().options(),
+                                                    act.value().name(),
+                                                    act.value().options(),
+                                                    batch.value(),
+                                                    width.value(),
+                                                    device.value(),
+                                                    seed.value());
+                                    cells.add(
+                                            new CellSpec(
+                                                    id,
+                                                    kind,
+                                                    norm.value().name(),
+                                                    norm.value().options(),
+                                                    act.value().name(),
+                                                    act.value().options(),
+                                                    batch.value(),
+                                                    device.value(),
+                                                    seed.value(),
+                                                    width.value(),
+                                                    dataset,
+                                                    budget,
+                                                    data,
+                                                    lr,
+                                                    optimizer,
+                                                    divergence,
+                                                    hooks,
+                                                    throughput,
+                                                    logEvery,
+                                                    validateEvery,
+                                                    model));
                                 }
                             }
                         }
@@ -761,19 +1046,34 @@ public final class GridParser {
             return cells;
         }
 
-        /** Ids must be unique for results to be files; only an option-hash collision could break it. */
+        /**
+         * Ids must be unique for results to be files; only an option-hash collision could break it.
+         */
         private void checkUniqueIds(List<CellSpec> cells, Node root) {
             Map<String, CellSpec> seen = new HashMap<>();
             for (CellSpec cell : cells) {
                 if (!NAME.matcher(cell.cellId()).matches()) {
-                    reader.problem(root, "", "cell id '" + cell.cellId() + "' is not a safe file name (letters, digits, '.', '_', '-');"
-                            + " a norm, activation or device name in the vocabulary has other characters");
+                    reader.problem(
+                            root,
+                            "",
+                            "cell id '"
+                                    + cell.cellId()
+                                    + "' is not a safe file name (letters, digits, '.', '_', '-');"
+                                    + " a norm, activation or device name in the vocabulary has other characters");
                     return;
                 }
                 CellSpec first = seen.putIfAbsent(cell.cellId(), cell);
                 if (first != null) {
-                    reader.problem(root, "", "two cells share the id '" + cell.cellId() + "' (" + first.normOptionsText()
-                            + " / " + cell.normOptionsText() + "); change an option value to tell them apart");
+                    reader.problem(
+                            root,
+                            "",
+                            "two cells share the id '"
+                                    + cell.cellId()
+                                    + "' ("
+                                    + first.normOptionsText()
+                                    + " / "
+                                    + cell.normOptionsText()
+                                    + "); change an option value to tell them apart");
                 }
             }
         }

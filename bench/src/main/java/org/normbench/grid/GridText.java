@@ -22,6 +22,7 @@ final class GridText {
      * 256 KiB of keys on a loaded 2-core box), so a larger bound would let garbage cost seconds.
      */
     static final int MAX_FILE_BYTES = 64 * 1024;
+
     /** A grid line is a key and a short value or list; 4096 characters is far past any real one. */
     static final int MAX_LINE_CHARS = 4096;
 
@@ -29,8 +30,15 @@ final class GridText {
 
     static void requireSize(String file, long bytes) throws GridException {
         if (bytes > MAX_FILE_BYTES) {
-            throw refuse(file, 1, 1, "file is " + bytes + " bytes; a grid file is at most " + MAX_FILE_BYTES
-                    + " bytes (64 KiB) of YAML text. Is this the grid file?");
+            throw refuse(
+                    file,
+                    1,
+                    1,
+                    "file is "
+                            + bytes
+                            + " bytes; a grid file is at most "
+                            + MAX_FILE_BYTES
+                            + " bytes (64 KiB) of YAML text. Is this the grid file?");
         }
     }
 
@@ -40,13 +48,20 @@ final class GridText {
         for (int i = 0; i < content.length; i++) {
             if (content[i] == 0) {
                 int[] at = position(content, i);
-                throw refuse(file, at[0], at[1], "binary file (a NUL byte at byte offset " + i
-                        + "); a grid file is UTF-8 YAML text. Is this the grid file?");
+                throw refuse(
+                        file,
+                        at[0],
+                        at[1],
+                        "binary file (a NUL byte at byte offset "
+                                + i
+                                + "); a grid file is UTF-8 YAML text. Is this the grid file?");
             }
         }
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharsetDecoder decoder =
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(content);
         CharBuffer out = CharBuffer.allocate(content.length);
         CoderResult result = decoder.decode(in, out, true);
@@ -55,8 +70,14 @@ final class GridText {
             String before = out.flip().toString();
             int line = (int) before.chars().filter(c -> c == '\n').count() + 1;
             int column = before.length() - before.lastIndexOf('\n');
-            throw refuse(file, line, column, String.format("not UTF-8 text: byte 0x%02X at byte offset %d is not valid UTF-8;"
-                    + " save the grid file as UTF-8", content[offset] & 0xff, offset));
+            throw refuse(
+                    file,
+                    line,
+                    column,
+                    String.format(
+                            "not UTF-8 text: byte 0x%02X at byte offset %d is not valid UTF-8;"
+                                    + " save the grid file as UTF-8",
+                            content[offset] & 0xff, offset));
         }
         decoder.flush(out);
         String text = out.flip().toString();
@@ -74,8 +95,15 @@ final class GridText {
             if (i == text.length() || text.charAt(i) == '\n') {
                 int length = i - lineStart;
                 if (length > MAX_LINE_CHARS) {
-                    throw refuse(file, line, MAX_LINE_CHARS + 1, "line is " + length + " characters long; a grid line is at most "
-                            + MAX_LINE_CHARS + ". Is this the grid file?");
+                    throw refuse(
+                            file,
+                            line,
+                            MAX_LINE_CHARS + 1,
+                            "line is "
+                                    + length
+                                    + " characters long; a grid line is at most "
+                                    + MAX_LINE_CHARS
+                                    + ". Is this the grid file?");
                 }
                 line++;
                 lineStart = i + 1;
@@ -83,7 +111,9 @@ final class GridText {
         }
     }
 
-    /** 1-based line and column of a byte offset, counting bytes (the text before it may not decode). */
+    /**
+     * 1-based line and column of a byte offset, counting bytes (the text before it may not decode).
+     */
     private static int[] position(byte[] content, int offset) {
         int line = 1;
         int lineStart = 0;

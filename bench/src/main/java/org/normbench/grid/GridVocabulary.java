@@ -10,20 +10,22 @@ import java.util.TreeSet;
 import java.util.function.BiFunction;
 
 /**
- * The names a grid may use and the checks for their options, supplied by the caller (the CLI
- * fills it from the model registry and the datasets module) so that grid code has no compile
- * dependency on models or datasets. Not a registry: it only answers "is this allowed?".
+ * The names a grid may use and the checks for their options, supplied by the caller (the CLI fills
+ * it from the model registry and the datasets module) so that grid code has no compile dependency
+ * on models or datasets. Not a registry: it only answers "is this allowed?".
  *
- * @param normOptionsProblem (norm name, options) to a problem sentence, or empty when the options are fine
+ * @param normOptionsProblem (norm name, options) to a problem sentence, or empty when the options
+ *     are fine
  * @param activationOptionsProblem the same for activations
  * @param normsNeedingTwoSamples norms that cannot train on a batch of one sample (they normalise
  *     with batch statistics); a train section may not pair them with batch size 1. The model
  *     registry knows them ({@code !norm.supportsBatchOfOne(true)}); the five-argument constructor
  *     assumes the built-in ones, {@link #BATCH_STATISTIC_NORMS}.
- * @param datasetSizes images per split of each dataset, so a train section's batch sizes, limits and
- *     budget are checked against the data before anything runs; a dataset missing here is not checked
- * @param probeNames the model's hook points in depth order ({@code stem}, {@code layer1.0}, ...), so
- *     {@code hooks.layers} patterns are checked before anything runs; empty = not checked
+ * @param datasetSizes images per split of each dataset, so a train section's batch sizes, limits
+ *     and budget are checked against the data before anything runs; a dataset missing here is not
+ *     checked
+ * @param probeNames the model's hook points in depth order ({@code stem}, {@code layer1.0}, ...),
+ *     so {@code hooks.layers} patterns are checked before anything runs; empty = not checked
  */
 public record GridVocabulary(
         Set<String> norms,
@@ -39,20 +41,33 @@ public record GridVocabulary(
     public record DatasetSize(int trainImages, int testImages) {}
 
     /**
-     * Names PyTorch and timm users type for the built-in norms and activations ({@code nn.GroupNorm},
-     * timm's {@code create_norm('groupnorm')}), keyed by their {@link #spellingKey}, so an unknown name
-     * gets "did you mean 'gn'?". Only suggested when the target is in the vocabulary.
+     * Names PyTorch and timm users type for the built-in norms and activations ({@code
+     * nn.GroupNorm}, timm's {@code create_norm('groupnorm')}), keyed by their {@link #spellingKey},
+     * so an unknown name gets "did you mean 'gn'?". Only suggested when the target is in the
+     * vocabulary.
      */
-    static final Map<String, String> ALIASES = Map.ofEntries(
-            Map.entry("batchnorm", "bn"), Map.entry("batchnorm2d", "bn"), Map.entry("bn2d", "bn"), Map.entry("batch", "bn"),
-            Map.entry("groupnorm", "gn"), Map.entry("groupnorm2d", "gn"), Map.entry("group", "gn"),
-            Map.entry("layernorm", "ln"), Map.entry("layernorm2d", "ln"), Map.entry("layer", "ln"),
-            Map.entry("runningbatchnorm", "rbn"), Map.entry("runningbn", "rbn"), Map.entry("running", "rbn"),
-            Map.entry("leakyrelu", "leaky_relu"), Map.entry("lrelu", "leaky_relu"), Map.entry("leaky", "leaky_relu"));
+    static final Map<String, String> ALIASES =
+            Map.ofEntries(
+                    Map.entry("batchnorm", "bn"),
+                    Map.entry("batchnorm2d", "bn"),
+                    Map.entry("bn2d", "bn"),
+                    Map.entry("batch", "bn"),
+                    Map.entry("groupnorm", "gn"),
+                    Map.entry("groupnorm2d", "gn"),
+                    Map.entry("group", "gn"),
+                    Map.entry("layernorm", "ln"),
+                    Map.entry("layernorm2d", "ln"),
+                    Map.entry("layer", "ln"),
+                    Map.entry("runningbatchnorm", "rbn"),
+                    Map.entry("runningbn", "rbn"),
+                    Map.entry("running", "rbn"),
+                    Map.entry("leakyrelu", "leaky_relu"),
+                    Map.entry("lrelu", "leaky_relu"),
+                    Map.entry("leaky", "leaky_relu"));
 
     /**
-     * BatchNorm's batch variance is zero at batch 1; RunningBatchNorm's momentum
-     * {@code 1 - (1 - mom) / sqrt(bs - 1)} is undefined there.
+     * BatchNorm's batch variance is zero at batch 1; RunningBatchNorm's momentum {@code 1 - (1 -
+     * mom) / sqrt(bs - 1)} is undefined there.
      */
     public static final Set<String> BATCH_STATISTIC_NORMS = Set.of("bn", "rbn");
 
@@ -64,39 +79,65 @@ public record GridVocabulary(
         datasetSizes = Map.copyOf(datasetSizes);
         probeNames = List.copyOf(probeNames);
         if (normOptionsProblem == null || activationOptionsProblem == null) {
-            throw new IllegalArgumentException("option validators are required; use (name, options) -> Optional.empty() to accept all");
+            throw new IllegalArgumentException(
+                    "option validators are required; use (name, options) -> Optional.empty() to accept all");
         }
         if (!norms.containsAll(normsNeedingTwoSamples)) {
             Set<String> unknown = new TreeSet<>(normsNeedingTwoSamples);
             unknown.removeAll(norms);
-            throw new IllegalArgumentException("normsNeedingTwoSamples names norms not in the vocabulary: " + unknown);
+            throw new IllegalArgumentException(
+                    "normsNeedingTwoSamples names norms not in the vocabulary: " + unknown);
         }
     }
 
     /** A vocabulary that knows no dataset sizes and no probe names (those checks are skipped). */
-    public GridVocabulary(Set<String> norms, Set<String> activations, Set<String> datasets,
+    public GridVocabulary(
+            Set<String> norms,
+            Set<String> activations,
+            Set<String> datasets,
             BiFunction<String, Map<String, String>, Optional<String>> normOptionsProblem,
             BiFunction<String, Map<String, String>, Optional<String>> activationOptionsProblem,
             Set<String> normsNeedingTwoSamples) {
-        this(norms, activations, datasets, normOptionsProblem, activationOptionsProblem, normsNeedingTwoSamples, Map.of(), List.of());
+        this(
+                norms,
+                activations,
+                datasets,
+                normOptionsProblem,
+                activationOptionsProblem,
+                normsNeedingTwoSamples,
+                Map.of(),
+                List.of());
     }
 
-    /** A copy that checks batch sizes, limits and budgets against these dataset sizes and hook patterns against these probes. */
+    /**
+     * A copy that checks batch sizes, limits and budgets against these dataset sizes and hook
+     * patterns against these probes.
+     */
     public GridVocabulary withModelAndData(Map<String, DatasetSize> sizes, List<String> probes) {
-        return new GridVocabulary(norms, activations, datasets, normOptionsProblem, activationOptionsProblem,
-                normsNeedingTwoSamples, sizes, probes);
+        return new GridVocabulary(
+                norms,
+                activations,
+                datasets,
+                normOptionsProblem,
+                activationOptionsProblem,
+                normsNeedingTwoSamples,
+                sizes,
+                probes);
     }
 
-    /** How a name is compared for suggestions: lower case, letters and digits only ({@code Leaky-ReLU} -> {@code leakyrelu}). */
+    /**
+     * How a name is compared for suggestions: lower case, letters and digits only ({@code
+     * Leaky-ReLU} -> {@code leakyrelu}).
+     */
     static String spellingKey(String name) {
         return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
     }
 
     /**
      * The allowed name a user probably meant by {@code name}: the same spelling up to case and
-     * punctuation ({@code Leaky-ReLU}), a PyTorch/timm alias ({@code groupnorm}), or the only name one
-     * letter away from a name of five or more letters ({@code lekyrelu}). Short names and names that
-     * differ in digits name other things ({@code gelu}, {@code cifar100}): no guess for them.
+     * punctuation ({@code Leaky-ReLU}), a PyTorch/timm alias ({@code groupnorm}), or the only name
+     * one letter away from a name of five or more letters ({@code lekyrelu}). Short names and names
+     * that differ in digits name other things ({@code gelu}, {@code cifar100}): no guess for them.
      */
     static Optional<String> suggestion(String name, Collection<String> allowed) {
         String key = spellingKey(name);
@@ -124,14 +165,27 @@ public record GridVocabulary(
         if (alias != null && allowed.contains(alias)) {
             return Optional.of(alias);
         }
-        return best != null && !tie && bestDistance == 1 && key.length() >= 5 ? Optional.of(best) : Optional.empty();
+        return best != null && !tie && bestDistance == 1 && key.length() >= 5
+                ? Optional.of(best)
+                : Optional.empty();
     }
 
-    /** A vocabulary whose batch-statistic norms are the built-in {@code bn} and {@code rbn} (those of them present). */
-    public GridVocabulary(Set<String> norms, Set<String> activations, Set<String> datasets,
+    /**
+     * A vocabulary whose batch-statistic norms are the built-in {@code bn} and {@code rbn} (those
+     * of them present).
+     */
+    public GridVocabulary(
+            Set<String> norms,
+            Set<String> activations,
+            Set<String> datasets,
             BiFunction<String, Map<String, String>, Optional<String>> normOptionsProblem,
             BiFunction<String, Map<String, String>, Optional<String>> activationOptionsProblem) {
-        this(norms, activations, datasets, normOptionsProblem, activationOptionsProblem,
+        this(
+                norms,
+                activations,
+                datasets,
+                normOptionsProblem,
+                activationOptionsProblem,
                 intersection(BATCH_STATISTIC_NORMS, norms));
     }
 

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The layer-selection syntax of {@code hooks.layers}: comma-separated exact names or globs
- * ({@code *} any run of characters, {@code ?} one character), e.g. {@code stem,layer4.*}. One
- * definition for the grid check and for the hooks that attach to the model. Not a probe registry.
+ * The layer-selection syntax of {@code hooks.layers}: comma-separated exact names or globs ({@code
+ * *} any run of characters, {@code ?} one character), e.g. {@code stem,layer4.*}. One definition
+ * for the grid check and for the hooks that attach to the model. Not a probe registry.
  */
 public final class LayerPattern {
     private LayerPattern() {}
@@ -36,7 +36,10 @@ public final class LayerPattern {
         return Pattern.compile(re.toString());
     }
 
-    /** The patterns of {@code patterns} that match none of {@code names} (all of them when there are no patterns). */
+    /**
+     * The patterns of {@code patterns} that match none of {@code names} (all of them when there are
+     * no patterns).
+     */
     static List<String> unmatched(String patterns, List<String> names) {
         List<String> parts = parts(patterns);
         if (parts.isEmpty()) {

@@ -6,16 +6,22 @@ import java.util.List;
 /**
  * The learning-rate rule of a cell, the one place it is written down: the peak learning rate for a
  * batch size under the grid's {@link Protocol}, a linear warm-up over {@code warmupFraction} of the
- * steps, then the named schedule. The grid records it and the training loop runs it
- * ({@code TrainConfig} holds this record), so the logged {@code lr} is the trained one. Not an
- * optimizer and not the per-step schedule ({@code org.normbench.train.LrSchedule}).
+ * steps, then the named schedule. The grid records it and the training loop runs it ({@code
+ * TrainConfig} holds this record), so the logged {@code lr} is the trained one. Not an optimizer
+ * and not the per-step schedule ({@code org.normbench.train.LrSchedule}).
  */
-public record LrRule(double baseLr, int referenceBatchSize, double warmupFraction, String schedule, Protocol protocol) {
+public record LrRule(
+        double baseLr,
+        int referenceBatchSize,
+        double warmupFraction,
+        String schedule,
+        Protocol protocol) {
 
     /** Schedules a grid may name; the training loop implements each. */
     public static final List<String> SCHEDULES = List.of("cosine", "constant");
 
-    public static final LrRule DEFAULT = new LrRule(0.1, 128, 0.0, "cosine", Protocol.LINEAR_SCALING);
+    public static final LrRule DEFAULT =
+            new LrRule(0.1, 128, 0.0, "cosine", Protocol.LINEAR_SCALING);
 
     /** How the peak learning rate follows the batch size (grid key {@code lr_protocol}). */
     public enum Protocol {
@@ -24,7 +30,9 @@ public record LrRule(double baseLr, int referenceBatchSize, double warmupFractio
          * same rule): every batch size gets the same lr per image.
          */
         LINEAR_SCALING("linear_scaling"),
-        /** {@code baseLr} at every batch size, as fast.ai's lesson runs its batch-size experiment. */
+        /**
+         * {@code baseLr} at every batch size, as fast.ai's lesson runs its batch-size experiment.
+         */
         FIXED("fixed");
 
         private final String key;
@@ -42,14 +50,17 @@ public record LrRule(double baseLr, int referenceBatchSize, double warmupFractio
             return Arrays.stream(values()).map(Protocol::key).toList();
         }
 
-        /** @throws IllegalArgumentException for an unknown name, listing the allowed ones */
+        /**
+         * @throws IllegalArgumentException for an unknown name, listing the allowed ones
+         */
         public static Protocol of(String key) {
             for (Protocol p : values()) {
                 if (p.key.equals(key)) {
                     return p;
                 }
             }
-            throw new IllegalArgumentException("unknown lr_protocol '" + key + "'; allowed: " + String.join(", ", keys()));
+            throw new IllegalArgumentException(
+                    "unknown lr_protocol '" + key + "'; allowed: " + String.join(", ", keys()));
         }
     }
 
@@ -58,16 +69,23 @@ public record LrRule(double baseLr, int referenceBatchSize, double warmupFractio
             throw new IllegalArgumentException("baseLr must be > 0, got " + baseLr);
         }
         if (referenceBatchSize < 1) {
-            throw new IllegalArgumentException("referenceBatchSize must be >= 1, got " + referenceBatchSize);
+            throw new IllegalArgumentException(
+                    "referenceBatchSize must be >= 1, got " + referenceBatchSize);
         }
         if (!(warmupFraction >= 0 && warmupFraction < 1)) {
-            throw new IllegalArgumentException("warmupFraction must be in [0, 1), got " + warmupFraction);
+            throw new IllegalArgumentException(
+                    "warmupFraction must be in [0, 1), got " + warmupFraction);
         }
         if (!SCHEDULES.contains(schedule)) {
-            throw new IllegalArgumentException("unknown schedule '" + schedule + "'; allowed: " + String.join(", ", SCHEDULES));
+            throw new IllegalArgumentException(
+                    "unknown schedule '"
+                            + schedule
+                            + "'; allowed: "
+                            + String.join(", ", SCHEDULES));
         }
         if (protocol == null) {
-            throw new IllegalArgumentException("lr protocol is required; allowed: " + String.join(", ", Protocol.keys()));
+            throw new IllegalArgumentException(
+                    "lr protocol is required; allowed: " + String.join(", ", Protocol.keys()));
         }
     }
 

@@ -22,7 +22,8 @@ public record Shard(int index, int count) {
             throw new IllegalArgumentException("shard count N must be >= 1, got " + count);
         }
         if (index < 1 || index > count) {
-            throw new IllegalArgumentException("shard index k must be in 1.." + count + " (1-based), got " + index);
+            throw new IllegalArgumentException(
+                    "shard index k must be in 1.." + count + " (1-based), got " + index);
         }
     }
 
@@ -34,15 +35,23 @@ public record Shard(int index, int count) {
     public static Shard parse(String text) {
         Matcher m = text == null ? null : FORM.matcher(text);
         if (m == null || !m.matches()) {
-            throw new IllegalArgumentException("bad shard '" + text + "'; expected k/N with 1 <= k <= N, e.g. 2/8");
+            throw new IllegalArgumentException(
+                    "bad shard '" + text + "'; expected k/N with 1 <= k <= N, e.g. 2/8");
         }
         int index = Integer.parseInt(m.group(1));
         int count = Integer.parseInt(m.group(2));
         if (count < 1) {
-            throw new IllegalArgumentException("bad shard '" + text.trim() + "'; N must be >= 1, e.g. 2/8");
+            throw new IllegalArgumentException(
+                    "bad shard '" + text.trim() + "'; N must be >= 1, e.g. 2/8");
         }
         if (index < 1 || index > count) {
-            throw new IllegalArgumentException("bad shard '" + text.trim() + "'; k must be in 1.." + count + " (shards are 1-based), e.g. 1/" + count);
+            throw new IllegalArgumentException(
+                    "bad shard '"
+                            + text.trim()
+                            + "'; k must be in 1.."
+                            + count
+                            + " (shards are 1-based), e.g. 1/"
+                            + count);
         }
         return new Shard(index, count);
     }

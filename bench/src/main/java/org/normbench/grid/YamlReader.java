@@ -34,14 +34,19 @@ final class YamlReader {
             return new Located(value, path.isEmpty() ? name : path + "." + name, key);
         }
 
-        /** Where to point for a problem about the whole entry, e.g. a missing child key: its key if any. */
+        /**
+         * Where to point for a problem about the whole entry, e.g. a missing child key: its key if
+         * any.
+         */
         Node anchor() {
             return keyNode != null ? keyNode : node;
         }
     }
 
     /** YAML's spellings of infinity and not-a-number, which Java's parser does not read. */
-    private static final Pattern NON_FINITE = Pattern.compile("[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
+    private static final Pattern NON_FINITE =
+            Pattern.compile("[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
+
     private static final Pattern DECIMAL_INT = Pattern.compile("[-+]?(0|[1-9][0-9_]*)");
 
     private final String file;
@@ -58,7 +63,13 @@ final class YamlReader {
     }
 
     void problem(Node at, String field, String message) {
-        problems.add(new GridProblem(file, at.getStartMark().getLine() + 1, at.getStartMark().getColumn() + 1, field, message));
+        problems.add(
+                new GridProblem(
+                        file,
+                        at.getStartMark().getLine() + 1,
+                        at.getStartMark().getColumn() + 1,
+                        field,
+                        message));
     }
 
     void problem(Located at, String message) {
@@ -71,10 +82,11 @@ final class YamlReader {
 
     /**
      * The entries of a mapping by key, in file order. Duplicate keys, non-name keys and keys not in
-     * {@code allowed} are reported; {@code misplaced} may explain a known key that belongs elsewhere
-     * (returning null falls back to "unknown key").
+     * {@code allowed} are reported; {@code misplaced} may explain a known key that belongs
+     * elsewhere (returning null falls back to "unknown key").
      */
-    Map<String, Located> mapping(Located at, Collection<String> allowed, Function<String, String> misplaced) {
+    Map<String, Located> mapping(
+            Located at, Collection<String> allowed, Function<String, String> misplaced) {
         if (!(at.node() instanceof MappingNode)) {
             problem(at, "expected a mapping (key: value lines), got " + describe(at.node()));
             return null;
@@ -91,7 +103,12 @@ final class YamlReader {
             Located value = at.child(keyNode, key, tuple.getValueNode());
             Node first = firstKeys.putIfAbsent(key, keyNode);
             if (first != null) {
-                problem(keyNode, value.path(), "duplicate key (first at line " + (first.getStartMark().getLine() + 1) + ")");
+                problem(
+                        keyNode,
+                        value.path(),
+                        "duplicate key (first at line "
+                                + (first.getStartMark().getLine() + 1)
+                                + ")");
                 continue;
             }
             if (!allowed.contains(key)) {
@@ -107,8 +124,10 @@ final class YamlReader {
     /** The elements of a non-empty list, each with its indexed path. */
     List<Located> list(Located at, String emptyHint) {
         if (!(at.node() instanceof SequenceNode)) {
-            String hint = at.node() instanceof ScalarNode && !isNull(at.node())
-                    ? " (write [" + ((ScalarNode) at.node()).getValue() + "])" : "";
+            String hint =
+                    at.node() instanceof ScalarNode && !isNull(at.node())
+                            ? " (write [" + ((ScalarNode) at.node()).getValue() + "])"
+                            : "";
             problem(at, "expected a list, got " + describe(at.node()) + hint);
             return null;
         }
@@ -157,7 +176,11 @@ final class YamlReader {
         try {
             value = Long.parseLong(raw.replace("_", ""));
         } catch (NumberFormatException e) {
-            problem(at, (raw.startsWith("-") ? "must be >= " + min : "must be <= " + max) + ", got " + raw);
+            problem(
+                    at,
+                    (raw.startsWith("-") ? "must be >= " + min : "must be <= " + max)
+                            + ", got "
+                            + raw);
             return null;
         }
         if (value < min) {
@@ -171,7 +194,9 @@ final class YamlReader {
         return value;
     }
 
-    /** A finite number (integer or float) satisfying {@code ok}; {@code rule} reads "must be > 0". */
+    /**
+     * A finite number (integer or float) satisfying {@code ok}; {@code rule} reads "must be > 0".
+     */
     Double number(Located at, DoublePredicate ok, String rule) {
         ScalarNode scalar = scalar(at, "a number");
         if (scalar == null) {
@@ -184,7 +209,10 @@ final class YamlReader {
         }
         double value;
         try {
-            value = NON_FINITE.matcher(raw).matches() ? Double.NaN : Double.parseDouble(raw.replace("_", ""));
+            value =
+                    NON_FINITE.matcher(raw).matches()
+                            ? Double.NaN
+                            : Double.parseDouble(raw.replace("_", ""));
         } catch (NumberFormatException e) {
             problem(at, "expected a decimal number, got '" + raw + "'");
             return null;
@@ -209,7 +237,8 @@ final class YamlReader {
             problem(at, "expected true or false, got " + describe(scalar));
             return null;
         }
-        return Boolean.valueOf(scalar.getValue().toLowerCase(java.util.Locale.ROOT).matches("true|yes|on|y"));
+        return Boolean.valueOf(
+                scalar.getValue().toLowerCase(java.util.Locale.ROOT).matches("true|yes|on|y"));
     }
 
     /**
@@ -247,7 +276,10 @@ final class YamlReader {
         return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
     }
 
-    /** How a node reads in a message: {@code a list}, {@code a mapping}, {@code nothing}, {@code 'text'}. */
+    /**
+     * How a node reads in a message: {@code a list}, {@code a mapping}, {@code nothing}, {@code
+     * 'text'}.
+     */
     static String describe(Node node) {
         if (node instanceof MappingNode) {
             return "a mapping";

@@ -45,10 +45,11 @@ import org.normbench.train.Throughput;
 import org.normbench.train.TrainConfig;
 
 /**
- * Runs one cell of a grid - builds the model variant (ResNet18 or the lesson CNN), trains or times it, evaluates it - and
- * turns the outcome into a {@link CellOutput}. Every failure of the cell (divergence, out of
- * memory, any exception) becomes a status and a message, and the cell's native memory is released
- * before the next cell starts. Datasets are loaded once per (dataset, limits) and shared by cells.
+ * Runs one cell of a grid - builds the model variant (ResNet18 or the lesson CNN), trains or times
+ * it, evaluates it - and turns the outcome into a {@link CellOutput}. Every failure of the cell
+ * (divergence, out of memory, any exception) becomes a status and a message, and the cell's native
+ * memory is released before the next cell starts. Datasets are loaded once per (dataset, limits)
+ * and shared by cells.
  */
 public final class CellRunner implements AutoCloseable {
     /**
@@ -64,14 +65,16 @@ public final class CellRunner implements AutoCloseable {
     private PrintStream heartbeatOut;
     private java.time.Duration heartbeatEvery;
 
-    /** @param progressOrNull where per-cell progress bars go; null for quiet runs */
+    /**
+     * @param progressOrNull where per-cell progress bars go; null for quiet runs
+     */
     public CellRunner(Engine engine, PrintStream progressOrNull) {
         this(engine, progressOrNull, StopRequest.never());
     }
 
     /**
-     * @param stop ends a train cell at the next step boundary; the cell then throws
-     *     {@link StopRequest.StoppedException} instead of returning a result
+     * @param stop ends a train cell at the next step boundary; the cell then throws {@link
+     *     StopRequest.StoppedException} instead of returning a result
      */
     public CellRunner(Engine engine, PrintStream progressOrNull, StopRequest stop) {
         this.engine = engine;
@@ -94,8 +97,8 @@ public final class CellRunner implements AutoCloseable {
     }
 
     /**
-     * Runs {@code cell} on {@code device} (its own, or where {@link DeviceSlots} placed an {@code auto}
-     * cell); thread-safe, so several cells may run at once on different threads.
+     * Runs {@code cell} on {@code device} (its own, or where {@link DeviceSlots} placed an {@code
+     * auto} cell); thread-safe, so several cells may run at once on different threads.
      */
     public CellOutput run(CellSpec cell, String progressLabel, String device) {
         Map<String, Object> row = new LinkedHashMap<>(cell.columns());
@@ -121,19 +124,33 @@ public final class CellRunner implements AutoCloseable {
             fail(row, e);
         } catch (OutOfMemoryError e) {
             row.put("status", CellStatus.OOM.csv());
-            row.put("error", "Java heap exhausted: " + e.getMessage() + " (raise NORMBENCH_JAVA_OPTS=-Xmx...)");
+            row.put(
+                    "error",
+                    "Java heap exhausted: "
+                            + e.getMessage()
+                            + " (raise NORMBENCH_JAVA_OPTS=-Xmx...)");
         } finally {
             row.put("finished_at", Instant.now().toString());
         }
         return new CellOutput(cell.cellId(), row, cell.asMap(), curves, activations, histograms);
     }
 
-    private void runThroughput(CellSpec cell, Device device, String label, Map<String, Object> row) {
+    private void runThroughput(
+            CellSpec cell, Device device, String label, Map<String, Object> row) {
         Block model = buildModel(cell, 3, 32, 10);
-        List<Callback> extra = progress == null && heartbeatOut != null
-                ? List.of(new HeartbeatCallback(heartbeatOut, label, heartbeatEvery)) : List.of();
-        Throughput.Result r = Throughput.measure(model, cell.batchSize(), cell.throughput().warmupSteps(),
-                cell.throughput().timedSteps(), device, cell.seed(), extra);
+        List<Callback> extra =
+                progress == null && heartbeatOut != null
+                        ? List.of(new HeartbeatCallback(heartbeatOut, label, heartbeatEvery))
+                        : List.of();
+        Throughput.Result r =
+                Throughput.measure(
+                        model,
+                        cell.batchSize(),
+                        cell.throughput().warmupSteps(),
+                        cell.throughput().timedSteps(),
+                        device,
+                        cell.seed(),
+                        extra);
         row.put("dataset", "random");
         row.put("params", ResNet18.trainableParameters(model));
         row.put("steps", cell.throughput().warmupSteps() + cell.throughput().timedSteps());
@@ -146,40 +163,67 @@ public final class CellRunner implements AutoCloseable {
         row.put("status", CellStatus.OK.csv());
     }
 
-    private void runTrain(CellSpec cell, Device device, String label, Map<String, Object> row, List<List<Object>> curves,
-            List<List<Object>> activations, List<List<Object>> histograms) {
-        // the ResNet's CIFAR stem wants 3x32x32 (grey repeated, zero-padded); the lesson CNN takes the images as they are
+    private void runTrain(
+            CellSpec cell,
+            Device device,
+            String label,
+            Map<String, Object> row,
+            List<List<Object>> curves,
+            List<List<Object>> activations,
+            List<List<Object>> histograms) {
+        // the ResNet's CIFAR stem wants 3x32x32 (grey repeated, zero-padded); the lesson CNN takes
+        // the images as they are
         boolean fitCifarStem = cell.model().equals("resnet18");
         DatasetSplits splits;
-        synchronized (datasets) { // concurrent cells (--jobs): one loader at a time, each dataset loaded once
-            splits = datasets.computeIfAbsent(
-                cell.dataset() + "|" + cell.data().trainLimit() + "|" + cell.data().testLimit() + "|" + cell.data().validationFraction()
-                        + "|" + fitCifarStem,
-                k -> DatasetLoader.load(DatasetRequest.of(cell.dataset())
-                        .withLimits(cell.data().trainLimit(), cell.data().testLimit())
-                        .withValidationFraction(cell.data().validationFraction())
-                        .withSeed(DATA_SEED)
-                        .withFitCifarStem(fitCifarStem)));
+        synchronized (
+                datasets) { // concurrent cells (--jobs): one loader at a time, each dataset loaded
+            // once
+            splits =
+                    datasets.computeIfAbsent(
+                            cell.dataset()
+                                    + "|"
+                                    + cell.data().trainLimit()
+                                    + "|"
+                                    + cell.data().testLimit()
+                                    + "|"
+                                    + cell.data().validationFraction()
+                                    + "|"
+                                    + fitCifarStem,
+                            k ->
+                                    DatasetLoader.load(
+                                            DatasetRequest.of(cell.dataset())
+                                                    .withLimits(
+                                                            cell.data().trainLimit(),
+                                                            cell.data().testLimit())
+                                                    .withValidationFraction(
+                                                            cell.data().validationFraction())
+                                                    .withSeed(DATA_SEED)
+                                                    .withFitCifarStem(fitCifarStem)));
         }
         DatasetSource[] sources = DatasetSource.of(splits, fitCifarStem);
         int classes = splits.train().classNames().size();
         Block model = buildModel(cell, sources[0].channels(), sources[0].height(), classes);
-        TrainConfig.Builder cfg = TrainConfig.builder()
-                .batchSize(cell.batchSize())
-                .lrRule(cell.lr())
-                .momentum(cell.optimizer().momentum())
-                .weightDecay(cell.optimizer().weightDecay())
-                .seed(cell.seed())
-                .device(device)
-                .divergenceLossBound(cell.divergenceLoss())
-                .timerWarmupSteps(Math.min(10, cell.throughput().warmupSteps()))
-                .validateEverySteps(cell.validateEverySteps())
-                .statsEverySteps(cell.hooks().enabled() ? cell.hooks().everySteps() : 0)
-                .statsLayers(cell.hooks().layers())
-                .statsDeadWindow(cell.hooks().deadWindow())
-                .histogram(new HistogramSpec(cell.hooks().bins(), cell.hooks().histMin(), cell.hooks().histMax()))
-                .logEverySteps(cell.logEverySteps())
-                .progress(false);
+        TrainConfig.Builder cfg =
+                TrainConfig.builder()
+                        .batchSize(cell.batchSize())
+                        .lrRule(cell.lr())
+                        .momentum(cell.optimizer().momentum())
+                        .weightDecay(cell.optimizer().weightDecay())
+                        .seed(cell.seed())
+                        .device(device)
+                        .divergenceLossBound(cell.divergenceLoss())
+                        .timerWarmupSteps(Math.min(10, cell.throughput().warmupSteps()))
+                        .validateEverySteps(cell.validateEverySteps())
+                        .statsEverySteps(cell.hooks().enabled() ? cell.hooks().everySteps() : 0)
+                        .statsLayers(cell.hooks().layers())
+                        .statsDeadWindow(cell.hooks().deadWindow())
+                        .histogram(
+                                new HistogramSpec(
+                                        cell.hooks().bins(),
+                                        cell.hooks().histMin(),
+                                        cell.hooks().histMax()))
+                        .logEverySteps(cell.logEverySteps())
+                        .progress(false);
         if (cell.budget().unit() == Budget.Unit.STEPS) {
             cfg.maxSteps((int) cell.budget().amount());
         } else {
@@ -207,13 +251,29 @@ public final class CellRunner implements AutoCloseable {
             row.put("images_per_second", finiteOrNull(fit.imagesPerSecond()));
             row.put("peak_memory_bytes", fit.peakMemoryBytes());
             for (CurvePoint p : fit.curve()) {
-                curves.add(Arrays.asList(cell.cellId(), p.step(), p.epoch(), p.trainLoss(), p.lr(), p.valLoss(), p.valAccuracy()));
+                curves.add(
+                        Arrays.asList(
+                                cell.cellId(),
+                                p.step(),
+                                p.epoch(),
+                                p.trainLoss(),
+                                p.lr(),
+                                p.valLoss(),
+                                p.valAccuracy()));
             }
             for (ActivationRow a : fit.activations()) {
                 activations.add(a.csvValues(cell.cellId()));
             }
             for (HistogramRow h : fit.histograms()) {
-                histograms.add(Arrays.asList(cell.cellId(), h.step(), h.layer(), h.bin(), h.lower(), h.upper(), h.count()));
+                histograms.add(
+                        Arrays.asList(
+                                cell.cellId(),
+                                h.step(),
+                                h.layer(),
+                                h.bin(),
+                                h.lower(),
+                                h.upper(),
+                                h.count()));
             }
             if (fit.status() == FitResult.Status.DIVERGED) {
                 row.put("status", CellStatus.DIVERGED.csv());
@@ -227,25 +287,46 @@ public final class CellRunner implements AutoCloseable {
         }
     }
 
-    /** The cell's architecture ({@link CellSpec#MODELS}) for {@code channels x size x size} images. */
+    /**
+     * The cell's architecture ({@link CellSpec#MODELS}) for {@code channels x size x size} images.
+     */
     static Block buildModel(CellSpec cell, int channels, int size, int classes) {
-        NormOptions normOptions = NormOptions.parse(NormRegistry.get(cell.norm()), cell.normOptions());
-        ActivationOptions actOptions = ActivationOptions.parse(ActivationRegistry.get(cell.activation()), cell.activationOptions());
+        NormOptions normOptions =
+                NormOptions.parse(NormRegistry.get(cell.norm()), cell.normOptions());
+        ActivationOptions actOptions =
+                ActivationOptions.parse(
+                        ActivationRegistry.get(cell.activation()), cell.activationOptions());
         return switch (cell.model()) {
-            case "resnet18" -> ResNet18.build(ResNetConfig.cifar(cell.norm(), cell.activation())
-                    .withNormOptions(normOptions)
-                    .withActOptions(actOptions)
-                    .withWidth(cell.width())
-                    .withClasses(classes)
-                    .withInput(channels, size));
-            case "lesson_cnn" -> LessonCnn.build(cell.norm(), normOptions, cell.activation(), actOptions, cell.width(), channels,
-                    classes);
-            default -> throw new IllegalArgumentException("no builder for model '" + cell.model() + "'; allowed: "
-                    + String.join(", ", CellSpec.MODELS));
+            case "resnet18" ->
+                    ResNet18.build(
+                            ResNetConfig.cifar(cell.norm(), cell.activation())
+                                    .withNormOptions(normOptions)
+                                    .withActOptions(actOptions)
+                                    .withWidth(cell.width())
+                                    .withClasses(classes)
+                                    .withInput(channels, size));
+            case "lesson_cnn" ->
+                    LessonCnn.build(
+                            cell.norm(),
+                            normOptions,
+                            cell.activation(),
+                            actOptions,
+                            cell.width(),
+                            channels,
+                            classes);
+            default ->
+                    throw new IllegalArgumentException(
+                            "no builder for model '"
+                                    + cell.model()
+                                    + "'; allowed: "
+                                    + String.join(", ", CellSpec.MODELS));
         };
     }
 
-    /** The {@code cpu_share} and {@code contended} columns (docs/results-format.md); empty when unknown. */
+    /**
+     * The {@code cpu_share} and {@code contended} columns (docs/results-format.md); empty when
+     * unknown.
+     */
     private static void putCpu(Map<String, Object> row, CpuUsage.Delta cpu) {
         row.put("cpu_share", cpu == null ? null : cpu.cpuShare());
         row.put("contended", cpu == null ? null : cpu.contended());
@@ -255,15 +336,26 @@ public final class CellRunner implements AutoCloseable {
         return Double.isFinite(v) ? v : null;
     }
 
-    /** Maps an exception to a cell status: out-of-memory messages from CUDA or libtorch's CPU allocator are {@code oom}. */
+    /**
+     * Maps an exception to a cell status: out-of-memory messages from CUDA or libtorch's CPU
+     * allocator are {@code oom}.
+     */
     static void fail(Map<String, Object> row, Throwable e) {
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         String lower = msg.toLowerCase(Locale.ROOT);
-        boolean oom = lower.contains("out of memory") || lower.contains("can't allocate memory") || lower.contains("cannot allocate memory")
-                || lower.contains("not enough memory");
+        boolean oom =
+                lower.contains("out of memory")
+                        || lower.contains("can't allocate memory")
+                        || lower.contains("cannot allocate memory")
+                        || lower.contains("not enough memory");
         row.put("status", (oom ? CellStatus.OOM : CellStatus.ERROR).csv());
         String firstLine = msg.lines().findFirst().orElse(msg);
-        row.put("error", (oom ? "" : e.getClass().getSimpleName() + ": ") + (firstLine.length() > 500 ? firstLine.substring(0, 500) + "..." : firstLine));
+        row.put(
+                "error",
+                (oom ? "" : e.getClass().getSimpleName() + ": ")
+                        + (firstLine.length() > 500
+                                ? firstLine.substring(0, 500) + "..."
+                                : firstLine));
     }
 
     @Override

@@ -5,17 +5,19 @@ import java.util.List;
 
 /**
  * Places concurrently running cells on devices as they free up: a cell whose device is {@code auto}
- * goes to the pool device (e.g. gpu:0, gpu:1) running the fewest cells, waiting while every one runs
- * {@code perDevice}; a cell that names its device ({@code cpu}, {@code gpu:1}) runs there, counted
- * against that device's slots when it is in the pool. Device names only (no DJL), so the placement
- * is testable without a GPU. Thread-safe.
+ * goes to the pool device (e.g. gpu:0, gpu:1) running the fewest cells, waiting while every one
+ * runs {@code perDevice}; a cell that names its device ({@code cpu}, {@code gpu:1}) runs there,
+ * counted against that device's slots when it is in the pool. Device names only (no DJL), so the
+ * placement is testable without a GPU. Thread-safe.
  */
 public final class DeviceSlots {
     private final List<String> pool;
     private final int perDevice;
     private final int[] running;
 
-    /** @param pool devices that {@code auto} cells share, e.g. [gpu:0, gpu:1], or [cpu] */
+    /**
+     * @param pool devices that {@code auto} cells share, e.g. [gpu:0, gpu:1], or [cpu]
+     */
     public DeviceSlots(List<String> pool, int perDevice) {
         if (pool.isEmpty() || perDevice < 1) {
             throw new IllegalArgumentException("need at least one device and one slot per device");

@@ -13,19 +13,20 @@ import org.normbench.grid.CellKind;
 import org.normbench.grid.CellSpec;
 
 /**
- * The expected wall time of a grid before it runs ({@code normbench bench --estimate}, also printed by
- * {@code --dry-run}): times a few training steps of each distinct (norm, batch, width, device) with the
- * per-cell threads of the chosen {@code --jobs}, multiplies by the steps each cell asks for (plus its
- * evaluation passes and set-up), and places the cells on the jobs in grid order, each on the first job
- * that frees up, as the run does. What it leaves out: the activation, the input shape of the dataset
- * (probes use 3x32x32 random images), hook statistics, contention between concurrent cells for memory
- * bandwidth, and dataset loading; a dataset without {@code train_limit} is taken as
- * {@value #ASSUMED_TRAIN_IMAGES} training images. The arithmetic ({@link #plan}) is separate from the
- * timing, so it is testable with given step times.
+ * The expected wall time of a grid before it runs ({@code normbench bench --estimate}, also printed
+ * by {@code --dry-run}): times a few training steps of each distinct (norm, batch, width, device)
+ * with the per-cell threads of the chosen {@code --jobs}, multiplies by the steps each cell asks
+ * for (plus its evaluation passes and set-up), and places the cells on the jobs in grid order, each
+ * on the first job that frees up, as the run does. What it leaves out: the activation, the input
+ * shape of the dataset (probes use 3x32x32 random images), hook statistics, contention between
+ * concurrent cells for memory bandwidth, and dataset loading; a dataset without {@code train_limit}
+ * is taken as {@value #ASSUMED_TRAIN_IMAGES} training images. The arithmetic ({@link #plan}) is
+ * separate from the timing, so it is testable with given step times.
  */
 public final class GridEstimate {
     /** Training images assumed where a cell has no train_limit (CIFAR-10's training set). */
     static final int ASSUMED_TRAIN_IMAGES = 50_000;
+
     /** An evaluation batch (forward only) costs about this fraction of a training step. */
     static final double FORWARD_FRACTION = 0.35;
 
@@ -60,9 +61,15 @@ public final class GridEstimate {
     }
 
     /** One section's (train / throughput) share. */
-    public record Section(String name, int cells, long steps, double cellSeconds, double wallSecondsAlone) {}
+    public record Section(
+            String name, int cells, long steps, double cellSeconds, double wallSecondsAlone) {}
 
-    public record Result(int jobs, List<Section> sections, double cellSeconds, double wallSeconds, Map<Probe, Timing> timings) {}
+    public record Result(
+            int jobs,
+            List<Section> sections,
+            double cellSeconds,
+            double wallSeconds,
+            Map<Probe, Timing> timings) {}
 
     private GridEstimate() {}
 
@@ -93,7 +100,11 @@ public final class GridEstimate {
         if (c.kind() == CellKind.TRAIN) {
             int all = c.data().trainLimit() > 0 ? c.data().trainLimit() : ASSUMED_TRAIN_IMAGES;
             long evalImages = c.data().testLimit() + (all - trainImages(c));
-            seconds += Math.ceil((double) evalImages / c.batchSize()) * t.stepMs() / 1000 * FORWARD_FRACTION;
+            seconds +=
+                    Math.ceil((double) evalImages / c.batchSize())
+                            * t.stepMs()
+                            / 1000
+                            * FORWARD_FRACTION;
         }
         return seconds;
     }
@@ -103,18 +114,29 @@ public final class GridEstimate {
      * time of {@code jobs} workers taking the cells in order as they free up.
      */
     public static Result plan(List<CellSpec> allCells, int jobs, Map<Probe, Timing> timings) {
-        List<CellSpec> cells = allCells.stream().filter(c -> timings.get(Probe.of(c)).ok()).toList();
+        List<CellSpec> cells =
+                allCells.stream().filter(c -> timings.get(Probe.of(c)).ok()).toList();
         List<Section> sections = new ArrayList<>();
         for (CellKind kind : CellKind.values()) {
             List<CellSpec> part = cells.stream().filter(c -> c.kind() == kind).toList();
             if (!part.isEmpty()) {
-                double sum = part.stream().mapToDouble(c -> cellSeconds(c, timings.get(Probe.of(c)))).sum();
-                sections.add(new Section(kind.name().toLowerCase(Locale.ROOT), part.size(),
-                        part.stream().mapToLong(GridEstimate::steps).sum(), sum, makespan(part, jobs, timings)));
+                double sum =
+                        part.stream()
+                                .mapToDouble(c -> cellSeconds(c, timings.get(Probe.of(c))))
+                                .sum();
+                sections.add(
+                        new Section(
+                                kind.name().toLowerCase(Locale.ROOT),
+                                part.size(),
+                                part.stream().mapToLong(GridEstimate::steps).sum(),
+                                sum,
+                                makespan(part, jobs, timings)));
             }
         }
-        double total = cells.stream().mapToDouble(c -> cellSeconds(c, timings.get(Probe.of(c)))).sum();
-        return new Result(jobs, sections, total, makespan(cells, jobs, timings), Map.copyOf(timings));
+        double total =
+                cells.stream().mapToDouble(c -> cellSeconds(c, timings.get(Probe.of(c)))).sum();
+        return new Result(
+                jobs, sections, total, makespan(cells, jobs, timings), Map.copyOf(timings));
     }
 
     private static double makespan(List<CellSpec> cells, int jobs, Map<Probe, Timing> timings) {
@@ -131,8 +153,12 @@ public final class GridEstimate {
         return end;
     }
 
-    /** Times each distinct probe once with {@code timer}, on the first cell that needs it, and plans. */
-    public static Result estimate(List<CellSpec> cells, int jobs, Function<CellSpec, Timing> timer) {
+    /**
+     * Times each distinct probe once with {@code timer}, on the first cell that needs it, and
+     * plans.
+     */
+    public static Result estimate(
+            List<CellSpec> cells, int jobs, Function<CellSpec, Timing> timer) {
         Map<Probe, Timing> timings = new LinkedHashMap<>();
         for (CellSpec c : cells) {
             timings.computeIfAbsent(Probe.of(c), p -> timer.apply(c));
@@ -144,20 +170,58 @@ public final class GridEstimate {
     public static String format(Result r, String planDescription) {
         StringBuilder sb = new StringBuilder();
         sb.append("estimate (").append(planDescription).append("):\n");
-        sb.append(String.format(Locale.ROOT, "  %-11s %6s %12s %12s %12s%n", "section", "cells", "steps", "cell time", "wall"));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "  %-11s %6s %12s %12s %12s%n",
+                        "section",
+                        "cells",
+                        "steps",
+                        "cell time",
+                        "wall"));
         for (Section s : r.sections()) {
-            sb.append(String.format(Locale.ROOT, "  %-11s %6d %12d %12s %12s%n", s.name(), s.cells(), s.steps(),
-                    GridRun.human(seconds(s.cellSeconds())), GridRun.human(seconds(s.wallSecondsAlone()))));
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "  %-11s %6d %12d %12s %12s%n",
+                            s.name(),
+                            s.cells(),
+                            s.steps(),
+                            GridRun.human(seconds(s.cellSeconds())),
+                            GridRun.human(seconds(s.wallSecondsAlone()))));
         }
-        sb.append(String.format(Locale.ROOT, "  %-11s %6d %12s %12s %12s%n", "total",
-                r.sections().stream().mapToInt(Section::cells).sum(), "", GridRun.human(seconds(r.cellSeconds())),
-                GridRun.human(seconds(r.wallSeconds()))));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "  %-11s %6d %12s %12s %12s%n",
+                        "total",
+                        r.sections().stream().mapToInt(Section::cells).sum(),
+                        "",
+                        GridRun.human(seconds(r.cellSeconds())),
+                        GridRun.human(seconds(r.wallSeconds()))));
         sb.append("  step times measured (median ms; set-up s):");
-        r.timings().forEach((p, t) -> sb.append(t.ok()
-                ? String.format(Locale.ROOT, "%n    %-28s %9.1f ms  %5.1f s", p, t.stepMs(), t.setupSeconds())
-                : String.format(Locale.ROOT, "%n    %-28s not timed, its cells are left out: %s", p, t.failure())));
-        sb.append(String.format(Locale.ROOT, "%n  (section walls are each section alone; 'wall' of total is the whole grid with %d job%s)",
-                r.jobs(), r.jobs() == 1 ? "" : "s"));
+        r.timings()
+                .forEach(
+                        (p, t) ->
+                                sb.append(
+                                        t.ok()
+                                                ? String.format(
+                                                        Locale.ROOT,
+                                                        "%n    %-28s %9.1f ms  %5.1f s",
+                                                        p,
+                                                        t.stepMs(),
+                                                        t.setupSeconds())
+                                                : String.format(
+                                                        Locale.ROOT,
+                                                        "%n    %-28s not timed, its cells are left out: %s",
+                                                        p,
+                                                        t.failure())));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "%n  (section walls are each section alone; 'wall' of total is the whole grid with %d job%s)",
+                        r.jobs(),
+                        r.jobs() == 1 ? "" : "s"));
         return sb.toString();
     }
 

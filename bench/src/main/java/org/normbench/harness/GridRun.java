@@ -17,20 +17,23 @@ import org.normbench.results.RunDirectory;
  * aggregates, print one line. A failing cell is recorded with its status and the loop goes on;
  * finished cells (from an earlier, perhaps killed, invocation) are skipped; a requested stop
  * ({@link StopRequest}) ends the loop at a step boundary without recording the cell in progress.
- * Not the place where a cell trains: that is {@link CellExecutor}'s job. With
- * {@link #concurrently} several cells run at once (normbench bench --jobs N).
+ * Not the place where a cell trains: that is {@link CellExecutor}'s job. With {@link #concurrently}
+ * several cells run at once (normbench bench --jobs N).
  *
- * <p>Aggregates: {@code cells.csv} (one row per cell) is rebuilt after every cell. The large
- * tables (curves, activations, histograms) grow with every cell, so rebuilding them after every
- * cell costs I/O quadratic in the grid size (the {@code full} profile's histograms reach hundreds
- * of MB); they are rebuilt only when the time since the last rebuild is at least
- * {@link #REBUILD_COST_FACTOR} times what that rebuild took (so rebuilding stays under ~5 % of the
- * run), and always when the loop ends, also after a stop or an exception. After {@code kill -9}
- * they may lag {@code cells/} by a few cells until the run is resumed; readers can tell (the
- * cells/ directory is newer) and {@code analysis} then reads the per-cell files.
+ * <p>Aggregates: {@code cells.csv} (one row per cell) is rebuilt after every cell. The large tables
+ * (curves, activations, histograms) grow with every cell, so rebuilding them after every cell costs
+ * I/O quadratic in the grid size (the {@code full} profile's histograms reach hundreds of MB); they
+ * are rebuilt only when the time since the last rebuild is at least {@link #REBUILD_COST_FACTOR}
+ * times what that rebuild took (so rebuilding stays under ~5 % of the run), and always when the
+ * loop ends, also after a stop or an exception. After {@code kill -9} they may lag {@code cells/}
+ * by a few cells until the run is resumed; readers can tell (the cells/ directory is newer) and
+ * {@code analysis} then reads the per-cell files.
  */
 public final class GridRun {
-    /** Rebuild the large aggregates when elapsed time since the last rebuild exceeds this many times its cost. */
+    /**
+     * Rebuild the large aggregates when elapsed time since the last rebuild exceeds this many times
+     * its cost.
+     */
     static final int REBUILD_COST_FACTOR = 20;
 
     /** Runs one cell and reports its outcome; failures are results, not exceptions. */
@@ -39,19 +42,30 @@ public final class GridRun {
         CellOutput run(CellSpec cell, String progressLabel);
     }
 
-    /** Counts of one invocation; {@code stopped} when a stop request ended it before every cell ran. */
-    public record Summary(int cells, int skipped, int ran, Map<CellStatus, Integer> statuses, boolean stopped) {
+    /**
+     * Counts of one invocation; {@code stopped} when a stop request ended it before every cell ran.
+     */
+    public record Summary(
+            int cells, int skipped, int ran, Map<CellStatus, Integer> statuses, boolean stopped) {
         public boolean allOk() {
             return !stopped && statuses.keySet().stream().allMatch(s -> s == CellStatus.OK);
         }
 
         public String describe() {
             StringBuilder sb = new StringBuilder();
-            sb.append(cells).append(" cells: ").append(ran).append(" ran, ").append(skipped).append(" already finished");
+            sb.append(cells)
+                    .append(" cells: ")
+                    .append(ran)
+                    .append(" ran, ")
+                    .append(skipped)
+                    .append(" already finished");
             statuses.forEach((k, v) -> sb.append(", ").append(v).append(' ').append(k.csv()));
             if (stopped) {
                 int left = cells - ran - skipped;
-                sb.append("; stopped early, ").append(left).append(left == 1 ? " cell" : " cells").append(" left to run");
+                sb.append("; stopped early, ")
+                        .append(left)
+                        .append(left == 1 ? " cell" : " cells")
+                        .append(" left to run");
             }
             return sb.toString();
         }
@@ -70,11 +84,21 @@ public final class GridRun {
     private PlacedExecutor placed;
     private Runnable threadSetup;
 
-    public GridRun(RunDirectory dir, List<CellSpec> cells, CellExecutor executor, PrintStream log, boolean retryFailed) {
+    public GridRun(
+            RunDirectory dir,
+            List<CellSpec> cells,
+            CellExecutor executor,
+            PrintStream log,
+            boolean retryFailed) {
         this(dir, cells, executor, log, retryFailed, StopRequest.never());
     }
 
-    public GridRun(RunDirectory dir, List<CellSpec> cells, CellExecutor executor, PrintStream log, boolean retryFailed,
+    public GridRun(
+            RunDirectory dir,
+            List<CellSpec> cells,
+            CellExecutor executor,
+            PrintStream log,
+            boolean retryFailed,
             StopRequest stop) {
         this.dir = dir;
         this.cells = List.copyOf(cells);
@@ -90,9 +114,11 @@ public final class GridRun {
      * threads; only the order in which they finish (and are printed and stored) differs.
      *
      * @param placed runs a cell on the device {@code slots} gave it
-     * @param threadSetup runs once on each worker thread before its first cell (e.g. its intra-op threads)
+     * @param threadSetup runs once on each worker thread before its first cell (e.g. its intra-op
+     *     threads)
      */
-    public GridRun concurrently(int jobs, DeviceSlots slots, PlacedExecutor placed, Runnable threadSetup) {
+    public GridRun concurrently(
+            int jobs, DeviceSlots slots, PlacedExecutor placed, Runnable threadSetup) {
         this.jobs = jobs;
         this.slots = slots;
         this.placed = placed;
@@ -126,7 +152,11 @@ public final class GridRun {
             for (int i = 0; i < cells.size(); i++) {
                 CellSpec cell = cells.get(i);
                 var previous = dir.statusOf(cell.cellId());
-                boolean redo = previous.isPresent() && retryFailed && previous.get() != CellStatus.OK && previous.get() != CellStatus.DIVERGED;
+                boolean redo =
+                        previous.isPresent()
+                                && retryFailed
+                                && previous.get() != CellStatus.OK
+                                && previous.get() != CellStatus.DIVERGED;
                 if (previous.isPresent() && !redo) {
                     skipped++;
                     statuses.merge(previous.get(), 1, Integer::sum);
@@ -139,15 +169,27 @@ public final class GridRun {
                     break;
                 }
                 String eta = eta(started, doneWork, work);
-                String label = String.format(Locale.ROOT, "[%d/%d%s] %s", i + 1, cells.size(), eta, cell.cellId());
+                String label =
+                        String.format(
+                                Locale.ROOT,
+                                "[%d/%d%s] %s",
+                                i + 1,
+                                cells.size(),
+                                eta,
+                                cell.cellId());
                 long t0 = System.nanoTime();
                 CellOutput out;
                 try {
                     out = executor.run(cell, label);
                 } catch (StopRequest.StoppedException e) {
                     stopped = true;
-                    log.println(String.format(Locale.ROOT, "[%d/%d] stopped  %s  (not recorded; it reruns on resume)",
-                            i + 1, cells.size(), cell.cellId()));
+                    log.println(
+                            String.format(
+                                    Locale.ROOT,
+                                    "[%d/%d] stopped  %s  (not recorded; it reruns on resume)",
+                                    i + 1,
+                                    cells.size(),
+                                    cell.cellId()));
                     skipped += countFinished(i + 1, statuses);
                     break;
                 }
@@ -175,14 +217,15 @@ public final class GridRun {
     }
 
     /** What a worker hands back: a cell's output, or that it was stopped or never started. */
-    private record Finished(int index, CellOutput out, double seconds, boolean stopped, boolean notStarted) {}
+    private record Finished(
+            int index, CellOutput out, double seconds, boolean stopped, boolean notStarted) {}
 
     /**
      * The concurrent loop. Workers only train; this thread alone stores each result (atomically, as
      * the sequential loop does), rebuilds the aggregates and prints, in the order cells finish, so
-     * concurrent finishers never write the same file. A failed or out-of-memory cell is a result like
-     * any other and its neighbours go on. One line per cell start and per cell end, with the grid's
-     * progress and ETA, is the grid's single progress display (no per-cell bars).
+     * concurrent finishers never write the same file. A failed or out-of-memory cell is a result
+     * like any other and its neighbours go on. One line per cell start and per cell end, with the
+     * grid's progress and ETA, is the grid's single progress display (no per-cell bars).
      */
     private Summary runConcurrently() throws IOException {
         Map<CellStatus, Integer> statuses = new EnumMap<>(CellStatus.class);
@@ -191,7 +234,11 @@ public final class GridRun {
         for (int i = 0; i < cells.size(); i++) {
             CellSpec cell = cells.get(i);
             var previous = dir.statusOf(cell.cellId());
-            boolean redo = previous.isPresent() && retryFailed && previous.get() != CellStatus.OK && previous.get() != CellStatus.DIVERGED;
+            boolean redo =
+                    previous.isPresent()
+                            && retryFailed
+                            && previous.get() != CellStatus.OK
+                            && previous.get() != CellStatus.DIVERGED;
             if (previous.isPresent() && !redo) {
                 skipped++;
                 statuses.merge(previous.get(), 1, Integer::sum);
@@ -203,43 +250,70 @@ public final class GridRun {
         long[] doneWork = {0};
         long started = System.nanoTime();
         lastRebuildEnd = started;
-        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger threadNumber = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(jobs, r -> {
-            Thread t = new Thread(() -> {
-                threadSetup.run();
-                r.run();
-            }, "normbench-cell-" + threadNumber.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        java.util.concurrent.CompletionService<Finished> done = new java.util.concurrent.ExecutorCompletionService<>(pool);
+        java.util.concurrent.atomic.AtomicInteger running =
+                new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger threadNumber =
+                new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(
+                        jobs,
+                        r -> {
+                            Thread t =
+                                    new Thread(
+                                            () -> {
+                                                threadSetup.run();
+                                                r.run();
+                                            },
+                                            "normbench-cell-" + threadNumber.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        });
+        java.util.concurrent.CompletionService<Finished> done =
+                new java.util.concurrent.ExecutorCompletionService<>(pool);
         for (int i : todo) {
             CellSpec cell = cells.get(i);
-            done.submit(() -> {
-                if (stop.requested()) {
-                    return new Finished(i, null, 0, false, true);
-                }
-                String device = slots.acquire(cell.device());
-                try {
-                    String label = String.format(Locale.ROOT, "[%d/%d] %s on %s", i + 1, cells.size(), cell.cellId(), device);
-                    synchronized (log) {
-                        log.println(String.format(Locale.ROOT, "start    %s  (%d running%s)", label, running.incrementAndGet(),
-                                eta(started, doneWork[0], work)));
-                        log.flush();
-                    }
-                    long t0 = System.nanoTime();
-                    try {
-                        return new Finished(i, placed.run(cell, label, device), (System.nanoTime() - t0) / 1e9, false, false);
-                    } catch (StopRequest.StoppedException e) {
-                        return new Finished(i, null, 0, true, false);
-                    } finally {
-                        running.decrementAndGet();
-                    }
-                } finally {
-                    slots.release(device);
-                }
-            });
+            done.submit(
+                    () -> {
+                        if (stop.requested()) {
+                            return new Finished(i, null, 0, false, true);
+                        }
+                        String device = slots.acquire(cell.device());
+                        try {
+                            String label =
+                                    String.format(
+                                            Locale.ROOT,
+                                            "[%d/%d] %s on %s",
+                                            i + 1,
+                                            cells.size(),
+                                            cell.cellId(),
+                                            device);
+                            synchronized (log) {
+                                log.println(
+                                        String.format(
+                                                Locale.ROOT,
+                                                "start    %s  (%d running%s)",
+                                                label,
+                                                running.incrementAndGet(),
+                                                eta(started, doneWork[0], work)));
+                                log.flush();
+                            }
+                            long t0 = System.nanoTime();
+                            try {
+                                return new Finished(
+                                        i,
+                                        placed.run(cell, label, device),
+                                        (System.nanoTime() - t0) / 1e9,
+                                        false,
+                                        false);
+                            } catch (StopRequest.StoppedException e) {
+                                return new Finished(i, null, 0, true, false);
+                            } finally {
+                                running.decrementAndGet();
+                            }
+                        } finally {
+                            slots.release(device);
+                        }
+                    });
         }
         int ran = 0;
         boolean stopped = false;
@@ -252,14 +326,21 @@ public final class GridRun {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted while waiting for cells", e);
                 } catch (java.util.concurrent.ExecutionException e) {
-                    throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                    throw e.getCause() instanceof RuntimeException re
+                            ? re
+                            : new IllegalStateException(e.getCause());
                 }
                 CellSpec cell = cells.get(f.index());
                 if (f.notStarted() || f.stopped()) {
                     stopped = true;
                     if (f.stopped()) {
-                        log.println(String.format(Locale.ROOT, "[%d/%d] stopped  %s  (not recorded; it reruns on resume)",
-                                f.index() + 1, cells.size(), cell.cellId()));
+                        log.println(
+                                String.format(
+                                        Locale.ROOT,
+                                        "[%d/%d] stopped  %s  (not recorded; it reruns on resume)",
+                                        f.index() + 1,
+                                        cells.size(),
+                                        cell.cellId()));
                     }
                     continue;
                 }
@@ -269,7 +350,9 @@ public final class GridRun {
                 doneWork[0] += expectedWork(cell);
                 statuses.merge(f.out().status(), 1, Integer::sum);
                 synchronized (log) {
-                    log.println(lineFor(skipped + ran, cells.size(), f.out(), f.seconds()) + eta(started, doneWork[0], work));
+                    log.println(
+                            lineFor(skipped + ran, cells.size(), f.out(), f.seconds())
+                                    + eta(started, doneWork[0], work));
                     log.flush();
                 }
             }
@@ -285,7 +368,10 @@ public final class GridRun {
         return new Summary(cells.size(), skipped, ran, statuses, stopped);
     }
 
-    /** After a stop: the cells from {@code from} on that an earlier invocation finished, so the summary counts them. */
+    /**
+     * After a stop: the cells from {@code from} on that an earlier invocation finished, so the
+     * summary counts them.
+     */
     private int countFinished(int from, Map<CellStatus, Integer> statuses) throws IOException {
         int n = 0;
         for (CellSpec c : cells.subList(from, cells.size())) {
@@ -313,10 +399,20 @@ public final class GridRun {
     /** Steps a cell is expected to take, as a rough weight for the overall ETA. */
     static long expectedWork(CellSpec c) {
         double perStep = Math.max(0.05, c.width() * c.width()) * Math.max(1, c.batchSize());
-        long steps = c.kind() == org.normbench.grid.CellKind.THROUGHPUT
-                ? c.throughput().warmupSteps() + c.throughput().timedSteps()
-                : c.budget().unit() == org.normbench.grid.Budget.Unit.STEPS ? (long) c.budget().amount()
-                : (long) Math.ceil(c.budget().amount() * Math.max(1, c.data().trainLimit() > 0 ? c.data().trainLimit() : 50_000) / c.batchSize());
+        long steps =
+                c.kind() == org.normbench.grid.CellKind.THROUGHPUT
+                        ? c.throughput().warmupSteps() + c.throughput().timedSteps()
+                        : c.budget().unit() == org.normbench.grid.Budget.Unit.STEPS
+                                ? (long) c.budget().amount()
+                                : (long)
+                                        Math.ceil(
+                                                c.budget().amount()
+                                                        * Math.max(
+                                                                1,
+                                                                c.data().trainLimit() > 0
+                                                                        ? c.data().trainLimit()
+                                                                        : 50_000)
+                                                        / c.batchSize());
         return Math.max(1, (long) (steps * perStep));
     }
 
@@ -340,21 +436,49 @@ public final class GridRun {
     private static String lineFor(int index, int total, CellOutput out, double seconds) {
         Map<String, Object> r = out.row();
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "[%d/%d] %-8s %s  %.1fs", index, total, out.status().csv(), out.cellId(), seconds));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "[%d/%d] %-8s %s  %.1fs",
+                        index,
+                        total,
+                        out.status().csv(),
+                        out.cellId(),
+                        seconds));
         if (r.get("test_accuracy") != null) {
-            sb.append(String.format(Locale.ROOT, "  test_acc=%.4f", ((Number) r.get("test_accuracy")).doubleValue()));
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "  test_acc=%.4f",
+                            ((Number) r.get("test_accuracy")).doubleValue()));
         }
         if (r.get("final_train_loss") != null) {
-            sb.append(String.format(Locale.ROOT, "  train_loss=%.4f", ((Number) r.get("final_train_loss")).doubleValue()));
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "  train_loss=%.4f",
+                            ((Number) r.get("final_train_loss")).doubleValue()));
         }
         if (r.get("images_per_second") != null) {
-            sb.append(String.format(Locale.ROOT, "  %.0f img/s", ((Number) r.get("images_per_second")).doubleValue()));
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "  %.0f img/s",
+                            ((Number) r.get("images_per_second")).doubleValue()));
         }
         if (r.get("step_ms_median") != null) {
-            sb.append(String.format(Locale.ROOT, "  step %.1f ms", ((Number) r.get("step_ms_median")).doubleValue()));
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "  step %.1f ms",
+                            ((Number) r.get("step_ms_median")).doubleValue()));
         }
         if (Boolean.TRUE.equals(r.get("contended"))) {
-            sb.append(String.format(Locale.ROOT, "  (contended: cpu share %.2f)", ((Number) r.get("cpu_share")).doubleValue()));
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "  (contended: cpu share %.2f)",
+                            ((Number) r.get("cpu_share")).doubleValue()));
         }
         if (out.status() != CellStatus.OK && r.get("error") != null) {
             sb.append("  (").append(r.get("error")).append(')');

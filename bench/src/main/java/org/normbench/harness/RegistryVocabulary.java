@@ -40,10 +40,20 @@ public final class RegistryVocabulary {
                 needTwo.add(n);
             }
         }
-        return new GridVocabulary(norms, acts, datasets,
-                (name, options) -> problem(() -> NormOptions.parse(NormRegistry.get(name), options)),
-                (name, options) -> problem(() -> ActivationOptions.parse(ActivationRegistry.get(name), options)),
-                needTwo, sizes, ResNet18.PROBE_NAMES);
+        return new GridVocabulary(
+                norms,
+                acts,
+                datasets,
+                (name, options) ->
+                        problem(() -> NormOptions.parse(NormRegistry.get(name), options)),
+                (name, options) ->
+                        problem(
+                                () ->
+                                        ActivationOptions.parse(
+                                                ActivationRegistry.get(name), options)),
+                needTwo,
+                sizes,
+                ResNet18.PROBE_NAMES);
     }
 
     private static Optional<String> problem(Runnable parse) {

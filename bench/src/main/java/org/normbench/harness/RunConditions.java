@@ -11,8 +11,8 @@ import org.normbench.engine.HostFacts;
  * The conditions one invocation of a grid ran under, for the manifest's {@code conditions} list:
  * load average at start and end, wall time, the CPU time the process got and how long its threads
  * waited for a CPU. Why: a run measured while other processes held the cores looks like a slow
- * machine unless the run says so (issue 17). One entry per invocation, so a resumed run keeps
- * the conditions of each part; an invocation that was killed keeps its {@link #started()} entry.
+ * machine unless the run says so (issue 17). One entry per invocation, so a resumed run keeps the
+ * conditions of each part; an invocation that was killed keeps its {@link #started()} entry.
  */
 public final class RunConditions {
     private final Instant startedAt = Instant.now();
@@ -37,7 +37,11 @@ public final class RunConditions {
         c.put("load_average_end", HostFacts.loadAverage());
         c.put("wall_seconds", d.wallNanos() / 1e9);
         c.put("process_cpu_seconds", d.cpuNanos() < 0 ? null : d.cpuNanos() / 1e9);
-        c.put("cpu_seconds_per_wall_second", d.cpuNanos() < 0 || d.wallNanos() <= 0 ? null : (double) d.cpuNanos() / d.wallNanos());
+        c.put(
+                "cpu_seconds_per_wall_second",
+                d.cpuNanos() < 0 || d.wallNanos() <= 0
+                        ? null
+                        : (double) d.cpuNanos() / d.wallNanos());
         c.put("runqueue_wait_seconds", d.waitNanos() < 0 ? null : d.waitNanos() / 1e9);
         c.put("cpu_share", d.cpuShare());
         c.put("available_processors", Runtime.getRuntime().availableProcessors());

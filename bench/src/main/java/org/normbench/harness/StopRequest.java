@@ -30,23 +30,25 @@ public final class StopRequest {
     private volatile boolean requested;
     private volatile Thread hook;
     private final CountDownLatch released = new CountDownLatch(1);
-    private final Callback callback = new Callback() {
-        @Override
-        public void afterBatch(Learner learner) {
-            stopFitIfRequested();
-        }
+    private final Callback callback =
+            new Callback() {
+                @Override
+                public void afterBatch(Learner learner) {
+                    stopFitIfRequested();
+                }
 
-        @Override
-        public void beforeValidate(Learner learner) {
-            stopFitIfRequested();
-        }
+                @Override
+                public void beforeValidate(Learner learner) {
+                    stopFitIfRequested();
+                }
 
-        @Override
-        public int order() {
-            // After the other callbacks of the step (recorder, stats), so the step is complete.
-            return 1000;
-        }
-    };
+                @Override
+                public int order() {
+                    // After the other callbacks of the step (recorder, stats), so the step is
+                    // complete.
+                    return 1000;
+                }
+            };
 
     /** A stop that is never requested (tests, in-process callers). */
     public static StopRequest never() {
@@ -54,29 +56,37 @@ public final class StopRequest {
     }
 
     /**
-     * Installs a JVM shutdown hook that requests the stop, tells the user how to resume
-     * ({@code resumeCommand}, the exact command), and waits up to {@code grace} for {@link #release()}.
+     * Installs a JVM shutdown hook that requests the stop, tells the user how to resume ({@code
+     * resumeCommand}, the exact command), and waits up to {@code grace} for {@link #release()}.
      */
     public static StopRequest onShutdown(PrintStream err, Duration grace, String resumeCommand) {
         StopRequest stop = new StopRequest();
-        Thread hook = new Thread(() -> {
-            if (stop.released.getCount() == 0) {
-                return;
-            }
-            stop.requested = true;
-            err.println();
-            err.println("normbench: stop requested; finishing the current training step (up to " + grace.toSeconds()
-                    + " s), keeping finished cells, dropping the cell in progress. To resume: " + resumeCommand);
-            err.flush();
-            try {
-                if (!stop.released.await(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                    err.println("normbench: the current step did not end within " + grace.toSeconds()
-                            + " s; exiting anyway (finished cells are safe).");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "normbench-graceful-stop");
+        Thread hook =
+                new Thread(
+                        () -> {
+                            if (stop.released.getCount() == 0) {
+                                return;
+                            }
+                            stop.requested = true;
+                            err.println();
+                            err.println(
+                                    "normbench: stop requested; finishing the current training step (up to "
+                                            + grace.toSeconds()
+                                            + " s), keeping finished cells, dropping the cell in progress. To resume: "
+                                            + resumeCommand);
+                            err.flush();
+                            try {
+                                if (!stop.released.await(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                                    err.println(
+                                            "normbench: the current step did not end within "
+                                                    + grace.toSeconds()
+                                                    + " s; exiting anyway (finished cells are safe).");
+                                }
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "normbench-graceful-stop");
         stop.hook = hook;
         Runtime.getRuntime().addShutdownHook(hook);
         return stop;
@@ -91,7 +101,9 @@ public final class StopRequest {
         requested = true;
     }
 
-    /** @throws StoppedException when a stop was requested */
+    /**
+     * @throws StoppedException when a stop was requested
+     */
     public void throwIfRequested() {
         if (requested) {
             throw new StoppedException();
@@ -104,8 +116,9 @@ public final class StopRequest {
     }
 
     /**
-     * Called when the grid loop is done with the engine and its files: lets a stopping process exit,
-     * and unregisters the hook when no stop is under way (so in-process callers do not collect hooks).
+     * Called when the grid loop is done with the engine and its files: lets a stopping process
+     * exit, and unregisters the hook when no stop is under way (so in-process callers do not
+     * collect hooks).
      */
     public void release() {
         released.countDown();

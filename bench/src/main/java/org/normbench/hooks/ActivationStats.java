@@ -22,38 +22,46 @@ import java.util.Map;
  * (see {@code org.normbench.train.ActivationStatsCallback}).
  *
  * <p>Two paths compute the same raw aggregates ({@link Aggregate}, slot counts and per-channel
- * non-zero counts, laid out by {@link Layout}; bins are exact on both and tests hold them to
- * {@link HistogramSpec#binOf}):
+ * non-zero counts, laid out by {@link Layout}; bins are exact on both and tests hold them to {@link
+ * HistogramSpec#binOf}):
+ *
  * <ul>
- *   <li><b>CPU</b> ({@link CpuAggregates}): one fused pass over the tensor's memory inside the hook.
- *       On the CPU the device is the host, so nothing is transferred.</li>
+ *   <li><b>CPU</b> ({@link CpuAggregates}): one fused pass over the tensor's memory inside the
+ *       hook. On the CPU the device is the host, so nothing is transferred.
  *   <li><b>GPU and other devices</b> ({@link #aggregate}): libtorch ops on the device leave one
  *       small float64 vector per layer; {@link #collect} concatenates them and copies them to the
- *       host in one transfer (one device sync per logged step, not one per layer).</li>
+ *       host in one transfer (one device sync per logged step, not one per layer).
  * </ul>
+ *
  * The row is finished in float64 on the host ({@link #finish}). Cost decides the shape of both
- * paths: a hooked full-width ResNet18 step reads ~10 M activation values, and every pass over
- * them counts (see {@code HookOverheadBenchmark} and docs/performance.md).
+ * paths: a hooked full-width ResNet18 step reads ~10 M activation values, and every pass over them
+ * counts (see {@code HookOverheadBenchmark} and docs/performance.md).
  */
 public final class ActivationStats {
     /** The default window of {@link ActivationRow#deadChannelFracWindow}, in logged steps. */
     public static final int DEFAULT_DEAD_WINDOW = 10;
 
-    /** The raw scalar aggregates at the head of each layer's vector, in this order on both paths. */
+    /**
+     * The raw scalar aggregates at the head of each layer's vector, in this order on both paths.
+     */
     enum Aggregate {
         SUM,
         SUM_OF_SQUARES,
         MIN,
         MAX,
-        /** Values > 0; read only where the slots do not split at zero (else non-zeros minus negative slots). */
+        /**
+         * Values > 0; read only where the slots do not split at zero (else non-zeros minus negative
+         * slots).
+         */
         POSITIVES,
         /** Channels whose output is {@code <= 0} for every element. */
         DEAD_CHANNELS
     }
 
     /**
-     * Where each raw aggregate of one layer sits in its float64 vector: the {@link Aggregate}s, then
-     * {@code slots} slot counts ({@link BinIndex}), then {@code channels} per-channel non-zero counts.
+     * Where each raw aggregate of one layer sits in its float64 vector: the {@link Aggregate}s,
+     * then {@code slots} slot counts ({@link BinIndex}), then {@code channels} per-channel non-zero
+     * counts.
      */
     record Layout(int slots, int channels) {
         static final int AGGREGATES = Aggregate.values().length;
@@ -124,7 +132,9 @@ public final class ActivationStats {
                 zeroRuns[c] = v[offset + layout.channelNonzeros(c)] == 0 ? zeroRuns[c] + 1 : 0;
                 dead += zeroRuns[c] >= window ? 1 : 0;
             }
-            return logged >= window && zeroRuns.length > 0 ? (double) dead / zeroRuns.length : Double.NaN;
+            return logged >= window && zeroRuns.length > 0
+                    ? (double) dead / zeroRuns.length
+                    : Double.NaN;
         }
     }
 
@@ -139,24 +149,30 @@ public final class ActivationStats {
     }
 
     /**
-     * @param layerOrder the hooked layers in depth order; their positions are the rows' {@code layerIndex}
+     * @param layerOrder the hooked layers in depth order; their positions are the rows' {@code
+     *     layerIndex}
      */
     public ActivationStats(HistogramSpec histogram, List<String> layerOrder) {
         this(histogram, layerOrder, Path.AUTO, DEFAULT_DEAD_WINDOW);
     }
 
-    /** With a fixed path, e.g. {@link Path#DEVICE_OPS} on CPU to measure what the GPU path costs there. */
+    /**
+     * With a fixed path, e.g. {@link Path#DEVICE_OPS} on CPU to measure what the GPU path costs
+     * there.
+     */
     public ActivationStats(HistogramSpec histogram, List<String> layerOrder, Path path) {
         this(histogram, layerOrder, path, DEFAULT_DEAD_WINDOW);
     }
 
     /**
-     * @param deadWindow logged steps over which a channel must stay exactly 0 to count in
-     *     {@link ActivationRow#deadChannelFracWindow} (the grid's {@code hooks.dead_window})
+     * @param deadWindow logged steps over which a channel must stay exactly 0 to count in {@link
+     *     ActivationRow#deadChannelFracWindow} (the grid's {@code hooks.dead_window})
      */
-    public ActivationStats(HistogramSpec histogram, List<String> layerOrder, Path path, int deadWindow) {
+    public ActivationStats(
+            HistogramSpec histogram, List<String> layerOrder, Path path, int deadWindow) {
         if (deadWindow < 1) {
-            throw new IllegalArgumentException("dead window must be >= 1 logged steps, got " + deadWindow);
+            throw new IllegalArgumentException(
+                    "dead window must be >= 1 logged steps, got " + deadWindow);
         }
         this.path = path;
         this.histogram = histogram;
@@ -169,7 +185,10 @@ public final class ActivationStats {
         return histogram;
     }
 
-    /** The hook to register on the layers; it keeps only small statistic vectors, never the activations. */
+    /**
+     * The hook to register on the layers; it keeps only small statistic vectors, never the
+     * activations.
+     */
     public ForwardHook hook() {
         return hook;
     }
@@ -233,11 +252,27 @@ public final class ActivationStats {
             }
             int index = layerOrder.indexOf(layer);
             DeadWindow window = windows.computeIfAbsent(layer, k -> new DeadWindow(deadWindow));
-            Measured m = finish(step, layer, index >= 0 ? index : layerOrder.size() + i, values, offset, c.elements(),
-                    c.layout(), binIndex, window);
+            Measured m =
+                    finish(
+                            step,
+                            layer,
+                            index >= 0 ? index : layerOrder.size() + i,
+                            values,
+                            offset,
+                            c.elements(),
+                            c.layout(),
+                            binIndex,
+                            window);
             rows.add(m.row());
             for (int k = 0; k < histogram.bins(); k++) {
-                histogramRows.add(new HistogramRow(step, layer, k, histogram.lower(k), histogram.upper(k), m.binCounts()[k]));
+                histogramRows.add(
+                        new HistogramRow(
+                                step,
+                                layer,
+                                k,
+                                histogram.lower(k),
+                                histogram.upper(k),
+                                m.binCounts()[k]));
             }
         }
         pending.clear();
@@ -250,16 +285,18 @@ public final class ActivationStats {
     }
 
     /**
-     * The statistics of one activation {@code (N, C, ...)} as a row at step 0, layer {@code ""}, and
-     * its bin counts. The dead-channel window is one step (the share of channels exactly 0 in this
-     * activation). One device-to-host copy; for tests and one-off use (the hook batches many layers
-     * into one copy instead).
+     * The statistics of one activation {@code (N, C, ...)} as a row at step 0, layer {@code ""},
+     * and its bin counts. The dead-channel window is one step (the share of channels exactly 0 in
+     * this activation). One device-to-host copy; for tests and one-off use (the hook batches many
+     * layers into one copy instead).
      */
     public static Measured statistics(NDArray activation, HistogramSpec histogram) {
         return statistics(activation, histogram, Path.AUTO);
     }
 
-    /** {@link #statistics(NDArray, HistogramSpec)} along a chosen path (tests compare the paths). */
+    /**
+     * {@link #statistics(NDArray, HistogramSpec)} along a chosen path (tests compare the paths).
+     */
     static Measured statistics(NDArray activation, HistogramSpec histogram, Path path) {
         BinIndex bins = new BinIndex(histogram);
         Captured c = capture(activation, bins, path);
@@ -284,12 +321,12 @@ public final class ActivationStats {
     }
 
     /**
-     * The raw aggregates of one activation as one float64 vector on its device, laid out by
-     * {@code layout}, detached from autograd. Intermediates are closed; the result is attached to
-     * the activation's manager (the step's scope). The device path: every statistic is a read-only
+     * The raw aggregates of one activation as one float64 vector on its device, laid out by {@code
+     * layout}, detached from autograd. Intermediates are closed; the result is attached to the
+     * activation's manager (the step's scope). The device path: every statistic is a read-only
      * reduction of the activation (row sums and L2 norms, min, per-channel max, per-channel count
-     * of non-zeros) and the histogram is a few elementwise passes to a slot index ({@link BinIndex})
-     * plus an O(n) scatter-add count ({@link Bincount}), no sort.
+     * of non-zeros) and the histogram is a few elementwise passes to a slot index ({@link
+     * BinIndex}) plus an O(n) scatter-add count ({@link Bincount}), no sort.
      */
     static NDArray aggregate(NDArray activation, BinIndex bins, Layout layout) {
         NDManager owner = activation.getManager();
@@ -298,7 +335,8 @@ public final class ActivationStats {
             x.attach(tmp);
             Shape s = x.getShape();
             long n = s.dimension() >= 1 ? s.get(0) : 1;
-            // max over (H, W) then N: two single-axis reductions, DJL reduces max over one axis at a time
+            // max over (H, W) then N: two single-axis reductions, DJL reduces max over one axis at
+            // a time
             NDArray rows = x.reshape(n, layout.channels(), -1);
             NDArray channelMax = rows.max(new int[] {2}).max(new int[] {0});
             // sums per (sample, channel) row in float32, combined in float64: a single float32
@@ -310,16 +348,33 @@ public final class ActivationStats {
             a.put(Aggregate.SUM_OF_SQUARES, rowSquares.sum());
             a.put(Aggregate.MIN, x.min().toType(DataType.FLOAT64, false));
             a.put(Aggregate.MAX, channelMax.max().toType(DataType.FLOAT64, false));
-            // where the slots split at zero the host derives positives from non-zeros and the negative slots
-            a.put(Aggregate.POSITIVES, bins.splitsAtZero() ? tmp.create(0d) : x.gt(0f).sum().toType(DataType.FLOAT64, false));
-            a.put(Aggregate.DEAD_CHANNELS, channelMax.lte(0f).sum().toType(DataType.FLOAT64, false));
+            // where the slots split at zero the host derives positives from non-zeros and the
+            // negative slots
+            a.put(
+                    Aggregate.POSITIVES,
+                    bins.splitsAtZero()
+                            ? tmp.create(0d)
+                            : x.gt(0f).sum().toType(DataType.FLOAT64, false));
+            a.put(
+                    Aggregate.DEAD_CHANNELS,
+                    channelMax.lte(0f).sum().toType(DataType.FLOAT64, false));
             if (a.size() != Layout.AGGREGATES) {
-                throw new IllegalStateException("device path computes " + a.keySet() + ", the layout needs " + List.of(Aggregate.values()));
+                throw new IllegalStateException(
+                        "device path computes "
+                                + a.keySet()
+                                + ", the layout needs "
+                                + List.of(Aggregate.values()));
             }
             NDArray scalars = NDArrays.stack(new NDList(a.values()));
             // neq, not norm(0): NaN counts as non-zero, as on the CPU pass
-            NDArray channelNonzeros = rows.neq(0f).sum(new int[] {0, 2}).toType(DataType.FLOAT64, false);
-            NDArray result = NDArrays.concat(new NDList(scalars, Bincount.of(bins.slotsOf(x), bins.slots()), channelNonzeros));
+            NDArray channelNonzeros =
+                    rows.neq(0f).sum(new int[] {0, 2}).toType(DataType.FLOAT64, false);
+            NDArray result =
+                    NDArrays.concat(
+                            new NDList(
+                                    scalars,
+                                    Bincount.of(bins.slotsOf(x), bins.slots()),
+                                    channelNonzeros));
             result.attach(owner);
             return result;
         }
@@ -332,8 +387,16 @@ public final class ActivationStats {
      * |mean| is many times the std (relative error ~1e-7 * (mean/std)^2, see ActivationStatsTest);
      * activations after a norm layer are far from that.
      */
-    private static Measured finish(int step, String layer, int layerIndex, double[] v, int offset, long elements,
-            Layout layout, BinIndex bins, DeadWindow window) {
+    private static Measured finish(
+            int step,
+            String layer,
+            int layerIndex,
+            double[] v,
+            int offset,
+            long elements,
+            Layout layout,
+            BinIndex bins,
+            DeadWindow window) {
         long[] counts = new long[bins.bins()];
         double negatives = 0;
         for (int j = 0; j < layout.slots(); j++) {
@@ -347,23 +410,33 @@ public final class ActivationStats {
         for (int c = 0; c < layout.channels(); c++) {
             nonzeros += v[offset + layout.channelNonzeros(c)];
         }
-        double positives = bins.splitsAtZero() ? nonzeros - negatives : v[offset + layout.of(Aggregate.POSITIVES)];
+        double positives =
+                bins.splitsAtZero()
+                        ? nonzeros - negatives
+                        : v[offset + layout.of(Aggregate.POSITIVES)];
         long nearZero = 0;
         for (int k : bins.spec().binsTouchingZero()) {
             nearZero += counts[k];
         }
         double mean = v[offset + layout.of(Aggregate.SUM)] / elements;
-        double var = Math.max(0, v[offset + layout.of(Aggregate.SUM_OF_SQUARES)] / elements - mean * mean);
-        ActivationRow row = new ActivationRow(step, layer, layerIndex,
-                mean,
-                Math.sqrt(var),
-                v[offset + layout.of(Aggregate.MIN)],
-                v[offset + layout.of(Aggregate.MAX)],
-                (elements - positives) / elements,
-                v[offset + layout.of(Aggregate.DEAD_CHANNELS)] / layout.channels(),
-                (elements - nonzeros) / elements,
-                (double) nearZero / elements,
-                window.update(v, offset, layout));
+        double var =
+                Math.max(
+                        0,
+                        v[offset + layout.of(Aggregate.SUM_OF_SQUARES)] / elements - mean * mean);
+        ActivationRow row =
+                new ActivationRow(
+                        step,
+                        layer,
+                        layerIndex,
+                        mean,
+                        Math.sqrt(var),
+                        v[offset + layout.of(Aggregate.MIN)],
+                        v[offset + layout.of(Aggregate.MAX)],
+                        (elements - positives) / elements,
+                        v[offset + layout.of(Aggregate.DEAD_CHANNELS)] / layout.channels(),
+                        (elements - nonzeros) / elements,
+                        (double) nearZero / elements,
+                        window.update(v, offset, layout));
         return new Measured(row, counts);
     }
 }

@@ -4,39 +4,52 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
 /**
- * Maps a float32 activation elementwise to int64 "slots" on its own device, exactly as
- * {@link HistogramSpec#binOf} bins it, for {@link Bincount} to count; {@link #binOfSlot} folds slots
- * into bins on the host. Not a histogram by itself and not for other dtypes.
+ * Maps a float32 activation elementwise to int64 "slots" on its own device, exactly as {@link
+ * HistogramSpec#binOf} bins it, for {@link Bincount} to count; {@link #binOfSlot} folds slots into
+ * bins on the host. Not a histogram by itself and not for other dtypes.
  *
  * <p>Two ways, both exact. <b>Scaled</b> (found for the default spec and most others): slot cells
- * are {@code floor(x * scale + offset)} in float32. Rounding makes this differ from real arithmetic,
- * but it is monotone in {@code x} (rounding is), so it bins every float exactly as soon as it does on
- * both sides of every inner edge: at the edge's float32 form {@link HistogramSpec#lowerAsFloat} and
- * at the float just below. The constructor checks exactly that, in Java float arithmetic (IEEE
- * float32 like the device's separate mul and add kernels), for a few candidate scales and offsets.
- * With offset 0 the cells split at zero (cell < 0 exactly when x < 0, checked too), so the slots
- * also count the negative values. <b>Corrected</b> (when no candidate passes, e.g. width 0.35): a
- * float32 guess {@code floor((x - min) / width - 1/4)}, whose rounding error stays below 0.13 bins
- * because the spec keeps edges within 2^20 widths of zero, so it is the right bin or the one below;
- * one comparison of {@code x} with the float32 form of the guessed bin's upper edge decides.
- * A NaN activation lands in some valid slot (its statistics are meaningless, but the step and, on
- * CUDA, the context must survive it); the final integer clamp is what guarantees that.
+ * are {@code floor(x * scale + offset)} in float32. Rounding makes this differ from real
+ * arithmetic, but it is monotone in {@code x} (rounding is), so it bins every float exactly as soon
+ * as it does on both sides of every inner edge: at the edge's float32 form {@link
+ * HistogramSpec#lowerAsFloat} and at the float just below. The constructor checks exactly that, in
+ * Java float arithmetic (IEEE float32 like the device's separate mul and add kernels), for a few
+ * candidate scales and offsets. With offset 0 the cells split at zero (cell < 0 exactly when x < 0,
+ * checked too), so the slots also count the negative values. <b>Corrected</b> (when no candidate
+ * passes, e.g. width 0.35): a float32 guess {@code floor((x - min) / width - 1/4)}, whose rounding
+ * error stays below 0.13 bins because the spec keeps edges within 2^20 widths of zero, so it is the
+ * right bin or the one below; one comparison of {@code x} with the float32 form of the guessed
+ * bin's upper edge decides. A NaN activation lands in some valid slot (its statistics are
+ * meaningless, but the step and, on CUDA, the context must survive it); the final integer clamp is
+ * what guarantees that.
  */
 final class BinIndex {
     private final HistogramSpec spec;
     private final boolean scaled;
-    /** Scaled path: cell = floor(x * scale + offset); cells firstCell..lastCell are the slots, bin 0 is cell binZeroCell. */
+
+    /**
+     * Scaled path: cell = floor(x * scale + offset); cells firstCell..lastCell are the slots, bin 0
+     * is cell binZeroCell.
+     */
     private final float scale;
+
     private final float offset;
     private final long binZeroCell;
     private final long firstCell;
     private final long lastCell;
     private final boolean splitsAtZero;
-    /** Corrected path: float32 upper edge of bin k (NaN, which compares false, for the last bin). */
+
+    /**
+     * Corrected path: float32 upper edge of bin k (NaN, which compares false, for the last bin).
+     */
     private final float[] upperEdges;
+
     /** Corrected path: how far below the true bin position (in bins) the float32 guess aims. */
     private static final double GUESS_BIAS = 0.25;
-    /** Corrected path: the value the float32 guess measures from, a quarter bin above {@code min}. */
+
+    /**
+     * Corrected path: the value the float32 guess measures from, a quarter bin above {@code min}.
+     */
     private final float guessOrigin;
 
     BinIndex(HistogramSpec spec) {
@@ -50,13 +63,17 @@ final class BinIndex {
         this.scaled = found != null;
         this.scale = scaled ? found[0] : (float) (1 / spec.width());
         this.offset = scaled ? found[1] : 0f;
-        this.binZeroCell = scaled ? cell(spec.bins() > 1 ? spec.lowerAsFloat(1) : 0f, scale, offset) - 1 : 0;
+        this.binZeroCell =
+                scaled ? cell(spec.bins() > 1 ? spec.lowerAsFloat(1) : 0f, scale, offset) - 1 : 0;
         this.splitsAtZero = scaled && offset == 0f && -Float.MIN_VALUE * scale < 0f;
         this.firstCell = scaled ? Math.min(binZeroCell, -1) : 0;
         this.lastCell = scaled ? Math.max(binZeroCell + spec.bins() - 1, 0) : spec.bins() - 1;
     }
 
-    /** floor(x * scale + offset) in float32, as the device computes it (separate mul and add kernels). */
+    /**
+     * floor(x * scale + offset) in float32, as the device computes it (separate mul and add
+     * kernels).
+     */
     private static long cell(float x, float scale, float offset) {
         float p = x * scale;
         return (long) Math.floor(offset == 0f ? p : p + offset);
@@ -66,7 +83,13 @@ final class BinIndex {
     private static float[] findScaleAndOffset(HistogramSpec spec) {
         float s0 = (float) (1 / spec.width());
         float c0 = (float) (-spec.min() / spec.width());
-        float[] scales = {s0, Math.nextUp(s0), Math.nextDown(s0), Math.nextUp(Math.nextUp(s0)), Math.nextDown(Math.nextDown(s0))};
+        float[] scales = {
+            s0,
+            Math.nextUp(s0),
+            Math.nextDown(s0),
+            Math.nextUp(Math.nextUp(s0)),
+            Math.nextDown(Math.nextDown(s0))
+        };
         float[] offsets = {0f, c0, Math.nextUp(c0), Math.nextDown(c0)};
         for (float c : offsets) {
             for (float s : scales) {
@@ -101,7 +124,10 @@ final class BinIndex {
         return scaled;
     }
 
-    /** True when the slots below zero hold exactly the negative values, so they need no separate count. */
+    /**
+     * True when the slots below zero hold exactly the negative values, so they need no separate
+     * count.
+     */
     boolean splitsAtZero() {
         return splitsAtZero;
     }
@@ -178,11 +204,15 @@ final class BinIndex {
 
     private NDArray correctedSlots(NDArray x) {
         NDArray flat = x.reshape(-1);
-        // the guess aims a quarter bin low, so with its error below 0.13 bins it is exact or one low
+        // the guess aims a quarter bin low, so with its error below 0.13 bins it is exact or one
+        // low
         NDArray guess = flat.sub(guessOrigin);
         guess.muli(scale);
         // clamped before the gather, whose indices must be valid even for NaN
-        NDArray k = guess.clip(0, spec.bins() - 1).toType(DataType.INT64, false).clip(0, spec.bins() - 1);
+        NDArray k =
+                guess.clip(0, spec.bins() - 1)
+                        .toType(DataType.INT64, false)
+                        .clip(0, spec.bins() - 1);
         NDArray above = x.getManager().create(upperEdges).gather(k, 0);
         return k.addi(flat.gte(above));
     }

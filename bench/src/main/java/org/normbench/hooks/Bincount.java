@@ -9,11 +9,11 @@ import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Exact O(n) counts of int64 indices on their own device, like PyTorch's {@code bincount}, which
- * DJL does not expose. The gradient of a gather is a scatter-add: with a zero vector {@code w}
- * (one entry per slot, requiring a gradient), {@code d/dw sum(w[idx])} is 1 added once per
- * occurrence, i.e. the count of every index. Each addition adds exactly 1, so the counts are exact
- * in any order (CUDA atomics included) while they stay below 2^24 in float32, hence float64 for
- * larger inputs. Not for weighted counts.
+ * DJL does not expose. The gradient of a gather is a scatter-add: with a zero vector {@code w} (one
+ * entry per slot, requiring a gradient), {@code d/dw sum(w[idx])} is 1 added once per occurrence,
+ * i.e. the count of every index. Each addition adds exactly 1, so the counts are exact in any order
+ * (CUDA atomics included) while they stay below 2^24 in float32, hence float64 for larger inputs.
+ * Not for weighted counts.
  *
  * <p>PyTorch-specific on purpose: the backward runs through {@link JniUtils} directly, because a
  * hook runs inside the training step's {@code GradientCollector} and DJL allows only one; grad mode
@@ -33,7 +33,8 @@ final class Bincount {
             NDArray w = tmp.zeros(new Shape(slots), counting);
             w.setRequiresGradient(true);
             NDArray gathered = w.gather(idx, 0);
-            // the gradient of every gathered value is 1: a broadcast view, no n-sized buffer and no sum
+            // the gradient of every gathered value is 1: a broadcast view, no n-sized buffer and no
+            // sum
             NDArray ones = tmp.ones(new Shape(1), counting).broadcast(gathered.getShape());
             JniUtils.backward((PtNDArray) gathered, (PtNDArray) ones, false, false);
             NDArray counts = w.getGradient().toType(DataType.FLOAT64, true);

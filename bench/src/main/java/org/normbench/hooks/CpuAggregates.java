@@ -10,9 +10,8 @@ import java.nio.FloatBuffer;
 /**
  * The raw aggregates of a CPU activation (the {@link ActivationStats.Aggregate}s, slot counts and
  * per-channel non-zero counts, laid out by {@link ActivationStats.Layout} as the device path lays
- * them out) in one fused pass
- * over the tensor's own memory, read through a direct buffer (no device-to-host copy: on the CPU the
- * device is the host).
+ * them out) in one fused pass over the tensor's own memory, read through a direct buffer (no
+ * device-to-host copy: on the CPU the device is the host).
  *
  * <p>Why not the device ops on CPU: each of them is a separate pass over the ~10 M values a
  * full-width ResNet18 step at batch 32 produces, and the histogram needs five of them plus a serial
@@ -20,10 +19,10 @@ import java.nio.FloatBuffer;
  * with {@link BinIndex#slotOf}, the same float32 arithmetic as the device path, so the counts agree
  * exactly (ActivationStatsTest checks both paths against {@link HistogramSpec#binOf}).
  *
- * <p>One thread, the caller's: splitting rows over two threads was slower inside a training step
- * on the 2-vCPU machine this was measured on (plausibly because libtorch's OpenMP worker
- * spin-waits on the second CPU after each op; docs/training.md, "Measurements"). Not for GPU tensors: they would have to be copied
- * to the host, where the device path transfers ~50 numbers per layer instead.
+ * <p>One thread, the caller's: splitting rows over two threads was slower inside a training step on
+ * the 2-vCPU machine this was measured on (plausibly because libtorch's OpenMP worker spin-waits on
+ * the second CPU after each op; docs/training.md, "Measurements"). Not for GPU tensors: they would
+ * have to be copied to the host, where the device path transfers ~50 numbers per layer instead.
  */
 final class CpuAggregates {
     /** Values summed in float32 before the partial sums go into the float64 totals. */
@@ -31,7 +30,10 @@ final class CpuAggregates {
 
     private CpuAggregates() {}
 
-    /** True for activations this pass handles: float32 on the CPU, small enough for one direct buffer. */
+    /**
+     * True for activations this pass handles: float32 on the CPU, small enough for one direct
+     * buffer.
+     */
     static boolean applies(NDArray activation) {
         return Device.cpu().getDeviceType().equals(activation.getDevice().getDeviceType())
                 && activation.getDataType() == DataType.FLOAT32
@@ -47,14 +49,21 @@ final class CpuAggregates {
         int rows = n * channels;
         int inner = rows == 0 ? 0 : Math.toIntExact(activation.size() / rows);
         // zero-copy view of libtorch's buffer (a contiguous copy first if it is not contiguous)
-        FloatBuffer data = activation.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer data =
+                activation.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
         return pass(data, rows, channels, inner, bins, layout);
     }
 
-    private static double[] pass(FloatBuffer data, int rows, int channels, int inner, BinIndex bins,
+    private static double[] pass(
+            FloatBuffer data,
+            int rows,
+            int channels,
+            int inner,
+            BinIndex bins,
             ActivationStats.Layout layout) {
         int slots = bins.slots();
-        // four interleaved slot tables: consecutive values in one bin (ReLU's zeros) would otherwise
+        // four interleaved slot tables: consecutive values in one bin (ReLU's zeros) would
+        // otherwise
         // wait on each other's store
         int[] slotTables = new int[4 * slots];
         long[] positivesPerChannel = new long[channels];
@@ -92,7 +101,8 @@ final class CpuAggregates {
                     q1 += x1 * x1;
                     q2 += x2 * x2;
                     q3 += x3 * x3;
-                    // comparisons, not Math.min/max: those order -0/0 and NaN, which costs and is not needed
+                    // comparisons, not Math.min/max: those order -0/0 and NaN, which costs and is
+                    // not needed
                     if (x0 < min) min = x0;
                     if (x1 < min) min = x1;
                     if (x2 < min) min = x2;
@@ -101,8 +111,16 @@ final class CpuAggregates {
                     if (x1 > max) max = x1;
                     if (x2 > max) max = x2;
                     if (x3 > max) max = x3;
-                    rowPositives += (x0 > 0 ? 1 : 0) + (x1 > 0 ? 1 : 0) + (x2 > 0 ? 1 : 0) + (x3 > 0 ? 1 : 0);
-                    rowZeros += (x0 == 0 ? 1 : 0) + (x1 == 0 ? 1 : 0) + (x2 == 0 ? 1 : 0) + (x3 == 0 ? 1 : 0);
+                    rowPositives +=
+                            (x0 > 0 ? 1 : 0)
+                                    + (x1 > 0 ? 1 : 0)
+                                    + (x2 > 0 ? 1 : 0)
+                                    + (x3 > 0 ? 1 : 0);
+                    rowZeros +=
+                            (x0 == 0 ? 1 : 0)
+                                    + (x1 == 0 ? 1 : 0)
+                                    + (x2 == 0 ? 1 : 0)
+                                    + (x3 == 0 ? 1 : 0);
                     slotTables[bins.slotOf(x0)]++;
                     slotTables[slots + bins.slotOf(x1)]++;
                     slotTables[2 * slots + bins.slotOf(x2)]++;

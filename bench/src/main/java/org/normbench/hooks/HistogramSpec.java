@@ -4,19 +4,19 @@ import java.util.List;
 
 /**
  * The fixed range and bin count of activation histograms, stored with the data so figures of
- * different variants share one x axis. Bin {@code k} holds the values {@code x} with
- * {@code lower(k) <= x < upper(k)}, compared exactly (a float32 activation widened to double against
- * the double edge, no rounding in between); values below {@code min} go to bin 0 and values at or
- * above {@code max} to the last bin. Not an adaptive histogram: the range never follows the data.
+ * different variants share one x axis. Bin {@code k} holds the values {@code x} with {@code
+ * lower(k) <= x < upper(k)}, compared exactly (a float32 activation widened to double against the
+ * double edge, no rounding in between); values below {@code min} go to bin 0 and values at or above
+ * {@code max} to the last bin. Not an adaptive histogram: the range never follows the data.
  */
 public record HistogramSpec(int bins, double min, double max) {
 
     public static final int MAX_BINS = 256;
 
     /**
-     * Where the device bins with a float32 guess corrected by one edge comparison ({@code BinIndex}),
-     * the guess's rounding error stays below 0.13 bins only while the edges lie within this many bin
-     * widths of zero.
+     * Where the device bins with a float32 guess corrected by one edge comparison ({@code
+     * BinIndex}), the guess's rounding error stays below 0.13 bins only while the edges lie within
+     * this many bin widths of zero.
      */
     static final double MAX_EDGE_IN_WIDTHS = 1 << 20;
 
@@ -27,15 +27,27 @@ public record HistogramSpec(int bins, double min, double max) {
 
     public HistogramSpec {
         if (bins < 1 || bins > MAX_BINS) {
-            throw new IllegalArgumentException("histogram bins must be in [1, " + MAX_BINS + "], got " + bins);
+            throw new IllegalArgumentException(
+                    "histogram bins must be in [1, " + MAX_BINS + "], got " + bins);
         }
         if (!Double.isFinite(min) || !Double.isFinite(max) || !(min < max)) {
-            throw new IllegalArgumentException("histogram range must be finite with min < max, got [" + min + ", " + max + ")");
+            throw new IllegalArgumentException(
+                    "histogram range must be finite with min < max, got ["
+                            + min
+                            + ", "
+                            + max
+                            + ")");
         }
         double width = (max - min) / bins;
         if (Math.max(Math.abs(min), Math.abs(max)) / width > MAX_EDGE_IN_WIDTHS) {
-            throw new IllegalArgumentException("histogram bins of width " + width + " are too narrow for the range [" + min
-                    + ", " + max + "): the edges must lie within 2^20 bin widths of zero");
+            throw new IllegalArgumentException(
+                    "histogram bins of width "
+                            + width
+                            + " are too narrow for the range ["
+                            + min
+                            + ", "
+                            + max
+                            + "): the edges must lie within 2^20 bin widths of zero");
         }
     }
 
@@ -53,7 +65,10 @@ public record HistogramSpec(int bins, double min, double max) {
         return k == bins - 1 ? max : lower(k + 1);
     }
 
-    /** The bin of {@code x}: the last bin whose lower edge is {@code <= x}, else bin 0 (also for NaN). */
+    /**
+     * The bin of {@code x}: the last bin whose lower edge is {@code <= x}, else bin 0 (also for
+     * NaN).
+     */
     public int binOf(float x) {
         double v = x;
         int k = (int) Math.max(0, Math.min(bins - 1, Math.floor((v - min) / width())));
@@ -78,9 +93,9 @@ public record HistogramSpec(int bins, double min, double max) {
     }
 
     /**
-     * The smallest float32 {@code t} with {@code t >= lower(k)}: for every float {@code x},
-     * {@code x >= lower(k)} exactly when {@code x >= t} in float32, so the device compares in
-     * float32 without rounding any edge the wrong way.
+     * The smallest float32 {@code t} with {@code t >= lower(k)}: for every float {@code x}, {@code
+     * x >= lower(k)} exactly when {@code x >= t} in float32, so the device compares in float32
+     * without rounding any edge the wrong way.
      */
     float lowerAsFloat(int k) {
         double edge = lower(k);

@@ -7,11 +7,11 @@ import java.util.regex.Pattern;
 import org.normbench.grid.LayerPattern;
 
 /**
- * Registers {@link ForwardHook}s on the named {@link Probe}s of a model, the way PyTorch's
- * {@code register_forward_hook} does on modules. Names are matched exactly or with a glob
- * ({@code *} any run of characters, {@code ?} one character), e.g. {@code layer*} for every
- * residual block or {@code *} for every probe; several patterns are separated by commas
- * ({@code stem,layer*}). Not a way to change a model's output: hooks observe.
+ * Registers {@link ForwardHook}s on the named {@link Probe}s of a model, the way PyTorch's {@code
+ * register_forward_hook} does on modules. Names are matched exactly or with a glob ({@code *} any
+ * run of characters, {@code ?} one character), e.g. {@code layer*} for every residual block or
+ * {@code *} for every probe; several patterns are separated by commas ({@code stem,layer*}). Not a
+ * way to change a model's output: hooks observe.
  */
 public final class Hooks {
     private Hooks() {}
@@ -35,7 +35,8 @@ public final class Hooks {
     /** The probes whose name matches {@code nameOrGlob}, in depth order; never empty. */
     public static List<Probe> probes(Block model, String nameOrGlob) {
         if (nameOrGlob == null || nameOrGlob.isBlank()) {
-            throw new IllegalArgumentException("empty layer name or pattern; available probes: " + probeNames(model));
+            throw new IllegalArgumentException(
+                    "empty layer name or pattern; available probes: " + probeNames(model));
         }
         List<Pattern> patterns = new ArrayList<>();
         for (String part : LayerPattern.parts(nameOrGlob)) {
@@ -48,8 +49,12 @@ public final class Hooks {
             }
         }
         if (matched.isEmpty()) {
-            throw new IllegalArgumentException("no probe matches '" + nameOrGlob + "'; available probes: "
-                    + probeNames(model) + " (exact name, or a glob with * and ?)");
+            throw new IllegalArgumentException(
+                    "no probe matches '"
+                            + nameOrGlob
+                            + "'; available probes: "
+                            + probeNames(model)
+                            + " (exact name, or a glob with * and ?)");
         }
         return matched;
     }

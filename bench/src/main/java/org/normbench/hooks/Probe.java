@@ -50,7 +50,11 @@ public final class Probe extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore,
+            NDList inputs,
+            boolean training,
+            PairList<String, Object> params) {
         NDList out = inner.forward(parameterStore, inputs, training, params);
         if (!hooks.isEmpty()) {
             for (ForwardHook hook : hooks) {
@@ -66,7 +70,8 @@ public final class Probe extends AbstractBlock {
     }
 
     @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
         inner.initialize(manager, dataType, inputShapes);
     }
 

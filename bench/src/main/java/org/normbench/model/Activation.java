@@ -5,9 +5,9 @@ import java.util.Set;
 
 /**
  * An element-wise activation usable in every activation position of {@link ResNet18}; discovered
- * with {@link java.util.ServiceLoader} like {@link Norm} ({@code META-INF/services/org.normbench.model.Activation}).
- * The block must preserve shape and data type and have no trainable parameters (so every variant
- * has the same parameter count). Not for norms.
+ * with {@link java.util.ServiceLoader} like {@link Norm} ({@code
+ * META-INF/services/org.normbench.model.Activation}). The block must preserve shape and data type
+ * and have no trainable parameters (so every variant has the same parameter count). Not for norms.
  */
 public interface Activation {
 

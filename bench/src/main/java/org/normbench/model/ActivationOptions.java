@@ -10,17 +10,20 @@ import java.util.TreeSet;
  * Typed options of an activation ({@code --act-opt negative_slope=0.1}); {@code extra} holds the
  * options of user activations as text.
  *
- * @param negativeSlope leaky ReLU's slope for x &lt; 0, finite and &gt;= 0 (default 0.01, PyTorch's)
+ * @param negativeSlope leaky ReLU's slope for x &lt; 0, finite and &gt;= 0 (default 0.01,
+ *     PyTorch's)
  * @param extra further key=value options, never null
  */
 public record ActivationOptions(double negativeSlope, Map<String, String> extra) {
     public static final String NEGATIVE_SLOPE = "negative_slope";
     public static final double DEFAULT_NEGATIVE_SLOPE = 0.01;
-    public static final ActivationOptions DEFAULTS = new ActivationOptions(DEFAULT_NEGATIVE_SLOPE, Map.of());
+    public static final ActivationOptions DEFAULTS =
+            new ActivationOptions(DEFAULT_NEGATIVE_SLOPE, Map.of());
 
     public ActivationOptions {
         if (!Double.isFinite(negativeSlope) || negativeSlope < 0) {
-            throw new IllegalArgumentException("option negative_slope=" + negativeSlope + " must be a finite number >= 0");
+            throw new IllegalArgumentException(
+                    "option negative_slope=" + negativeSlope + " must be a finite number >= 0");
         }
         extra = Map.copyOf(extra == null ? Map.of() : extra);
     }
@@ -28,7 +31,8 @@ public record ActivationOptions(double negativeSlope, Map<String, String> extra)
     /**
      * Parses options for {@code act}; unknown keys are rejected listing the allowed ones.
      *
-     * @throws IllegalArgumentException e.g. {@code unknown option 'slope' for activation leaky_relu; allowed: negative_slope}
+     * @throws IllegalArgumentException e.g. {@code unknown option 'slope' for activation
+     *     leaky_relu; allowed: negative_slope}
      */
     public static ActivationOptions parse(Activation act, Map<String, String> options) {
         Set<String> allowed = new TreeSet<>(act.optionNames());
@@ -38,19 +42,33 @@ public record ActivationOptions(double negativeSlope, Map<String, String> extra)
             String key = e.getKey().trim().toLowerCase(Locale.ROOT);
             String value = e.getValue() == null ? "" : e.getValue().trim();
             if (!allowed.contains(key)) {
-                throw new IllegalArgumentException("unknown option '" + e.getKey() + "' for activation " + act.name()
-                        + "; allowed: " + (allowed.isEmpty() ? "(none)" : String.join(", ", allowed)));
+                throw new IllegalArgumentException(
+                        "unknown option '"
+                                + e.getKey()
+                                + "' for activation "
+                                + act.name()
+                                + "; allowed: "
+                                + (allowed.isEmpty() ? "(none)" : String.join(", ", allowed)));
             }
             if (key.equals(NEGATIVE_SLOPE)) {
                 try {
                     slope = Double.parseDouble(value);
                 } catch (NumberFormatException ex) {
-                    throw new IllegalArgumentException("activation " + act.name() + ": option negative_slope='" + value
-                            + "' is not a number >= 0 such as 0.01", ex);
+                    throw new IllegalArgumentException(
+                            "activation "
+                                    + act.name()
+                                    + ": option negative_slope='"
+                                    + value
+                                    + "' is not a number >= 0 such as 0.01",
+                            ex);
                 }
                 if (!Double.isFinite(slope) || slope < 0) {
-                    throw new IllegalArgumentException("activation " + act.name() + ": option negative_slope='" + value
-                            + "' is not a finite number >= 0");
+                    throw new IllegalArgumentException(
+                            "activation "
+                                    + act.name()
+                                    + ": option negative_slope='"
+                                    + value
+                                    + "' is not a finite number >= 0");
                 }
             } else {
                 extra.put(key, value);

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 
-/** Activations by name: built-in {@code relu}, {@code leaky_relu}, plus any registered with {@link ServiceLoader}. */
+/**
+ * Activations by name: built-in {@code relu}, {@code leaky_relu}, plus any registered with {@link
+ * ServiceLoader}.
+ */
 public final class ActivationRegistry {
     private static volatile Map<String, Activation> acts;
 
@@ -16,7 +19,8 @@ public final class ActivationRegistry {
     public static Activation get(String name) {
         Activation a = all().get(name);
         if (a == null) {
-            throw new IllegalArgumentException("unknown activation '" + name + "'; allowed: " + String.join(", ", names()));
+            throw new IllegalArgumentException(
+                    "unknown activation '" + name + "'; allowed: " + String.join(", ", names()));
         }
         return a;
     }
@@ -41,24 +45,32 @@ public final class ActivationRegistry {
 
     private static Map<String, Activation> load() {
         List<Activation> found = new ArrayList<>();
-        ServiceLoader.load(Activation.class, ActivationRegistry.class.getClassLoader()).forEach(found::add);
+        ServiceLoader.load(Activation.class, ActivationRegistry.class.getClassLoader())
+                .forEach(found::add);
         List<String> builtIns = List.of("relu", "leaky_relu");
         Map<String, Activation> byName = new LinkedHashMap<>();
         for (Activation a : found) {
             Activation prev = byName.put(a.name(), a);
             if (prev != null && prev.getClass() != a.getClass()) {
-                throw new IllegalStateException("two activations are registered as '" + a.name() + "': "
-                        + prev.getClass().getName() + " and " + a.getClass().getName() + "; rename one");
+                throw new IllegalStateException(
+                        "two activations are registered as '"
+                                + a.name()
+                                + "': "
+                                + prev.getClass().getName()
+                                + " and "
+                                + a.getClass().getName()
+                                + "; rename one");
             }
         }
         List<String> keys = new ArrayList<>(byName.keySet());
-        keys.sort((x, y) -> {
-            int ix = builtIns.indexOf(x);
-            int iy = builtIns.indexOf(y);
-            ix = ix < 0 ? Integer.MAX_VALUE : ix;
-            iy = iy < 0 ? Integer.MAX_VALUE : iy;
-            return ix != iy ? Integer.compare(ix, iy) : x.compareTo(y);
-        });
+        keys.sort(
+                (x, y) -> {
+                    int ix = builtIns.indexOf(x);
+                    int iy = builtIns.indexOf(y);
+                    ix = ix < 0 ? Integer.MAX_VALUE : ix;
+                    iy = iy < 0 ? Integer.MAX_VALUE : iy;
+                    return ix != iy ? Integer.compare(ix, iy) : x.compareTo(y);
+                });
         Map<String, Activation> ordered = new LinkedHashMap<>();
         keys.forEach(k -> ordered.put(k, byName.get(k)));
         return Collections.unmodifiableMap(ordered);

@@ -10,8 +10,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * A parameter-free, shape-preserving block applying one function to its single input: the
- * activations. Unlike DJL's LambdaBlock it reports its output shape without running the function
- * on a zero array. Not for anything with parameters or state.
+ * activations. Unlike DJL's LambdaBlock it reports its output shape without running the function on
+ * a zero array. Not for anything with parameters or state.
  */
 public final class ElementwiseBlock extends AbstractBlock {
     private final String label;
@@ -23,7 +23,8 @@ public final class ElementwiseBlock extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(fn.apply(inputs.singletonOrThrow()));
     }
 

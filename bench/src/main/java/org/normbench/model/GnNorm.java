@@ -22,7 +22,8 @@ public final class GnNorm implements Norm {
 
     @Override
     public Block create(int channels, NormOptions options) {
-        return new GroupNormBlock(name(), channels, options.resolveGroups(name(), channels), options.eps());
+        return new GroupNormBlock(
+                name(), channels, options.resolveGroups(name(), channels), options.eps());
     }
 
     @Override

@@ -4,7 +4,10 @@ import ai.djl.nn.Block;
 import java.util.Locale;
 import java.util.Set;
 
-/** {@code leaky_relu}: x for x &gt;= 0, negative_slope * x otherwise (default slope 0.01, PyTorch's). */
+/**
+ * {@code leaky_relu}: x for x &gt;= 0, negative_slope * x otherwise (default slope 0.01,
+ * PyTorch's).
+ */
 public final class LeakyReluActivation implements Activation {
     @Override
     public String name() {
@@ -24,7 +27,8 @@ public final class LeakyReluActivation implements Activation {
     @Override
     public Block create(ActivationOptions options) {
         float slope = (float) options.negativeSlope();
-        return new ElementwiseBlock(String.format(Locale.ROOT, "LeakyReLU(%s)", options.negativeSlope()),
+        return new ElementwiseBlock(
+                String.format(Locale.ROOT, "LeakyReLU(%s)", options.negativeSlope()),
                 x -> ai.djl.nn.Activation.leakyRelu(x, slope));
     }
 }

@@ -14,8 +14,8 @@ import org.normbench.hooks.Probe;
  * The small CNN of fast.ai course-v3 part 2 (notebooks 06-07, {@code get_cnn_model}), with a
  * pluggable norm and activation: four convolutions of 8/16/32/32 x width channels, each stride 2
  * with padding k/2 (5x5 first, then 3x3), each followed by the norm and the activation, then global
- * average pooling and a linear classifier. On 1x28x28 input the maps are 14, 7, 4 and 2 pixels wide.
- * Forward: NDList(x: N x inputChannels x H x W) to NDList(logits: N x numClasses). The second
+ * average pooling and a linear classifier. On 1x28x28 input the maps are 14, 7, 4 and 2 pixels
+ * wide. Forward: NDList(x: N x inputChannels x H x W) to NDList(logits: N x numClasses). The second
  * architecture of the suite, for the lesson's own experiment (profile {@code lesson10}); not a
  * ResNet.
  *
@@ -32,7 +32,8 @@ public final class LessonCnn {
     public static final List<Integer> CHANNELS = List.of(8, 16, 32, 32);
 
     /** Hook names in depth order. */
-    public static final List<String> PROBE_NAMES = List.of("layer1", "layer2", "layer3", "layer4", "head");
+    public static final List<String> PROBE_NAMES =
+            List.of("layer1", "layer2", "layer3", "layer4", "head");
 
     private LessonCnn() {}
 
@@ -40,13 +41,25 @@ public final class LessonCnn {
      * @param width multiplier of {@link #CHANNELS} (channels rounded, at least 1)
      * @param inputChannels channels of the input images (1 for Fashion-MNIST)
      */
-    public static Block build(String norm, NormOptions normOptions, String activation, ActivationOptions actOptions,
-            double width, int inputChannels, int numClasses) {
+    public static Block build(
+            String norm,
+            NormOptions normOptions,
+            String activation,
+            ActivationOptions actOptions,
+            double width,
+            int inputChannels,
+            int numClasses) {
         if (!(width > 0) || !Double.isFinite(width)) {
-            throw new IllegalArgumentException("width=" + width + " must be a finite number > 0 (1.0 = 8/16/32/32 channels)");
+            throw new IllegalArgumentException(
+                    "width=" + width + " must be a finite number > 0 (1.0 = 8/16/32/32 channels)");
         }
         if (inputChannels < 1 || numClasses < 1) {
-            throw new IllegalArgumentException("inputChannels=" + inputChannels + " and numClasses=" + numClasses + " must be >= 1");
+            throw new IllegalArgumentException(
+                    "inputChannels="
+                            + inputChannels
+                            + " and numClasses="
+                            + numClasses
+                            + " must be >= 1");
         }
         Norm n = NormRegistry.get(norm);
         Activation act = ActivationRegistry.get(activation);
@@ -55,10 +68,11 @@ public final class LessonCnn {
         for (int i = 0; i < CHANNELS.size(); i++) {
             int out = Math.max(1, (int) Math.round(CHANNELS.get(i) * width));
             int k = i == 0 ? 5 : 3;
-            NamedSequence layer = new NamedSequence()
-                    .add("conv", conv(out, k))
-                    .add("norm", n.create(out, normOptions))
-                    .add("act", act.create(actOptions));
+            NamedSequence layer =
+                    new NamedSequence()
+                            .add("conv", conv(out, k))
+                            .add("norm", n.create(out, normOptions))
+                            .add("act", act.create(actOptions));
             net.add(PROBE_NAMES.get(i), new Probe(PROBE_NAMES.get(i), layer));
             in = out;
         }
@@ -74,10 +88,13 @@ public final class LessonCnn {
     }
 
     private static Conv2d conv(int out, int k) {
-        // channel-padded like the ResNet's: oneDNN's padded blocked layouts give NaN gradients at narrow widths
+        // channel-padded like the ResNet's: oneDNN's padded blocked layouts give NaN gradients at
+        // narrow widths
         Conv2d conv = ChannelPaddedConv2d.of(out, k, 2, k / 2);
         // Kaiming normal, fan_in, gain sqrt(2): DJL's Xavier with magnitude 2 over fan_in
-        conv.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2),
+        conv.setInitializer(
+                new XavierInitializer(
+                        XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2),
                 Parameter.Type.WEIGHT);
         return conv;
     }

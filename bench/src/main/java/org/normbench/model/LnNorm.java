@@ -4,7 +4,8 @@ import ai.djl.nn.Block;
 
 /**
  * {@code ln}: LayerNorm over (C, H, W) per sample with a per-channel affine (not DJL's LayerNorm,
- * whose affine covers C x H x W and would change the parameter count). Equals GroupNorm with one group.
+ * whose affine covers C x H x W and would change the parameter count). Equals GroupNorm with one
+ * group.
  */
 public final class LnNorm implements Norm {
     @Override

@@ -11,13 +11,14 @@ import org.normbench.hooks.Probe;
 
 /**
  * A torchinfo-like per-layer table of an initialised model: name, type, output shape and trainable
- * parameters per block down to a depth, then totals. Reads the shapes DJL recorded at initialisation,
- * so it runs no forward pass. Not a profiler (no timings, no memory).
+ * parameters per block down to a depth, then totals. Reads the shapes DJL recorded at
+ * initialisation, so it runs no forward pass. Not a profiler (no timings, no memory).
  */
 public final class ModelSummary {
 
     /** One table row; {@code depth} 0 is a direct child of the model. */
-    public record Row(String name, int depth, String type, Shape outputShape, long trainableParams) {}
+    public record Row(
+            String name, int depth, String type, Shape outputShape, long trainableParams) {}
 
     private ModelSummary() {}
 
@@ -37,7 +38,8 @@ public final class ModelSummary {
                 name = ((Probe) b).name();
                 shown = ((Probe) b).inner();
             }
-            Shape out = b.getInputShapes() == null ? null : b.getOutputShapes(b.getInputShapes())[0];
+            Shape out =
+                    b.getInputShapes() == null ? null : b.getOutputShapes(b.getInputShapes())[0];
             rows.add(new Row(name, depth, typeOf(shown), out, trainable(b)));
             if (depth < maxDepth) {
                 walk(shown, depth + 1, maxDepth, rows);
@@ -66,7 +68,9 @@ public final class ModelSummary {
             return "Sequential";
         }
         String s = b.getClass().getSimpleName();
-        if (b instanceof PerChannelNormBlock || b instanceof ElementwiseBlock || b instanceof BasicBlock) {
+        if (b instanceof PerChannelNormBlock
+                || b instanceof ElementwiseBlock
+                || b instanceof BasicBlock) {
             s = b.toString();
         }
         return s.isEmpty() ? b.getClass().getName() : s;
@@ -92,7 +96,10 @@ public final class ModelSummary {
         return n;
     }
 
-    /** The printable table for {@code model} built from {@code c} and initialised with {@code inputShape}. */
+    /**
+     * The printable table for {@code model} built from {@code c} and initialised with {@code
+     * inputShape}.
+     */
     public static String table(ResNetConfig c, Block model, Shape inputShape, int maxDepth) {
         List<Row> rows = rows(model, maxDepth);
         int nameWidth = 24;
@@ -103,25 +110,52 @@ public final class ModelSummary {
         }
         int shapeWidth = 20;
         String fmt = "%-" + nameWidth + "s  %-" + typeWidth + "s  %-" + shapeWidth + "s  %,14d%n";
-        String headFmt = "%-" + nameWidth + "s  %-" + typeWidth + "s  %-" + shapeWidth + "s  %14s%n";
+        String headFmt =
+                "%-" + nameWidth + "s  %-" + typeWidth + "s  %-" + shapeWidth + "s  %14s%n";
         int total = nameWidth + typeWidth + shapeWidth + 20;
         String rule = "=".repeat(total);
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "ResNet18  norm=%s%s  act=%s%s  width=%s  stem=%s  classes=%d  input=%s%n",
-                c.norm(), bracket(c.normOptions().toCompactString()), c.activation(), bracket(c.actOptions().toCompactString()),
-                c.width(), c.stem(), c.numClasses(), shapeText(inputShape)));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "ResNet18  norm=%s%s  act=%s%s  width=%s  stem=%s  classes=%d  input=%s%n",
+                        c.norm(),
+                        bracket(c.normOptions().toCompactString()),
+                        c.activation(),
+                        bracket(c.actOptions().toCompactString()),
+                        c.width(),
+                        c.stem(),
+                        c.numClasses(),
+                        shapeText(inputShape)));
         sb.append(rule).append('\n');
         sb.append(String.format(Locale.ROOT, headFmt, "Layer", "Type", "Output shape", "Param #"));
         sb.append(rule).append('\n');
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, fmt, "  ".repeat(r.depth()) + r.name(), r.type(),
-                    r.outputShape() == null ? "?" : shapeText(r.outputShape()), r.trainableParams()));
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            fmt,
+                            "  ".repeat(r.depth()) + r.name(),
+                            r.type(),
+                            r.outputShape() == null ? "?" : shapeText(r.outputShape()),
+                            r.trainableParams()));
         }
         sb.append(rule).append('\n');
-        sb.append(String.format(Locale.ROOT, "Total trainable params: %,d%n", ResNet18.trainableParameters(model)));
-        sb.append(String.format(Locale.ROOT, "Non-trainable state:    %,d (running statistics)%n", nonTrainable(model)));
-        sb.append(String.format(Locale.ROOT, "Parameter memory:       %.2f MB (float32)%n",
-                (ResNet18.trainableParameters(model) + nonTrainable(model)) * 4 / 1e6));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "Total trainable params: %,d%n",
+                        ResNet18.trainableParameters(model)));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "Non-trainable state:    %,d (running statistics)%n",
+                        nonTrainable(model)));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "Parameter memory:       %.2f MB (float32)%n",
+                        (ResNet18.trainableParameters(model) + nonTrainable(model)) * 4 / 1e6));
         return sb.toString();
     }
 

@@ -13,9 +13,10 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Blocks applied one after another, each under a readable name ({@code conv}, {@code norm}, ...), so
- * that the summary table and parameter paths read like PyTorch's. DJL's SequentialBlock names its
- * children by class; this one keeps the names the model builder gives. Not for branching graphs.
+ * Blocks applied one after another, each under a readable name ({@code conv}, {@code norm}, ...),
+ * so that the summary table and parameter paths read like PyTorch's. DJL's SequentialBlock names
+ * its children by class; this one keeps the names the model builder gives. Not for branching
+ * graphs.
  */
 public final class NamedSequence extends AbstractBlock {
     private final List<String> names = new ArrayList<>();
@@ -37,7 +38,8 @@ public final class NamedSequence extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList x = inputs;
         for (Block b : blocks) {
             x = b.forward(ps, x, training, params);
@@ -46,7 +48,8 @@ public final class NamedSequence extends AbstractBlock {
     }
 
     @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape[] s = inputShapes;
         for (Block b : blocks) {
             b.initialize(manager, dataType, s);

@@ -5,15 +5,15 @@ import java.util.Set;
 
 /**
  * A normalization layer that can be used in every norm position of {@link ResNet18}: the one
- * interface a researcher implements to add a norm. Implementations are discovered with
- * {@link java.util.ServiceLoader} (list the class in {@code META-INF/services/org.normbench.model.Norm}
- * of your jar) and then pass the same conformance suite as the built-in ones (docs/norms.md).
+ * interface a researcher implements to add a norm. Implementations are discovered with {@link
+ * java.util.ServiceLoader} (list the class in {@code META-INF/services/org.normbench.model.Norm} of
+ * your jar) and then pass the same conformance suite as the built-in ones (docs/norms.md).
  *
  * <p>Contract of the block returned by {@link #create}: input and output are one NDArray of shape
- * (N, C, H, W) with the same shape and data type (float32 and float64 at least); it has a per-channel
- * scale parameter of type {@code GAMMA} (initialised to 1) and shift of type {@code BETA} (initialised
- * to 0), so every norm variant has the same parameter count; other state is non-trainable; the backward
- * pass comes from DJL autograd. Not for activations or convolutions.
+ * (N, C, H, W) with the same shape and data type (float32 and float64 at least); it has a
+ * per-channel scale parameter of type {@code GAMMA} (initialised to 1) and shift of type {@code
+ * BETA} (initialised to 0), so every norm variant has the same parameter count; other state is
+ * non-trainable; the backward pass comes from DJL autograd. Not for activations or convolutions.
  */
 public interface Norm {
 
@@ -31,22 +31,29 @@ public interface Norm {
     /**
      * Builds the block for a layer with {@code channels} channels.
      *
-     * @throws IllegalArgumentException when the options do not fit this layer (e.g. groups that do not
-     *     divide the channel count), with a message naming the norm, option, value and allowed values
+     * @throws IllegalArgumentException when the options do not fit this layer (e.g. groups that do
+     *     not divide the channel count), with a message naming the norm, option, value and allowed
+     *     values
      */
     Block create(int channels, NormOptions options);
 
     /**
      * Whether the block accepts a batch of one sample in this mode. Where it does not, its forward
-     * must throw {@link IllegalArgumentException} saying so (the conformance suite checks both ways).
+     * must throw {@link IllegalArgumentException} saying so (the conformance suite checks both
+     * ways).
      */
     boolean supportsBatchOfOne(boolean training);
 
-    /** Whether, in eval mode, sample i's output depends only on sample i (true for gn, ln, rbn, bn). */
+    /**
+     * Whether, in eval mode, sample i's output depends only on sample i (true for gn, ln, rbn, bn).
+     */
     default boolean batchIndependentInEval() {
         return true;
     }
 
-    /** Whether, in training mode, sample i's output depends only on sample i (gn, ln: yes; bn, rbn: no). */
+    /**
+     * Whether, in training mode, sample i's output depends only on sample i (gn, ln: yes; bn, rbn:
+     * no).
+     */
     boolean batchIndependentInTraining();
 }

@@ -8,14 +8,15 @@ import java.util.TreeSet;
 
 /**
  * Typed options of a norm, as a user writes them ({@code --norm-opt groups=16}, a grid file's
- * {@code norm_options}). Values are validated here for type and range; whether a value fits a
- * layer (groups dividing the channel count) is checked by the norm when it builds that layer.
- * {@code extra} carries the options of user norms that the built-in fields do not cover.
+ * {@code norm_options}). Values are validated here for type and range; whether a value fits a layer
+ * (groups dividing the channel count) is checked by the norm when it builds that layer. {@code
+ * extra} carries the options of user norms that the built-in fields do not cover.
  *
  * @param groups GroupNorm groups; {@link #AUTO_GROUPS} means "32, or the largest divisor of the
  *     channel count below 32" (see {@link #resolveGroups})
  * @param eps added to the variance before the square root, &gt; 0
- * @param momentum running-statistics momentum in PyTorch's convention (new = (1-m) old + m batch), in (0, 1]
+ * @param momentum running-statistics momentum in PyTorch's convention (new = (1-m) old + m batch),
+ *     in (0, 1]
  * @param extra further key=value options for user norms, never null
  */
 public record NormOptions(int groups, double eps, double momentum, Map<String, String> extra) {
@@ -29,17 +30,23 @@ public record NormOptions(int groups, double eps, double momentum, Map<String, S
     public static final double DEFAULT_MOMENTUM = 0.1;
 
     /** Defaults of every built-in norm: automatic groups, eps 1e-5, momentum 0.1. */
-    public static final NormOptions DEFAULTS = new NormOptions(AUTO_GROUPS, DEFAULT_EPS, DEFAULT_MOMENTUM, Map.of());
+    public static final NormOptions DEFAULTS =
+            new NormOptions(AUTO_GROUPS, DEFAULT_EPS, DEFAULT_MOMENTUM, Map.of());
 
     public NormOptions {
         if (groups < 0) {
-            throw new IllegalArgumentException("option groups=" + groups + " must be >= 1 (or 0 for the default rule)");
+            throw new IllegalArgumentException(
+                    "option groups=" + groups + " must be >= 1 (or 0 for the default rule)");
         }
         if (!(eps > 0) || !Double.isFinite(eps)) {
-            throw new IllegalArgumentException("option eps=" + eps + " must be a finite number > 0");
+            throw new IllegalArgumentException(
+                    "option eps=" + eps + " must be a finite number > 0");
         }
         if (!(momentum > 0 && momentum <= 1)) {
-            throw new IllegalArgumentException("option momentum=" + momentum + " must be in (0, 1] (PyTorch convention, default 0.1)");
+            throw new IllegalArgumentException(
+                    "option momentum="
+                            + momentum
+                            + " must be in (0, 1] (PyTorch convention, default 0.1)");
         }
         extra = Map.copyOf(extra == null ? Map.of() : extra);
     }
@@ -57,11 +64,12 @@ public record NormOptions(int groups, double eps, double momentum, Map<String, S
     }
 
     /**
-     * Parses {@code key=value} options for norm {@code norm}. Keys the norm does not list in
-     * {@link Norm#optionNames()} are rejected with the allowed keys; built-in keys are parsed to their
+     * Parses {@code key=value} options for norm {@code norm}. Keys the norm does not list in {@link
+     * Norm#optionNames()} are rejected with the allowed keys; built-in keys are parsed to their
      * type; any other key the norm allows is kept as text in {@link #extra()}.
      *
-     * @throws IllegalArgumentException e.g. {@code unknown option 'grups' for norm gn; allowed: eps, groups}
+     * @throws IllegalArgumentException e.g. {@code unknown option 'grups' for norm gn; allowed:
+     *     eps, groups}
      */
     public static NormOptions parse(Norm norm, Map<String, String> options) {
         Set<String> allowed = new TreeSet<>(norm.optionNames());
@@ -71,8 +79,13 @@ public record NormOptions(int groups, double eps, double momentum, Map<String, S
             String key = e.getKey().trim().toLowerCase(Locale.ROOT);
             String value = e.getValue() == null ? "" : e.getValue().trim();
             if (!allowed.contains(key)) {
-                throw new IllegalArgumentException("unknown option '" + e.getKey() + "' for norm " + norm.name()
-                        + "; allowed: " + (allowed.isEmpty() ? "(none)" : String.join(", ", allowed)));
+                throw new IllegalArgumentException(
+                        "unknown option '"
+                                + e.getKey()
+                                + "' for norm "
+                                + norm.name()
+                                + "; allowed: "
+                                + (allowed.isEmpty() ? "(none)" : String.join(", ", allowed)));
             }
             try {
                 switch (key) {
@@ -96,13 +109,16 @@ public record NormOptions(int groups, double eps, double momentum, Map<String, S
                 if (ex.getMessage().startsWith("norm ")) {
                     throw ex;
                 }
-                throw new IllegalArgumentException("norm " + norm.name() + ": " + ex.getMessage(), ex);
+                throw new IllegalArgumentException(
+                        "norm " + norm.name() + ": " + ex.getMessage(), ex);
             }
         }
         return new NormOptions(o.groups, o.eps, o.momentum, extra);
     }
 
-    /** Parses {@code key=value[,key=value...]} (also {@code ;} separated), as on the command line. */
+    /**
+     * Parses {@code key=value[,key=value...]} (also {@code ;} separated), as on the command line.
+     */
     public static Map<String, String> parsePairs(String text) {
         Map<String, String> out = new TreeMap<>();
         if (text == null || text.isBlank()) {
@@ -114,7 +130,8 @@ public record NormOptions(int groups, double eps, double momentum, Map<String, S
             }
             int eq = part.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("option '" + part.trim() + "' is not of the form key=value");
+                throw new IllegalArgumentException(
+                        "option '" + part.trim() + "' is not of the form key=value");
             }
             out.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
         }
@@ -136,14 +153,22 @@ public record NormOptions(int groups, double eps, double momentum, Map<String, S
             return g;
         }
         if (groups > channels || channels % groups != 0) {
-            throw new IllegalArgumentException("norm " + normName + ": option groups=" + groups + " does not divide "
-                    + channels + " channels; use a divisor of every layer's channel count (e.g. 1, 2, 4, 8, 16, 32 at"
-                    + " width 1) or omit groups for the default rule (32, reduced to a divisor)");
+            throw new IllegalArgumentException(
+                    "norm "
+                            + normName
+                            + ": option groups="
+                            + groups
+                            + " does not divide "
+                            + channels
+                            + " channels; use a divisor of every layer's channel count (e.g. 1, 2, 4, 8, 16, 32 at"
+                            + " width 1) or omit groups for the default rule (32, reduced to a divisor)");
         }
         return groups;
     }
 
-    /** {@code key=value;...} of the options that differ from the defaults (empty when all default). */
+    /**
+     * {@code key=value;...} of the options that differ from the defaults (empty when all default).
+     */
     public String toCompactString() {
         StringBuilder sb = new StringBuilder();
         if (groups != AUTO_GROUPS) {
@@ -179,7 +204,9 @@ public record NormOptions(int groups, double eps, double momentum, Map<String, S
         }
     }
 
-    private static IllegalArgumentException bad(Norm norm, String key, String value, String allowed) {
-        return new IllegalArgumentException("norm " + norm.name() + ": option " + key + "='" + value + "' is not " + allowed);
+    private static IllegalArgumentException bad(
+            Norm norm, String key, String value, String allowed) {
+        return new IllegalArgumentException(
+                "norm " + norm.name() + ": option " + key + "='" + value + "' is not " + allowed);
     }
 }

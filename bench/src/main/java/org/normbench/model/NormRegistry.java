@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
- * Norms by name: the built-in {@code bn}, {@code gn}, {@code ln}, {@code rbn} and every {@link Norm}
- * registered with {@link ServiceLoader} on the classpath (a user's jar). Loaded once per class loader.
- * Not a factory of blocks itself: ask the {@link Norm}.
+ * Norms by name: the built-in {@code bn}, {@code gn}, {@code ln}, {@code rbn} and every {@link
+ * Norm} registered with {@link ServiceLoader} on the classpath (a user's jar). Loaded once per
+ * class loader. Not a factory of blocks itself: ask the {@link Norm}.
  */
 public final class NormRegistry {
     private static volatile Map<String, Norm> norms;
@@ -21,7 +21,8 @@ public final class NormRegistry {
     public static Norm get(String name) {
         Norm n = all().get(name);
         if (n == null) {
-            throw new IllegalArgumentException("unknown norm '" + name + "'; allowed: " + String.join(", ", names()));
+            throw new IllegalArgumentException(
+                    "unknown norm '" + name + "'; allowed: " + String.join(", ", names()));
         }
         return n;
     }
@@ -50,24 +51,34 @@ public final class NormRegistry {
         return index(found, List.of("bn", "gn", "ln", "rbn"));
     }
 
-    /** Orders by {@code builtIns} then name, and rejects two norms with one name (which one would win is undefined). */
+    /**
+     * Orders by {@code builtIns} then name, and rejects two norms with one name (which one would
+     * win is undefined).
+     */
     static Map<String, Norm> index(List<Norm> found, List<String> builtIns) {
         Map<String, Norm> byName = new LinkedHashMap<>();
         for (Norm n : found) {
             Norm prev = byName.put(n.name(), n);
             if (prev != null && prev.getClass() != n.getClass()) {
-                throw new IllegalStateException("two norms are registered as '" + n.name() + "': "
-                        + prev.getClass().getName() + " and " + n.getClass().getName() + "; rename one");
+                throw new IllegalStateException(
+                        "two norms are registered as '"
+                                + n.name()
+                                + "': "
+                                + prev.getClass().getName()
+                                + " and "
+                                + n.getClass().getName()
+                                + "; rename one");
             }
         }
         List<String> keys = new ArrayList<>(byName.keySet());
-        keys.sort((a, b) -> {
-            int ia = builtIns.indexOf(a);
-            int ib = builtIns.indexOf(b);
-            ia = ia < 0 ? Integer.MAX_VALUE : ia;
-            ib = ib < 0 ? Integer.MAX_VALUE : ib;
-            return ia != ib ? Integer.compare(ia, ib) : a.compareTo(b);
-        });
+        keys.sort(
+                (a, b) -> {
+                    int ia = builtIns.indexOf(a);
+                    int ib = builtIns.indexOf(b);
+                    ia = ia < 0 ? Integer.MAX_VALUE : ia;
+                    ib = ib < 0 ? Integer.MAX_VALUE : ib;
+                    return ia != ib ? Integer.compare(ia, ib) : a.compareTo(b);
+                });
         Map<String, Norm> ordered = new LinkedHashMap<>();
         keys.forEach(k -> ordered.put(k, byName.get(k)));
         return Collections.unmodifiableMap(ordered);

@@ -3,7 +3,10 @@ package org.normbench.model;
 import ai.djl.nn.Block;
 import java.util.Set;
 
-/** {@code rbn}: fastai's RunningBatchNorm (course-v3 notebook 07), see {@link RunningBatchNormBlock}. */
+/**
+ * {@code rbn}: fastai's RunningBatchNorm (course-v3 notebook 07), see {@link
+ * RunningBatchNormBlock}.
+ */
 public final class RbnNorm implements Norm {
     @Override
     public String name() {

@@ -18,15 +18,17 @@ import org.normbench.hooks.Probe;
  * {@link BasicBlock}s with widths 64/128/256/512 x width, global average pool, linear classifier.
  * Forward: NDList(x: N x inputChannels x imageSize x imageSize) to NDList(logits: N x numClasses).
  *
- * <p>Hook points ({@link Probe}s): {@code stem} (conv + norm + act [+ max-pool]), {@code layer1.0} ...
- * {@code layer4.1} (each BasicBlock's output after the residual add and activation), {@code head}.
+ * <p>Hook points ({@link Probe}s): {@code stem} (conv + norm + act [+ max-pool]), {@code layer1.0}
+ * ... {@code layer4.1} (each BasicBlock's output after the residual add and activation), {@code
+ * head}.
  *
  * <p>Initialisation, as torchvision's ResNet: convolutions Kaiming normal with fan_out and the ReLU
- * gain, std = sqrt(2 / (out_channels * k * k)), for every activation (so variants differ only in the
- * activation, not in the initial weights' scale); norm scale 1, shift 0 (scale 0 for each block's
- * last norm with {@code zeroInitLastNorm}); linear layer PyTorch's default U(-1/sqrt(fan_in), 1/sqrt(fan_in))
- * for weight and bias. Convolutions have no bias (a norm follows each). The block is not initialised:
- * call {@code initialize(manager, FLOAT32, config.inputShape(n))} or use a DJL Model/Trainer.
+ * gain, std = sqrt(2 / (out_channels * k * k)), for every activation (so variants differ only in
+ * the activation, not in the initial weights' scale); norm scale 1, shift 0 (scale 0 for each
+ * block's last norm with {@code zeroInitLastNorm}); linear layer PyTorch's default
+ * U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weight and bias. Convolutions have no bias (a norm follows
+ * each). The block is not initialised: call {@code initialize(manager, FLOAT32,
+ * config.inputShape(n))} or use a DJL Model/Trainer.
  */
 public final class ResNet18 {
     /** Hook names in depth order. */
@@ -49,7 +51,9 @@ public final class ResNet18 {
         stem.add("norm", norm.create(w0, c.normOptions()));
         stem.add("act", act.create(c.actOptions()));
         if (c.stem() == Stem.IMAGENET) {
-            stem.add("maxpool", Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)));
+            stem.add(
+                    "maxpool",
+                    Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)));
         }
         net.add("stem", new Probe("stem", stem));
 
@@ -75,26 +79,38 @@ public final class ResNet18 {
         return net;
     }
 
-    private static BasicBlock basicBlock(ResNetConfig c, Norm norm, Activation act, int in, int out, int stride) {
+    private static BasicBlock basicBlock(
+            ResNetConfig c, Norm norm, Activation act, int in, int out, int stride) {
         Block norm2 = norm.create(out, c.normOptions());
         if (c.zeroInitLastNorm()) {
             norm2.setInitializer(Initializer.ZEROS, Parameter.Type.GAMMA);
         }
         NamedSequence shortcut = null;
         if (stride != 1 || in != out) {
-            shortcut = new NamedSequence()
-                    .add("conv", conv(in, out, 1, stride, 0))
-                    .add("norm", norm.create(out, c.normOptions()));
+            shortcut =
+                    new NamedSequence()
+                            .add("conv", conv(in, out, 1, stride, 0))
+                            .add("norm", norm.create(out, c.normOptions()));
         }
-        return new BasicBlock(conv(in, out, 3, stride, 1), norm.create(out, c.normOptions()), act.create(c.actOptions()),
-                conv(out, out, 3, 1, 1), norm2, shortcut, act.create(c.actOptions()));
+        return new BasicBlock(
+                conv(in, out, 3, stride, 1),
+                norm.create(out, c.normOptions()),
+                act.create(c.actOptions()),
+                conv(out, out, 3, 1, 1),
+                norm2,
+                shortcut,
+                act.create(c.actOptions()));
     }
 
     private static Conv2d conv(int in, int out, int k, int stride, int pad) {
-        // Channel-padded: oneDNN's padded blocked layouts give random NaN gradients at narrow widths.
+        // Channel-padded: oneDNN's padded blocked layouts give random NaN gradients at narrow
+        // widths.
         Conv2d conv = ChannelPaddedConv2d.of(out, k, stride, pad);
-        // Kaiming normal, fan_out, gain sqrt(2): DJL's Xavier with magnitude 2 over fan_out is exactly that.
-        conv.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.OUT, 2),
+        // Kaiming normal, fan_out, gain sqrt(2): DJL's Xavier with magnitude 2 over fan_out is
+        // exactly that.
+        conv.setInitializer(
+                new XavierInitializer(
+                        XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.OUT, 2),
                 Parameter.Type.WEIGHT);
         return conv;
     }
@@ -112,7 +128,10 @@ public final class ResNet18 {
                 continue;
             }
             if (p.getShape() == null) {
-                throw new IllegalStateException("parameter " + p.getName() + " has no shape yet: initialize the block first");
+                throw new IllegalStateException(
+                        "parameter "
+                                + p.getName()
+                                + " has no shape yet: initialize the block first");
             }
             total += p.getShape().size();
         }

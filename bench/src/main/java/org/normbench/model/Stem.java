@@ -17,8 +17,13 @@ public enum Stem {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown stem '" + text + "'; allowed: "
-                + Arrays.stream(values()).map(Stem::toString).collect(Collectors.joining(", ")));
+        throw new IllegalArgumentException(
+                "unknown stem '"
+                        + text
+                        + "'; allowed: "
+                        + Arrays.stream(values())
+                                .map(Stem::toString)
+                                .collect(Collectors.joining(", ")));
     }
 
     @Override

@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything one finished cell stores: its {@code cells.csv} row (values keyed by column name),
- * its spec for {@code cell.json}, and its rows for the three long tables. Rows are value lists in
- * the column order of {@link ResultsSchema}, {@code cell_id} first. Null means an empty field.
+ * Everything one finished cell stores: its {@code cells.csv} row (values keyed by column name), its
+ * spec for {@code cell.json}, and its rows for the three long tables. Rows are value lists in the
+ * column order of {@link ResultsSchema}, {@code cell_id} first. Null means an empty field.
  */
 public record CellOutput(
         String cellId,
@@ -20,11 +20,16 @@ public record CellOutput(
     public CellOutput {
         Objects.requireNonNull(cellId, "cellId");
         if (!RunDirectory.isSafeName(cellId)) {
-            throw new IllegalArgumentException("cell id '" + cellId + "' must use letters, digits, '.', '_', '-' only");
+            throw new IllegalArgumentException(
+                    "cell id '" + cellId + "' must use letters, digits, '.', '_', '-' only");
         }
         for (String key : row.keySet()) {
             if (!ResultsSchema.CELL_COLUMNS.contains(key)) {
-                throw new IllegalArgumentException("unknown cells.csv column '" + key + "'; known: " + ResultsSchema.CELL_COLUMNS);
+                throw new IllegalArgumentException(
+                        "unknown cells.csv column '"
+                                + key
+                                + "'; known: "
+                                + ResultsSchema.CELL_COLUMNS);
             }
         }
         row = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(row));

@@ -4,7 +4,11 @@ import java.util.Locale;
 
 /** Outcome of one cell, as written in the {@code status} column. */
 public enum CellStatus {
-    OK, DIVERGED, OOM, ERROR, SKIPPED;
+    OK,
+    DIVERGED,
+    OOM,
+    ERROR,
+    SKIPPED;
 
     public String csv() {
         return name().toLowerCase(Locale.ROOT);

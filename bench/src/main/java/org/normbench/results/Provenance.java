@@ -19,14 +19,24 @@ import org.normbench.engine.Versions;
 
 /**
  * Collects what a run's {@code manifest.json} records about where and with what it ran: git
- * revision, versions, host, GPUs, allocator settings, torch threads. Unknown values are null,
- * never guessed. Not the manifest itself: the runner adds grid, run id, times and seeds.
+ * revision, versions, host, GPUs, allocator settings, torch threads. Unknown values are null, never
+ * guessed. Not the manifest itself: the runner adds grid, run id, times and seeds.
  */
 public final class Provenance {
-    /** Environment variables that change libtorch's speed (or, for oneDNN's ISA, its results) on CPU; recorded verbatim. */
-    public static final List<String> ALLOCATOR_VARIABLES = List.of(
-            "NORMBENCH_MALLOC", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_",
-            "MALLOC_ARENA_MAX", "LD_PRELOAD", "DNNL_MAX_CPU_ISA", "OMP_NUM_THREADS");
+    /**
+     * Environment variables that change libtorch's speed (or, for oneDNN's ISA, its results) on
+     * CPU; recorded verbatim.
+     */
+    public static final List<String> ALLOCATOR_VARIABLES =
+            List.of(
+                    "NORMBENCH_MALLOC",
+                    "MALLOC_MMAP_THRESHOLD_",
+                    "MALLOC_TRIM_THRESHOLD_",
+                    "MALLOC_TOP_PAD_",
+                    "MALLOC_ARENA_MAX",
+                    "LD_PRELOAD",
+                    "DNNL_MAX_CPU_ISA",
+                    "OMP_NUM_THREADS");
 
     private Provenance() {}
 
@@ -43,7 +53,8 @@ public final class Provenance {
         v.put("normbench", Versions.normbench());
         v.put("djl", Versions.djl());
         v.put("engine", engine.getEngineName());
-        // The libtorch actually loaded (read from its install, not DJL's pinned string), its JNI, CUDA runtime, cuDNN, GPU and driver.
+        // The libtorch actually loaded (read from its install, not DJL's pinned string), its JNI,
+        // CUDA runtime, cuDNN, GPU and driver.
         v.putAll(NativeStack.describe(engine));
         v.put("java", Versions.java());
         return v;
@@ -51,7 +62,14 @@ public final class Provenance {
 
     public static Map<String, Object> host() {
         Map<String, Object> h = new LinkedHashMap<>();
-        h.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " (" + System.getProperty("os.arch") + ")");
+        h.put(
+                "os",
+                System.getProperty("os.name")
+                        + " "
+                        + System.getProperty("os.version")
+                        + " ("
+                        + System.getProperty("os.arch")
+                        + ")");
         h.put("cpu", cpuModel());
         h.put("cpu_threads", Runtime.getRuntime().availableProcessors());
         h.put("memory_bytes", totalMemoryBytes());
@@ -69,11 +87,16 @@ public final class Provenance {
         List<Map<String, Object>> out = new ArrayList<>();
         int n = engine.getGpuCount();
         String driver = n > 0 ? nvidiaSmi("--query-gpu=driver_version") : null;
-        List<String> names = n > 0 ? List.of(String.valueOf(nvidiaSmi("--query-gpu=name")).split("\n")) : List.of();
+        List<String> names =
+                n > 0
+                        ? List.of(String.valueOf(nvidiaSmi("--query-gpu=name")).split("\n"))
+                        : List.of();
         for (int i = 0; i < n; i++) {
             Map<String, Object> g = new LinkedHashMap<>();
             g.put("index", i);
-            g.put("name", i < names.size() && !"null".equals(names.get(i)) ? names.get(i).trim() : null);
+            g.put(
+                    "name",
+                    i < names.size() && !"null".equals(names.get(i)) ? names.get(i).trim() : null);
             Long mem = null;
             try {
                 MemoryUsage usage = CudaUtils.getGpuMemory(Device.gpu(i));
@@ -137,7 +160,8 @@ public final class Provenance {
         try {
             Process p = new ProcessBuilder("nvidia-smi", query, "--format=csv,noheader").start();
             p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            String out =
+                    new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : null;
         } catch (IOException e) {
             return null;

@@ -18,21 +18,49 @@ public final class ResultsSchema {
     public static final String MANIFEST = "manifest.json";
     public static final String CELL_JSON = "cell.json";
 
-    public static final List<String> CELL_COLUMNS = List.of(
-            "cell_id", "kind", "norm", "norm_options", "activation", "activation_options", "batch_size",
-            "device", "seed", "width", "dataset", "implementation", "status", "error", "params", "epochs",
-            "steps", "final_train_loss", "test_loss", "test_accuracy", "train_seconds", "images_per_second",
-            "step_ms_median", "step_ms_p90", "peak_memory_bytes", "lr", "started_at", "finished_at", "cpu_share", "contended",
-            "lr_protocol", "model");
+    public static final List<String> CELL_COLUMNS =
+            List.of(
+                    "cell_id",
+                    "kind",
+                    "norm",
+                    "norm_options",
+                    "activation",
+                    "activation_options",
+                    "batch_size",
+                    "device",
+                    "seed",
+                    "width",
+                    "dataset",
+                    "implementation",
+                    "status",
+                    "error",
+                    "params",
+                    "epochs",
+                    "steps",
+                    "final_train_loss",
+                    "test_loss",
+                    "test_accuracy",
+                    "train_seconds",
+                    "images_per_second",
+                    "step_ms_median",
+                    "step_ms_p90",
+                    "peak_memory_bytes",
+                    "lr",
+                    "started_at",
+                    "finished_at",
+                    "cpu_share",
+                    "contended",
+                    "lr_protocol",
+                    "model");
 
-    public static final List<String> CURVE_COLUMNS = List.of(
-            "cell_id", "step", "epoch", "train_loss", "lr", "val_loss", "val_accuracy");
+    public static final List<String> CURVE_COLUMNS =
+            List.of("cell_id", "step", "epoch", "train_loss", "lr", "val_loss", "val_accuracy");
 
     /** Declared by the statistics record itself ({@link ActivationRow#COLUMNS}). */
     public static final List<String> ACTIVATION_COLUMNS = ActivationRow.header();
 
-    public static final List<String> HISTOGRAM_COLUMNS = List.of(
-            "cell_id", "step", "layer", "bin", "lower", "upper", "count");
+    public static final List<String> HISTOGRAM_COLUMNS =
+            List.of("cell_id", "step", "layer", "bin", "lower", "upper", "count");
 
     /** The per-cell CSVs, in the order they are aggregated, with their columns. */
     public static final List<String> TABLES = List.of(CELLS, CURVES, ACTIVATIONS, HISTOGRAMS);
@@ -48,7 +76,8 @@ public final class ResultsSchema {
             case HISTOGRAMS:
                 return HISTOGRAM_COLUMNS;
             default:
-                throw new IllegalArgumentException("unknown results table " + table + "; known: " + TABLES);
+                throw new IllegalArgumentException(
+                        "unknown results table " + table + "; known: " + TABLES);
         }
     }
 

@@ -18,8 +18,8 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * Compares two stored runs cell by cell, for {@code normbench compare}: does B reproduce A?
- * Per train cell it gives the difference in test accuracy and final training loss and one of three
+ * Compares two stored runs cell by cell, for {@code normbench compare}: does B reproduce A? Per
+ * train cell it gives the difference in test accuracy and final training loss and one of three
  * verdicts - bit-for-bit (every stored loss and accuracy equal as written), within the seed-to-seed
  * spread (where either run has two or more seeds of the cell's configuration: |difference in test
  * accuracy| at most twice their standard deviation), or differ. It then names the recorded facts
@@ -27,13 +27,20 @@ import org.apache.commons.csv.CSVRecord;
  * threads). Reads stored files only: no engine, so it runs anywhere the results are.
  */
 public final class RunComparison {
-    /** A cell reproduces within the spread when |delta accuracy| <= this many seed standard deviations. */
+    /**
+     * A cell reproduces within the spread when |delta accuracy| <= this many seed standard
+     * deviations.
+     */
     public static final double SPREAD_SIGMAS = 2.0;
 
     /** Verdict for one cell. */
     public enum Verdict {
-        BIT_FOR_BIT("bit-for-bit"), WITHIN_SPREAD("within seed spread"), DIFFER("differ"), ONLY_IN_A("only in A"),
-        ONLY_IN_B("only in B"), NOT_COMPARABLE("not compared");
+        BIT_FOR_BIT("bit-for-bit"),
+        WITHIN_SPREAD("within seed spread"),
+        DIFFER("differ"),
+        ONLY_IN_A("only in A"),
+        ONLY_IN_B("only in B"),
+        NOT_COMPARABLE("not compared");
 
         private final String text;
 
@@ -47,8 +54,18 @@ public final class RunComparison {
     }
 
     /** One cell of the comparison; numbers are NaN where a run has no value. */
-    public record CellDiff(String cellId, String kind, String statusA, String statusB, double accA, double accB,
-                           double lossA, double lossB, double spread, Verdict verdict, String note) {}
+    public record CellDiff(
+            String cellId,
+            String kind,
+            String statusA,
+            String statusB,
+            double accA,
+            double accB,
+            double lossA,
+            double lossB,
+            double spread,
+            Verdict verdict,
+            String note) {}
 
     /** A recorded fact that differs between the runs (null: not recorded in that run). */
     public record FactDiff(String fact, String a, String b) {}
@@ -66,21 +83,24 @@ public final class RunComparison {
     }
 
     /** Facts from manifest.json that can explain differing numbers, as (label, JSON path). */
-    static final List<String[]> FACTS = List.of(
-            new String[] {"CPU model", "cpu.model|host.cpu"},
-            new String[] {"oneDNN ISA", "cpu.onednn_isa|allocator.DNNL_MAX_CPU_ISA"},
-            new String[] {"ATen CPU capability", "cpu.aten_cpu_capability"},
-            new String[] {"libtorch", "versions.libtorch"},
-            new String[] {"DJL", "versions.djl"},
-            new String[] {"Java", "versions.java"},
-            new String[] {"git commit", "git.commit"},
-            new String[] {"uncommitted changes", "git.dirty"},
-            new String[] {"intra-op threads", "threads.intra_op|torch_threads.intra_op"},
-            new String[] {"inter-op threads", "threads.inter_op|torch_threads.inter_op"},
-            new String[] {"OMP_NUM_THREADS", "threads.OMP_NUM_THREADS|allocator.OMP_NUM_THREADS"},
-            new String[] {"CPU threads", "host.cpu_threads"},
-            new String[] {"grid", "grid_sha256"},
-            new String[] {"GPUs", "gpus"});
+    static final List<String[]> FACTS =
+            List.of(
+                    new String[] {"CPU model", "cpu.model|host.cpu"},
+                    new String[] {"oneDNN ISA", "cpu.onednn_isa|allocator.DNNL_MAX_CPU_ISA"},
+                    new String[] {"ATen CPU capability", "cpu.aten_cpu_capability"},
+                    new String[] {"libtorch", "versions.libtorch"},
+                    new String[] {"DJL", "versions.djl"},
+                    new String[] {"Java", "versions.java"},
+                    new String[] {"git commit", "git.commit"},
+                    new String[] {"uncommitted changes", "git.dirty"},
+                    new String[] {"intra-op threads", "threads.intra_op|torch_threads.intra_op"},
+                    new String[] {"inter-op threads", "threads.inter_op|torch_threads.inter_op"},
+                    new String[] {
+                        "OMP_NUM_THREADS", "threads.OMP_NUM_THREADS|allocator.OMP_NUM_THREADS"
+                    },
+                    new String[] {"CPU threads", "host.cpu_threads"},
+                    new String[] {"grid", "grid_sha256"},
+                    new String[] {"GPUs", "gpus"});
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -114,9 +134,20 @@ public final class RunComparison {
                 v = ra == null ? Verdict.ONLY_IN_B : Verdict.ONLY_IN_A;
             } else if (!"train".equals(kind)) {
                 v = Verdict.NOT_COMPARABLE;
-                note = String.format(Locale.ROOT, "timing: %.1f vs %.1f img/s%s", num(ra, "images_per_second"),
-                        num(rb, "images_per_second"), "true".equals(rb.isMapped("contended") ? rb.get("contended") : "")
-                                || "true".equals(ra.isMapped("contended") ? ra.get("contended") : "") ? ", contended" : "");
+                note =
+                        String.format(
+                                Locale.ROOT,
+                                "timing: %.1f vs %.1f img/s%s",
+                                num(ra, "images_per_second"),
+                                num(rb, "images_per_second"),
+                                "true".equals(rb.isMapped("contended") ? rb.get("contended") : "")
+                                                || "true"
+                                                        .equals(
+                                                                ra.isMapped("contended")
+                                                                        ? ra.get("contended")
+                                                                        : "")
+                                        ? ", contended"
+                                        : "");
             } else if (!ra.get("status").equals(rb.get("status"))) {
                 v = Verdict.DIFFER;
                 note = "status " + ra.get("status") + " vs " + rb.get("status");
@@ -128,8 +159,19 @@ public final class RunComparison {
                 v = Verdict.DIFFER;
                 note = Double.isNaN(s) ? "one seed per run: no spread to judge by" : "";
             }
-            out.add(new CellDiff(id, kind, ra == null ? "" : ra.get("status"), rb == null ? "" : rb.get("status"), accA, accB,
-                    lossA, lossB, s, v, note));
+            out.add(
+                    new CellDiff(
+                            id,
+                            kind,
+                            ra == null ? "" : ra.get("status"),
+                            rb == null ? "" : rb.get("status"),
+                            accA,
+                            accB,
+                            lossA,
+                            lossB,
+                            s,
+                            v,
+                            note));
         }
         return new Result(runA, runB, out, factDiffs(manifest(runA), manifest(runB)));
     }
@@ -144,31 +186,46 @@ public final class RunComparison {
         return true;
     }
 
-    /** Standard deviation of test accuracy over seeds, per configuration with at least two ok seeds. */
+    /**
+     * Standard deviation of test accuracy over seeds, per configuration with at least two ok seeds.
+     */
     static Map<String, Double> seedSpread(Map<String, CSVRecord> run) {
         Map<String, List<Double>> byConfig = new TreeMap<>();
         for (CSVRecord r : run.values()) {
             double acc = num(r, "test_accuracy");
-            if ("train".equals(r.get("kind")) && "ok".equals(r.get("status")) && !Double.isNaN(acc)) {
+            if ("train".equals(r.get("kind"))
+                    && "ok".equals(r.get("status"))
+                    && !Double.isNaN(acc)) {
                 byConfig.computeIfAbsent(configKey(r), k -> new ArrayList<>()).add(acc);
             }
         }
         Map<String, Double> out = new TreeMap<>();
-        byConfig.forEach((k, xs) -> {
-            if (xs.size() >= 2) {
-                double mean = xs.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-                double ss = xs.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum();
-                out.put(k, Math.sqrt(ss / (xs.size() - 1)));
-            }
-        });
+        byConfig.forEach(
+                (k, xs) -> {
+                    if (xs.size() >= 2) {
+                        double mean =
+                                xs.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+                        double ss = xs.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum();
+                        out.put(k, Math.sqrt(ss / (xs.size() - 1)));
+                    }
+                });
         return out;
     }
 
     /** The cell's configuration without its seed. */
     private static String configKey(CSVRecord r) {
         StringBuilder sb = new StringBuilder();
-        for (String c : List.of("kind", "norm", "norm_options", "activation", "activation_options", "batch_size", "device", "width",
-                "dataset")) {
+        for (String c :
+                List.of(
+                        "kind",
+                        "norm",
+                        "norm_options",
+                        "activation",
+                        "activation_options",
+                        "batch_size",
+                        "device",
+                        "width",
+                        "dataset")) {
             sb.append(r.isMapped(c) ? r.get(c) : "").append('|');
         }
         return sb.toString();
@@ -186,7 +243,10 @@ public final class RunComparison {
         return out;
     }
 
-    /** The first recorded value among {@code paths} ("a.b|c.d"), as text; null when none is recorded. */
+    /**
+     * The first recorded value among {@code paths} ("a.b|c.d"), as text; null when none is
+     * recorded.
+     */
     private static String fact(Map<String, Object> manifest, String paths) {
         for (String path : paths.split("\\|")) {
             Object o = manifest;
@@ -214,23 +274,28 @@ public final class RunComparison {
     private static Map<String, CSVRecord> cells(Path run) throws IOException {
         Path f = run.resolve(ResultsSchema.CELLS);
         if (!Files.isRegularFile(f)) {
-            throw new IllegalArgumentException(run + ": not a run directory (no " + ResultsSchema.CELLS + ")");
+            throw new IllegalArgumentException(
+                    run + ": not a run directory (no " + ResultsSchema.CELLS + ")");
         }
         Map<String, CSVRecord> out = new LinkedHashMap<>();
         for (CSVRecord r : read(f)) {
-            for (String c : List.of("cell_id", "kind", "status", "test_accuracy", "final_train_loss")) {
+            for (String c :
+                    List.of("cell_id", "kind", "status", "test_accuracy", "final_train_loss")) {
                 if (!r.isMapped(c)) {
                     throw new IllegalArgumentException(f + ": missing column '" + c + "'");
                 }
             }
             if (out.put(r.get("cell_id"), r) != null) {
-                throw new IllegalArgumentException(f + ":" + r.getRecordNumber() + ": duplicate cell " + r.get("cell_id"));
+                throw new IllegalArgumentException(
+                        f + ":" + r.getRecordNumber() + ": duplicate cell " + r.get("cell_id"));
             }
         }
         return out;
     }
 
-    /** train_loss per logged step of each cell, as written; empty when the run has no curves.csv. */
+    /**
+     * train_loss per logged step of each cell, as written; empty when the run has no curves.csv.
+     */
     private static Map<String, List<String>> curves(Path run) throws IOException {
         Path f = run.resolve(ResultsSchema.CURVES);
         Map<String, List<String>> out = new LinkedHashMap<>();
@@ -239,7 +304,8 @@ public final class RunComparison {
         }
         for (CSVRecord r : read(f)) {
             if (r.isMapped("cell_id") && r.isMapped("step") && r.isMapped("train_loss")) {
-                out.computeIfAbsent(r.get("cell_id"), k -> new ArrayList<>()).add(r.get("step") + ":" + r.get("train_loss"));
+                out.computeIfAbsent(r.get("cell_id"), k -> new ArrayList<>())
+                        .add(r.get("step") + ":" + r.get("train_loss"));
             }
         }
         return out;
@@ -247,8 +313,16 @@ public final class RunComparison {
 
     private static List<CSVRecord> read(Path f) throws IOException {
         try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-            return CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(r).getRecords();
-        } catch (java.io.UncheckedIOException | IllegalStateException | java.nio.charset.CharacterCodingException e) {
+            return CSVFormat.RFC4180
+                    .builder()
+                    .setHeader()
+                    .setSkipHeaderRecord(true)
+                    .get()
+                    .parse(r)
+                    .getRecords();
+        } catch (java.io.UncheckedIOException
+                | IllegalStateException
+                | java.nio.charset.CharacterCodingException e) {
             throw new IllegalArgumentException(f + ": not a readable CSV (" + e.getMessage() + ")");
         }
     }
@@ -262,7 +336,8 @@ public final class RunComparison {
         try {
             return JSON.readValue(f.toFile(), LinkedHashMap.class);
         } catch (IOException e) {
-            throw new IllegalArgumentException(f + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+            throw new IllegalArgumentException(
+                    f + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
     }
 
@@ -270,36 +345,88 @@ public final class RunComparison {
     public static String render(Result r) {
         StringBuilder sb = new StringBuilder();
         sb.append("A: ").append(r.a()).append('\n').append("B: ").append(r.b()).append("\n\n");
-        sb.append(String.format(Locale.ROOT, "%-44s %8s %8s %8s  %9s %9s %9s  %s%n", "cell", "acc A", "acc B", "d acc", "loss A",
-                "loss B", "d loss", "verdict"));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "%-44s %8s %8s %8s  %9s %9s %9s  %s%n",
+                        "cell",
+                        "acc A",
+                        "acc B",
+                        "d acc",
+                        "loss A",
+                        "loss B",
+                        "d loss",
+                        "verdict"));
         for (CellDiff c : r.cells()) {
-            sb.append(String.format(Locale.ROOT, "%-44s %8s %8s %8s  %9s %9s %9s  %s%s%n", c.cellId(), f4(c.accA()), f4(c.accB()),
-                    signed(c.accB() - c.accA()), f4(c.lossA()), f4(c.lossB()), signed(c.lossB() - c.lossA()), c.verdict().text(),
-                    c.note().isEmpty() ? "" : " (" + c.note() + ")"));
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%-44s %8s %8s %8s  %9s %9s %9s  %s%s%n",
+                            c.cellId(),
+                            f4(c.accA()),
+                            f4(c.accB()),
+                            signed(c.accB() - c.accA()),
+                            f4(c.lossA()),
+                            f4(c.lossB()),
+                            signed(c.lossB() - c.lossA()),
+                            c.verdict().text(),
+                            c.note().isEmpty() ? "" : " (" + c.note() + ")"));
         }
-        long train = r.cells().stream().filter(c -> "train".equals(c.kind()) && c.verdict() != Verdict.ONLY_IN_A
-                && c.verdict() != Verdict.ONLY_IN_B).count();
-        sb.append(String.format(Locale.ROOT, "%ntrain cells in both runs: %d; bit-for-bit %d, within seed spread %d, differ %d",
-                train, r.count(Verdict.BIT_FOR_BIT), r.count(Verdict.WITHIN_SPREAD), r.count(Verdict.DIFFER)));
+        long train =
+                r.cells().stream()
+                        .filter(
+                                c ->
+                                        "train".equals(c.kind())
+                                                && c.verdict() != Verdict.ONLY_IN_A
+                                                && c.verdict() != Verdict.ONLY_IN_B)
+                        .count();
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "%ntrain cells in both runs: %d; bit-for-bit %d, within seed spread %d, differ %d",
+                        train,
+                        r.count(Verdict.BIT_FOR_BIT),
+                        r.count(Verdict.WITHIN_SPREAD),
+                        r.count(Verdict.DIFFER)));
         if (r.count(Verdict.ONLY_IN_A) + r.count(Verdict.ONLY_IN_B) > 0) {
-            sb.append(String.format(Locale.ROOT, "; only in A %d, only in B %d", r.count(Verdict.ONLY_IN_A), r.count(Verdict.ONLY_IN_B)));
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "; only in A %d, only in B %d",
+                            r.count(Verdict.ONLY_IN_A),
+                            r.count(Verdict.ONLY_IN_B)));
         }
         DoubleSummary d = DoubleSummary.of(r.cells());
         if (d.n > 0) {
-            sb.append(String.format(Locale.ROOT, "%n|d acc| over differing cells: mean %.4f, max %.4f", d.mean, d.max));
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%n|d acc| over differing cells: mean %.4f, max %.4f",
+                            d.mean,
+                            d.max));
         }
         sb.append("\n\n");
         if (r.facts().isEmpty()) {
-            sb.append("recorded provenance: no difference in CPU, ISA, libtorch, commit, threads or grid\n");
+            sb.append(
+                    "recorded provenance: no difference in CPU, ISA, libtorch, commit, threads or grid\n");
         } else {
             sb.append("recorded provenance that differs (may explain differences):\n");
             for (FactDiff f : r.facts()) {
-                sb.append(String.format(Locale.ROOT, "  %-22s A: %s%n  %-22s B: %s%n", f.fact(), orUnrecorded(f.a()), "", orUnrecorded(f.b())));
+                sb.append(
+                        String.format(
+                                Locale.ROOT,
+                                "  %-22s A: %s%n  %-22s B: %s%n",
+                                f.fact(),
+                                orUnrecorded(f.a()),
+                                "",
+                                orUnrecorded(f.b())));
             }
         }
-        sb.append('\n').append(r.reproduced()
-                ? "verdict: B reproduces A (bit-for-bit where the machine and settings match, else within the seed spread)"
-                : "verdict: B does not reproduce A; bit-for-bit needs the same CPU ISA, libtorch, threads and commit (README, Reproducibility)");
+        sb.append('\n')
+                .append(
+                        r.reproduced()
+                                ? "verdict: B reproduces A (bit-for-bit where the machine and settings match, else within the seed spread)"
+                                : "verdict: B does not reproduce A; bit-for-bit needs the same CPU ISA, libtorch, threads and commit (README, Reproducibility)");
         return sb.append('\n').toString();
     }
 

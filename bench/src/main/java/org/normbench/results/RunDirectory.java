@@ -28,8 +28,8 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
- * One run's directory, {@code reports/runs/<run-id>/}, and the crash-safety rules for writing it:
- * a cell is written under a temporary name and renamed into {@code cells/<cell-id>/} only when
+ * One run's directory, {@code reports/runs/<run-id>/}, and the crash-safety rules for writing it: a
+ * cell is written under a temporary name and renamed into {@code cells/<cell-id>/} only when
  * complete; the aggregate CSVs and the manifest are written to a temporary file and renamed. So
  * after {@code kill -9} at any moment, every visible file is whole, and a rerun with the same run
  * id sees exactly the cells that finished. Not a scheduler: which cells to run is the runner's job.
@@ -38,7 +38,8 @@ public final class RunDirectory {
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
     private static final String TMP_PREFIX = ".tmp-";
     static final CSVFormat CSV = CSVFormat.RFC4180.builder().setRecordSeparator('\n').get();
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path root;
 
@@ -49,8 +50,12 @@ public final class RunDirectory {
     /** Opens (creating if needed) the directory of {@code runId} under {@code runsDir}. */
     public static RunDirectory open(Path runsDir, String runId) throws IOException {
         if (!isSafeName(runId)) {
-            throw new IllegalArgumentException("run id '" + runId + "' must match " + SAFE_NAME.pattern()
-                    + " (letters, digits, '.', '_', '-')");
+            throw new IllegalArgumentException(
+                    "run id '"
+                            + runId
+                            + "' must match "
+                            + SAFE_NAME.pattern()
+                            + " (letters, digits, '.', '_', '-')");
         }
         RunDirectory dir = new RunDirectory(runsDir.resolve(runId));
         Files.createDirectories(dir.cellsDir());
@@ -61,7 +66,8 @@ public final class RunDirectory {
     /** Opens an existing run directory without creating anything (for merge inputs). */
     public static RunDirectory existing(Path root) {
         if (!Files.isDirectory(root.resolve("cells"))) {
-            throw new IllegalArgumentException(root + " is not a normbench run directory (no cells/ inside)");
+            throw new IllegalArgumentException(
+                    root + " is not a normbench run directory (no cells/ inside)");
         }
         return new RunDirectory(root);
     }
@@ -92,7 +98,8 @@ public final class RunDirectory {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(cellsDir())) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
-                if (!name.startsWith(TMP_PREFIX) && Files.isRegularFile(p.resolve(ResultsSchema.CELLS))) {
+                if (!name.startsWith(TMP_PREFIX)
+                        && Files.isRegularFile(p.resolve(ResultsSchema.CELLS))) {
                     ids.add(name);
                 }
             }
@@ -107,7 +114,7 @@ public final class RunDirectory {
             return Optional.empty();
         }
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             var parser = CSV.builder().setHeader().setSkipHeaderRecord(true).get().parse(r)) {
+                var parser = CSV.builder().setHeader().setSkipHeaderRecord(true).get().parse(r)) {
             for (var rec : parser) {
                 return Optional.of(CellStatus.parse(rec.get("status")));
             }
@@ -127,10 +134,19 @@ public final class RunDirectory {
             for (String col : ResultsSchema.CELL_COLUMNS) {
                 rowValues.add(cell.row().get(col));
             }
-            writeCsv(tmp.resolve(ResultsSchema.CELLS), ResultsSchema.CELL_COLUMNS, List.of(rowValues));
+            writeCsv(
+                    tmp.resolve(ResultsSchema.CELLS),
+                    ResultsSchema.CELL_COLUMNS,
+                    List.of(rowValues));
             writeCsv(tmp.resolve(ResultsSchema.CURVES), ResultsSchema.CURVE_COLUMNS, cell.curves());
-            writeCsv(tmp.resolve(ResultsSchema.ACTIVATIONS), ResultsSchema.ACTIVATION_COLUMNS, cell.activations());
-            writeCsv(tmp.resolve(ResultsSchema.HISTOGRAMS), ResultsSchema.HISTOGRAM_COLUMNS, cell.histograms());
+            writeCsv(
+                    tmp.resolve(ResultsSchema.ACTIVATIONS),
+                    ResultsSchema.ACTIVATION_COLUMNS,
+                    cell.activations());
+            writeCsv(
+                    tmp.resolve(ResultsSchema.HISTOGRAMS),
+                    ResultsSchema.HISTOGRAM_COLUMNS,
+                    cell.histograms());
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("schema_version", ResultsSchema.VERSION);
             json.put("cell_id", cell.cellId());
@@ -158,18 +174,26 @@ public final class RunDirectory {
         rebuildAggregates(ResultsSchema.TABLES);
     }
 
-    /** Rebuilds only {@code tables} (names from {@link ResultsSchema#TABLES}), as {@link #rebuildAggregates()}. */
+    /**
+     * Rebuilds only {@code tables} (names from {@link ResultsSchema#TABLES}), as {@link
+     * #rebuildAggregates()}.
+     */
     public void rebuildAggregates(List<String> tables) throws IOException {
         for (String table : tables) {
             if (!ResultsSchema.TABLES.contains(table)) {
-                throw new IllegalArgumentException("unknown results table '" + table + "'; allowed: " + ResultsSchema.TABLES);
+                throw new IllegalArgumentException(
+                        "unknown results table '" + table + "'; allowed: " + ResultsSchema.TABLES);
             }
         }
         List<String> ids = finishedCells();
         for (String table : tables) {
             Path tmp = root.resolve(TMP_PREFIX + table + "-" + UUID.randomUUID());
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                out.write((String.join(",", ResultsSchema.columnsOf(table)) + "\n").getBytes(StandardCharsets.UTF_8));
+            try (OutputStream out =
+                    Files.newOutputStream(
+                            tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                out.write(
+                        (String.join(",", ResultsSchema.columnsOf(table)) + "\n")
+                                .getBytes(StandardCharsets.UTF_8));
                 for (String id : ids) {
                     appendWithoutHeader(cellsDir().resolve(id).resolve(table), out);
                 }
@@ -195,7 +219,8 @@ public final class RunDirectory {
 
     /** Writes any file of the run (e.g. grid.yaml) atomically. */
     public void writeFileAtomically(Path target, byte[] bytes) throws IOException {
-        Path tmp = target.resolveSibling(TMP_PREFIX + target.getFileName() + "-" + UUID.randomUUID());
+        Path tmp =
+                target.resolveSibling(TMP_PREFIX + target.getFileName() + "-" + UUID.randomUUID());
         try {
             writeBytesDurably(tmp, bytes);
             moveAtomically(tmp, target);
@@ -236,15 +261,29 @@ public final class RunDirectory {
         }
     }
 
-    static void writeCsv(Path file, List<String> header, List<List<Object>> rows) throws IOException {
-        try (OutputStream os = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-             Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
-             CSVPrinter p = new CSVPrinter(w, CSV)) {
+    static void writeCsv(Path file, List<String> header, List<List<Object>> rows)
+            throws IOException {
+        try (OutputStream os =
+                        Files.newOutputStream(
+                                file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                Writer w =
+                        new java.io.BufferedWriter(
+                                new java.io.OutputStreamWriter(os, StandardCharsets.UTF_8),
+                                1 << 16);
+                CSVPrinter p = new CSVPrinter(w, CSV)) {
             p.printRecord(header);
             for (List<Object> row : rows) {
                 if (row.size() != header.size()) {
-                    throw new IllegalArgumentException(file.getFileName() + ": row has " + row.size()
-                            + " values for " + header.size() + " columns " + header + ": " + row);
+                    throw new IllegalArgumentException(
+                            file.getFileName()
+                                    + ": row has "
+                                    + row.size()
+                                    + " values for "
+                                    + header.size()
+                                    + " columns "
+                                    + header
+                                    + ": "
+                                    + row);
                 }
                 for (Object v : row) {
                     p.print(format(v));
@@ -282,7 +321,12 @@ public final class RunDirectory {
     }
 
     private static void writeBytesDurably(Path file, byte[] bytes) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        try (FileChannel ch =
+                FileChannel.open(
+                        file,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE)) {
             ch.write(java.nio.ByteBuffer.wrap(bytes));
             ch.force(true);
         }
@@ -304,10 +348,15 @@ public final class RunDirectory {
 
     private static void moveAtomically(Path from, Path to) throws IOException {
         try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("file system of " + to.getParent() + " cannot rename atomically; "
-                    + "normbench needs that to keep results whole after a crash", e);
+            throw new IOException(
+                    "file system of "
+                            + to.getParent()
+                            + " cannot rename atomically; "
+                            + "normbench needs that to keep results whole after a crash",
+                    e);
         }
     }
 

@@ -14,8 +14,8 @@ import java.util.TreeSet;
 
 /**
  * Combines the run directories of shards ({@code bench --shard k/N}) into one run. Cells are
- * independent directories, so merging is copying; what it checks is that every cell of the grid
- * is present exactly once and that all shards ran the same grid.
+ * independent directories, so merging is copying; what it checks is that every cell of the grid is
+ * present exactly once and that all shards ran the same grid.
  */
 public final class ShardMerge {
 
@@ -25,7 +25,8 @@ public final class ShardMerge {
     private ShardMerge() {}
 
     @SuppressWarnings("unchecked")
-    public static Result merge(List<Path> shardDirs, RunDirectory target, boolean allowMissing) throws IOException {
+    public static Result merge(List<Path> shardDirs, RunDirectory target, boolean allowMissing)
+            throws IOException {
         if (shardDirs.isEmpty()) {
             throw new IllegalArgumentException("no shard directories given");
         }
@@ -37,8 +38,13 @@ public final class ShardMerge {
         Map<String, Object> first = null;
         for (Path dir : shardDirs) {
             RunDirectory shard = RunDirectory.existing(dir);
-            Map<String, Object> m = shard.readManifest().orElseThrow(() ->
-                    new IllegalArgumentException(dir + ": no manifest.json; is this a normbench run directory?"));
+            Map<String, Object> m =
+                    shard.readManifest()
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalArgumentException(
+                                                    dir
+                                                            + ": no manifest.json; is this a normbench run directory?"));
             if (first == null) {
                 first = m;
             }
@@ -46,7 +52,13 @@ public final class ShardMerge {
             if (gridHash == null) {
                 gridHash = String.valueOf(hash);
             } else if (!gridHash.equals(String.valueOf(hash))) {
-                problems.add(dir + ": ran a different grid (grid_sha256 " + hash + " vs " + gridHash + ")");
+                problems.add(
+                        dir
+                                + ": ran a different grid (grid_sha256 "
+                                + hash
+                                + " vs "
+                                + gridHash
+                                + ")");
             }
             Object all = m.get("cells");
             if (all instanceof List<?> list) {
@@ -57,7 +69,13 @@ public final class ShardMerge {
             for (String id : shard.finishedCells()) {
                 Path prev = owner.putIfAbsent(id, shard.cellsDir().resolve(id));
                 if (prev != null) {
-                    problems.add("cell " + id + " is in two shards: " + prev.getParent().getParent() + " and " + dir);
+                    problems.add(
+                            "cell "
+                                    + id
+                                    + " is in two shards: "
+                                    + prev.getParent().getParent()
+                                    + " and "
+                                    + dir);
                 }
             }
             Map<String, Object> info = new LinkedHashMap<>();
@@ -81,7 +99,10 @@ public final class ShardMerge {
             problems.add("cells not in the grid: " + unexpected);
         }
         if (!missing.isEmpty() && !allowMissing) {
-            problems.add(missing.size() + " cell(s) of the grid are in no shard (rerun those shards, or pass --allow-missing): " + missing);
+            problems.add(
+                    missing.size()
+                            + " cell(s) of the grid are in no shard (rerun those shards, or pass --allow-missing): "
+                            + missing);
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("cannot merge:\n  " + String.join("\n  ", problems));
@@ -91,7 +112,8 @@ public final class ShardMerge {
         }
         Path grid = shardDirs.get(0).resolve("grid.yaml");
         if (Files.isRegularFile(grid)) {
-            target.writeFileAtomically(target.root().resolve("grid.yaml"), Files.readAllBytes(grid));
+            target.writeFileAtomically(
+                    target.root().resolve("grid.yaml"), Files.readAllBytes(grid));
         }
         Map<String, Object> manifest = new LinkedHashMap<>(first);
         manifest.put("run_id", target.runId());

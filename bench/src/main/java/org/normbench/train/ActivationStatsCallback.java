@@ -10,10 +10,10 @@ import org.normbench.hooks.HookHandle;
 import org.normbench.hooks.Hooks;
 
 /**
- * Captures {@link ActivationStats} of the layers matching a probe name or glob on every
- * {@code everySteps}-th training step (and step 1). Hooks are attached only for those steps and
- * removed right after, so other steps run the unhooked model; validation passes are never
- * captured. The statistics of a step are copied to the host in one transfer at its end.
+ * Captures {@link ActivationStats} of the layers matching a probe name or glob on every {@code
+ * everySteps}-th training step (and step 1). Hooks are attached only for those steps and removed
+ * right after, so other steps run the unhooked model; validation passes are never captured. The
+ * statistics of a step are copied to the host in one transfer at its end.
  */
 public final class ActivationStatsCallback implements Callback {
     private final String layers;
@@ -25,10 +25,14 @@ public final class ActivationStatsCallback implements Callback {
     private ActivationStats stats;
     private HookHandle handle;
 
-    /** @param deadWindow logged steps over which a channel must stay exactly 0 to count as dead */
-    public ActivationStatsCallback(String layers, int everySteps, HistogramSpec histogram, int deadWindow) {
+    /**
+     * @param deadWindow logged steps over which a channel must stay exactly 0 to count as dead
+     */
+    public ActivationStatsCallback(
+            String layers, int everySteps, HistogramSpec histogram, int deadWindow) {
         if (everySteps < 1) {
-            throw new IllegalArgumentException("activation stats every " + everySteps + " steps; allowed: >= 1");
+            throw new IllegalArgumentException(
+                    "activation stats every " + everySteps + " steps; allowed: >= 1");
         }
         this.layers = layers;
         this.everySteps = everySteps;

@@ -8,11 +8,11 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * Prepares one epoch's batches on a background thread, a bounded number ahead of the training
- * thread, so the device is not starved while the host decodes and augments. The order is a
- * seeded permutation and augmentation uses one seeded generator consumed in batch order by the
- * single producer thread, so a seed gives the same batches on every run. Only full batches are
- * produced (an incomplete last batch is dropped, as BatchNorm cannot train on a batch of one).
- * Closing stops the producer, also mid-epoch (on cancel or error). Not reusable across epochs.
+ * thread, so the device is not starved while the host decodes and augments. The order is a seeded
+ * permutation and augmentation uses one seeded generator consumed in batch order by the single
+ * producer thread, so a seed gives the same batches on every run. Only full batches are produced
+ * (an incomplete last batch is dropped, as BatchNorm cannot train on a batch of one). Closing stops
+ * the producer, also mid-epoch (on cancel or error). Not reusable across epochs.
  */
 final class BatchFeeder implements Iterator<BatchFeeder.HostBatch>, AutoCloseable {
 
@@ -26,10 +26,18 @@ final class BatchFeeder implements Iterator<BatchFeeder.HostBatch>, AutoCloseabl
     private volatile boolean stopped;
     private Object next;
 
-    BatchFeeder(BatchSource source, int batchSize, int[] order, SplittableRandom augmentOrNull, int ahead) {
+    BatchFeeder(
+            BatchSource source,
+            int batchSize,
+            int[] order,
+            SplittableRandom augmentOrNull,
+            int ahead) {
         this.queue = new ArrayBlockingQueue<>(ahead + 1);
         int batches = order.length / batchSize;
-        this.producer = new Thread(() -> produce(source, batchSize, order, batches, augmentOrNull), "normbench-batches");
+        this.producer =
+                new Thread(
+                        () -> produce(source, batchSize, order, batches, augmentOrNull),
+                        "normbench-batches");
         producer.setDaemon(true);
         producer.start();
     }
@@ -62,7 +70,8 @@ final class BatchFeeder implements Iterator<BatchFeeder.HostBatch>, AutoCloseabl
         return z ^ (z >>> 31);
     }
 
-    private void produce(BatchSource source, int batchSize, int[] order, int batches, SplittableRandom rng) {
+    private void produce(
+            BatchSource source, int batchSize, int[] order, int batches, SplittableRandom rng) {
         try {
             int image = source.imageSize();
             for (int b = 0; b < batches && !stopped; b++) {

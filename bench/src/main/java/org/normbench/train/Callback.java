@@ -3,13 +3,16 @@ package org.normbench.train;
 /**
  * One feature of the training loop (metrics, schedule, stats, progress, ...), fastai style: the
  * {@link Learner} calls these events in order and each callback reads or changes the learner's
- * state. A callback cancels work by throwing {@link CancelBatchException},
- * {@link CancelEpochException} or {@link CancelFitException}. Callbacks run in ascending
- * {@link #order()}; equal orders keep registration order. Not for heavy work on every batch: it
- * runs inside the timed step.
+ * state. A callback cancels work by throwing {@link CancelBatchException}, {@link
+ * CancelEpochException} or {@link CancelFitException}. Callbacks run in ascending {@link #order()};
+ * equal orders keep registration order. Not for heavy work on every batch: it runs inside the timed
+ * step.
  */
 public interface Callback {
-    /** Lower runs first. Built-ins: schedule 0, stats 20, recorder 30, guard 40, user default 50, progress 90, timer 100. */
+    /**
+     * Lower runs first. Built-ins: schedule 0, stats 20, recorder 30, guard 40, user default 50,
+     * progress 90, timer 100.
+     */
     default int order() {
         return 50;
     }

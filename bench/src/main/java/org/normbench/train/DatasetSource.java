@@ -18,7 +18,9 @@ public record DatasetSource(ImageDataset dataset, BatchAssembler assembler) impl
         BatchAssembler a = BatchAssembler.forSplits(splits, fitCifarStem);
         return new DatasetSource[] {
             new DatasetSource(splits.train(), a),
-            splits.validation() == null || splits.validation().size() == 0 ? null : new DatasetSource(splits.validation(), a),
+            splits.validation() == null || splits.validation().size() == 0
+                    ? null
+                    : new DatasetSource(splits.validation(), a),
             new DatasetSource(splits.test(), a)
         };
     }

@@ -11,16 +11,16 @@ import ai.djl.training.optimizer.Optimizer;
 import java.util.List;
 
 /**
- * A multi-tensor SGD step, the idea of PyTorch's {@code foreach}/fused optimizers with what DJL's JNI
- * offers: all trainable parameters live in one contiguous buffer (each {@link Parameter}'s array
- * becomes a view of its slice), so one call of DJL's fused SGD kernel (weight decay, momentum, update:
- * 6 native ops) updates the whole model, against 6 per parameter before (372 per step for ResNet18's
- * 62 parameter tensors). Per step the gradients are gathered into one buffer by one {@code cat} (plus
- * one reshape per parameter, a view). Every element goes through the same float operations in the
- * same order as the per-parameter update, so results are bit-identical (LeafParameterStoreTest holds
- * the learner to DJL's per-parameter loop bit for bit). The parameter views and the buffer share
- * storage: nothing is copied back, and evaluation, saving and hooks see the updated values.
- * Not thread-safe; one per learner.
+ * A multi-tensor SGD step, the idea of PyTorch's {@code foreach}/fused optimizers with what DJL's
+ * JNI offers: all trainable parameters live in one contiguous buffer (each {@link Parameter}'s
+ * array becomes a view of its slice), so one call of DJL's fused SGD kernel (weight decay,
+ * momentum, update: 6 native ops) updates the whole model, against 6 per parameter before (372 per
+ * step for ResNet18's 62 parameter tensors). Per step the gradients are gathered into one buffer by
+ * one {@code cat} (plus one reshape per parameter, a view). Every element goes through the same
+ * float operations in the same order as the per-parameter update, so results are bit-identical
+ * (LeafParameterStoreTest holds the learner to DJL's per-parameter loop bit for bit). The parameter
+ * views and the buffer share storage: nothing is copied back, and evaluation, saving and hooks see
+ * the updated values. Not thread-safe; one per learner.
  */
 final class FlatSgd {
     /** The optimizer's state key for the single flat "parameter". */
@@ -31,12 +31,14 @@ final class FlatSgd {
     private final NDArray flat;
 
     /**
-     * Moves the values of {@code parameters} (all initialised, one device and type) into one buffer in
-     * {@code manager} and makes each parameter's array a view of it, in the manager of its old array.
+     * Moves the values of {@code parameters} (all initialised, one device and type) into one buffer
+     * in {@code manager} and makes each parameter's array a view of it, in the manager of its old
+     * array.
      */
     FlatSgd(List<Parameter> parameters, Optimizer optimizer, NDManager manager) {
         if (parameters.isEmpty()) {
-            throw new IllegalArgumentException("the model has no trainable parameters: nothing to train");
+            throw new IllegalArgumentException(
+                    "the model has no trainable parameters: nothing to train");
         }
         this.parameters = List.copyOf(parameters);
         this.optimizer = optimizer;
@@ -54,7 +56,8 @@ final class FlatSgd {
         for (Parameter p : this.parameters) {
             NDManager owner = p.getArray().getManager();
             long size = p.getShape().size();
-            NDArray view = flat.get(new NDIndex("{}:{}", offset, offset + size)).reshape(p.getShape());
+            NDArray view =
+                    flat.get(new NDIndex("{}:{}", offset, offset + size)).reshape(p.getShape());
             view.attach(owner);
             offset += size;
             p.close();

@@ -45,23 +45,43 @@ public final class HeartbeatCallback implements Callback {
         if (now - lastBeat < everyNanos) {
             return;
         }
-        out.println(line(l.step(), l.totalSteps(), l.loss() != null ? l.lossValue() : Double.NaN,
-                (double) (l.step() - lastStep) * l.batchSize() / ((now - lastBeat) / 1e9),
-                (now - fitStart) / 1e9));
+        out.println(
+                line(
+                        l.step(),
+                        l.totalSteps(),
+                        l.loss() != null ? l.lossValue() : Double.NaN,
+                        (double) (l.step() - lastStep) * l.batchSize() / ((now - lastBeat) / 1e9),
+                        (now - fitStart) / 1e9));
         out.flush();
         lastBeat = now;
         lastStep = l.step();
     }
 
     /** One heartbeat line; ETA from the average seconds per step since the fit started. */
-    String line(int step, int totalSteps, double loss, double imagesPerSecond, double elapsedSeconds) {
-        long eta = step > 0 ? Math.round(elapsedSeconds / step * Math.max(0, totalSteps - step)) : -1;
-        return String.format(Locale.ROOT, "  %s  step %d/%d  loss %.4f  %.0f img/s  elapsed %s  ETA %s", label, step,
-                totalSteps, loss, imagesPerSecond, clock(Math.round(elapsedSeconds)), eta < 0 ? "?" : clock(eta));
+    String line(
+            int step, int totalSteps, double loss, double imagesPerSecond, double elapsedSeconds) {
+        long eta =
+                step > 0 ? Math.round(elapsedSeconds / step * Math.max(0, totalSteps - step)) : -1;
+        return String.format(
+                Locale.ROOT,
+                "  %s  step %d/%d  loss %.4f  %.0f img/s  elapsed %s  ETA %s",
+                label,
+                step,
+                totalSteps,
+                loss,
+                imagesPerSecond,
+                clock(Math.round(elapsedSeconds)),
+                eta < 0 ? "?" : clock(eta));
     }
 
     static String clock(long seconds) {
-        return seconds >= 3600 ? String.format(Locale.ROOT, "%dh%02dm%02ds", seconds / 3600, (seconds % 3600) / 60, seconds % 60)
+        return seconds >= 3600
+                ? String.format(
+                        Locale.ROOT,
+                        "%dh%02dm%02ds",
+                        seconds / 3600,
+                        (seconds % 3600) / 60,
+                        seconds % 60)
                 : String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
     }
 }

@@ -11,14 +11,14 @@ import java.util.Map;
 /**
  * The {@link Learner}'s parameter store: during a training step it hands every block a fresh
  * autograd leaf of each trainable parameter (a detached view of the stored array: same memory, no
- * gradient yet), so the backward pass gives each leaf a new gradient tensor, PyTorch's
- * {@code zero_grad(set_to_none=True)}. With DJL's default store the gradient lives on the stored
- * array and must be zeroed every step, after which libtorch adds each new gradient into the zeros:
- * two extra passes over all 11 M parameters of a full-width ResNet18 (about 45 MB each) per step.
- * The values are the same (0 + g = g), only the passes go. Outside a step (evaluation), and for
- * parameters without a gradient (BatchNorm's running statistics, updated in place), it returns the
- * stored arrays as DJL's store does. Leaves and their gradients live in the step's scope and are
- * released with it. Not thread-safe: one step at a time.
+ * gradient yet), so the backward pass gives each leaf a new gradient tensor, PyTorch's {@code
+ * zero_grad(set_to_none=True)}. With DJL's default store the gradient lives on the stored array and
+ * must be zeroed every step, after which libtorch adds each new gradient into the zeros: two extra
+ * passes over all 11 M parameters of a full-width ResNet18 (about 45 MB each) per step. The values
+ * are the same (0 + g = g), only the passes go. Outside a step (evaluation), and for parameters
+ * without a gradient (BatchNorm's running statistics, updated in place), it returns the stored
+ * arrays as DJL's store does. Leaves and their gradients live in the step's scope and are released
+ * with it. Not thread-safe: one step at a time.
  */
 final class LeafParameterStore extends ParameterStore {
     private final Map<Parameter, NDArray> leaves = new IdentityHashMap<>();
@@ -56,8 +56,8 @@ final class LeafParameterStore extends ParameterStore {
     }
 
     /**
-     * The gradient of {@code parameter} after this step's backward pass, in the step scope; zeros when
-     * the forward pass did not use the parameter.
+     * The gradient of {@code parameter} after this step's backward pass, in the step scope; zeros
+     * when the forward pass did not use the parameter.
      */
     NDArray gradient(Parameter parameter) {
         NDArray leaf = leaves.get(parameter);

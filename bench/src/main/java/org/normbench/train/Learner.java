@@ -26,16 +26,15 @@ import org.normbench.engine.TorchRuntime;
 
 /**
  * The training loop, fastai style: {@link #fit()} is a short sequence of named events and every
- * feature (schedule, metrics, divergence guard, timer, activation statistics, progress) is a
- * {@link Callback}. The standard callbacks are installed from the {@link TrainConfig}; extra ones
- * are appended. Each step's NDArrays live in a per-step NDManager scope closed at the end of the
- * step, gradients included ({@link LeafParameterStore}: no zeroing, no accumulation); parameters
- * and optimizer state live in the learner's manager. Optimiser: DJL's
- * SGD (momentum, weight decay on every parameter, also norm affine parameters), driven by
- * {@link #lr()}, run once over all parameters ({@link FlatSgd}: the learner makes every trainable
- * parameter array a view of one buffer). Not thread-safe; one fit per learner; learners on different
- * threads are independent (seeding and initialisation take turns). Closing releases the parameters it
- * initialised.
+ * feature (schedule, metrics, divergence guard, timer, activation statistics, progress) is a {@link
+ * Callback}. The standard callbacks are installed from the {@link TrainConfig}; extra ones are
+ * appended. Each step's NDArrays live in a per-step NDManager scope closed at the end of the step,
+ * gradients included ({@link LeafParameterStore}: no zeroing, no accumulation); parameters and
+ * optimizer state live in the learner's manager. Optimiser: DJL's SGD (momentum, weight decay on
+ * every parameter, also norm affine parameters), driven by {@link #lr()}, run once over all
+ * parameters ({@link FlatSgd}: the learner makes every trainable parameter array a view of one
+ * buffer). Not thread-safe; one fit per learner; learners on different threads are independent
+ * (seeding and initialisation take turns). Closing releases the parameters it initialised.
  */
 public final class Learner implements AutoCloseable {
     /** Held while seeding the global generators and initialising a model from them. */
@@ -71,31 +70,52 @@ public final class Learner implements AutoCloseable {
     private FitResult.Status status = FitResult.Status.OK;
     private String message = "";
     private ByteBuffer inputBuffer;
-    /** One element of the parameters, read to wait for the device (a view made once, not per step). */
+
+    /**
+     * One element of the parameters, read to wait for the device (a view made once, not per step).
+     */
     private NDArray syncProbe;
+
     private NDArray lossSeed;
 
     /**
      * @param validation may be null (no validation)
      * @param extraCallbacks run after the standard ones of the same order
      */
-    public Learner(Block model, TrainConfig config, BatchSource train, BatchSource validation, List<Callback> extraCallbacks) {
+    public Learner(
+            Block model,
+            TrainConfig config,
+            BatchSource train,
+            BatchSource validation,
+            List<Callback> extraCallbacks) {
         this.model = model;
         this.config = config;
         this.train = train;
         this.validation = validation;
         if (train.size() < config.batchSize()) {
-            throw new IllegalArgumentException("training set has " + train.size() + " images, fewer than batchSize="
-                    + config.batchSize());
+            throw new IllegalArgumentException(
+                    "training set has "
+                            + train.size()
+                            + " images, fewer than batchSize="
+                            + config.batchSize());
         }
         this.engine = TorchRuntime.engine();
         this.root = engine.newBaseManager(config.device());
-        // The seed is global (torch's default generator and DJL's): learners built on concurrent threads
-        // (normbench bench --jobs N) take turns, so each model gets the initial weights its seed gives alone.
+        // The seed is global (torch's default generator and DJL's): learners built on concurrent
+        // threads
+        // (normbench bench --jobs N) take turns, so each model gets the initial weights its seed
+        // gives alone.
         synchronized (SEEDING) {
             engine.setRandomSeed((int) config.seed());
             if (!model.isInitialized()) {
-                model.initialize(root, DataType.FLOAT32, new Shape(config.batchSize(), train.channels(), train.height(), train.width()));
+                model.initialize(
+                        root,
+                        DataType.FLOAT32,
+                        new Shape(
+                                config.batchSize(),
+                                train.channels(),
+                                train.height(),
+                                train.width()));
             }
         }
         this.parameterStore = new LeafParameterStore(root);
@@ -104,19 +124,27 @@ public final class Learner implements AutoCloseable {
                 trainable.add(p.getValue());
             }
         }
-        this.sgd = new FlatSgd(trainable, Optimizer.sgd()
-                .setLearningRateTracker((parameterId, numUpdate) -> (float) lr)
-                .optMomentum((float) config.momentum())
-                .optWeightDecays((float) config.weightDecay())
-                .build(), root);
+        this.sgd =
+                new FlatSgd(
+                        trainable,
+                        Optimizer.sgd()
+                                .setLearningRateTracker((parameterId, numUpdate) -> (float) lr)
+                                .optMomentum((float) config.momentum())
+                                .optWeightDecays((float) config.weightDecay())
+                                .build(),
+                        root);
         this.stepsPerEpoch = train.size() / config.batchSize();
         this.totalSteps = config.totalSteps(stepsPerEpoch);
         this.lr = config.lr();
         this.timer = new StepTimer(config.timerWarmupSteps(), config.device());
-        this.stats = config.statsEverySteps() > 0
-                ? new ActivationStatsCallback(config.statsLayers(), config.statsEverySteps(), config.histogram(),
-                        config.statsDeadWindow())
-                : null;
+        this.stats =
+                config.statsEverySteps() > 0
+                        ? new ActivationStatsCallback(
+                                config.statsLayers(),
+                                config.statsEverySteps(),
+                                config.histogram(),
+                                config.statsDeadWindow())
+                        : null;
         callbacks.add(new LrSchedule());
         callbacks.add(recorder);
         callbacks.add(new DivergenceGuard(config.divergenceLossBound()));
@@ -136,15 +164,26 @@ public final class Learner implements AutoCloseable {
      * {@code splits.validation()} when it is not empty; {@link #evaluate(ImageDataset)} then takes
      * any split of the same dataset.
      */
-    public Learner(Block model, TrainConfig config, DatasetSplits splits, boolean fitCifarStem, List<Callback> extraCallbacks) {
+    public Learner(
+            Block model,
+            TrainConfig config,
+            DatasetSplits splits,
+            boolean fitCifarStem,
+            List<Callback> extraCallbacks) {
         this(model, config, DatasetSource.of(splits, fitCifarStem), extraCallbacks);
     }
 
-    private Learner(Block model, TrainConfig config, DatasetSource[] sources, List<Callback> extraCallbacks) {
+    private Learner(
+            Block model,
+            TrainConfig config,
+            DatasetSource[] sources,
+            List<Callback> extraCallbacks) {
         this(model, config, sources[0], sources[1], extraCallbacks);
     }
 
-    /** Trains for the configured budget and returns what happened (never throws for a divergence). */
+    /**
+     * Trains for the configured budget and returns what happened (never throws for a divergence).
+     */
     public FitResult fit() {
         long start = System.nanoTime();
         try {
@@ -165,21 +204,37 @@ public final class Learner implements AutoCloseable {
         } finally {
             event(Callback::afterFit);
         }
-        return new FitResult(status, message, step, (double) step / stepsPerEpoch, recorder.finalTrainLoss(),
-                (System.nanoTime() - start) / 1e9, timer.medianMs(), timer.p90Ms(),
-                timer.imagesPerSecond(config.batchSize()), timer.peakMemoryBytes(), recorder.curve(),
-                stats == null ? List.of() : stats.rows(), stats == null ? List.of() : stats.histogramRows(),
+        return new FitResult(
+                status,
+                message,
+                step,
+                (double) step / stepsPerEpoch,
+                recorder.finalTrainLoss(),
+                (System.nanoTime() - start) / 1e9,
+                timer.medianMs(),
+                timer.p90Ms(),
+                timer.imagesPerSecond(config.batchSize()),
+                timer.peakMemoryBytes(),
+                recorder.curve(),
+                stats == null ? List.of() : stats.rows(),
+                stats == null ? List.of() : stats.histogramRows(),
                 lastValidation);
     }
 
     private void runEpoch() {
         event(Callback::beforeEpoch);
-        try (BatchFeeder feeder = new BatchFeeder(train, config.batchSize(),
-                BatchFeeder.epochOrder(train.size(), config.seed(), epoch),
-                BatchFeeder.epochAugmentation(config.seed(), epoch), 2)) {
+        try (BatchFeeder feeder =
+                new BatchFeeder(
+                        train,
+                        config.batchSize(),
+                        BatchFeeder.epochOrder(train.size(), config.seed(), epoch),
+                        BatchFeeder.epochAugmentation(config.seed(), epoch),
+                        2)) {
             while (step < totalSteps && feeder.hasNext()) {
                 oneBatch(feeder.next());
-                if (validation != null && config.validateEverySteps() > 0 && step % config.validateEverySteps() == 0) {
+                if (validation != null
+                        && config.validateEverySteps() > 0
+                        && step % config.validateEverySteps() == 0) {
                     validate();
                 }
             }
@@ -196,10 +251,17 @@ public final class Learner implements AutoCloseable {
             parameterStore.beginStep(s);
             try {
                 event(Callback::beforeBatch);
-                NDArray x = hostInput(s, b.images(), new Shape(b.size(), train.channels(), train.height(), train.width()));
+                NDArray x =
+                        hostInput(
+                                s,
+                                b.images(),
+                                new Shape(
+                                        b.size(), train.channels(), train.height(), train.width()));
                 NDArray y = s.create(longs(b.labels()));
-                // Not DJL's GradientCollector: it allows one collecting at a time per process (a static
-                // flag), while libtorch's grad mode is per thread, so concurrent cells (--jobs) each
+                // Not DJL's GradientCollector: it allows one collecting at a time per process (a
+                // static
+                // flag), while libtorch's grad mode is per thread, so concurrent cells (--jobs)
+                // each
                 // record their own graph. Same calls otherwise: grad mode on, backward from ones.
                 boolean gradMode = JniUtils.isGradMode();
                 JniUtils.setGradMode(true);
@@ -207,7 +269,8 @@ public final class Learner implements AutoCloseable {
                     logits = model.forward(parameterStore, new NDList(x), true).singletonOrThrow();
                     loss = lossFunction.evaluate(new NDList(y), new NDList(logits));
                     event(Callback::afterLoss);
-                    JniUtils.backward((PtNDArray) loss, (PtNDArray) seedGradient(loss), false, false);
+                    JniUtils.backward(
+                            (PtNDArray) loss, (PtNDArray) seedGradient(loss), false, false);
                 } finally {
                     JniUtils.setGradMode(gradMode);
                 }
@@ -215,7 +278,8 @@ public final class Learner implements AutoCloseable {
                 updateParameters();
                 event(Callback::afterStep);
             } catch (CancelBatchException e) {
-                // Nothing to undo: this step's gradients belong to its parameter leaves, closed with the scope.
+                // Nothing to undo: this step's gradients belong to its parameter leaves, closed
+                // with the scope.
             }
             event(Callback::afterBatch);
         } finally {
@@ -227,8 +291,8 @@ public final class Learner implements AutoCloseable {
     }
 
     /**
-     * DJL's SGD over all parameters at once ({@link FlatSgd}) with this step's gradients; the stored
-     * arrays never get a gradient of their own, so nothing needs zeroing.
+     * DJL's SGD over all parameters at once ({@link FlatSgd}) with this step's gradients; the
+     * stored arrays never get a gradient of their own, so nothing needs zeroing.
      */
     private void updateParameters() {
         sgd.step(parameterStore, scope);
@@ -249,15 +313,17 @@ public final class Learner implements AutoCloseable {
      */
     public Evaluation evaluate(ImageDataset data) {
         if (!(train instanceof DatasetSource ds)) {
-            throw new IllegalStateException("evaluate(ImageDataset) needs a learner built from DatasetSplits; use evaluate(BatchSource)");
+            throw new IllegalStateException(
+                    "evaluate(ImageDataset) needs a learner built from DatasetSplits; use evaluate(BatchSource)");
         }
         return evaluate(new DatasetSource(data, ds.assembler()));
     }
 
     /**
-     * Mean loss and accuracy on {@code data} in eval mode, batched, no augmentation, all images. The
-     * sums stay on the device until the end (two host reads per evaluation, not two per batch), with
-     * the arithmetic of a host sum: each batch's float32 loss times its size, added in float64.
+     * Mean loss and accuracy on {@code data} in eval mode, batched, no augmentation, all images.
+     * The sums stay on the device until the end (two host reads per evaluation, not two per batch),
+     * with the arithmetic of a host sum: each batch's float32 loss times its size, added in
+     * float64.
      */
     public Evaluation evaluate(BatchSource data) {
         int n = data.size();
@@ -271,7 +337,8 @@ public final class Learner implements AutoCloseable {
         }
     }
 
-    private void evaluateInto(BatchSource data, int n, int bs, int image, NDArray lossSum, NDArray correct) {
+    private void evaluateInto(
+            BatchSource data, int n, int bs, int image, NDArray lossSum, NDArray correct) {
         for (int start = 0; start < n; start += bs) {
             int m = Math.min(bs, n - start);
             int[] idx = new int[m];
@@ -282,20 +349,27 @@ public final class Learner implements AutoCloseable {
             int[] ys = new int[m];
             data.assemble(idx, xs, ys, null);
             try (NDManager s = root.newSubManager()) {
-                NDArray x = hostInput(s, xs, new Shape(m, data.channels(), data.height(), data.width()));
+                NDArray x =
+                        hostInput(
+                                s, xs, new Shape(m, data.channels(), data.height(), data.width()));
                 NDArray y = s.create(ys).toType(DataType.INT64, false);
-                NDArray out = model.forward(parameterStore, new NDList(x), false).singletonOrThrow();
-                lossSum.addi(lossFunction.evaluate(new NDList(y), new NDList(out)).mul(m).toType(DataType.FLOAT64, false));
+                NDArray out =
+                        model.forward(parameterStore, new NDList(x), false).singletonOrThrow();
+                lossSum.addi(
+                        lossFunction
+                                .evaluate(new NDList(y), new NDList(out))
+                                .mul(m)
+                                .toType(DataType.FLOAT64, false));
                 correct.addi(out.argMax(1).eq(y).sum().toType(DataType.INT64, false));
             }
         }
     }
 
     /**
-     * The batch as an NDArray in {@code s}, backed on CPU by one direct buffer reused every step (the
-     * tensor aliases it until the step's scope closes). DJL's create(float[]) allocates a fresh direct
-     * buffer per call that only a GC frees; between GCs they pile up, and glibc (trim threshold raised
-     * by cpu-env.sh) keeps that high-water mark resident for the rest of the run.
+     * The batch as an NDArray in {@code s}, backed on CPU by one direct buffer reused every step
+     * (the tensor aliases it until the step's scope closes). DJL's create(float[]) allocates a
+     * fresh direct buffer per call that only a GC frees; between GCs they pile up, and glibc (trim
+     * threshold raised by cpu-env.sh) keeps that high-water mark resident for the rest of the run.
      */
     private NDArray hostInput(NDManager s, float[] data, Shape shape) {
         int bytes = data.length * Float.BYTES;
@@ -311,12 +385,16 @@ public final class Learner implements AutoCloseable {
     /** d loss / d loss = 1, in the loss's shape, type and device; made once, not per step. */
     private NDArray seedGradient(NDArray lossArray) {
         if (lossSeed == null || !lossSeed.getShape().equals(lossArray.getShape())) {
-            lossSeed = root.ones(lossArray.getShape(), lossArray.getDataType(), lossArray.getDevice());
+            lossSeed =
+                    root.ones(lossArray.getShape(), lossArray.getDataType(), lossArray.getDevice());
         }
         return lossSeed;
     }
 
-    /** Labels as int64 on the host, so the device gets them in the loss's type with no conversion op. */
+    /**
+     * Labels as int64 on the host, so the device gets them in the loss's type with no conversion
+     * op.
+     */
     private static long[] longs(int[] labels) {
         long[] out = new long[labels.length];
         for (int i = 0; i < labels.length; i++) {
@@ -377,7 +455,9 @@ public final class Learner implements AutoCloseable {
         this.lr = lr;
     }
 
-    /** The current step's NDManager scope (closed at the end of the step), or null outside a step. */
+    /**
+     * The current step's NDManager scope (closed at the end of the step), or null outside a step.
+     */
     public NDManager scope() {
         return scope;
     }

@@ -1,12 +1,11 @@
 package org.normbench.train;
 
 /**
- * Linear warm-up to the batch-size-scaled peak ({@link TrainConfig#lr()}) over
- * {@code warmupFraction} of the steps (step {@code s <= W} uses {@code peak * s / W}), then cosine
- * decay: the first step after warm-up uses the peak and the curve would reach 0 one step after the
- * last (Goyal et al.'s linear scaling with warm-up; cosine as in timm); with
- * {@code schedule=constant} the peak is kept after the warm-up. Sets {@link Learner#setLr}
- * before each batch.
+ * Linear warm-up to the batch-size-scaled peak ({@link TrainConfig#lr()}) over {@code
+ * warmupFraction} of the steps (step {@code s <= W} uses {@code peak * s / W}), then cosine decay:
+ * the first step after warm-up uses the peak and the curve would reach 0 one step after the last
+ * (Goyal et al.'s linear scaling with warm-up; cosine as in timm); with {@code schedule=constant}
+ * the peak is kept after the warm-up. Sets {@link Learner#setLr} before each batch.
  */
 public final class LrSchedule implements Callback {
 
@@ -18,7 +17,8 @@ public final class LrSchedule implements Callback {
     @Override
     public void beforeBatch(Learner l) {
         double lr = at(l.step(), l.totalSteps(), l.config().lr(), l.config().warmupFraction());
-        if ("constant".equals(l.config().schedule()) && l.step() > Math.round(l.config().warmupFraction() * l.totalSteps())) {
+        if ("constant".equals(l.config().schedule())
+                && l.step() > Math.round(l.config().warmupFraction() * l.totalSteps())) {
             lr = l.config().lr();
         }
         l.setLr(lr);

@@ -18,7 +18,10 @@ public final class PeakMemory {
 
     private PeakMemory() {}
 
-    /** Resets the kernel's RSS high-water mark (Linux 4.0+), so the next peak is this run's; false if not possible. */
+    /**
+     * Resets the kernel's RSS high-water mark (Linux 4.0+), so the next peak is this run's; false
+     * if not possible.
+     */
     public static boolean resetHighWaterMark() {
         try {
             Files.writeString(Path.of("/proc/self/clear_refs"), "5");
@@ -38,12 +41,17 @@ public final class PeakMemory {
         return statusKb("VmRSS:");
     }
 
-    /** RssAnon in bytes (anonymous memory: malloc arenas, Java heap, tensors), or -1 when unknown. */
+    /**
+     * RssAnon in bytes (anonymous memory: malloc arenas, Java heap, tensors), or -1 when unknown.
+     */
     public static long rssAnonBytes() {
         return statusKb("RssAnon:");
     }
 
-    /** RssFile in bytes (resident pages of mapped files: shared libraries such as libtorch), or -1 when unknown. */
+    /**
+     * RssFile in bytes (resident pages of mapped files: shared libraries such as libtorch), or -1
+     * when unknown.
+     */
     public static long rssFileBytes() {
         return statusKb("RssFile:");
     }

@@ -33,9 +33,15 @@ public final class ProgressCallback implements Callback {
 
     @Override
     public void beforeFit(Learner l) {
-        bar = new ProgressBarBuilder().setTaskName(label).setInitialMax(l.totalSteps()).setUnit(" steps", 1)
-                .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(out, 160))
-                .setUpdateIntervalMillis(500).build();
+        bar =
+                new ProgressBarBuilder()
+                        .setTaskName(label)
+                        .setInitialMax(l.totalSteps())
+                        .setUnit(" steps", 1)
+                        .setStyle(ProgressBarStyle.ASCII)
+                        .setConsumer(new ConsoleProgressBarConsumer(out, 160))
+                        .setUpdateIntervalMillis(500)
+                        .build();
     }
 
     @Override
@@ -45,7 +51,8 @@ public final class ProgressCallback implements Callback {
         }
         bar.stepTo(l.step());
         if (l.loss() != null) {
-            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f lr %.3g", l.lossValue(), l.lr()));
+            bar.setExtraMessage(
+                    String.format(Locale.ROOT, "loss %.3f lr %.3g", l.lossValue(), l.lr()));
         }
     }
 

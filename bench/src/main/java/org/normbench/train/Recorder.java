@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Metrics: every step's training loss and learning rate, a {@link CurvePoint} every
- * {@code logEverySteps} steps and on the last step, and the validation result on the step it ran.
- * The loss is read in {@code afterLoss}, so a diverged step is recorded too. Not a writer: the
- * results module turns the curve into curves.csv.
+ * Metrics: every step's training loss and learning rate, a {@link CurvePoint} every {@code
+ * logEverySteps} steps and on the last step, and the validation result on the step it ran. The loss
+ * is read in {@code afterLoss}, so a diverged step is recorded too. Not a writer: the results
+ * module turns the curve into curves.csv.
  */
 public final class Recorder implements Callback {
     /** Steps averaged for {@link FitResult#finalTrainLoss()}. */
@@ -40,8 +40,14 @@ public final class Recorder implements Callback {
         if (last >= 0 && curve.get(last).step() == l.step()) {
             curve.set(last, curve.get(last).withValidation(e));
         } else if (!losses.isEmpty()) {
-            curve.add(new CurvePoint(l.step(), l.epochProgress(), losses.get(losses.size() - 1), lrs.get(lrs.size() - 1),
-                    e.loss(), e.accuracy()));
+            curve.add(
+                    new CurvePoint(
+                            l.step(),
+                            l.epochProgress(),
+                            losses.get(losses.size() - 1),
+                            lrs.get(lrs.size() - 1),
+                            e.loss(),
+                            e.accuracy()));
         }
     }
 

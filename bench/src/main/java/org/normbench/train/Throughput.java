@@ -8,48 +8,97 @@ import java.util.SplittableRandom;
 import org.normbench.engine.CpuUsage;
 
 /**
- * Throughput-only cells: timed training steps (forward, backward, SGD update) on fixed random
- * data, so host data preparation never limits the number. Uses the same {@link Learner} step as
- * training cells, without validation, statistics or progress. Not an accuracy measurement. Also
- * records the CPU share the process got over the timed steps ({@link CpuUsage}), so a number
- * measured while another process held a core can be told from a quiet one.
+ * Throughput-only cells: timed training steps (forward, backward, SGD update) on fixed random data,
+ * so host data preparation never limits the number. Uses the same {@link Learner} step as training
+ * cells, without validation, statistics or progress. Not an accuracy measurement. Also records the
+ * CPU share the process got over the timed steps ({@link CpuUsage}), so a number measured while
+ * another process held a core can be told from a quiet one.
  */
 public final class Throughput {
 
-    /** Step time and memory of a throughput cell, and what the process got of the CPU while it was timed. */
-    public record Result(int batchSize, int timedSteps, double stepMsMedian, double stepMsP90,
-                         double imagesPerSecond, long peakMemoryBytes, CpuUsage.Delta timedCpu) {}
+    /**
+     * Step time and memory of a throughput cell, and what the process got of the CPU while it was
+     * timed.
+     */
+    public record Result(
+            int batchSize,
+            int timedSteps,
+            double stepMsMedian,
+            double stepMsP90,
+            double imagesPerSecond,
+            long peakMemoryBytes,
+            CpuUsage.Delta timedCpu) {}
 
     private Throughput() {}
 
-    /** As {@link #measure(Block, Shape, int, int, int, int, Device, long, List)} for 3x32x32 images, 10 classes. */
-    public static Result measure(Block model, int batchSize, int warmupSteps, int timedSteps, Device device, long seed,
-                                 List<Callback> extraCallbacks) {
-        return measure(model, new Shape(3, 32, 32), 10, batchSize, warmupSteps, timedSteps, device, seed, extraCallbacks);
+    /**
+     * As {@link #measure(Block, Shape, int, int, int, int, Device, long, List)} for 3x32x32 images,
+     * 10 classes.
+     */
+    public static Result measure(
+            Block model,
+            int batchSize,
+            int warmupSteps,
+            int timedSteps,
+            Device device,
+            long seed,
+            List<Callback> extraCallbacks) {
+        return measure(
+                model,
+                new Shape(3, 32, 32),
+                10,
+                batchSize,
+                warmupSteps,
+                timedSteps,
+                device,
+                seed,
+                extraCallbacks);
     }
 
     /**
      * Trains {@code warmupSteps + timedSteps} steps of batch {@code batchSize} on random images of
-     * {@code imageShape} (C,H,W) and labels in {@code [0, classes)}; times the last {@code timedSteps}.
-     * {@code extraCallbacks} (e.g. a heartbeat) run in the same loop; those acting on
+     * {@code imageShape} (C,H,W) and labels in {@code [0, classes)}; times the last {@code
+     * timedSteps}. {@code extraCallbacks} (e.g. a heartbeat) run in the same loop; those acting on
      * {@code afterBatch} run after the step's timer stopped.
      */
-    public static Result measure(Block model, Shape imageShape, int classes, int batchSize, int warmupSteps,
-                                 int timedSteps, Device device, long seed, List<Callback> extraCallbacks) {
+    public static Result measure(
+            Block model,
+            Shape imageShape,
+            int classes,
+            int batchSize,
+            int warmupSteps,
+            int timedSteps,
+            Device device,
+            long seed,
+            List<Callback> extraCallbacks) {
         if (timedSteps < 1) {
             throw new IllegalArgumentException("timedSteps=" + timedSteps + "; allowed: >= 1");
         }
-        TrainConfig cfg = TrainConfig.builder().batchSize(batchSize).maxSteps(warmupSteps + timedSteps)
-                .timerWarmupSteps(warmupSteps).warmupFraction(0).statsEverySteps(0).seed(seed).device(device)
-                .divergenceLossBound(Double.MAX_VALUE).build();
+        TrainConfig cfg =
+                TrainConfig.builder()
+                        .batchSize(batchSize)
+                        .maxSteps(warmupSteps + timedSteps)
+                        .timerWarmupSteps(warmupSteps)
+                        .warmupFraction(0)
+                        .statsEverySteps(0)
+                        .seed(seed)
+                        .device(device)
+                        .divergenceLossBound(Double.MAX_VALUE)
+                        .build();
         BatchSource data = new RandomImages(batchSize, imageShape, classes, seed);
         TimedCpu cpu = new TimedCpu(warmupSteps);
         List<Callback> callbacks = new java.util.ArrayList<>(extraCallbacks);
         callbacks.add(cpu);
         try (Learner learner = new Learner(model, cfg, data, null, callbacks)) {
             FitResult r = learner.fit();
-            return new Result(batchSize, timedSteps, r.stepMsMedian(), r.stepMsP90(), r.imagesPerSecond(),
-                    r.peakMemoryBytes(), cpu.delta());
+            return new Result(
+                    batchSize,
+                    timedSteps,
+                    r.stepMsMedian(),
+                    r.stepMsP90(),
+                    r.imagesPerSecond(),
+                    r.peakMemoryBytes(),
+                    cpu.delta());
         }
     }
 
@@ -133,7 +182,8 @@ public final class Throughput {
         }
 
         @Override
-        public void assemble(int[] indices, float[] out, int[] labelsOut, SplittableRandom rngOrNull) {
+        public void assemble(
+                int[] indices, float[] out, int[] labelsOut, SplittableRandom rngOrNull) {
             int image = imageSize();
             for (int i = 0; i < indices.length; i++) {
                 System.arraycopy(pixels, indices[i] * image, out, i * image, image);

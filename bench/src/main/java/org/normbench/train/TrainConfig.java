@@ -8,29 +8,48 @@ import org.normbench.hooks.HistogramSpec;
 /**
  * Flat, immutable settings of one training run (nanoGPT style: every knob visible in one place).
  * The budget is {@code maxSteps} when positive, else {@code epochs} (fractional allowed) times the
- * steps of one epoch. The learning rate follows {@code lrRule} ({@link LrRule}, the grid's record of
- * it: protocol, warm-up, schedule), so what a run logs and what it trains with come from one rule.
- * Validated once, here. Build with {@link #builder()}; {@link Builder} holds the project defaults
- * (SGD momentum 0.9, weight decay 5e-4, base lr 0.1 at batch 128 scaled linearly, 10% warm-up).
+ * steps of one epoch. The learning rate follows {@code lrRule} ({@link LrRule}, the grid's record
+ * of it: protocol, warm-up, schedule), so what a run logs and what it trains with come from one
+ * rule. Validated once, here. Build with {@link #builder()}; {@link Builder} holds the project
+ * defaults (SGD momentum 0.9, weight decay 5e-4, base lr 0.1 at batch 128 scaled linearly, 10%
+ * warm-up).
  *
  * @param statsEverySteps capture activation statistics every N training steps (0 = never)
- * @param statsLayers     probe names or globs to hook, comma-separated (default {@code stem,layer*})
- * @param statsDeadWindow logged steps a channel must stay exactly 0 to count as dead over the window
+ * @param statsLayers probe names or globs to hook, comma-separated (default {@code stem,layer*})
+ * @param statsDeadWindow logged steps a channel must stay exactly 0 to count as dead over the
+ *     window
  * @param validateEverySteps validate every N steps; 0 = only at the end of the fit
- * @param logEverySteps   one curve point every N steps (the last step is always logged)
+ * @param logEverySteps one curve point every N steps (the last step is always logged)
  * @param divergenceLossBound a loss above this (or NaN/inf) stops the fit as diverged
- * @param lrRule          peak lr by protocol, warm-up and schedule ({@code cosine} or {@code constant})
+ * @param lrRule peak lr by protocol, warm-up and schedule ({@code cosine} or {@code constant})
  */
-public record TrainConfig(int batchSize, double epochs, int maxSteps, LrRule lrRule,
-                          double momentum, double weightDecay, long seed, Device device,
-                          double divergenceLossBound, int timerWarmupSteps, int validateEverySteps,
-                          int statsEverySteps, String statsLayers, int statsDeadWindow, HistogramSpec histogram,
-                          int logEverySteps, boolean progress) {
+public record TrainConfig(
+        int batchSize,
+        double epochs,
+        int maxSteps,
+        LrRule lrRule,
+        double momentum,
+        double weightDecay,
+        long seed,
+        Device device,
+        double divergenceLossBound,
+        int timerWarmupSteps,
+        int validateEverySteps,
+        int statsEverySteps,
+        String statsLayers,
+        int statsDeadWindow,
+        HistogramSpec histogram,
+        int logEverySteps,
+        boolean progress) {
 
     public TrainConfig {
         require(batchSize >= 1, "batchSize", batchSize, ">= 1");
         require(maxSteps >= 0, "maxSteps", maxSteps, ">= 0 (0 = use epochs)");
-        require(maxSteps > 0 || (epochs > 0 && Double.isFinite(epochs)), "epochs", epochs, "> 0 when maxSteps is 0");
+        require(
+                maxSteps > 0 || (epochs > 0 && Double.isFinite(epochs)),
+                "epochs",
+                epochs,
+                "> 0 when maxSteps is 0");
         require(lrRule != null, "lrRule", lrRule, "an LrRule");
         require(momentum >= 0 && momentum < 1, "momentum", momentum, "in [0, 1)");
         require(weightDecay >= 0, "weightDecay", weightDecay, ">= 0");
@@ -39,7 +58,11 @@ public record TrainConfig(int batchSize, double epochs, int maxSteps, LrRule lrR
         require(timerWarmupSteps >= 0, "timerWarmupSteps", timerWarmupSteps, ">= 0");
         require(validateEverySteps >= 0, "validateEverySteps", validateEverySteps, ">= 0");
         require(statsEverySteps >= 0, "statsEverySteps", statsEverySteps, ">= 0 (0 = off)");
-        require(statsLayers != null && !statsLayers.isBlank(), "statsLayers", statsLayers, "a probe name or glob");
+        require(
+                statsLayers != null && !statsLayers.isBlank(),
+                "statsLayers",
+                statsLayers,
+                "a probe name or glob");
         require(statsDeadWindow >= 1, "statsDeadWindow", statsDeadWindow, ">= 1");
         require(histogram != null, "histogram", histogram, "a HistogramSpec");
         require(logEverySteps >= 1, "logEverySteps", logEverySteps, ">= 1");
@@ -47,7 +70,8 @@ public record TrainConfig(int batchSize, double epochs, int maxSteps, LrRule lrR
 
     private static void require(boolean ok, String field, Object value, String allowed) {
         if (!ok) {
-            throw new IllegalArgumentException("train config: " + field + "=" + value + " is invalid; allowed: " + allowed);
+            throw new IllegalArgumentException(
+                    "train config: " + field + "=" + value + " is invalid; allowed: " + allowed);
         }
     }
 
@@ -126,32 +150,119 @@ public record TrainConfig(int batchSize, double epochs, int maxSteps, LrRule lrR
         private String schedule = "cosine";
         private LrRule.Protocol lrProtocol = LrRule.Protocol.LINEAR_SCALING;
 
-        public Builder batchSize(int v) { batchSize = v; return this; }
-        public Builder epochs(double v) { epochs = v; maxSteps = 0; return this; }
-        public Builder maxSteps(int v) { maxSteps = v; return this; }
-        public Builder baseLr(double v) { baseLr = v; return this; }
-        public Builder referenceBatchSize(int v) { referenceBatchSize = v; return this; }
-        public Builder momentum(double v) { momentum = v; return this; }
-        public Builder weightDecay(double v) { weightDecay = v; return this; }
-        public Builder warmupFraction(double v) { warmupFraction = v; return this; }
-        public Builder seed(long v) { seed = v; return this; }
-        public Builder device(Device v) { device = v; return this; }
-        public Builder divergenceLossBound(double v) { divergenceLossBound = v; return this; }
-        public Builder timerWarmupSteps(int v) { timerWarmupSteps = v; return this; }
-        public Builder validateEverySteps(int v) { validateEverySteps = v; return this; }
-        public Builder statsEverySteps(int v) { statsEverySteps = v; return this; }
-        public Builder statsLayers(String v) { statsLayers = v; return this; }
-        public Builder statsDeadWindow(int v) { statsDeadWindow = v; return this; }
-        public Builder histogram(HistogramSpec v) { histogram = v; return this; }
-        public Builder logEverySteps(int v) { logEverySteps = v; return this; }
-        public Builder progress(boolean v) { progress = v; return this; }
-        public Builder schedule(String v) { schedule = v; return this; }
-        public Builder lrProtocol(LrRule.Protocol v) { lrProtocol = v; return this; }
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder epochs(double v) {
+            epochs = v;
+            maxSteps = 0;
+            return this;
+        }
+
+        public Builder maxSteps(int v) {
+            maxSteps = v;
+            return this;
+        }
+
+        public Builder baseLr(double v) {
+            baseLr = v;
+            return this;
+        }
+
+        public Builder referenceBatchSize(int v) {
+            referenceBatchSize = v;
+            return this;
+        }
+
+        public Builder momentum(double v) {
+            momentum = v;
+            return this;
+        }
+
+        public Builder weightDecay(double v) {
+            weightDecay = v;
+            return this;
+        }
+
+        public Builder warmupFraction(double v) {
+            warmupFraction = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder device(Device v) {
+            device = v;
+            return this;
+        }
+
+        public Builder divergenceLossBound(double v) {
+            divergenceLossBound = v;
+            return this;
+        }
+
+        public Builder timerWarmupSteps(int v) {
+            timerWarmupSteps = v;
+            return this;
+        }
+
+        public Builder validateEverySteps(int v) {
+            validateEverySteps = v;
+            return this;
+        }
+
+        public Builder statsEverySteps(int v) {
+            statsEverySteps = v;
+            return this;
+        }
+
+        public Builder statsLayers(String v) {
+            statsLayers = v;
+            return this;
+        }
+
+        public Builder statsDeadWindow(int v) {
+            statsDeadWindow = v;
+            return this;
+        }
+
+        public Builder histogram(HistogramSpec v) {
+            histogram = v;
+            return this;
+        }
+
+        public Builder logEverySteps(int v) {
+            logEverySteps = v;
+            return this;
+        }
+
+        public Builder progress(boolean v) {
+            progress = v;
+            return this;
+        }
+
+        public Builder schedule(String v) {
+            schedule = v;
+            return this;
+        }
+
+        public Builder lrProtocol(LrRule.Protocol v) {
+            lrProtocol = v;
+            return this;
+        }
 
         /** All of the learning-rate settings at once, e.g. a grid cell's. */
         public Builder lrRule(LrRule v) {
-            return baseLr(v.baseLr()).referenceBatchSize(v.referenceBatchSize()).warmupFraction(v.warmupFraction())
-                    .schedule(v.schedule()).lrProtocol(v.protocol());
+            return baseLr(v.baseLr())
+                    .referenceBatchSize(v.referenceBatchSize())
+                    .warmupFraction(v.warmupFraction())
+                    .schedule(v.schedule())
+                    .lrProtocol(v.protocol());
         }
 
         public TrainConfig build() {
@@ -161,9 +272,24 @@ public record TrainConfig(int batchSize, double epochs, int maxSteps, LrRule lrR
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("train config: " + e.getMessage(), e);
             }
-            return new TrainConfig(batchSize, epochs, maxSteps, rule, momentum, weightDecay, seed, device,
-                    divergenceLossBound, timerWarmupSteps, validateEverySteps, statsEverySteps, statsLayers,
-                    statsDeadWindow, histogram, logEverySteps, progress);
+            return new TrainConfig(
+                    batchSize,
+                    epochs,
+                    maxSteps,
+                    rule,
+                    momentum,
+                    weightDecay,
+                    seed,
+                    device,
+                    divergenceLossBound,
+                    timerWarmupSteps,
+                    validateEverySteps,
+                    statsEverySteps,
+                    statsLayers,
+                    statsDeadWindow,
+                    histogram,
+                    logEverySteps,
+                    progress);
         }
     }
 }

@@ -26,7 +26,15 @@ class BenchCommandValidationTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            int code = NormbenchCli.commandLine().execute("bench", "--grid", grid.toString(), "--runs-dir", runs.toString(), "--quiet");
+            int code =
+                    NormbenchCli.commandLine()
+                            .execute(
+                                    "bench",
+                                    "--grid",
+                                    grid.toString(),
+                                    "--runs-dir",
+                                    runs.toString(),
+                                    "--quiet");
             return new Outcome(code, err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setErr(saved);
@@ -42,7 +50,9 @@ class BenchCommandValidationTest {
     private static void assertRefusedCleanly(Outcome o, Path runs, String message) {
         assertEquals(2, o.code(), o.err());
         assertTrue(o.err().contains(message), o.err());
-        assertFalse(o.err().contains("Exception") || o.err().contains("\tat "), "a stack trace reached the user:\n" + o.err());
+        assertFalse(
+                o.err().contains("Exception") || o.err().contains("\tat "),
+                "a stack trace reached the user:\n" + o.err());
         assertFalse(Files.exists(runs), "a run directory was written");
     }
 
@@ -51,7 +61,10 @@ class BenchCommandValidationTest {
         Path grid = dir.resolve("g.yaml");
         Files.write(grid, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13});
 
-        assertRefusedInOneLine(bench(grid, dir.resolve("runs")), dir.resolve("runs"), "nothing was run: " + grid + ":1:5: binary file (a NUL byte at byte offset 4)");
+        assertRefusedInOneLine(
+                bench(grid, dir.resolve("runs")),
+                dir.resolve("runs"),
+                "nothing was run: " + grid + ":1:5: binary file (a NUL byte at byte offset 4)");
     }
 
     @Test
@@ -59,7 +72,10 @@ class BenchCommandValidationTest {
         Path grid = dir.resolve("g.yaml");
         Files.write(grid, "name: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
 
-        assertRefusedInOneLine(bench(grid, dir.resolve("runs")), dir.resolve("runs"), "nothing was run: " + grid + ":1:10: not UTF-8 text: byte 0xE9");
+        assertRefusedInOneLine(
+                bench(grid, dir.resolve("runs")),
+                dir.resolve("runs"),
+                "nothing was run: " + grid + ":1:10: not UTF-8 text: byte 0xE9");
     }
 
     @Test
@@ -67,19 +83,29 @@ class BenchCommandValidationTest {
         Path grid = dir.resolve("g.yaml");
         Files.writeString(grid, "x".repeat(5 * 1024 * 1024));
 
-        assertRefusedInOneLine(bench(grid, dir.resolve("runs")), dir.resolve("runs"), "nothing was run: " + grid
-                + ":1:1: file is 5242880 bytes; a grid file is at most 65536 bytes");
+        assertRefusedInOneLine(
+                bench(grid, dir.resolve("runs")),
+                dir.resolve("runs"),
+                "nothing was run: "
+                        + grid
+                        + ":1:1: file is 5242880 bytes; a grid file is at most 65536 bytes");
     }
 
     @Test
     void aDirectoryGivenAsTheGridIsRefused(@TempDir Path dir) throws Exception {
-        assertRefusedInOneLine(bench(dir, dir.resolve("runs")), dir.resolve("runs"), "normbench bench: cannot read grid file " + dir);
+        assertRefusedInOneLine(
+                bench(dir, dir.resolve("runs")),
+                dir.resolve("runs"),
+                "normbench bench: cannot read grid file " + dir);
     }
 
     @Test
-    void problemsThatWouldOnlyShowAtRunTimeAreRefusedBeforeAnythingRuns(@TempDir Path dir) throws Exception {
+    void problemsThatWouldOnlyShowAtRunTimeAreRefusedBeforeAnythingRuns(@TempDir Path dir)
+            throws Exception {
         Path grid = dir.resolve("g.yaml");
-        Files.writeString(grid, """
+        Files.writeString(
+                grid,
+                """
                 dataset: fashion-mnist-subset
                 norms: [groupnorm]
                 activations: [relu]
@@ -95,7 +121,12 @@ class BenchCommandValidationTest {
 
         assertRefusedCleanly(o, dir.resolve("runs"), "the grid has 5 problem(s); nothing was run");
         assertTrue(o.err().contains("did you mean 'gn'?"), o.err());
-        assertTrue(o.err().contains("batch size 4096 is more than the 1000 training images"), o.err());
-        assertTrue(o.err().contains("pattern 'layr*' matches no layer of the model; available: stem, layer1.0"), o.err());
+        assertTrue(
+                o.err().contains("batch size 4096 is more than the 1000 training images"), o.err());
+        assertTrue(
+                o.err()
+                        .contains(
+                                "pattern 'layr*' matches no layer of the model; available: stem, layer1.0"),
+                o.err());
     }
 }

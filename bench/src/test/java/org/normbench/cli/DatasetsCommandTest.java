@@ -13,7 +13,10 @@ import org.normbench.datasets.DatasetRegistry;
 import org.normbench.datasets.RemoteFile;
 import picocli.CommandLine;
 
-/** {@code normbench datasets}: a cached dataset that does not verify fails the command, by name; one not fetched does not. */
+/**
+ * {@code normbench datasets}: a cached dataset that does not verify fails the command, by name; one
+ * not fetched does not.
+ */
 class DatasetsCommandTest {
 
     private record Outcome(int code, String out, String err) {}
@@ -48,7 +51,11 @@ class DatasetsCommandTest {
 
         assertEquals(1, o.code(), o.err());
         assertTrue(o.out().contains("NOT VERIFIED"), o.out());
-        assertTrue(o.err().startsWith("datasets: 1 cached dataset(s) NOT VERIFIED, a run would refuse them: mnist ("), o.err());
+        assertTrue(
+                o.err()
+                        .startsWith(
+                                "datasets: 1 cached dataset(s) NOT VERIFIED, a run would refuse them: mnist ("),
+                o.err());
         assertTrue(o.err().contains("fix: `bench/bin/normbench datasets --fetch mnist`"), o.err());
     }
 }

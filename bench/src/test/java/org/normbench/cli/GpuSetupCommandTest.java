@@ -18,8 +18,7 @@ import picocli.CommandLine;
 /** gpu-setup's failures on fake installs: each says what is missing and leaves no trace. */
 class GpuSetupCommandTest {
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     record Result(int code, String out, String err) {}
 
@@ -44,9 +43,12 @@ class GpuSetupCommandTest {
         Files.createDirectories(src.resolve("engines/pytorch/pytorch-native/src/main/native"));
         Files.createDirectories(src.resolve("api/src/main/native/djl"));
         Files.writeString(src.resolve("api/src/main/native/djl/utils.h"), "");
-        Path java = src.resolve("engines/pytorch/pytorch-engine/src/main/java/ai/djl/pytorch/jni/PyTorchLibrary.java");
+        Path java =
+                src.resolve(
+                        "engines/pytorch/pytorch-engine/src/main/java/ai/djl/pytorch/jni/PyTorchLibrary.java");
         Files.createDirectories(java.getParent());
-        Files.writeString(java, "package ai.djl.pytorch.jni;\npublic final class PyTorchLibrary {}\n");
+        Files.writeString(
+                java, "package ai.djl.pytorch.jni;\npublic final class PyTorchLibrary {}\n");
         return src;
     }
 
@@ -54,9 +56,20 @@ class GpuSetupCommandTest {
     void refusesACacheInsideThePytorchInstall() throws Exception {
         Path lib = FakeLibtorch.wheel(tmp.resolve("site"), "2.11.0+cpu", null, true);
         Path inside = lib.getParent().resolve("normbench-cache");
-        Result r = run(Map.of("PYTORCH_LIBRARY_PATH", lib.toString(), "NORMBENCH_CACHE", inside.toString(), "PATH", "/usr/bin:/bin"), "--no-doctor");
+        Result r =
+                run(
+                        Map.of(
+                                "PYTORCH_LIBRARY_PATH",
+                                lib.toString(),
+                                "NORMBENCH_CACHE",
+                                inside.toString(),
+                                "PATH",
+                                "/usr/bin:/bin"),
+                        "--no-doctor");
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("refusing to write") && r.err().contains("never modifies"), r.err());
+        assertTrue(
+                r.err().contains("refusing to write") && r.err().contains("never modifies"),
+                r.err());
         assertTrue(Files.notExists(inside), "nothing written into torch/");
     }
 
@@ -71,17 +84,33 @@ class GpuSetupCommandTest {
         Result r = run(env, "--no-doctor");
         assertEquals(1, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("found libtorch 2.11.0+cpu"), r.out());
-        assertTrue(r.err().contains("no C++ compiler") && r.err().contains("apt-get install g++"), r.err());
+        assertTrue(
+                r.err().contains("no C++ compiler") && r.err().contains("apt-get install g++"),
+                r.err());
         assertTrue(r.err().contains("libtorch C++ headers not found"), r.err());
-        assertTrue(JniCache.selected(tmp.resolve("cache")).isEmpty(), "a failed set-up selects nothing");
-        assertTrue(Files.notExists(tmp.resolve("cache/jni/djl-0.36.0/libtorch-2.11.0-cpu/" + JniCache.JNI_FILE)));
+        assertTrue(
+                JniCache.selected(tmp.resolve("cache")).isEmpty(),
+                "a failed set-up selects nothing");
+        assertTrue(
+                Files.notExists(
+                        tmp.resolve(
+                                "cache/jni/djl-0.36.0/libtorch-2.11.0-cpu/" + JniCache.JNI_FILE)));
     }
 
     @Test
     void thePinnedReleaseNeedsNoBuildAndIsSelectedThroughLinks() throws Exception {
         Path lib = FakeLibtorch.wheel(tmp.resolve("site"), "2.7.1+cpu", null, true);
         Path cache = tmp.resolve("cache");
-        Result r = run(Map.of("PYTORCH_LIBRARY_PATH", lib.toString(), "NORMBENCH_CACHE", cache.toString(), "PATH", "/usr/bin:/bin"), "--no-doctor");
+        Result r =
+                run(
+                        Map.of(
+                                "PYTORCH_LIBRARY_PATH",
+                                lib.toString(),
+                                "NORMBENCH_CACHE",
+                                cache.toString(),
+                                "PATH",
+                                "/usr/bin:/bin"),
+                        "--no-doctor");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("nothing to build"), r.out());
         JniCache.Selection s = JniCache.selected(cache).orElseThrow();

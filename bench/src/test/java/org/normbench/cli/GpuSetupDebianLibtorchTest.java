@@ -22,23 +22,27 @@ import org.normbench.engine.JniCache;
 import org.normbench.results.ResultsSchema;
 
 /**
- * The real gpu-setup path on CPU, as CI runs it: Debian's libtorch-dev 1.13.1 (which DJL's
- * prebuilt 2.7.1 JNI cannot load) gets a JNI built from the DJL 0.36.0 sources in
- * ../shared/third_party, then doctor and a one-cell grid run on it in fresh JVMs and the run's
- * manifest records libtorch 1.13.1. Skipped, with the reason printed, where the headers, the
- * sources or a compiler are absent. Takes minutes (the compile), in its own temporary cache.
+ * The real gpu-setup path on CPU, as CI runs it: Debian's libtorch-dev 1.13.1 (which DJL's prebuilt
+ * 2.7.1 JNI cannot load) gets a JNI built from the DJL 0.36.0 sources in ../shared/third_party,
+ * then doctor and a one-cell grid run on it in fresh JVMs and the run's manifest records libtorch
+ * 1.13.1. Skipped, with the reason printed, where the headers, the sources or a compiler are
+ * absent. Takes minutes (the compile), in its own temporary cache.
  */
 class GpuSetupDebianLibtorchTest {
     static final Path SYSTEM_LIB = Path.of("/usr/lib/x86_64-linux-gnu");
-    static final Path DJL_SRC = Path.of("../../shared/third_party/djl-0.36.0").toAbsolutePath().normalize();
+    static final Path DJL_SRC =
+            Path.of("../../shared/third_party/djl-0.36.0").toAbsolutePath().normalize();
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     @Test
     void buildsTheJniForDebianLibtorchThenDoctorAndAOneCellGridRunOnIt() throws Exception {
-        skipUnless(Files.exists(SYSTEM_LIB.resolve("libtorch.so")), "Debian libtorch-dev is not installed (" + SYSTEM_LIB + "/libtorch.so)");
-        skipUnless(Files.exists(Path.of("/usr/include/torch/script.h")), "libtorch headers are absent (/usr/include/torch/script.h; apt-get install libtorch-dev)");
+        skipUnless(
+                Files.exists(SYSTEM_LIB.resolve("libtorch.so")),
+                "Debian libtorch-dev is not installed (" + SYSTEM_LIB + "/libtorch.so)");
+        skipUnless(
+                Files.exists(Path.of("/usr/include/torch/script.h")),
+                "libtorch headers are absent (/usr/include/torch/script.h; apt-get install libtorch-dev)");
         skipUnless(Files.isDirectory(DJL_SRC), "DJL 0.36.0 sources are absent (" + DJL_SRC + ")");
         skipUnless(JniBuild.compiler(System.getenv()).isPresent(), "no C++ compiler on PATH");
 
@@ -50,7 +54,8 @@ class GpuSetupDebianLibtorchTest {
         env.put("PYTORCH_LIBRARY_PATH", SYSTEM_LIB.toString());
         env.put(JniCache.CACHE_ENV, cache.toString());
         env.put(JniBuild.DJL_SRC_ENV, DJL_SRC.toString());
-        // -O0 keeps this test at ~2.5 min on a 2-core CI box; users get the default -O2. Same sources, defines and link.
+        // -O0 keeps this test at ~2.5 min on a 2-core CI box; users get the default -O2. Same
+        // sources, defines and link.
         env.put(JniBuild.OPT_ENV, "-O0");
 
         List<String> setup = run(env, "gpu-setup");
@@ -58,19 +63,49 @@ class GpuSetupDebianLibtorchTest {
         assertEquals("0", setup.get(0), setupOut);
         assertTrue(setupOut.contains("found libtorch 1.13.1 (cpu"), setupOut);
         assertTrue(setupOut.contains("-DV1_13_X"), setupOut);
-        assertTrue(setupOut.contains("libtorch      1.13.1 in " + SYSTEM_LIB), "doctor reports the loaded libtorch:\n" + setupOut);
-        assertTrue(setupOut.contains("(built for libtorch 1.13.1 (normbench gpu-setup build))"), setupOut);
+        assertTrue(
+                setupOut.contains("libtorch      1.13.1 in " + SYSTEM_LIB),
+                "doctor reports the loaded libtorch:\n" + setupOut);
+        assertTrue(
+                setupOut.contains("(built for libtorch 1.13.1 (normbench gpu-setup build))"),
+                setupOut);
         assertTrue(setupOut.contains("doctor: all devices OK"), setupOut);
 
         env.remove("PYTORCH_LIBRARY_PATH");
         Path grid = tmp.resolve("one-cell.yaml");
-        Files.writeString(grid, String.join("\n", "name: one-cell", "dataset: fashion-mnist-subset", "train_limit: 64", "test_limit: 32",
-                "train:", "  width: 0.125", "  norms: [bn]", "  activations: [relu]", "  batch_sizes: [8]", "  steps: 4",
-                "  hooks: {enabled: false}", ""));
+        Files.writeString(
+                grid,
+                String.join(
+                        "\n",
+                        "name: one-cell",
+                        "dataset: fashion-mnist-subset",
+                        "train_limit: 64",
+                        "test_limit: 32",
+                        "train:",
+                        "  width: 0.125",
+                        "  norms: [bn]",
+                        "  activations: [relu]",
+                        "  batch_sizes: [8]",
+                        "  steps: 4",
+                        "  hooks: {enabled: false}",
+                        ""));
         Path runs = tmp.resolve("runs");
-        List<String> bench = run(env, "bench", "--grid", grid.toString(), "--run", "r", "--runs-dir", runs.toString(), "--quiet");
+        List<String> bench =
+                run(
+                        env,
+                        "bench",
+                        "--grid",
+                        grid.toString(),
+                        "--run",
+                        "r",
+                        "--runs-dir",
+                        runs.toString(),
+                        "--quiet");
         assertEquals("0", bench.get(0), String.join("\n", bench));
-        JsonNode versions = new ObjectMapper().readTree(runs.resolve("r").resolve("manifest.json").toFile()).get("versions");
+        JsonNode versions =
+                new ObjectMapper()
+                        .readTree(runs.resolve("r").resolve("manifest.json").toFile())
+                        .get("versions");
         assertEquals("1.13.1", versions.get("libtorch").asText(), versions.toString());
         assertTrue(versions.get("jni").asText().startsWith(cache.toString()), versions.toString());
         String cells = Files.readString(runs.resolve("r").resolve(ResultsSchema.CELLS));
@@ -85,9 +120,16 @@ class GpuSetupDebianLibtorchTest {
     }
 
     /** normbench in a fresh JVM with {@code env}; the exit code, then the output lines. */
-    private static List<String> run(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dai.djl.pytorch.num_threads=1", NormbenchCli.class.getName()));
+    private static List<String> run(Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                "-Dai.djl.pytorch.num_threads=1",
+                                NormbenchCli.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().clear();

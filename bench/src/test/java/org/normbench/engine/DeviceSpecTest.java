@@ -5,15 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class DeviceSpecTest {
 
     @ParameterizedTest
-    @CsvSource({"cpu,cpu", "CPU,cpu", "gpu,gpu:0", "cuda,gpu:0", "gpu:1,gpu:1", "cuda:3,gpu:3", "auto,auto", " gpu:0 ,gpu:0"})
+    @CsvSource({
+        "cpu,cpu",
+        "CPU,cpu",
+        "gpu,gpu:0",
+        "cuda,gpu:0",
+        "gpu:1,gpu:1",
+        "cuda:3,gpu:3",
+        "auto,auto",
+        " gpu:0 ,gpu:0"
+    })
     void parsesTheNamesUsersType(String text, String expected) {
         assertEquals(expected, DeviceSpec.parse(text).toString());
     }
@@ -21,7 +30,8 @@ class DeviceSpecTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "tpu", "gpu:", "gpu:-1", "gpu:x", "cpu:0", "gpu:1:2"})
     void rejectsUnknownNamesListingTheAllowedOnes(String text) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DeviceSpec.parse(text));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> DeviceSpec.parse(text));
         assertTrue(e.getMessage().contains(DeviceSpec.ALLOWED), e.getMessage());
     }
 
@@ -33,9 +43,11 @@ class DeviceSpecTest {
 
     @Test
     void explicitGpuNeverFallsBackToCpu() {
-        IllegalStateException none = assertThrows(IllegalStateException.class, () -> DeviceSpec.gpu(0).resolve(0));
+        IllegalStateException none =
+                assertThrows(IllegalStateException.class, () -> DeviceSpec.gpu(0).resolve(0));
         assertTrue(none.getMessage().contains("no CUDA GPU is visible"), none.getMessage());
-        IllegalStateException tooFew = assertThrows(IllegalStateException.class, () -> DeviceSpec.gpu(2).resolve(2));
+        IllegalStateException tooFew =
+                assertThrows(IllegalStateException.class, () -> DeviceSpec.gpu(2).resolve(2));
         assertTrue(tooFew.getMessage().contains("gpu:0..gpu:1"), tooFew.getMessage());
         assertEquals(DeviceSpec.gpu(1), DeviceSpec.gpu(1).resolve(2));
     }
@@ -43,6 +55,8 @@ class DeviceSpecTest {
     @Test
     void doctorExercisesCpuAndEveryVisibleGpu() {
         assertEquals(List.of(DeviceSpec.cpu()), DeviceSpec.allVisible(0));
-        assertEquals(List.of(DeviceSpec.cpu(), DeviceSpec.gpu(0), DeviceSpec.gpu(1)), DeviceSpec.allVisible(2));
+        assertEquals(
+                List.of(DeviceSpec.cpu(), DeviceSpec.gpu(0), DeviceSpec.gpu(1)),
+                DeviceSpec.allVisible(2));
     }
 }

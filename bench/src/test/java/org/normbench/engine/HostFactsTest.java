@@ -24,14 +24,18 @@ class HostFactsTest {
     private static final Map<String, String> VERBOSE = new java.util.LinkedHashMap<>();
 
     static {
-        VERBOSE.put("Intel AVX-512 with float16, Intel DL Boost and bfloat16 support and Intel AMX with bfloat16, float16 and 8-bit integer support",
+        VERBOSE.put(
+                "Intel AVX-512 with float16, Intel DL Boost and bfloat16 support and Intel AMX with bfloat16, float16 and 8-bit integer support",
                 "avx10_1_512_amx_fp16");
-        VERBOSE.put("Intel AVX-512 with float16, Intel DL Boost and bfloat16 support and Intel AMX with bfloat16 and 8-bit integer support",
+        VERBOSE.put(
+                "Intel AVX-512 with float16, Intel DL Boost and bfloat16 support and Intel AMX with bfloat16 and 8-bit integer support",
                 "avx10_1_512_amx");
-        VERBOSE.put("Intel AVX-512 with float16, Intel DL Boost and bfloat16 support", "avx10_1_512");
+        VERBOSE.put(
+                "Intel AVX-512 with float16, Intel DL Boost and bfloat16 support", "avx10_1_512");
         VERBOSE.put("Intel AVX-512 with Intel DL Boost and bfloat16 support", "avx512_core_bf16");
         VERBOSE.put("Intel AVX-512 with Intel DL Boost", "avx512_core_vnni");
-        VERBOSE.put("Intel AVX-512 with AVX512BW, AVX512VL, and AVX512DQ extensions", "avx512_core");
+        VERBOSE.put(
+                "Intel AVX-512 with AVX512BW, AVX512VL, and AVX512DQ extensions", "avx512_core");
         VERBOSE.put("Intel AVX2 with Intel DL Boost", "avx2_vnni");
         VERBOSE.put("Intel AVX2", "avx2");
         VERBOSE.put("Intel AVX", "avx");
@@ -43,8 +47,15 @@ class HostFactsTest {
         Object derived = HostFacts.cpu().get("onednn_isa");
         assumeTrue(derived != null, "no /proc/cpuinfo flags on this OS");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
-                NormbenchCli.class.getName(), "doctor").redirectErrorStream(true);
+        ProcessBuilder pb =
+                new ProcessBuilder(
+                                java,
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                "-Dai.djl.offline=true",
+                                NormbenchCli.class.getName(),
+                                "doctor")
+                        .redirectErrorStream(true);
         pb.environment().put("ONEDNN_VERBOSE", "1");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -52,17 +63,45 @@ class HostFactsTest {
         Matcher m = Pattern.compile("onednn_verbose,(?:v1,)?info,cpu,isa:(.*)").matcher(out);
         assertTrue(m.find(), "oneDNN printed its ISA:\n" + out);
         String isa = m.group(1).trim();
-        String reported = VERBOSE.entrySet().stream().filter(e -> isa.startsWith(e.getKey())).map(Map.Entry::getValue)
-                .findFirst().orElseThrow(() -> new AssertionError("unknown oneDNN ISA text: " + isa));
+        String reported =
+                VERBOSE.entrySet().stream()
+                        .filter(e -> isa.startsWith(e.getKey()))
+                        .map(Map.Entry::getValue)
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("unknown oneDNN ISA text: " + isa));
         assertEquals(reported, derived, "oneDNN says: " + isa);
     }
 
     @Test
     void derivationFollowsTheFlagsAndTheCap() {
         Set<String> zen3 = Set.of("sse4_1", "avx", "avx2", "fma");
-        Set<String> skylakeX = Set.of("sse4_1", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512dq");
-        Set<String> sapphireRapids = Set.of("sse4_1", "avx", "avx2", "fma", "avx_vnni", "avx512f", "avx512bw", "avx512vl",
-                "avx512dq", "avx512_vnni", "avx512_bf16", "avx512_fp16", "amx_tile", "amx_int8", "amx_bf16");
+        Set<String> skylakeX =
+                Set.of(
+                        "sse4_1",
+                        "avx",
+                        "avx2",
+                        "fma",
+                        "avx512f",
+                        "avx512bw",
+                        "avx512vl",
+                        "avx512dq");
+        Set<String> sapphireRapids =
+                Set.of(
+                        "sse4_1",
+                        "avx",
+                        "avx2",
+                        "fma",
+                        "avx_vnni",
+                        "avx512f",
+                        "avx512bw",
+                        "avx512vl",
+                        "avx512dq",
+                        "avx512_vnni",
+                        "avx512_bf16",
+                        "avx512_fp16",
+                        "amx_tile",
+                        "amx_int8",
+                        "amx_bf16");
         assertEquals("avx2", HostFacts.onednnIsa(zen3, null));
         assertEquals("avx512_core", HostFacts.onednnIsa(skylakeX, null));
         assertEquals("avx10_1_512_amx", HostFacts.onednnIsa(sapphireRapids, null));

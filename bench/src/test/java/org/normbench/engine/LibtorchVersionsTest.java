@@ -38,8 +38,9 @@ class LibtorchVersionsTest {
 
     @Test
     void readsTorchVersionPyOfCudaAndCpuWheels() {
-        String cuda = "from typing import Optional\n__all__ = ['__version__', 'debug', 'cuda', 'git_version', 'hip']\n"
-                + "__version__ = '2.11.0+cu130'\ndebug = False\ncuda: Optional[str] = '13.0'\ngit_version = 'abc'\nhip: Optional[str] = None\n";
+        String cuda =
+                "from typing import Optional\n__all__ = ['__version__', 'debug', 'cuda', 'git_version', 'hip']\n"
+                        + "__version__ = '2.11.0+cu130'\ndebug = False\ncuda: Optional[str] = '13.0'\ngit_version = 'abc'\nhip: Optional[str] = None\n";
         assertEquals("2.11.0+cu130", LibtorchVersions.versionFromVersionPy(cuda));
         assertEquals("13.0", LibtorchVersions.cudaFromVersionPy(cuda));
         String cpu = "__version__ = '2.7.1+cpu'\ndebug = False\ncuda: Optional[str] = None\n";
@@ -49,21 +50,34 @@ class LibtorchVersionsTest {
 
     @Test
     void readsCmakeConfigSonameAndDjlCacheDirectory() {
-        assertEquals("1.13.0", LibtorchVersions.versionFromCmake("set(PACKAGE_VERSION \"1.13.0\")\nif(...)"));
-        assertEquals(Boolean.TRUE, LibtorchVersions.cxx11AbiFromCmake("  set(TORCH_CXX_FLAGS \"-D_GLIBCXX_USE_CXX11_ABI=1\")"));
-        assertEquals(Boolean.FALSE, LibtorchVersions.cxx11AbiFromCmake("set(TORCH_CXX_FLAGS \"-D_GLIBCXX_USE_CXX11_ABI=0\")"));
+        assertEquals(
+                "1.13.0",
+                LibtorchVersions.versionFromCmake("set(PACKAGE_VERSION \"1.13.0\")\nif(...)"));
+        assertEquals(
+                Boolean.TRUE,
+                LibtorchVersions.cxx11AbiFromCmake(
+                        "  set(TORCH_CXX_FLAGS \"-D_GLIBCXX_USE_CXX11_ABI=1\")"));
+        assertEquals(
+                Boolean.FALSE,
+                LibtorchVersions.cxx11AbiFromCmake(
+                        "set(TORCH_CXX_FLAGS \"-D_GLIBCXX_USE_CXX11_ABI=0\")"));
         assertNull(LibtorchVersions.cxx11AbiFromCmake("no flags"));
         assertEquals("1.13.0", LibtorchVersions.versionFromSoname("libtorch_cpu.so.1.13.0"));
         assertNull(LibtorchVersions.versionFromSoname("libtorch_cpu.so"));
-        assertArrayEquals(new String[] {"2.7.1", "cpu"}, LibtorchVersions.fromDjlCacheDirName("2.7.1-20250812-cpu-linux-x86_64"));
-        assertArrayEquals(new String[] {"2.7.1", "cu128"}, LibtorchVersions.fromDjlCacheDirName("2.7.1-cu128-linux-x86_64"));
+        assertArrayEquals(
+                new String[] {"2.7.1", "cpu"},
+                LibtorchVersions.fromDjlCacheDirName("2.7.1-20250812-cpu-linux-x86_64"));
+        assertArrayEquals(
+                new String[] {"2.7.1", "cu128"},
+                LibtorchVersions.fromDjlCacheDirName("2.7.1-cu128-linux-x86_64"));
         assertNull(LibtorchVersions.fromDjlCacheDirName("lib"));
     }
 
     @Test
     void djlDefinesFollowItsBuildScript() {
         assertEquals(List.of("V1_13_X"), LibtorchVersions.jniDefines("1.13.1", false));
-        assertEquals(List.of("V1_13_X", "USE_CUDA"), LibtorchVersions.jniDefines("2.0.1+cu118", true));
+        assertEquals(
+                List.of("V1_13_X", "USE_CUDA"), LibtorchVersions.jniDefines("2.0.1+cu118", true));
         assertEquals(List.of("V1_13_X"), LibtorchVersions.jniDefines("2.1.2", false));
         assertEquals(List.of(), LibtorchVersions.jniDefines("2.7.1", false));
         assertEquals(List.of("USE_CUDA"), LibtorchVersions.jniDefines("2.11.0+cu130", true));

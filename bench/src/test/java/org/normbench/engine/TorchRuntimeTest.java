@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Loads the real libtorch from the Maven artifact and checks autograd against finite differences. */
+/**
+ * Loads the real libtorch from the Maven artifact and checks autograd against finite differences.
+ */
 class TorchRuntimeTest {
 
     @Test
@@ -49,7 +51,10 @@ class TorchRuntimeTest {
                 double fp = loss(x, m.create(plus, w.getShape())).getDouble();
                 double fm = loss(x, m.create(minus, w.getShape())).getDouble();
                 double numeric = (fp - fm) / (2 * h);
-                worst = Math.max(worst, Math.abs(numeric - grad[i]) / Math.max(1.0, Math.abs(numeric)));
+                worst =
+                        Math.max(
+                                worst,
+                                Math.abs(numeric - grad[i]) / Math.max(1.0, Math.abs(numeric)));
             }
             assertTrue(worst < 1e-6, "max relative error " + worst);
         }
@@ -77,7 +82,9 @@ class TorchRuntimeTest {
     }
 
     private static NDArray loss(NDArray x, NDArray w) {
-        NDArray y = Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1).singletonOrThrow();
+        NDArray y =
+                Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1)
+                        .singletonOrThrow();
         return y.tanh().sum();
     }
 }

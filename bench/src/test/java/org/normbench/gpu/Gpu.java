@@ -16,15 +16,20 @@ final class Gpu {
     static Device device(String test) {
         int gpus = TorchRuntime.gpuCount();
         if (gpus == 0) {
-            String reason = "no CUDA device visible to libtorch (" + TorchRuntime.libraryOrigin()
-                    + "); run `make gpu-setup` then `make test-gpu` on a CUDA machine";
+            String reason =
+                    "no CUDA device visible to libtorch ("
+                            + TorchRuntime.libraryOrigin()
+                            + "); run `make gpu-setup` then `make test-gpu` on a CUDA machine";
             System.out.println("SKIPPED " + test + ": " + reason);
             Assumptions.abort(reason);
         }
         return Device.gpu(0);
     }
 
-    /** Largest |a - b| over |b|'s scale: max|a-b| / (1 + max|b|), the tolerance measure of these tests. */
+    /**
+     * Largest |a - b| over |b|'s scale: max|a-b| / (1 + max|b|), the tolerance measure of these
+     * tests.
+     */
     static double scaledError(float[] a, float[] b) {
         double worst = 0;
         double scale = 0;

@@ -22,7 +22,10 @@ class GpuDoctorTest {
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(out));
         assertEquals(0, cl.execute("doctor"), out.toString());
-        assertTrue(out.toString().contains("device gpu:0") && out.toString().contains("conv fwd+bwd OK"), out.toString());
+        assertTrue(
+                out.toString().contains("device gpu:0")
+                        && out.toString().contains("conv fwd+bwd OK"),
+                out.toString());
         assertTrue(out.toString().contains("cuda          runtime "), out.toString());
         assertTrue(out.toString().contains("cudnn         "), out.toString());
     }

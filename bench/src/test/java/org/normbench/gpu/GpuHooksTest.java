@@ -16,8 +16,8 @@ import org.normbench.hooks.ActivationStats;
 import org.normbench.hooks.HistogramSpec;
 
 /**
- * The activation statistics' device path (libtorch ops, what GPUs use) and CPU path (one fused
- * host pass) agree on the same activation: every exact column of ActivationRow and every bin count
+ * The activation statistics' device path (libtorch ops, what GPUs use) and CPU path (one fused host
+ * pass) agree on the same activation: every exact column of ActivationRow and every bin count
  * identically, mean and std to 1e-5 of the activation's scale (float sums in different orders).
  */
 @Tag("gpu")
@@ -27,7 +27,10 @@ class GpuHooksTest {
     void devicePathOnTheGpuMatchesTheCpuPassOnTheSameActivation() {
         Device gpu = Gpu.device("GpuHooksTest");
         try (NDManager m = TorchRuntime.engine().newBaseManager(Device.cpu())) {
-            NDArray x = m.randomNormal(0, 1.5f, new Shape(8, 64, 16, 16), DataType.FLOAT32).sub(0.3f).maximum(-0.5f);
+            NDArray x =
+                    m.randomNormal(0, 1.5f, new Shape(8, 64, 16, 16), DataType.FLOAT32)
+                            .sub(0.3f)
+                            .maximum(-0.5f);
             HistogramSpec spec = HistogramSpec.defaults();
             ActivationStats.Measured cpu = ActivationStats.statistics(x, spec);
             ActivationStats.Measured dev = ActivationStats.statistics(x.toDevice(gpu, true), spec);

@@ -37,18 +37,27 @@ class GpuNormsTest {
         StringBuilder report = new StringBuilder();
         boolean ok = true;
         for (String name : NormRegistry.names()) {
-            try (NDManager cpu = engine.newBaseManager(Device.cpu()); NDManager onGpu = engine.newBaseManager(gpu)) {
-                Block block = NormRegistry.get(name).create((int) INPUT.get(1), NormOptions.DEFAULTS);
+            try (NDManager cpu = engine.newBaseManager(Device.cpu());
+                    NDManager onGpu = engine.newBaseManager(gpu)) {
+                Block block =
+                        NormRegistry.get(name).create((int) INPUT.get(1), NormOptions.DEFAULTS);
                 block.initialize(cpu, DataType.FLOAT32, INPUT);
                 engine.setRandomSeed(7);
                 NDArray x = cpu.randomNormal(0, 2, INPUT, DataType.FLOAT32).add(0.5f);
                 NDArray weights = cpu.randomNormal(INPUT);
-                float[][] onCpu = forwardBackward(engine, block, new ParameterStore(cpu, false), x, weights);
-                float[][] onDevice = forwardBackward(engine, block, new ParameterStore(onGpu, false), x.toDevice(gpu, true),
-                        weights.toDevice(gpu, true));
+                float[][] onCpu =
+                        forwardBackward(engine, block, new ParameterStore(cpu, false), x, weights);
+                float[][] onDevice =
+                        forwardBackward(
+                                engine,
+                                block,
+                                new ParameterStore(onGpu, false),
+                                x.toDevice(gpu, true),
+                                weights.toDevice(gpu, true));
                 double fwd = Gpu.scaledError(onDevice[0], onCpu[0]);
                 double bwd = Gpu.scaledError(onDevice[1], onCpu[1]);
-                report.append(String.format("%s: forward %.2e, input gradient %.2e%n", name, fwd, bwd));
+                report.append(
+                        String.format("%s: forward %.2e, input gradient %.2e%n", name, fwd, bwd));
                 ok &= fwd <= FORWARD_TOLERANCE && bwd <= GRADIENT_TOLERANCE;
             }
         }
@@ -57,7 +66,8 @@ class GpuNormsTest {
     }
 
     /** {output, d(sum(output * weights))/d(input)} as host arrays. */
-    private static float[][] forwardBackward(Engine engine, Block block, ParameterStore ps, NDArray input, NDArray weights) {
+    private static float[][] forwardBackward(
+            Engine engine, Block block, ParameterStore ps, NDArray input, NDArray weights) {
         NDArray x = input.duplicate();
         x.setRequiresGradient(true);
         try (GradientCollector gc = engine.newGradientCollector()) {

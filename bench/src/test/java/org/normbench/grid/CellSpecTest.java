@@ -20,7 +20,8 @@ class CellSpecTest {
         Map<String, Object> columns = smokeCell().columns();
 
         List<String> names = List.copyOf(columns.keySet());
-        List<String> schemaOrder = ResultsSchema.CELL_COLUMNS.stream().filter(names::contains).toList();
+        List<String> schemaOrder =
+                ResultsSchema.CELL_COLUMNS.stream().filter(names::contains).toList();
         assertEquals(schemaOrder, names);
         assertEquals("train-bn-relu-bs2-w0.125-cpu-s0", columns.get("cell_id"));
         assertEquals("train", columns.get("kind"));
@@ -37,6 +38,9 @@ class CellSpecTest {
         assertEquals(2000, map.get("train_limit"));
         assertEquals(40, map.get("hooks_bins"));
         ObjectMapper json = new ObjectMapper();
-        assertEquals(cell, json.readValue(json.writeValueAsString(cell), CellSpec.class), "a record round-trips for cell.json");
+        assertEquals(
+                cell,
+                json.readValue(json.writeValueAsString(cell), CellSpec.class),
+                "a record round-trips for cell.json");
     }
 }

@@ -12,8 +12,10 @@ class GridFormatDocTest {
 
     @Test
     void completeExampleParsesToTheCellCountsItStates() throws Exception {
-        Path doc = Files.isRegularFile(Path.of("../docs/grid-format.md")) ? Path.of("../docs/grid-format.md")
-                : Path.of("docs/grid-format.md");
+        Path doc =
+                Files.isRegularFile(Path.of("../docs/grid-format.md"))
+                        ? Path.of("../docs/grid-format.md")
+                        : Path.of("docs/grid-format.md");
         String text = Files.readString(doc);
         int start = text.indexOf("```yaml\n");
         assertTrue(start >= 0, "docs/grid-format.md lost its yaml example");
@@ -22,6 +24,7 @@ class GridFormatDocTest {
         Grid grid = GridParser.parse("my-study.yaml", yaml, TestVocabulary.VOCABULARY);
 
         assertEquals(90, grid.cells().stream().filter(c -> c.kind() == CellKind.TRAIN).count());
-        assertEquals(36, grid.cells().stream().filter(c -> c.kind() == CellKind.THROUGHPUT).count());
+        assertEquals(
+                36, grid.cells().stream().filter(c -> c.kind() == CellKind.THROUGHPUT).count());
     }
 }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GridParserTest {
 
-    private static final String MINIMAL = """
+    private static final String MINIMAL =
+            """
             dataset: mnist
             norms: [gn]
             activations: [relu]
@@ -57,7 +58,9 @@ class GridParserTest {
 
     @Test
     void readsEverySettingWhenGiven() throws Exception {
-        CellSpec cell = parse("""
+        CellSpec cell =
+                parse(
+                                """
                 dataset: cifar10
                 norms: [bn]
                 activations: [relu]
@@ -80,7 +83,9 @@ class GridParserTest {
                   log_every_steps: 5
                   validate_every_steps: 100
                   hooks: {enabled: false, every_steps: 3, layers: "layer4.*", bins: 20, hist_min: -4, hist_max: 4}
-                """).cells().get(0);
+                """)
+                        .cells()
+                        .get(0);
 
         assertEquals("train-bn-relu-bs64-w0.5-gpu1-s7", cell.cellId());
         assertEquals("gpu:1", cell.device());
@@ -97,7 +102,9 @@ class GridParserTest {
 
     @Test
     void aSectionValueReplacesTheTopLevelOneForThatSectionOnly() throws Exception {
-        Grid grid = parse("""
+        Grid grid =
+                parse(
+                        """
                 dataset: fashion-mnist
                 norms: [bn, gn, ln, rbn]
                 activations: [relu]
@@ -112,19 +119,33 @@ class GridParserTest {
                   timed_steps: 5
                 """);
 
-        List<CellSpec> train = grid.cells().stream().filter(c -> c.kind() == CellKind.TRAIN).collect(Collectors.toList());
-        List<CellSpec> throughput = grid.cells().stream().filter(c -> c.kind() == CellKind.THROUGHPUT).collect(Collectors.toList());
+        List<CellSpec> train =
+                grid.cells().stream()
+                        .filter(c -> c.kind() == CellKind.TRAIN)
+                        .collect(Collectors.toList());
+        List<CellSpec> throughput =
+                grid.cells().stream()
+                        .filter(c -> c.kind() == CellKind.THROUGHPUT)
+                        .collect(Collectors.toList());
         assertEquals(4, train.size());
-        assertEquals(List.of("throughput-gn-relu-bs8-w1-cpu-s0"), ids(new Grid("t", "", "t", "", Map.of(), throughput)));
+        assertEquals(
+                List.of("throughput-gn-relu-bs8-w1-cpu-s0"),
+                ids(new Grid("t", "", "t", "", Map.of(), throughput)));
         assertEquals(new ThroughputSettings(2, 5), throughput.get(0).throughput());
-        assertEquals(Budget.steps(7), throughput.get(0).budget(), "a throughput cell runs warm-up plus timed steps");
+        assertEquals(
+                Budget.steps(7),
+                throughput.get(0).budget(),
+                "a throughput cell runs warm-up plus timed steps");
         assertEquals(HookSettings.DISABLED, throughput.get(0).hooks());
         assertTrue(train.stream().allMatch(c -> c.width() == 0.125));
     }
 
     @Test
-    void expandsTrainBeforeThroughputThenSeedsWidthsBatchSizesNormsActivationsDevices() throws Exception {
-        Grid grid = parse("""
+    void expandsTrainBeforeThroughputThenSeedsWidthsBatchSizesNormsActivationsDevices()
+            throws Exception {
+        Grid grid =
+                parse(
+                        """
                 throughput:
                   timed_steps: 1
                 dataset: mnist
@@ -165,7 +186,9 @@ class GridParserTest {
 
     @Test
     void optionsGetAHashSuffixOnlyWhenGivenAndNumbersAreCanonical() throws Exception {
-        Grid grid = parse("""
+        Grid grid =
+                parse(
+                        """
                 dataset: mnist
                 norms: [gn, {name: gn, groups: 8}, {name: gn, groups: 16}]
                 activations: [{name: leaky_relu, negative_slope: 0.10}]
@@ -173,7 +196,10 @@ class GridParserTest {
                 train:
                   steps: 1
                 """);
-        List<String> normParts = grid.cells().stream().map(c -> c.cellId().split("-")[1]).collect(Collectors.toList());
+        List<String> normParts =
+                grid.cells().stream()
+                        .map(c -> c.cellId().split("-")[1])
+                        .collect(Collectors.toList());
 
         assertEquals("gn", normParts.get(0));
         assertTrue(normParts.get(1).matches("gn\\.[0-9a-f]{6}"), normParts.get(1));
@@ -181,12 +207,15 @@ class GridParserTest {
         CellSpec eight = grid.cells().get(1);
         assertEquals("groups=8", eight.normOptionsText());
         assertEquals("negative_slope=0.1", eight.activationOptionsText());
-        assertEquals("leaky_relu." + CellIds.hash("negative_slope=0.1"), eight.cellId().split("-")[2]);
+        assertEquals(
+                "leaky_relu." + CellIds.hash("negative_slope=0.1"), eight.cellId().split("-")[2]);
     }
 
     @Test
     void batchSizeOneIsFineWithoutBatchStatisticsAndInThroughputCells() throws Exception {
-        Grid grid = parse("""
+        Grid grid =
+                parse(
+                        """
                 dataset: mnist
                 activations: [relu]
                 batch_sizes: [1]
@@ -202,7 +231,12 @@ class GridParserTest {
 
     @Test
     void reportsEveryProblemOfAFileNotJustTheFirst() {
-        GridException e = assertThrows(GridException.class, () -> parse("""
+        GridException e =
+                assertThrows(
+                        GridException.class,
+                        () ->
+                                parse(
+                                        """
                 dataset: mnist
                 norms: [xx]
                 activations: [yy]
@@ -211,7 +245,9 @@ class GridParserTest {
                   steps: -1
                 """));
 
-        assertEquals(List.of(2, 3, 4, 6), e.problems().stream().map(GridProblem::line).collect(Collectors.toList()));
+        assertEquals(
+                List.of(2, 3, 4, 6),
+                e.problems().stream().map(GridProblem::line).collect(Collectors.toList()));
         assertEquals(4, e.getMessage().lines().count());
     }
 
@@ -220,31 +256,63 @@ class GridParserTest {
         Path file = dir.resolve("mine.yaml");
         Files.writeString(file, MINIMAL.replace("[gn]", "[gm]"));
 
-        GridException e = assertThrows(GridException.class, () -> GridParser.parse(file, TestVocabulary.VOCABULARY));
+        GridException e =
+                assertThrows(
+                        GridException.class,
+                        () -> GridParser.parse(file, TestVocabulary.VOCABULARY));
 
-        assertEquals(file + ":2:9: norms[0]: unknown norm 'gm'; allowed: bn, gn, ln, rbn", e.getMessage());
+        assertEquals(
+                file + ":2:9: norms[0]: unknown norm 'gm'; allowed: bn, gn, ln, rbn",
+                e.getMessage());
         GridProblem problem = e.problems().get(0);
-        assertEquals(new GridProblem(file.toString(), 2, 9, "norms[0]", "unknown norm 'gm'; allowed: bn, gn, ln, rbn"), problem);
+        assertEquals(
+                new GridProblem(
+                        file.toString(),
+                        2,
+                        9,
+                        "norms[0]",
+                        "unknown norm 'gm'; allowed: bn, gn, ln, rbn"),
+                problem);
     }
 
     @Test
     void optionChecksComeFromTheCallersVocabulary() throws Exception {
-        GridVocabulary strict = new GridVocabulary(Set.of("gn"), Set.of("relu"), Set.of("mnist"),
-                (norm, options) -> options.containsKey("groups") ? java.util.Optional.empty()
-                        : java.util.Optional.of("this registry needs groups"),
-                (act, options) -> java.util.Optional.empty());
+        GridVocabulary strict =
+                new GridVocabulary(
+                        Set.of("gn"),
+                        Set.of("relu"),
+                        Set.of("mnist"),
+                        (norm, options) ->
+                                options.containsKey("groups")
+                                        ? java.util.Optional.empty()
+                                        : java.util.Optional.of("this registry needs groups"),
+                        (act, options) -> java.util.Optional.empty());
 
-        GridException e = assertThrows(GridException.class, () -> GridParser.parse("s.yaml", MINIMAL, strict));
+        GridException e =
+                assertThrows(
+                        GridException.class, () -> GridParser.parse("s.yaml", MINIMAL, strict));
 
-        assertEquals("s.yaml:2:9: norms[0]: bad options for norm 'gn': this registry needs groups", e.getMessage());
+        assertEquals(
+                "s.yaml:2:9: norms[0]: bad options for norm 'gn': this registry needs groups",
+                e.getMessage());
     }
 
     @Test
     void batchOfOneRuleFollowsTheVocabularysBatchStatisticNorms() throws Exception {
-        assertEquals(Set.of("bn", "rbn"), TestVocabulary.VOCABULARY.normsNeedingTwoSamples(), "five-argument default");
-        GridVocabulary custom = new GridVocabulary(Set.of("bn", "ghost"), Set.of("relu"), Set.of("mnist"),
-                (n, o) -> java.util.Optional.empty(), (a, o) -> java.util.Optional.empty(), Set.of("ghost"));
-        String yaml = """
+        assertEquals(
+                Set.of("bn", "rbn"),
+                TestVocabulary.VOCABULARY.normsNeedingTwoSamples(),
+                "five-argument default");
+        GridVocabulary custom =
+                new GridVocabulary(
+                        Set.of("bn", "ghost"),
+                        Set.of("relu"),
+                        Set.of("mnist"),
+                        (n, o) -> java.util.Optional.empty(),
+                        (a, o) -> java.util.Optional.empty(),
+                        Set.of("ghost"));
+        String yaml =
+                """
                 dataset: mnist
                 norms: [bn, ghost]
                 activations: [relu]
@@ -253,17 +321,30 @@ class GridParserTest {
                   steps: 1
                 """;
 
-        GridException e = assertThrows(GridException.class, () -> GridParser.parse("c.yaml", yaml, custom));
+        GridException e =
+                assertThrows(GridException.class, () -> GridParser.parse("c.yaml", yaml, custom));
 
-        assertEquals("c.yaml:4:15: batch_sizes[0]: batch size 1 cannot train with norm ghost (batch statistics need at least"
-                + " 2 samples per batch); use batch sizes >= 2 or norms bn in this section", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new GridVocabulary(Set.of("bn"), Set.of("relu"), Set.of("mnist"),
-                (n, o) -> java.util.Optional.empty(), (a, o) -> java.util.Optional.empty(), Set.of("zz")));
+        assertEquals(
+                "c.yaml:4:15: batch_sizes[0]: batch size 1 cannot train with norm ghost (batch statistics need at least"
+                        + " 2 samples per batch); use batch sizes >= 2 or norms bn in this section",
+                e.getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        new GridVocabulary(
+                                Set.of("bn"),
+                                Set.of("relu"),
+                                Set.of("mnist"),
+                                (n, o) -> java.util.Optional.empty(),
+                                (a, o) -> java.util.Optional.empty(),
+                                Set.of("zz")));
     }
 
     @Test
     void anEmptySectionTakesEverythingFromTheTopLevel() throws Exception {
-        Grid grid = parse("""
+        Grid grid =
+                parse(
+                        """
                 dataset: mnist
                 norms: [bn, gn]
                 activations: [relu]
@@ -271,28 +352,45 @@ class GridParserTest {
                 throughput:
                 """);
 
-        assertEquals(List.of("throughput-bn-relu-bs8-w1-cpu-s0", "throughput-gn-relu-bs8-w1-cpu-s0"), ids(grid));
+        assertEquals(
+                List.of("throughput-bn-relu-bs8-w1-cpu-s0", "throughput-gn-relu-bs8-w1-cpu-s0"),
+                ids(grid));
         assertEquals(ThroughputSettings.DEFAULT, grid.cells().get(0).throughput());
     }
 
     @Test
-    void aFiveMegabyteSingleLineFileIsRefusedByItsSizeWithoutBeingRead(@TempDir Path dir) throws Exception {
+    void aFiveMegabyteSingleLineFileIsRefusedByItsSizeWithoutBeingRead(@TempDir Path dir)
+            throws Exception {
         Path garbage = dir.resolve("garbage.yaml");
         Files.writeString(garbage, "a".repeat(5 * 1024 * 1024));
 
-        GridException e = assertThrows(GridException.class, () -> GridParser.parse(garbage, TestVocabulary.VOCABULARY));
+        GridException e =
+                assertThrows(
+                        GridException.class,
+                        () -> GridParser.parse(garbage, TestVocabulary.VOCABULARY));
 
-        assertEquals(garbage + ":1:1: file is 5242880 bytes; a grid file is at most 65536 bytes (64 KiB) of YAML text."
-                + " Is this the grid file?", e.getMessage());
+        assertEquals(
+                garbage
+                        + ":1:1: file is 5242880 bytes; a grid file is at most 65536 bytes (64 KiB) of YAML text."
+                        + " Is this the grid file?",
+                e.getMessage());
     }
 
     @Test
     void textGivenDirectlyHasTheSameSizeAndLineLimits() {
-        GridException big = assertThrows(GridException.class, () -> parse("x".repeat(GridText.MAX_FILE_BYTES + 1)));
-        GridException wide = assertThrows(GridException.class, () -> parse(MINIMAL + "# " + "x".repeat(GridText.MAX_LINE_CHARS)));
+        GridException big =
+                assertThrows(
+                        GridException.class, () -> parse("x".repeat(GridText.MAX_FILE_BYTES + 1)));
+        GridException wide =
+                assertThrows(
+                        GridException.class,
+                        () -> parse(MINIMAL + "# " + "x".repeat(GridText.MAX_LINE_CHARS)));
 
-        assertTrue(big.getMessage().startsWith("test.yaml:1:1: file is 65537 bytes"), big.getMessage());
-        assertEquals("test.yaml:7:4097: line is 4098 characters long; a grid line is at most 4096. Is this the grid file?",
+        assertTrue(
+                big.getMessage().startsWith("test.yaml:1:1: file is 65537 bytes"),
+                big.getMessage());
+        assertEquals(
+                "test.yaml:7:4097: line is 4098 characters long; a grid line is at most 4096. Is this the grid file?",
                 wide.getMessage());
     }
 
@@ -304,14 +402,26 @@ class GridParserTest {
         System.arraycopy(bom, 0, withBom, 0, bom.length);
         System.arraycopy(text, 0, withBom, bom.length, text.length);
 
-        assertEquals(ids(parse(MINIMAL)), ids(GridParser.parse("test.yaml", withBom, TestVocabulary.VOCABULARY)));
+        assertEquals(
+                ids(parse(MINIMAL)),
+                ids(GridParser.parse("test.yaml", withBom, TestVocabulary.VOCABULARY)));
     }
 
     @Test
     void dataChecksAreSkippedForADatasetOfUnknownSize() throws Exception {
-        GridVocabulary noSizes = new GridVocabulary(Set.of("gn"), Set.of("relu"), Set.of("mnist"),
-                (n, o) -> java.util.Optional.empty(), (n, o) -> java.util.Optional.empty());
-        String yaml = "train_limit: 100\n" + MINIMAL.replace("[8]", "[200]").replace("steps: 50", "steps: 50\n  hooks:\n    layers: \"anything*\"");
+        GridVocabulary noSizes =
+                new GridVocabulary(
+                        Set.of("gn"),
+                        Set.of("relu"),
+                        Set.of("mnist"),
+                        (n, o) -> java.util.Optional.empty(),
+                        (n, o) -> java.util.Optional.empty());
+        String yaml =
+                "train_limit: 100\n"
+                        + MINIMAL.replace("[8]", "[200]")
+                                .replace(
+                                        "steps: 50",
+                                        "steps: 50\n  hooks:\n    layers: \"anything*\"");
 
         GridException known = assertThrows(GridException.class, () -> parse(yaml));
         assertEquals(2, known.problems().size(), known.getMessage());
@@ -320,7 +430,8 @@ class GridParserTest {
 
     @Test
     void aBatchAsLargeAsTheTrainingSplitIsAllowed() throws Exception {
-        Grid grid = parse(MINIMAL.replace("mnist", "fashion-mnist-subset").replace("[8]", "[1000]"));
+        Grid grid =
+                parse(MINIMAL.replace("mnist", "fashion-mnist-subset").replace("[8]", "[1000]"));
 
         assertEquals(1000, grid.cells().get(0).batchSize());
     }

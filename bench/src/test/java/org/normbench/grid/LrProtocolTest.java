@@ -15,7 +15,9 @@ import org.normbench.train.TrainConfig;
 class LrProtocolTest {
 
     private static Grid parse(String protocolLine) throws GridException {
-        return GridParser.parse("test.yaml", """
+        return GridParser.parse(
+                "test.yaml",
+                """
                 dataset: mnist
                 norms: [bn]
                 activations: [relu]
@@ -25,11 +27,18 @@ class LrProtocolTest {
                 train:
                   steps: 5
                 %s
-                """.formatted(protocolLine), TestVocabulary.VOCABULARY);
+                """
+                        .formatted(protocolLine),
+                TestVocabulary.VOCABULARY);
     }
 
     private static double trainedLr(CellSpec cell) {
-        return TrainConfig.builder().batchSize(cell.batchSize()).lrRule(cell.lr()).maxSteps(1).build().lr();
+        return TrainConfig.builder()
+                .batchSize(cell.batchSize())
+                .lrRule(cell.lr())
+                .maxSteps(1)
+                .build()
+                .lr();
     }
 
     @Test
@@ -59,7 +68,8 @@ class LrProtocolTest {
     @Test
     void anUnknownProtocolIsRejectedWithItsPlaceAndTheAllowedNames() {
         GridException e = assertThrows(GridException.class, () -> parse("  lr_protocol: sqrt"));
-        assertEquals("test.yaml:9:16: train.lr_protocol: unknown lr_protocol 'sqrt'; allowed: fixed, linear_scaling",
+        assertEquals(
+                "test.yaml:9:16: train.lr_protocol: unknown lr_protocol 'sqrt'; allowed: fixed, linear_scaling",
                 e.getMessage());
     }
 
@@ -68,8 +78,10 @@ class LrProtocolTest {
         CellSpec cell = parse("  hooks: {dead_window: 4}").cells().get(0);
         assertEquals(4, cell.hooks().deadWindow());
         assertEquals(4, cell.asMap().get("hooks_dead_window"));
-        assertEquals(HookSettings.DEFAULT_DEAD_WINDOW, parse("").cells().get(0).hooks().deadWindow());
-        GridException e = assertThrows(GridException.class, () -> parse("  hooks: {dead_window: 0}"));
+        assertEquals(
+                HookSettings.DEFAULT_DEAD_WINDOW, parse("").cells().get(0).hooks().deadWindow());
+        GridException e =
+                assertThrows(GridException.class, () -> parse("  hooks: {dead_window: 0}"));
         assertEquals(1, e.problems().size(), e.getMessage());
         assertEquals(true, e.getMessage().contains("train.hooks.dead_window"), e.getMessage());
     }

@@ -17,10 +17,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The corpus of malformed grids under {@code src/test/resources/grids/malformed}: each
- * {@code <name>.yaml} (read as bytes, so binary and non-UTF-8 files are in the corpus too) must be
- * rejected with exactly the message in {@code <name>.expected} (every problem, one per line, in file
- * order). The count rejected as expected is the "malformed grid files rejected" figure of
+ * The corpus of malformed grids under {@code src/test/resources/grids/malformed}: each {@code
+ * <name>.yaml} (read as bytes, so binary and non-UTF-8 files are in the corpus too) must be
+ * rejected with exactly the message in {@code <name>.expected} (every problem, one per line, in
+ * file order). The count rejected as expected is the "malformed grid files rejected" figure of
  * docs/reliability.md.
  */
 class MalformedGridsTest {
@@ -33,20 +33,28 @@ class MalformedGridsTest {
 
     static Stream<String> malformedGrids() throws IOException, URISyntaxException {
         try (Stream<Path> files = Files.list(corpus())) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted()
-                    .collect(Collectors.toList()).stream();
+            return files
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".yaml"))
+                    .sorted()
+                    .collect(Collectors.toList())
+                    .stream();
         }
     }
 
     private static String expected(String fileName) throws Exception {
         Path expectedFile = corpus().resolve(fileName.replace(".yaml", ".expected"));
-        assertTrue(Files.exists(expectedFile), "every malformed grid needs its .expected file: " + expectedFile);
+        assertTrue(
+                Files.exists(expectedFile),
+                "every malformed grid needs its .expected file: " + expectedFile);
         return Files.readString(expectedFile, StandardCharsets.UTF_8).strip();
     }
 
     private static GridException rejection(String fileName) throws Exception {
         byte[] grid = Files.readAllBytes(corpus().resolve(fileName));
-        return assertThrows(GridException.class, () -> GridParser.parse(fileName, grid, TestVocabulary.VOCABULARY));
+        return assertThrows(
+                GridException.class,
+                () -> GridParser.parse(fileName, grid, TestVocabulary.VOCABULARY));
     }
 
     @ParameterizedTest
@@ -68,7 +76,10 @@ class MalformedGridsTest {
                 continue;
             }
             try {
-                GridParser.parse(name, Files.readAllBytes(corpus().resolve(name)), TestVocabulary.VOCABULARY);
+                GridParser.parse(
+                        name,
+                        Files.readAllBytes(corpus().resolve(name)),
+                        TestVocabulary.VOCABULARY);
             } catch (GridException e) {
                 if (e.getMessage().equals(expected(name))) {
                     rejectedAsExpected++;
@@ -76,7 +87,10 @@ class MalformedGridsTest {
             }
         }
         ReliabilityFigure.write(FIGURE, rejectedAsExpected);
-        assertEquals(names.size(), rejectedAsExpected, "grids of the corpus not rejected with their expected message");
+        assertEquals(
+                names.size(),
+                rejectedAsExpected,
+                "grids of the corpus not rejected with their expected message");
         assertTrue(names.size() >= 60, "only " + names.size() + " malformed grids");
     }
 }

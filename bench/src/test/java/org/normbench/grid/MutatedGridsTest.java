@@ -17,8 +17,29 @@ import org.junit.jupiter.api.Test;
  */
 class MutatedGridsTest {
 
-    private static final String[] JUNK = {"", "[]", "{}", "-1", "0", "x", "0x1F", ".nan", "-.inf", "[1, [2]]", "~", "null",
-        "{name: gn, groups: [1]}", "[bn, bn]", "'*'", "1e400", "99999999999999999999", "yes", "[gn, {name: }]", "&a [1]", "!!binary AA=="};
+    private static final String[] JUNK = {
+        "",
+        "[]",
+        "{}",
+        "-1",
+        "0",
+        "x",
+        "0x1F",
+        ".nan",
+        "-.inf",
+        "[1, [2]]",
+        "~",
+        "null",
+        "{name: gn, groups: [1]}",
+        "[bn, bn]",
+        "'*'",
+        "1e400",
+        "99999999999999999999",
+        "yes",
+        "[gn, {name: }]",
+        "&a [1]",
+        "!!binary AA=="
+    };
 
     @Test
     void everyMutationParsesOrReportsLocatedProblems() throws Exception {
@@ -37,15 +58,27 @@ class MutatedGridsTest {
                     rejected++;
                     assertFalse(e.problems().isEmpty());
                     for (GridProblem p : e.problems()) {
-                        assertTrue(p.line() >= 1 && p.line() <= mutated.size() + 1 && p.column() >= 1,
+                        assertTrue(
+                                p.line() >= 1 && p.line() <= mutated.size() + 1 && p.column() >= 1,
                                 p + "\n--- grid:\n" + yaml);
                     }
                 } catch (RuntimeException e) {
-                    fail("mutation " + i + " of " + file + " threw " + e + "\n--- grid:\n" + yaml, e);
+                    fail(
+                            "mutation "
+                                    + i
+                                    + " of "
+                                    + file
+                                    + " threw "
+                                    + e
+                                    + "\n--- grid:\n"
+                                    + yaml,
+                            e);
                 }
             }
         }
-        assertTrue(rejected > trials / 2, "mutations should mostly break the grid: " + rejected + "/" + trials);
+        assertTrue(
+                rejected > trials / 2,
+                "mutations should mostly break the grid: " + rejected + "/" + trials);
     }
 
     private static List<String> mutate(List<String> lines, Random random) {
@@ -66,7 +99,9 @@ class MutatedGridsTest {
                 default:
                     int colon = line.indexOf(": ");
                     String junk = JUNK[random.nextInt(JUNK.length)];
-                    lines.set(at, colon >= 0 ? line.substring(0, colon + 2) + junk : line + " " + junk);
+                    lines.set(
+                            at,
+                            colon >= 0 ? line.substring(0, colon + 2) + junk : line + " " + junk);
                     break;
             }
         }

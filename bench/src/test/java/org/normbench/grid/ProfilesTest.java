@@ -16,8 +16,10 @@ class ProfilesTest {
 
         assertEquals("cpu-smoke", choice.profile());
         assertEquals(Path.of("bench", "grids", "cpu-smoke.yaml"), choice.gridFile());
-        assertEquals("Profile auto: no CUDA device is visible, so running 'cpu-smoke' (bench/grids/cpu-smoke.yaml);"
-                + " set PROFILE=full to override.", choice.reason());
+        assertEquals(
+                "Profile auto: no CUDA device is visible, so running 'cpu-smoke' (bench/grids/cpu-smoke.yaml);"
+                        + " set PROFILE=full to override.",
+                choice.reason());
     }
 
     @Test
@@ -26,7 +28,10 @@ class ProfilesTest {
 
         assertEquals("full", choice.profile());
         assertEquals(Path.of("bench", "grids", "full.yaml"), choice.gridFile());
-        assertTrue(choice.reason().startsWith("Profile auto: 2 CUDA devices are visible, so running 'full'"), choice.reason());
+        assertTrue(
+                choice.reason()
+                        .startsWith("Profile auto: 2 CUDA devices are visible, so running 'full'"),
+                choice.reason());
     }
 
     @Test
@@ -35,7 +40,8 @@ class ProfilesTest {
         Profiles.Choice study = Profiles.resolve("cpu-study", 0);
         assertEquals("cpu-study", study.profile());
         assertEquals(Path.of("bench", "grids", "cpu-study.yaml"), study.gridFile());
-        assertEquals("Profile cpu-study as requested (bench/grids/cpu-study.yaml).", study.reason());
+        assertEquals(
+                "Profile cpu-study as requested (bench/grids/cpu-study.yaml).", study.reason());
         Profiles.Choice full = Profiles.resolve("FULL", 0);
 
         assertEquals("full", full.profile());
@@ -44,9 +50,11 @@ class ProfilesTest {
 
     @Test
     void unknownProfileListsTheKnownOnes() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Profiles.resolve("fulll", 0));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Profiles.resolve("fulll", 0));
 
-        assertEquals("unknown profile 'fulll'; allowed: auto, cpu-smoke, cpu-study, full, lesson10 (or give a grid file with GRID=<file.yaml> / --grid)",
+        assertEquals(
+                "unknown profile 'fulll'; allowed: auto, cpu-smoke, cpu-study, full, lesson10 (or give a grid file with GRID=<file.yaml> / --grid)",
                 e.getMessage());
     }
 

@@ -17,6 +17,7 @@ final class ReliabilityFigure {
         Path dir = Path.of("target", "reliability");
         Files.createDirectories(dir);
         String slug = figure.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
-        Files.writeString(dir.resolve(slug + ".tsv"), figure + "\t" + value + "\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                dir.resolve(slug + ".tsv"), figure + "\t" + value + "\n", StandardCharsets.UTF_8);
     }
 }

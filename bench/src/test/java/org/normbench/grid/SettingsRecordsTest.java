@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
-/** The settings records compute what the training loop needs and refuse values the parser never produces. */
+/**
+ * The settings records compute what the training loop needs and refuse values the parser never
+ * produces.
+ */
 class SettingsRecordsTest {
 
     @Test
@@ -30,7 +33,8 @@ class SettingsRecordsTest {
         assertThrows(IllegalArgumentException.class, () -> Budget.steps(0));
         assertThrows(IllegalArgumentException.class, () -> new Budget(Budget.Unit.STEPS, 1.5));
         assertThrows(IllegalArgumentException.class, () -> new LrRule(0.1, 128, 0, "step"));
-        assertThrows(IllegalArgumentException.class, () -> new HookSettings(true, 1, "*", 40, 1, 1));
+        assertThrows(
+                IllegalArgumentException.class, () -> new HookSettings(true, 1, "*", 40, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new DataLimits(0, 0, 1.0));
         assertThrows(IllegalArgumentException.class, () -> new OptimizerSettings(1.0, 0));
         assertThrows(IllegalArgumentException.class, () -> new ThroughputSettings(0, 0));

@@ -30,11 +30,21 @@ class ShippedGridsTest {
     }
 
     private static Set<String> variants(List<CellSpec> cells) {
-        return cells.stream().map(c -> c.norm() + "/" + c.activation()).collect(Collectors.toCollection(TreeSet::new));
+        return cells.stream()
+                .map(c -> c.norm() + "/" + c.activation())
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    private static final Set<String> ALL_EIGHT = Set.of("bn/relu", "bn/leaky_relu", "gn/relu", "gn/leaky_relu",
-            "ln/relu", "ln/leaky_relu", "rbn/relu", "rbn/leaky_relu");
+    private static final Set<String> ALL_EIGHT =
+            Set.of(
+                    "bn/relu",
+                    "bn/leaky_relu",
+                    "gn/relu",
+                    "gn/leaky_relu",
+                    "ln/relu",
+                    "ln/leaky_relu",
+                    "rbn/relu",
+                    "rbn/leaky_relu");
 
     @Test
     void cpuSmokeTrainsAllEightVariantsAtBatch2And8And32OnTheEmbeddedDataset() throws Exception {
@@ -44,13 +54,29 @@ class ShippedGridsTest {
         assertEquals("cpu-smoke", grid.name());
         assertEquals(24, train.size());
         assertEquals(ALL_EIGHT, variants(train));
-        assertEquals(Set.of(2, 8, 32), train.stream().map(CellSpec::batchSize).collect(Collectors.toSet()));
+        assertEquals(
+                Set.of(2, 8, 32),
+                train.stream().map(CellSpec::batchSize).collect(Collectors.toSet()));
         assertEquals(List.of(0L), grid.seeds());
-        assertTrue(train.stream().allMatch(c -> c.dataset().equals("fashion-mnist") && c.width() == 0.125
-                && c.device().equals("cpu") && c.hooks().enabled()));
-        assertEquals("train-gn-leaky_relu-bs8-w0.125-cpu-s0",
-                train.stream().filter(c -> c.norm().equals("gn") && c.activation().equals("leaky_relu") && c.batchSize() == 8)
-                        .findFirst().orElseThrow().cellId());
+        assertTrue(
+                train.stream()
+                        .allMatch(
+                                c ->
+                                        c.dataset().equals("fashion-mnist")
+                                                && c.width() == 0.125
+                                                && c.device().equals("cpu")
+                                                && c.hooks().enabled()));
+        assertEquals(
+                "train-gn-leaky_relu-bs8-w0.125-cpu-s0",
+                train.stream()
+                        .filter(
+                                c ->
+                                        c.norm().equals("gn")
+                                                && c.activation().equals("leaky_relu")
+                                                && c.batchSize() == 8)
+                        .findFirst()
+                        .orElseThrow()
+                        .cellId());
     }
 
     @Test
@@ -59,7 +85,13 @@ class ShippedGridsTest {
 
         assertEquals(4, throughput.size());
         assertEquals(Set.of("bn/relu", "gn/relu"), variants(throughput));
-        assertTrue(throughput.stream().allMatch(c -> c.width() == 1.0 && c.device().equals("cpu") && !c.hooks().enabled()));
+        assertTrue(
+                throughput.stream()
+                        .allMatch(
+                                c ->
+                                        c.width() == 1.0
+                                                && c.device().equals("cpu")
+                                                && !c.hooks().enabled()));
         assertEquals(Budget.steps(13), throughput.get(0).budget());
     }
 
@@ -70,14 +102,30 @@ class ShippedGridsTest {
 
         assertEquals("cpu-study", grid.name());
         assertEquals(24, train.size());
-        assertEquals(train.size(), grid.cells().size(), "no throughput cells: the study's time goes to training");
+        assertEquals(
+                train.size(),
+                grid.cells().size(),
+                "no throughput cells: the study's time goes to training");
         assertEquals(ALL_EIGHT, variants(train));
-        assertEquals(Set.of(2, 8, 32), train.stream().map(CellSpec::batchSize).collect(Collectors.toSet()));
-        assertTrue(train.stream().allMatch(c -> c.dataset().equals("fashion-mnist") && c.width() == 0.125
-                && c.device().equals("cpu") && c.hooks().enabled() && c.budget().equals(Budget.epochs(3))));
+        assertEquals(
+                Set.of(2, 8, 32),
+                train.stream().map(CellSpec::batchSize).collect(Collectors.toSet()));
+        assertTrue(
+                train.stream()
+                        .allMatch(
+                                c ->
+                                        c.dataset().equals("fashion-mnist")
+                                                && c.width() == 0.125
+                                                && c.device().equals("cpu")
+                                                && c.hooks().enabled()
+                                                && c.budget().equals(Budget.epochs(3))));
         CellSpec bs2 = train.stream().filter(c -> c.batchSize() == 2).findFirst().orElseThrow();
         CellSpec bs32 = train.stream().filter(c -> c.batchSize() == 32).findFirst().orElseThrow();
-        assertEquals(16 * bs2.scaledLr(), bs32.scaledLr(), 1e-12, "learning rate scaled linearly with the batch");
+        assertEquals(
+                16 * bs2.scaledLr(),
+                bs32.scaledLr(),
+                1e-12,
+                "learning rate scaled linearly with the batch");
     }
 
     @Test
@@ -88,9 +136,17 @@ class ShippedGridsTest {
         assertEquals(8 * 7 * 3, train.size());
         assertEquals(ALL_EIGHT, variants(train));
         assertEquals(List.of(0L, 1L, 2L), grid.seeds());
-        assertEquals(Set.of(2, 4, 8, 16, 32, 64, 128), train.stream().map(CellSpec::batchSize).collect(Collectors.toSet()));
-        assertTrue(train.stream().allMatch(c -> c.dataset().equals("cifar10") && c.width() == 1.0
-                && c.device().equals("gpu:0") && c.budget().equals(Budget.epochs(30))));
+        assertEquals(
+                Set.of(2, 4, 8, 16, 32, 64, 128),
+                train.stream().map(CellSpec::batchSize).collect(Collectors.toSet()));
+        assertTrue(
+                train.stream()
+                        .allMatch(
+                                c ->
+                                        c.dataset().equals("cifar10")
+                                                && c.width() == 1.0
+                                                && c.device().equals("gpu:0")
+                                                && c.budget().equals(Budget.epochs(30))));
         CellSpec bs128 = train.stream().filter(c -> c.batchSize() == 128).findFirst().orElseThrow();
         CellSpec bs2 = train.stream().filter(c -> c.batchSize() == 2).findFirst().orElseThrow();
         assertEquals(0.1, bs128.scaledLr(), 1e-12);
@@ -102,26 +158,43 @@ class ShippedGridsTest {
         List<CellSpec> throughput = ofKind(parse("full.yaml"), CellKind.THROUGHPUT);
 
         assertEquals(4 * 4 * 2, throughput.size());
-        assertEquals(Set.of("cpu", "gpu:0"), throughput.stream().map(CellSpec::device).collect(Collectors.toSet()));
+        assertEquals(
+                Set.of("cpu", "gpu:0"),
+                throughput.stream().map(CellSpec::device).collect(Collectors.toSet()));
     }
 
     @Test
     void examplesParse() throws Exception {
         Grid options = parse("examples/norm-options.yaml");
         assertEquals(4 * 2 * 2 * 2, options.cells().size());
-        Set<String> normIds = options.cells().stream().map(c -> c.cellId().split("-")[1]).collect(Collectors.toSet());
-        assertEquals(4, normIds.size(), "gn, gn with 8 groups and gn with 1 group get distinct ids: " + normIds);
+        Set<String> normIds =
+                options.cells().stream()
+                        .map(c -> c.cellId().split("-")[1])
+                        .collect(Collectors.toSet());
+        assertEquals(
+                4,
+                normIds.size(),
+                "gn, gn with 8 groups and gn with 1 group get distinct ids: " + normIds);
 
         Grid diverge = parse("examples/diverge.yaml");
-        assertEquals(List.of(2, 128), diverge.cells().stream().map(CellSpec::batchSize).collect(Collectors.toList()));
+        assertEquals(
+                List.of(2, 128),
+                diverge.cells().stream().map(CellSpec::batchSize).collect(Collectors.toList()));
         assertEquals(3.2, diverge.cells().get(1).scaledLr(), 1e-12);
         assertEquals(0.05, diverge.cells().get(0).scaledLr(), 1e-12);
     }
 
     @Test
     void everyShippedGridHasUniqueIds() throws Exception {
-        for (String file : List.of("cpu-smoke.yaml", "cpu-study.yaml", "full.yaml", "examples/norm-options.yaml", "examples/diverge.yaml")) {
-            List<String> ids = parse(file).cells().stream().map(CellSpec::cellId).collect(Collectors.toList());
+        for (String file :
+                List.of(
+                        "cpu-smoke.yaml",
+                        "cpu-study.yaml",
+                        "full.yaml",
+                        "examples/norm-options.yaml",
+                        "examples/diverge.yaml")) {
+            List<String> ids =
+                    parse(file).cells().stream().map(CellSpec::cellId).collect(Collectors.toList());
             assertEquals(ids.size(), Set.copyOf(ids).size(), file);
         }
     }

@@ -7,26 +7,44 @@ import java.util.Set;
 
 /**
  * The fixed vocabulary grid tests parse against (bn gn ln rbn / relu leaky_relu / five datasets),
- * with small option checks in the spirit of the model registry's: gn takes {@code groups}, leaky_relu
- * takes {@code negative_slope}, everything else takes no options. It knows the datasets' split sizes
- * and ResNet18's probe names (the registry's values, typed here so grid tests need no model code);
- * {@code TestVocabularyTest} checks they agree with the registry.
+ * with small option checks in the spirit of the model registry's: gn takes {@code groups},
+ * leaky_relu takes {@code negative_slope}, everything else takes no options. It knows the datasets'
+ * split sizes and ResNet18's probe names (the registry's values, typed here so grid tests need no
+ * model code); {@code TestVocabularyTest} checks they agree with the registry.
  */
 final class TestVocabulary {
 
-    static final GridVocabulary VOCABULARY = new GridVocabulary(
-            Set.of("bn", "gn", "ln", "rbn"),
-            Set.of("relu", "leaky_relu"),
-            Set.of("fashion-mnist", "fashion-mnist-subset", "mnist", "cifar10", "imagenette-160"),
-            TestVocabulary::normOptionsProblem,
-            TestVocabulary::activationOptionsProblem)
-            .withModelAndData(Map.of(
-                    "fashion-mnist", new GridVocabulary.DatasetSize(60_000, 10_000),
-                    "fashion-mnist-subset", new GridVocabulary.DatasetSize(1_000, 200),
-                    "mnist", new GridVocabulary.DatasetSize(60_000, 10_000),
-                    "cifar10", new GridVocabulary.DatasetSize(50_000, 10_000),
-                    "imagenette-160", new GridVocabulary.DatasetSize(9_469, 3_925)),
-                    List.of("stem", "layer1.0", "layer1.1", "layer2.0", "layer2.1", "layer3.0", "layer3.1", "layer4.0", "layer4.1", "head"));
+    static final GridVocabulary VOCABULARY =
+            new GridVocabulary(
+                            Set.of("bn", "gn", "ln", "rbn"),
+                            Set.of("relu", "leaky_relu"),
+                            Set.of(
+                                    "fashion-mnist",
+                                    "fashion-mnist-subset",
+                                    "mnist",
+                                    "cifar10",
+                                    "imagenette-160"),
+                            TestVocabulary::normOptionsProblem,
+                            TestVocabulary::activationOptionsProblem)
+                    .withModelAndData(
+                            Map.of(
+                                    "fashion-mnist", new GridVocabulary.DatasetSize(60_000, 10_000),
+                                    "fashion-mnist-subset",
+                                            new GridVocabulary.DatasetSize(1_000, 200),
+                                    "mnist", new GridVocabulary.DatasetSize(60_000, 10_000),
+                                    "cifar10", new GridVocabulary.DatasetSize(50_000, 10_000),
+                                    "imagenette-160", new GridVocabulary.DatasetSize(9_469, 3_925)),
+                            List.of(
+                                    "stem",
+                                    "layer1.0",
+                                    "layer1.1",
+                                    "layer2.0",
+                                    "layer2.1",
+                                    "layer3.0",
+                                    "layer3.1",
+                                    "layer4.0",
+                                    "layer4.1",
+                                    "head"));
 
     private TestVocabulary() {}
 
@@ -45,7 +63,8 @@ final class TestVocabulary {
         return Optional.empty();
     }
 
-    private static Optional<String> activationOptionsProblem(String activation, Map<String, String> options) {
+    private static Optional<String> activationOptionsProblem(
+            String activation, Map<String, String> options) {
         if (!activation.equals("leaky_relu")) {
             return noOptions(options);
         }
@@ -58,7 +77,8 @@ final class TestVocabulary {
     }
 
     private static Optional<String> noOptions(Map<String, String> options) {
-        return options.isEmpty() ? Optional.empty()
+        return options.isEmpty()
+                ? Optional.empty()
                 : Optional.of("takes no options, got " + String.join(", ", options.keySet()));
     }
 }

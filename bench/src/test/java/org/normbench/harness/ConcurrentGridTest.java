@@ -23,37 +23,45 @@ import org.normbench.results.ResultsSchema;
  * order differs; a failing cell is recorded while its neighbours finish.
  */
 class ConcurrentGridTest {
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
-    private static final String GRID = String.join("\n",
-            "name: jobs",
-            "dataset: fashion-mnist-subset",
-            "train_limit: 160",
-            "test_limit: 64",
-            "seeds: [0, 1]",
-            "train:",
-            "  width: 0.125",
-            "  norms: [bn, rbn]",
-            "  activations: [relu]",
-            "  batch_sizes: [8]",
-            "  steps: 8",
-            "  log_every_steps: 2",
-            "  hooks:",
-            "    every_steps: 4",
-            "throughput:",
-            "  devices: [gpu:7]",
-            "  width: 0.125",
-            "  norms: [gn]",
-            "  activations: [relu]",
-            "  batch_sizes: [4]",
-            "  warmup_steps: 1",
-            "  timed_steps: 2",
-            "");
+    private static final String GRID =
+            String.join(
+                    "\n",
+                    "name: jobs",
+                    "dataset: fashion-mnist-subset",
+                    "train_limit: 160",
+                    "test_limit: 64",
+                    "seeds: [0, 1]",
+                    "train:",
+                    "  width: 0.125",
+                    "  norms: [bn, rbn]",
+                    "  activations: [relu]",
+                    "  batch_sizes: [8]",
+                    "  steps: 8",
+                    "  log_every_steps: 2",
+                    "  hooks:",
+                    "    every_steps: 4",
+                    "throughput:",
+                    "  devices: [gpu:7]",
+                    "  width: 0.125",
+                    "  norms: [gn]",
+                    "  activations: [relu]",
+                    "  batch_sizes: [4]",
+                    "  warmup_steps: 1",
+                    "  timed_steps: 2",
+                    "");
 
     /** Columns that measure time or memory, which concurrency may change. */
-    private static final Set<String> MEASURED = Set.of("train_seconds", "images_per_second", "step_ms_median", "step_ms_p90",
-            "peak_memory_bytes", "started_at", "finished_at");
+    private static final Set<String> MEASURED =
+            Set.of(
+                    "train_seconds",
+                    "images_per_second",
+                    "step_ms_median",
+                    "step_ms_p90",
+                    "peak_memory_bytes",
+                    "started_at",
+                    "finished_at");
 
     @Test
     void twoJobsGiveTheSequentialResultsAndAFailedCellHarmsNoNeighbour() throws Exception {
@@ -66,8 +74,14 @@ class ConcurrentGridTest {
         assertTrue(parLog.contains("6 ran") && parLog.contains("4 ok, 2 error"), parLog);
         assertTrue(seqLog.contains("4 ok, 2 error"), seqLog);
 
-        assertEquals(rows(runs.resolve("seq").resolve(ResultsSchema.CELLS), true), rows(runs.resolve("par").resolve(ResultsSchema.CELLS), true));
-        for (String table : List.of(ResultsSchema.CURVES, ResultsSchema.ACTIVATIONS, ResultsSchema.HISTOGRAMS)) {
+        assertEquals(
+                rows(runs.resolve("seq").resolve(ResultsSchema.CELLS), true),
+                rows(runs.resolve("par").resolve(ResultsSchema.CELLS), true));
+        for (String table :
+                List.of(
+                        ResultsSchema.CURVES,
+                        ResultsSchema.ACTIVATIONS,
+                        ResultsSchema.HISTOGRAMS)) {
             List<String> seq = rows(runs.resolve("seq").resolve(table), false);
             assertTrue(seq.size() > 4, table);
             assertEquals(seq, rows(runs.resolve("par").resolve(table), false), table);
@@ -77,14 +91,25 @@ class ConcurrentGridTest {
     }
 
     private static String bench(Path grid, Path runs, String run, String... extra) {
-        List<String> args = new ArrayList<>(List.of("bench", "--grid", grid.toString(), "--run", run, "--runs-dir", runs.toString(), "--quiet"));
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "bench",
+                                "--grid",
+                                grid.toString(),
+                                "--run",
+                                run,
+                                "--runs-dir",
+                                runs.toString(),
+                                "--quiet"));
         args.addAll(List.of(extra));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream old = System.out;
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             int code = NormbenchCli.commandLine().execute(args.toArray(String[]::new));
-            assertEquals(1, code, "some cells fail on purpose: " + out.toString(StandardCharsets.UTF_8));
+            assertEquals(
+                    1, code, "some cells fail on purpose: " + out.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(old);
         }
@@ -93,8 +118,13 @@ class ConcurrentGridTest {
 
     /** The table's rows, sorted, with the measured columns blanked when {@code dropMeasured}. */
     private static List<String> rows(Path csv, boolean dropMeasured) throws Exception {
-        try (var parser = org.apache.commons.csv.CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build()
-                .parse(Files.newBufferedReader(csv))) {
+        try (var parser =
+                org.apache.commons.csv.CSVFormat.DEFAULT
+                        .builder()
+                        .setHeader()
+                        .setSkipHeaderRecord(true)
+                        .build()
+                        .parse(Files.newBufferedReader(csv))) {
             List<String> out = new ArrayList<>();
             for (var r : parser) {
                 TreeMap<String, String> m = new TreeMap<>(r.toMap());

@@ -17,13 +17,15 @@ class DeviceSlotsTest {
         assertEquals("gpu:1", slots.acquire("auto"));
         assertEquals("gpu:0", slots.acquire("auto"));
         assertEquals("gpu:1", slots.acquire("auto"));
-        CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return slots.acquire("auto");
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<String> waiting =
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return slots.acquire("auto");
+                            } catch (InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
         Thread.sleep(200);
         assertFalse(waiting.isDone(), "every GPU runs 2 cells: the next one waits");
         slots.release("gpu:1");

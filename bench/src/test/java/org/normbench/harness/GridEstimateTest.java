@@ -10,51 +10,65 @@ import org.junit.jupiter.api.Test;
 import org.normbench.grid.CellSpec;
 import org.normbench.grid.GridParser;
 
-
 class GridEstimateTest {
-    private static final String GRID = String.join("\n",
-            "name: est",
-            "dataset: fashion-mnist",
-            "train_limit: 1000",
-            "test_limit: 200",
-            "validation_fraction: 0.2",
-            "seeds: [0, 1]",
-            "train:",
-            "  width: 0.125",
-            "  norms: [bn, gn]",
-            "  activations: [relu]",
-            "  batch_sizes: [8]",
-            "  epochs: 2",
-            "throughput:",
-            "  width: 1.0",
-            "  norms: [bn]",
-            "  activations: [relu]",
-            "  batch_sizes: [32]",
-            "  warmup_steps: 3",
-            "  timed_steps: 10",
-            "");
+    private static final String GRID =
+            String.join(
+                    "\n",
+                    "name: est",
+                    "dataset: fashion-mnist",
+                    "train_limit: 1000",
+                    "test_limit: 200",
+                    "validation_fraction: 0.2",
+                    "seeds: [0, 1]",
+                    "train:",
+                    "  width: 0.125",
+                    "  norms: [bn, gn]",
+                    "  activations: [relu]",
+                    "  batch_sizes: [8]",
+                    "  epochs: 2",
+                    "throughput:",
+                    "  width: 1.0",
+                    "  norms: [bn]",
+                    "  activations: [relu]",
+                    "  batch_sizes: [32]",
+                    "  warmup_steps: 3",
+                    "  timed_steps: 10",
+                    "");
 
     @Test
     void stepsTimesStepCostPlusEvaluationAndSetUpPlacedOnTheJobs() throws Exception {
-        List<CellSpec> cells = GridParser.parse("est.yaml", GRID, RegistryVocabulary.current()).cells();
+        List<CellSpec> cells =
+                GridParser.parse("est.yaml", GRID, RegistryVocabulary.current()).cells();
         List<GridEstimate.Probe> probes = GridEstimate.probes(cells);
         assertEquals(3, probes.size(), "seeds share a probe: bn/gn train, bn throughput");
         Map<GridEstimate.Probe, GridEstimate.Timing> t = new HashMap<>();
         for (GridEstimate.Probe p : probes) {
             t.put(p, new GridEstimate.Timing(p.batchSize() == 8 ? 10 : 100, 1));
         }
-        CellSpec train = cells.stream().filter(c -> c.kind() == org.normbench.grid.CellKind.TRAIN).findFirst().orElseThrow();
+        CellSpec train =
+                cells.stream()
+                        .filter(c -> c.kind() == org.normbench.grid.CellKind.TRAIN)
+                        .findFirst()
+                        .orElseThrow();
         assertEquals(200, GridEstimate.steps(train), "2 epochs of 800 training images at batch 8");
-        // 1 s set-up + 200 steps x 10 ms + (200 test + 200 validation images) / 8 forward passes x 10 ms x 0.35
-        assertEquals(1 + 2.0 + 50 * 0.010 * GridEstimate.FORWARD_FRACTION, GridEstimate.cellSeconds(train, t.get(GridEstimate.Probe.of(train))), 1e-9);
+        // 1 s set-up + 200 steps x 10 ms + (200 test + 200 validation images) / 8 forward passes x
+        // 10 ms x 0.35
+        assertEquals(
+                1 + 2.0 + 50 * 0.010 * GridEstimate.FORWARD_FRACTION,
+                GridEstimate.cellSeconds(train, t.get(GridEstimate.Probe.of(train))),
+                1e-9);
 
         GridEstimate.Result one = GridEstimate.plan(cells, 1, t);
         GridEstimate.Result two = GridEstimate.plan(cells, 2, t);
         assertEquals(one.cellSeconds(), one.wallSeconds(), 1e-9, "one job: the cells' sum");
         assertEquals(one.cellSeconds(), two.cellSeconds(), 1e-9);
-        assertTrue(two.wallSeconds() < one.wallSeconds() && two.wallSeconds() >= one.cellSeconds() / 2 - 1e-9,
+        assertTrue(
+                two.wallSeconds() < one.wallSeconds()
+                        && two.wallSeconds() >= one.cellSeconds() / 2 - 1e-9,
                 "two jobs: at best half the sum");
-        assertEquals(List.of("train", "throughput"), two.sections().stream().map(GridEstimate.Section::name).toList());
+        assertEquals(
+                List.of("train", "throughput"),
+                two.sections().stream().map(GridEstimate.Section::name).toList());
         assertEquals(2 * 13, two.sections().get(1).steps());
         String text = GridEstimate.format(two, "2 cells at once");
         assertTrue(text.contains("total") && text.contains("bn bs32 w1.0 cpu"), text);
@@ -62,8 +76,12 @@ class GridEstimateTest {
         GridEstimate.Probe throughput = GridEstimate.Probe.of(cells.get(cells.size() - 1));
         t.put(throughput, GridEstimate.Timing.failed("no CUDA GPU is visible"));
         GridEstimate.Result partial = GridEstimate.plan(cells, 2, t);
-        assertEquals(List.of("train"), partial.sections().stream().map(GridEstimate.Section::name).toList(),
+        assertEquals(
+                List.of("train"),
+                partial.sections().stream().map(GridEstimate.Section::name).toList(),
                 "cells whose probe failed are left out");
-        assertTrue(GridEstimate.format(partial, "x").contains("not timed, its cells are left out: no CUDA GPU is visible"));
+        assertTrue(
+                GridEstimate.format(partial, "x")
+                        .contains("not timed, its cells are left out: no CUDA GPU is visible"));
     }
 }

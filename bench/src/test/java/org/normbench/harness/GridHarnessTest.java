@@ -30,24 +30,25 @@ import org.normbench.results.ResultsSchema;
  * recorded as such while the others finish.
  */
 class GridHarnessTest {
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
-    private static final String TINY = String.join("\n",
-            "name: tiny",
-            "dataset: fashion-mnist-subset",
-            "train_limit: 200",
-            "test_limit: 100",
-            "train:",
-            "  width: 0.125",
-            "  norms: [bn, gn, ln]",
-            "  activations: [relu, leaky_relu]",
-            "  batch_sizes: [8]",
-            "  steps: 12",
-            "  log_every_steps: 2",
-            "  hooks:",
-            "    every_steps: 4",
-            "");
+    private static final String TINY =
+            String.join(
+                    "\n",
+                    "name: tiny",
+                    "dataset: fashion-mnist-subset",
+                    "train_limit: 200",
+                    "test_limit: 100",
+                    "train:",
+                    "  width: 0.125",
+                    "  norms: [bn, gn, ln]",
+                    "  activations: [relu, leaky_relu]",
+                    "  batch_sizes: [8]",
+                    "  steps: 12",
+                    "  log_every_steps: 2",
+                    "  hooks:",
+                    "    every_steps: 4",
+                    "");
 
     @Test
     void killedRunResumesWithoutRedoingFinishedCellsAndLeavesWholeCsv() throws Exception {
@@ -62,7 +63,8 @@ class GridHarnessTest {
         while (finished(cells).size() < 2 && p.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertTrue(p.isAlive(), "the grid finished before it could be killed; make the grid longer");
+        assertTrue(
+                p.isAlive(), "the grid finished before it could be killed; make the grid longer");
         p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         List<String> before = finished(cells);
         assertFalse(before.isEmpty());
@@ -78,8 +80,17 @@ class GridHarnessTest {
         int code;
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            code = NormbenchCli.commandLine().execute("bench", "--grid", grid.toString(), "--run", "k",
-                    "--runs-dir", runs.toString(), "--quiet");
+            code =
+                    NormbenchCli.commandLine()
+                            .execute(
+                                    "bench",
+                                    "--grid",
+                                    grid.toString(),
+                                    "--run",
+                                    "k",
+                                    "--runs-dir",
+                                    runs.toString(),
+                                    "--quiet");
         } finally {
             System.setOut(old);
         }
@@ -88,22 +99,34 @@ class GridHarnessTest {
         assertTrue(log.contains(before.size() + " already finished"), log);
         assertEquals(6, finished(cells).size());
         for (String id : before) {
-            assertTrue(java.util.Arrays.equals(kept.get(id), Files.readAllBytes(cells.resolve(id).resolve("cell.json"))),
+            assertTrue(
+                    java.util.Arrays.equals(
+                            kept.get(id),
+                            Files.readAllBytes(cells.resolve(id).resolve("cell.json"))),
                     "finished cell " + id + " was not rerun");
         }
         try (var s = Files.list(cells)) {
-            assertTrue(s.noneMatch(f -> f.getFileName().toString().startsWith(".tmp-")), "no temporaries left");
+            assertTrue(
+                    s.noneMatch(f -> f.getFileName().toString().startsWith(".tmp-")),
+                    "no temporaries left");
         }
 
         Path run = runs.resolve("k");
         List<CSVRecord> cellRows = read(run.resolve(ResultsSchema.CELLS));
         assertEquals(6, cellRows.size());
-        assertEquals(6, new HashSet<>(cellRows.stream().map(r -> r.get("cell_id")).toList()).size(), "no duplicate cells");
-        assertTrue(cellRows.stream().allMatch(r -> r.get("status").equals("ok")), "all ok: " + cellRows);
+        assertEquals(
+                6,
+                new HashSet<>(cellRows.stream().map(r -> r.get("cell_id")).toList()).size(),
+                "no duplicate cells");
+        assertTrue(
+                cellRows.stream().allMatch(r -> r.get("status").equals("ok")),
+                "all ok: " + cellRows);
         assertUnique(read(run.resolve(ResultsSchema.CURVES)), "cell_id", "step");
         assertUnique(read(run.resolve(ResultsSchema.ACTIVATIONS)), "cell_id", "step", "layer");
-        assertUnique(read(run.resolve(ResultsSchema.HISTOGRAMS)), "cell_id", "step", "layer", "bin");
-        assertEquals(6 * 6, read(run.resolve(ResultsSchema.CURVES)).size(), "12 steps logged every 2");
+        assertUnique(
+                read(run.resolve(ResultsSchema.HISTOGRAMS)), "cell_id", "step", "layer", "bin");
+        assertEquals(
+                6 * 6, read(run.resolve(ResultsSchema.CURVES)).size(), "12 steps logged every 2");
     }
 
     @Test
@@ -122,7 +145,8 @@ class GridHarnessTest {
         while (finished(cells).isEmpty() && p.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertTrue(p.isAlive(), "the grid finished before it could be stopped; make the grid longer");
+        assertTrue(
+                p.isAlive(), "the grid finished before it could be stopped; make the grid longer");
         p.destroy();
         assertTrue(p.waitFor(2, TimeUnit.MINUTES), "a stopped run exits within its grace period");
         String out = Files.readString(log);
@@ -130,19 +154,39 @@ class GridHarnessTest {
         assertTrue(out.contains("stop requested"), out);
         assertTrue(out.contains("stopped: 6 cells"), out);
         try (var s = Files.list(tmp)) {
-            assertTrue(s.noneMatch(f -> f.getFileName().toString().startsWith("hs_err")), "the JVM crashed:\n" + out);
+            assertTrue(
+                    s.noneMatch(f -> f.getFileName().toString().startsWith("hs_err")),
+                    "the JVM crashed:\n" + out);
         }
         List<String> before = finished(cells);
         assertTrue(before.size() < 6, "stopped mid-grid");
         List<CSVRecord> rows = read(run.resolve(ResultsSchema.CELLS));
-        assertEquals(before, rows.stream().map(r -> r.get("cell_id")).sorted().toList(), "cells.csv matches cells/");
-        assertEquals(before, read(run.resolve(ResultsSchema.CURVES)).stream().map(r -> r.get("cell_id")).distinct().sorted().toList(),
+        assertEquals(
+                before,
+                rows.stream().map(r -> r.get("cell_id")).sorted().toList(),
+                "cells.csv matches cells/");
+        assertEquals(
+                before,
+                read(run.resolve(ResultsSchema.CURVES)).stream()
+                        .map(r -> r.get("cell_id"))
+                        .distinct()
+                        .sorted()
+                        .toList(),
                 "curves.csv was rebuilt before exit");
         String manifest = Files.readString(run.resolve(ResultsSchema.MANIFEST));
         assertTrue(manifest.contains("\"stopped_at\""), manifest);
 
-        int code = NormbenchCli.commandLine().execute("bench", "--grid", grid.toString(), "--run", "k",
-                "--runs-dir", runs.toString(), "--quiet");
+        int code =
+                NormbenchCli.commandLine()
+                        .execute(
+                                "bench",
+                                "--grid",
+                                grid.toString(),
+                                "--run",
+                                "k",
+                                "--runs-dir",
+                                runs.toString(),
+                                "--quiet");
         assertEquals(0, code);
         assertEquals(6, read(run.resolve(ResultsSchema.CELLS)).size());
         assertUnique(read(run.resolve(ResultsSchema.CURVES)), "cell_id", "step");
@@ -153,28 +197,40 @@ class GridHarnessTest {
         Path grid = tmp.resolve("diverge.yaml");
         // A learning rate of 1e6 makes the train cell's loss explode within a few steps; the
         // throughput cell of the same grid must still run and be ok.
-        Files.writeString(grid, String.join("\n",
-                "name: diverge",
-                "dataset: fashion-mnist-subset",
-                "train_limit: 100",
-                "test_limit: 50",
-                "width: 0.125",
-                "activations: [relu]",
-                "batch_sizes: [8]",
-                "train:",
-                "  norms: [gn]",
-                "  steps: 10",
-                "  divergence_loss: 50",
-                "  hooks: {enabled: false}",
-                "  lr: 1.0e+6",
-                "throughput:",
-                "  norms: [bn]",
-                "  warmup_steps: 1",
-                "  timed_steps: 2",
-                ""));
+        Files.writeString(
+                grid,
+                String.join(
+                        "\n",
+                        "name: diverge",
+                        "dataset: fashion-mnist-subset",
+                        "train_limit: 100",
+                        "test_limit: 50",
+                        "width: 0.125",
+                        "activations: [relu]",
+                        "batch_sizes: [8]",
+                        "train:",
+                        "  norms: [gn]",
+                        "  steps: 10",
+                        "  divergence_loss: 50",
+                        "  hooks: {enabled: false}",
+                        "  lr: 1.0e+6",
+                        "throughput:",
+                        "  norms: [bn]",
+                        "  warmup_steps: 1",
+                        "  timed_steps: 2",
+                        ""));
         Path runs = tmp.resolve("runs");
-        int code = NormbenchCli.commandLine().execute("bench", "--grid", grid.toString(), "--run", "d",
-                "--runs-dir", runs.toString(), "--quiet");
+        int code =
+                NormbenchCli.commandLine()
+                        .execute(
+                                "bench",
+                                "--grid",
+                                grid.toString(),
+                                "--run",
+                                "d",
+                                "--runs-dir",
+                                runs.toString(),
+                                "--quiet");
         assertEquals(1, code, "exit code 1 says some cell failed");
         List<CSVRecord> rows = read(runs.resolve("d").resolve(ResultsSchema.CELLS));
         List<String> statuses = new ArrayList<>();
@@ -193,13 +249,33 @@ class GridHarnessTest {
         return child(grid, runs, null);
     }
 
-    /** A child JVM running the grid; its output goes to {@code log} (discarded when null), its working directory is the log's. */
+    /**
+     * A child JVM running the grid; its output goes to {@code log} (discarded when null), its
+     * working directory is the log's.
+     */
     private static Process child(Path grid, Path runs, Path log) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", NormbenchCli.class.getName(),
-                "bench", "--grid", grid.toString(), "--run", "k", "--runs-dir", runs.toString(), "--quiet");
-        pb.redirectErrorStream(true).redirectOutput(log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(log.toFile()));
+        ProcessBuilder pb =
+                new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Dai.djl.offline=true",
+                        "-Dai.djl.pytorch.num_threads=1",
+                        NormbenchCli.class.getName(),
+                        "bench",
+                        "--grid",
+                        grid.toString(),
+                        "--run",
+                        "k",
+                        "--runs-dir",
+                        runs.toString(),
+                        "--quiet");
+        pb.redirectErrorStream(true)
+                .redirectOutput(
+                        log == null
+                                ? ProcessBuilder.Redirect.DISCARD
+                                : ProcessBuilder.Redirect.to(log.toFile()));
         if (log != null) {
             pb.directory(log.getParent().toFile());
         }
@@ -224,7 +300,13 @@ class GridHarnessTest {
 
     private static List<CSVRecord> read(Path file) throws Exception {
         try (Reader r = Files.newBufferedReader(file)) {
-            return CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(r).getRecords();
+            return CSVFormat.RFC4180
+                    .builder()
+                    .setHeader()
+                    .setSkipHeaderRecord(true)
+                    .get()
+                    .parse(r)
+                    .getRecords();
         }
     }
 

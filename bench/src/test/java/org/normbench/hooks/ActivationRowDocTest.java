@@ -18,8 +18,10 @@ class ActivationRowDocTest {
 
     @Test
     void theActivationsTableOfTheResultsFormatIsTheRecordsColumnList() throws Exception {
-        Path doc = Files.isRegularFile(Path.of("../docs/results-format.md")) ? Path.of("../docs/results-format.md")
-                : Path.of("docs/results-format.md");
+        Path doc =
+                Files.isRegularFile(Path.of("../docs/results-format.md"))
+                        ? Path.of("../docs/results-format.md")
+                        : Path.of("docs/results-format.md");
         String text = Files.readString(doc);
         int start = text.indexOf("## activations.csv");
         assertTrue(start >= 0, "docs/results-format.md lost its activations.csv section");
@@ -33,7 +35,16 @@ class ActivationRowDocTest {
         List<String> declared = new ArrayList<>();
         declared.add("| `cell_id` | string | - | |");
         for (ActivationRow.Column c : ActivationRow.COLUMNS) {
-            declared.add("| `" + c.name() + "` | " + c.type().csv() + " | " + c.unit() + " | " + c.doc() + " |");
+            declared.add(
+                    "| `"
+                            + c.name()
+                            + "` | "
+                            + c.type().csv()
+                            + " | "
+                            + c.unit()
+                            + " | "
+                            + c.doc()
+                            + " |");
         }
         assertEquals(String.join("\n", declared), String.join("\n", documented));
         assertEquals(ActivationRow.header(), ResultsSchema.ACTIVATION_COLUMNS);

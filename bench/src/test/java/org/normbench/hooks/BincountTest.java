@@ -49,8 +49,8 @@ class BincountTest {
     }
 
     /**
-     * Hooks run inside the training step's GradientCollector: counting there must stay exact,
-     * keep grad mode on, and leave the step's own graph and gradients untouched.
+     * Hooks run inside the training step's GradientCollector: counting there must stay exact, keep
+     * grad mode on, and leave the step's own graph and gradients untouched.
      */
     @Test
     void insideAnOpenGradientCollectorTheStepsGradientsAndGradModeSurvive() {
@@ -64,7 +64,8 @@ class BincountTest {
                 NDArray y = p.mul(x).sum();
                 double[] c = Bincount.of(m.create(idx), 40).toDoubleArray();
                 assertArrayEquals(hostCounts(idx, 40), c, 0);
-                assertTrue(JniUtils.isGradMode(), "grad mode must stay on for the rest of the step");
+                assertTrue(
+                        JniUtils.isGradMode(), "grad mode must stay on for the rest of the step");
                 gc.backward(y);
             }
             assertArrayEquals(new float[] {4f, 5f, 6f}, p.getGradient().toFloatArray());

@@ -21,14 +21,24 @@ import org.normbench.engine.TorchRuntime;
 import org.normbench.train.TestModels;
 
 class HooksTest {
-    private static final List<String> ALL = List.of("stem", "layer1.0", "layer1.1", "layer2.0", "layer2.1",
-            "layer3.0", "layer3.1", "layer4.0", "layer4.1", "head");
+    private static final List<String> ALL =
+            List.of(
+                    "stem",
+                    "layer1.0",
+                    "layer1.1",
+                    "layer2.0",
+                    "layer2.1",
+                    "layer3.0",
+                    "layer3.1",
+                    "layer4.0",
+                    "layer4.1",
+                    "head");
 
     @Test
     void probeNamesAreInDepthOrderAndGlobsSelectResidualBlocks() {
         Block model = TestModels.resnet18(0.125, false);
         assertEquals(ALL, Hooks.probeNames(model));
-        ForwardHook noop = (layer, in, out, training) -> { };
+        ForwardHook noop = (layer, in, out, training) -> {};
         try (HookHandle h = Hooks.register(model, "layer*", noop)) {
             assertEquals(ALL.subList(1, 9), h.layers());
         }
@@ -46,8 +56,10 @@ class HooksTest {
     @Test
     void unknownNameFailsListingTheAvailableProbes() {
         Block model = TestModels.resnet18(0.125, false);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Hooks.register(model, "layer5.*", (l, i, o, t) -> { }));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Hooks.register(model, "layer5.*", (l, i, o, t) -> {}));
         assertTrue(e.getMessage().contains("layer5.*"), e.getMessage());
         assertTrue(e.getMessage().contains("stem, layer1.0"), e.getMessage());
     }
@@ -67,8 +79,9 @@ class HooksTest {
             List<String> seen = new ArrayList<>();
             float[] hooked;
             try (HookHandle h1 = Hooks.register(model, "*", stats.hook());
-                 HookHandle h2 = Hooks.register(model, "*", (layer, in, out, t) -> seen.add(layer));
-                 NDManager step = m.newSubManager()) {
+                    HookHandle h2 =
+                            Hooks.register(model, "*", (layer, in, out, t) -> seen.add(layer));
+                    NDManager step = m.newSubManager()) {
                 NDArray in = x.duplicate();
                 in.attach(step);
                 hooked = model.forward(ps, new NDList(in), true).singletonOrThrow().toFloatArray();
@@ -104,15 +117,19 @@ class HooksTest {
             Block model = TestModels.resnet18(0.125, true);
             model.initialize(m, DataType.FLOAT32, new Shape(4, 3, 32, 32));
             ParameterStore ps = new ParameterStore(m, false);
-            ActivationStats cpu = new ActivationStats(HistogramSpec.defaults(), ALL, ActivationStats.Path.CPU_PASS);
-            ActivationStats device = new ActivationStats(HistogramSpec.defaults(), ALL, ActivationStats.Path.DEVICE_OPS);
+            ActivationStats cpu =
+                    new ActivationStats(
+                            HistogramSpec.defaults(), ALL, ActivationStats.Path.CPU_PASS);
+            ActivationStats device =
+                    new ActivationStats(
+                            HistogramSpec.defaults(), ALL, ActivationStats.Path.DEVICE_OPS);
             List<ActivationRow> cpuRows = new ArrayList<>();
             List<ActivationRow> deviceRows = new ArrayList<>();
             List<HistogramRow> cpuHist = new ArrayList<>();
             List<HistogramRow> deviceHist = new ArrayList<>();
             try (HookHandle h1 = Hooks.register(model, "*", cpu.hook());
-                 HookHandle h2 = Hooks.register(model, "*", device.hook());
-                 NDManager step = m.newSubManager()) {
+                    HookHandle h2 = Hooks.register(model, "*", device.hook());
+                    NDManager step = m.newSubManager()) {
                 NDArray in = step.randomNormal(new Shape(4, 3, 32, 32));
                 model.forward(ps, new NDList(in), true);
                 cpu.collect(7, cpuRows, cpuHist);
@@ -121,7 +138,8 @@ class HooksTest {
             assertEquals(deviceHist, cpuHist, "histograms must agree bin for bin");
             assertEquals(ALL.size(), cpuRows.size());
             for (int i = 0; i < cpuRows.size(); i++) {
-                ActivationStatsTest.assertSameRow(deviceRows.get(i), cpuRows.get(i), deviceRows.get(i).layer());
+                ActivationStatsTest.assertSameRow(
+                        deviceRows.get(i), cpuRows.get(i), deviceRows.get(i).layer());
             }
         }
     }
@@ -138,7 +156,7 @@ class HooksTest {
     @Test
     void closingAHandleTwiceIsHarmless() {
         Block model = TestModels.resnet18(0.125, false);
-        HookHandle h = Hooks.register(model, "stem", (l, i, o, t) -> { });
+        HookHandle h = Hooks.register(model, "stem", (l, i, o, t) -> {});
         h.close();
         h.close();
         assertTrue(h.isClosed());

@@ -27,13 +27,14 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Question: can one CPU thread feed the training loop? Images per second (score = images/s, since each
- * invocation handles one batch of 128 and declares 128 operations) for CIFAR-style 3x32x32 batches:
- * decode CIFAR binary records from a (page-cached) batch file, then normalise + augment (random crop
- * with padding 4, horizontal flip) with {@link BatchAssembler}. Target: at least 20x the full-width
- * ResNet18 training throughput on the same CPU (~70 img/s at batch 32 on 2 cores => >= 1,400 img/s).
- * Pitfalls avoided: the batch indices are a fixed random permutation (not a cache-friendly sequential
- * walk), the output is consumed by a Blackhole, and the benchmark runs on one thread.
+ * Question: can one CPU thread feed the training loop? Images per second (score = images/s, since
+ * each invocation handles one batch of 128 and declares 128 operations) for CIFAR-style 3x32x32
+ * batches: decode CIFAR binary records from a (page-cached) batch file, then normalise + augment
+ * (random crop with padding 4, horizontal flip) with {@link BatchAssembler}. Target: at least 20x
+ * the full-width ResNet18 training throughput on the same CPU (~70 img/s at batch 32 on 2 cores =>
+ * >= 1,400 img/s). Pitfalls avoided: the batch indices are a fixed random permutation (not a
+ * cache-friendly sequential walk), the output is consumed by a Blackhole, and the benchmark runs on
+ * one thread.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -97,7 +98,8 @@ public class DatasetPipelineBenchmark {
         rng = new SplittableRandom(11);
     }
 
-    private static ImageDataset synthetic(List<String> classes, int c, int h, int w, SplittableRandom r) {
+    private static ImageDataset synthetic(
+            List<String> classes, int c, int h, int w, SplittableRandom r) {
         byte[] px = new byte[IMAGES * c * h * w];
         r.nextBytes(px);
         int[] lb = new int[IMAGES];
@@ -132,7 +134,8 @@ public class DatasetPipelineBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public void cifarDecodeAssembleAugmented(Blackhole bh) throws IOException {
-        ImageDataset decoded = CifarBinaryReader.read("cifar", "", cifar.classNames(), List.of(batchFile));
+        ImageDataset decoded =
+                CifarBinaryReader.read("cifar", "", cifar.classNames(), List.of(batchFile));
         cifarAssembler.assemble(decoded, ALL, out, labels, rng);
         bh.consume(out);
         bh.consume(labels);

@@ -45,17 +45,19 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Question: how much do activation statistics (mean, std, min, max, fractions, exact 40-bin
  * histogram on stem + every residual block) slow a training step (forward, backward, SGD update),
- * full-width ResNet18, batch 32, CPU? Pitfall avoided: on a shared, drifting machine, configurations
- * measured one after another differ by the drift, so one benchmark invocation is a round that runs
- * one unhooked step and one hooked step back to back, alternating which goes first; the per-step
- * times of both are kept and the overhead is the ratio of their medians (printed at tear-down).
- * Stats every N steps costs {@code (N - 1 + ratio) / N}; printed for N = 10. The JMH score is the
- * round time.
+ * full-width ResNet18, batch 32, CPU? Pitfall avoided: on a shared, drifting machine,
+ * configurations measured one after another differ by the drift, so one benchmark invocation is a
+ * round that runs one unhooked step and one hooked step back to back, alternating which goes first;
+ * the per-step times of both are kept and the overhead is the ratio of their medians (printed at
+ * tear-down). Stats every N steps costs {@code (N - 1 + ratio) / N}; printed for N = 10. The JMH
+ * score is the round time.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx3g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx3g"})
 @Warmup(iterations = 1, time = 10)
 @Measurement(iterations = 3, time = 20)
 public class HookOverheadBenchmark {
@@ -66,7 +68,10 @@ public class HookOverheadBenchmark {
     @Param({"32"})
     public int batchSize;
 
-    /** AUTO (the fused CPU pass on CPU) or DEVICE_OPS (the libtorch-op path GPUs use), e.g. {@code -p path=DEVICE_OPS}. */
+    /**
+     * AUTO (the fused CPU pass on CPU) or DEVICE_OPS (the libtorch-op path GPUs use), e.g. {@code
+     * -p path=DEVICE_OPS}.
+     */
     @Param({"AUTO"})
     public String path;
 
@@ -93,7 +98,12 @@ public class HookOverheadBenchmark {
         model = ResNet18.build(ResNetConfig.cifar("bn", "relu").withWidth(width));
         model.initialize(root, DataType.FLOAT32, new Shape(batchSize, 3, 32, 32));
         store = new ParameterStore(root, false);
-        sgd = Optimizer.sgd().setLearningRateTracker((id, n) -> 0.01f).optMomentum(0.9f).optWeightDecays(5e-4f).build();
+        sgd =
+                Optimizer.sgd()
+                        .setLearningRateTracker((id, n) -> 0.01f)
+                        .optMomentum(0.9f)
+                        .optWeightDecays(5e-4f)
+                        .build();
         java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
         images = new float[batchSize * 3 * 32 * 32];
         for (int i = 0; i < images.length; i++) {
@@ -103,8 +113,11 @@ public class HookOverheadBenchmark {
         for (int i = 0; i < batchSize; i++) {
             labels[i] = rng.nextInt(10);
         }
-        List<String> layers = Hooks.probes(model, "stem,layer*").stream().map(p -> p.name()).toList();
-        stats = new ActivationStats(HistogramSpec.defaults(), layers, ActivationStats.Path.valueOf(path));
+        List<String> layers =
+                Hooks.probes(model, "stem,layer*").stream().map(p -> p.name()).toList();
+        stats =
+                new ActivationStats(
+                        HistogramSpec.defaults(), layers, ActivationStats.Path.valueOf(path));
     }
 
     @Benchmark
@@ -165,11 +178,25 @@ public class HookOverheadBenchmark {
         for (int i = 0; i < Math.min(plainMs.size(), hookedMs.size()); i++) {
             paired.add(hookedMs.get(i) / plainMs.get(i));
         }
-        System.out.printf(Locale.ROOT, "%nHookOverhead path=%s width=%s batch=%d steps=%d+%d: no hooks median %.1f ms, stats every step %.1f ms,"
+        System.out.printf(
+                Locale.ROOT,
+                "%nHookOverhead path=%s width=%s batch=%d steps=%d+%d: no hooks median %.1f ms, stats every step %.1f ms,"
                         + " ratio %.3f (%+.1f%%); stats every 10 steps ratio %.4f (%+.2f%%);"
                         + " per-round ratio median %.3f, quartiles %.3f .. %.3f%n",
-                path, width, batchSize, plainMs.size(), hookedMs.size(), plain, hooked, ratio, (ratio - 1) * 100,
-                (9 + ratio) / 10, (ratio - 1) * 10, median(paired), quantile(paired, 0.25), quantile(paired, 0.75));
+                path,
+                width,
+                batchSize,
+                plainMs.size(),
+                hookedMs.size(),
+                plain,
+                hooked,
+                ratio,
+                (ratio - 1) * 100,
+                (9 + ratio) / 10,
+                (ratio - 1) * 10,
+                median(paired),
+                quantile(paired, 0.25),
+                quantile(paired, 0.75));
         root.close();
     }
 

@@ -30,12 +30,19 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Question: what does one norm layer cost, forward + backward (gradients for input, gamma, beta),
  * on a 64-channel 32x32 activation in training mode on CPU, relative to BatchNorm? The ratio to
- * {@code bn} at the same batch is the number to read. Run: {@code make jmh JMH_ARGS=NormForwardBackward}.
+ * {@code bn} at the same batch is the number to read. Run: {@code make jmh
+ * JMH_ARGS=NormForwardBackward}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=2", "-Dai.djl.pytorch.num_interop_threads=1"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "-Dai.djl.offline=true",
+            "-Dai.djl.pytorch.num_threads=2",
+            "-Dai.djl.pytorch.num_interop_threads=1"
+        })
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 public class NormForwardBackwardBenchmark {
@@ -87,17 +94,19 @@ public class NormForwardBackwardBenchmark {
 
     /**
      * Interleaved variant for a noisy machine: for each batch size, rounds of one call per norm
-     * (order rotated), median wall and process-CPU time per call, ratio to bn.
-     * {@code java -cp ... org.normbench.jmh.NormForwardBackwardBenchmark [rounds] [calls per sample]}.
+     * (order rotated), median wall and process-CPU time per call, ratio to bn. {@code java -cp ...
+     * org.normbench.jmh.NormForwardBackwardBenchmark [rounds] [calls per sample]}.
      */
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         int calls = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         String[] norms = {"bn", "gn", "ln", "rbn"};
         com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+                (com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         for (int batch : new int[] {2, 32, 128}) {
-            java.util.Map<String, NormForwardBackwardBenchmark> states = new java.util.LinkedHashMap<>();
+            java.util.Map<String, NormForwardBackwardBenchmark> states =
+                    new java.util.LinkedHashMap<>();
             java.util.Map<String, double[]> wall = new java.util.LinkedHashMap<>();
             java.util.Map<String, double[]> cpu = new java.util.LinkedHashMap<>();
             for (String n : norms) {
@@ -126,8 +135,15 @@ public class NormForwardBackwardBenchmark {
             double bnWall = median(wall.get("bn"));
             double bnCpu = median(cpu.get("bn"));
             for (String n : norms) {
-                System.out.printf(java.util.Locale.ROOT, "64x32x32 batch %3d %-4s wall median %8.2f ms ratio %.2f | cpu median %8.2f ms ratio %.2f%n",
-                        batch, n, median(wall.get(n)), median(wall.get(n)) / bnWall, median(cpu.get(n)), median(cpu.get(n)) / bnCpu);
+                System.out.printf(
+                        java.util.Locale.ROOT,
+                        "64x32x32 batch %3d %-4s wall median %8.2f ms ratio %.2f | cpu median %8.2f ms ratio %.2f%n",
+                        batch,
+                        n,
+                        median(wall.get(n)),
+                        median(wall.get(n)) / bnWall,
+                        median(cpu.get(n)),
+                        median(cpu.get(n)) / bnCpu);
                 states.get(n).tearDown();
             }
         }

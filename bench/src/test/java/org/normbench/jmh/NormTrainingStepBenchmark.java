@@ -36,19 +36,27 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Question: how much slower is a full ResNet18 training step (CIFAR stem, width 1, batch 32, CPU:
- * forward, softmax cross-entropy, backward, SGD update) with gn, ln or rbn than with bn? Target 1.10x.
+ * forward, softmax cross-entropy, backward, SGD update) with gn, ln or rbn than with bn? Target
+ * 1.10x.
  *
  * <p>Two ways to run it. JMH ({@code make jmh JMH_ARGS=NormTrainingStep}) measures each norm in
  * turn in one JVM. On a shared, noisy machine the load drifts between those turns, so {@link #main}
  * also runs the four models interleaved step by step in one JVM and reports each norm's median and
- * its ratio to bn over the same wall-clock window:
- * {@code java -cp bench/target/test-classes:bench/target/classes:$(cat bench/target/jmh-classpath.txt)
+ * its ratio to bn over the same wall-clock window: {@code java -cp
+ * bench/target/test-classes:bench/target/classes:$(cat bench/target/jmh-classpath.txt)
  * org.normbench.jmh.NormTrainingStepBenchmark [rounds]}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=2", "-Dai.djl.pytorch.num_interop_threads=1"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "-Xmx4g",
+            "-Dai.djl.offline=true",
+            "-Dai.djl.pytorch.num_threads=2",
+            "-Dai.djl.pytorch.num_interop_threads=1"
+        })
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 5)
 public class NormTrainingStepBenchmark {
@@ -92,7 +100,10 @@ public class NormTrainingStepBenchmark {
             model.initialize(manager, DataType.FLOAT32, c.inputShape(BATCH));
             ps = new ParameterStore(manager, false);
             x = manager.randomNormal(c.inputShape(BATCH));
-            labels = manager.randomInteger(0, 10, new ai.djl.ndarray.types.Shape(BATCH), DataType.INT32).toType(DataType.FLOAT32, false);
+            labels =
+                    manager.randomInteger(
+                                    0, 10, new ai.djl.ndarray.types.Shape(BATCH), DataType.INT32)
+                            .toType(DataType.FLOAT32, false);
             for (Parameter p : model.getParameters().values()) {
                 if (p.requiresGradient()) {
                     params.add(p);
@@ -112,10 +123,12 @@ public class NormTrainingStepBenchmark {
                 }
                 for (Parameter p : params) {
                     NDArray w = p.getArray();
-                    // Plain SGD, lr 0.01: the same cost for every norm, so it does not move the ratios.
+                    // Plain SGD, lr 0.01: the same cost for every norm, so it does not move the
+                    // ratios.
                     w.subi(w.getGradient().mul(0.01f));
                 }
-                return l.getFloat(); // one host sync per step, as a training loop logging the loss has
+                return l.getFloat(); // one host sync per step, as a training loop logging the loss
+                // has
             }
         }
 
@@ -129,7 +142,8 @@ public class NormTrainingStepBenchmark {
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         int warmup = 3;
-        String[] norms = args.length > 1 ? args[1].split(",") : new String[] {"bn", "gn", "ln", "rbn"};
+        String[] norms =
+                args.length > 1 ? args[1].split(",") : new String[] {"bn", "gn", "ln", "rbn"};
         Map<String, Step> steps = new LinkedHashMap<>();
         Map<String, List<Double>> times = new LinkedHashMap<>();
         Map<String, List<Double>> cpu = new LinkedHashMap<>();
@@ -138,10 +152,12 @@ public class NormTrainingStepBenchmark {
             times.put(n, new ArrayList<>());
             cpu.put(n, new ArrayList<>());
         }
-        // Process CPU time (all libtorch threads) is reported beside wall time: on an oversubscribed
+        // Process CPU time (all libtorch threads) is reported beside wall time: on an
+        // oversubscribed
         // machine it tracks the work done better than wall time does.
         com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+                (com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         for (int r = 0; r < warmup + rounds; r++) {
             for (int k = 0; k < norms.length; k++) {
                 String n = norms[(r + k) % norms.length];
@@ -158,13 +174,26 @@ public class NormTrainingStepBenchmark {
         }
         double bn = median(times.get(norms[0]));
         double bnCpu = median(cpu.get(norms[0]));
-        System.out.printf(Locale.ROOT, "ResNet18 CIFAR width 1, batch %d, CPU, %d interleaved rounds after %d warm-up (ratio to %s)%n",
-                BATCH, rounds, warmup, norms[0]);
+        System.out.printf(
+                Locale.ROOT,
+                "ResNet18 CIFAR width 1, batch %d, CPU, %d interleaved rounds after %d warm-up (ratio to %s)%n",
+                BATCH,
+                rounds,
+                warmup,
+                norms[0]);
         for (String n : norms) {
             double med = median(times.get(n));
             double medCpu = median(cpu.get(n));
-            System.out.printf(Locale.ROOT, "%-5s wall median %8.1f ms (p10 %8.1f, p90 %8.1f) ratio %.3f | cpu median %8.1f ms ratio %.3f%n",
-                    n, med, pct(times.get(n), 0.1), pct(times.get(n), 0.9), med / bn, medCpu, medCpu / bnCpu);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-5s wall median %8.1f ms (p10 %8.1f, p90 %8.1f) ratio %.3f | cpu median %8.1f ms ratio %.3f%n",
+                    n,
+                    med,
+                    pct(times.get(n), 0.1),
+                    pct(times.get(n), 0.9),
+                    med / bn,
+                    medCpu,
+                    medCpu / bnCpu);
         }
         steps.values().forEach(Step::close);
     }

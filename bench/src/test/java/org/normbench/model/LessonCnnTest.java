@@ -23,12 +23,16 @@ import org.normbench.hooks.HistogramSpec;
 import org.normbench.hooks.HookHandle;
 import org.normbench.hooks.Hooks;
 
-/** The lesson CNN: the notebook's sizes, every registered norm, and probes that see activation outputs. */
+/**
+ * The lesson CNN: the notebook's sizes, every registered norm, and probes that see activation
+ * outputs.
+ */
 class LessonCnnTest {
     private final Engine engine = TorchRuntime.engine();
 
     private static Block build(String norm, String activation) {
-        return LessonCnn.build(norm, NormOptions.DEFAULTS, activation, ActivationOptions.DEFAULTS, 1.0, 1, 10);
+        return LessonCnn.build(
+                norm, NormOptions.DEFAULTS, activation, ActivationOptions.DEFAULTS, 1.0, 1, 10);
     }
 
     /**
@@ -46,7 +50,12 @@ class LessonCnnTest {
                 ParameterStore ps = new ParameterStore(m, false);
                 NDArray logits;
                 try (GradientCollector gc = engine.newGradientCollector()) {
-                    logits = net.forward(ps, new NDList(m.randomNormal(new Shape(2, 1, 28, 28))), true).singletonOrThrow();
+                    logits =
+                            net.forward(
+                                            ps,
+                                            new NDList(m.randomNormal(new Shape(2, 1, 28, 28))),
+                                            true)
+                                    .singletonOrThrow();
                     gc.backward(logits.square().mean());
                 }
                 assertEquals(new Shape(2, 10), logits.getShape(), norm);
@@ -64,15 +73,21 @@ class LessonCnnTest {
             List<String> layers = List.of("layer1", "layer2", "layer3", "layer4");
             ActivationStats stats = new ActivationStats(HistogramSpec.defaults(), layers);
             List<ActivationRow> rows = new ArrayList<>();
-            try (HookHandle h = Hooks.register(net, "layer*", stats.hook()); NDManager step = m.newSubManager()) {
-                net.forward(new ParameterStore(step, false), new NDList(step.randomNormal(new Shape(4, 1, 28, 28))), true);
+            try (HookHandle h = Hooks.register(net, "layer*", stats.hook());
+                    NDManager step = m.newSubManager()) {
+                net.forward(
+                        new ParameterStore(step, false),
+                        new NDList(step.randomNormal(new Shape(4, 1, 28, 28))),
+                        true);
                 stats.collect(1, rows, new ArrayList<HistogramRow>());
             }
             assertEquals(layers, rows.stream().map(ActivationRow::layer).toList());
             for (ActivationRow r : rows) {
                 // after BatchNorm then ReLU: nothing negative, and about half exactly 0
                 assertEquals(0, r.min(), 0, r.layer());
-                assertTrue(r.zeroFrac() > 0.3 && r.zeroFrac() < 0.7, r.layer() + " zero_frac " + r.zeroFrac());
+                assertTrue(
+                        r.zeroFrac() > 0.3 && r.zeroFrac() < 0.7,
+                        r.layer() + " zero_frac " + r.zeroFrac());
             }
         }
     }

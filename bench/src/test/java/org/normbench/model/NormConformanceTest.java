@@ -35,17 +35,31 @@ class NormConformanceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("norms")
     void hasPerChannelScaleOfOnesAndShiftOfZerosOnly(String name) {
-        try (NormHarness h = new NormHarness(NormRegistry.get(name), C, NormOptions.DEFAULTS, DataType.FLOAT32, X)) {
+        try (NormHarness h =
+                new NormHarness(
+                        NormRegistry.get(name), C, NormOptions.DEFAULTS, DataType.FLOAT32, X)) {
             List<Parameter> trainable = h.trainable();
             long count = trainable.stream().mapToLong(p -> p.getShape().size()).sum();
-            assertEquals(2L * C, count, name + ": trainable parameters must be a per-channel scale and shift: " + trainable);
+            assertEquals(
+                    2L * C,
+                    count,
+                    name
+                            + ": trainable parameters must be a per-channel scale and shift: "
+                            + trainable);
             for (Parameter p : trainable) {
                 double expected = p.getType() == Parameter.Type.GAMMA ? 1 : 0;
                 for (double v : NormHarness.values(p.getArray())) {
-                    assertEquals(expected, v, 0, name + " " + p.getName() + " (" + p.getType() + ") initial value");
+                    assertEquals(
+                            expected,
+                            v,
+                            0,
+                            name + " " + p.getName() + " (" + p.getType() + ") initial value");
                 }
             }
-            assertEquals(1, trainable.stream().filter(p -> p.getType() == Parameter.Type.GAMMA).count(), name + ": one GAMMA parameter");
+            assertEquals(
+                    1,
+                    trainable.stream().filter(p -> p.getType() == Parameter.Type.GAMMA).count(),
+                    name + ": one GAMMA parameter");
         }
     }
 
@@ -53,7 +67,8 @@ class NormConformanceTest {
     @MethodSource("normsAndModes")
     void preservesShapeAndDataTypeAndGivesFiniteValues(String name, boolean training) {
         for (DataType dt : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
-            try (NormHarness h = new NormHarness(NormRegistry.get(name), C, NormOptions.DEFAULTS, dt, X)) {
+            try (NormHarness h =
+                    new NormHarness(NormRegistry.get(name), C, NormOptions.DEFAULTS, dt, X)) {
                 NDArray y = h.forward(h.random(X, 1), training);
                 assertEquals(X, y.getShape(), name);
                 assertEquals(dt, y.getDataType(), name);
@@ -69,7 +84,8 @@ class NormConformanceTest {
     void batchOfOneWorksOrFailsWithAClearMessage(String name, boolean training) {
         Norm norm = NormRegistry.get(name);
         Shape one = new Shape(1, C, 3, 3);
-        try (NormHarness h = new NormHarness(norm, C, NormOptions.DEFAULTS, DataType.FLOAT32, one)) {
+        try (NormHarness h =
+                new NormHarness(norm, C, NormOptions.DEFAULTS, DataType.FLOAT32, one)) {
             if (!training) {
                 h.forward(h.random(new Shape(2, C, 3, 3), 2), true); // some running state first
             }
@@ -80,8 +96,11 @@ class NormConformanceTest {
                     assertTrue(Double.isFinite(v), name + " at batch 1 gave " + v);
                 }
             } else {
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> h.forward(x, training));
-                assertTrue(e.getMessage().contains(name) && e.getMessage().contains("batch size 1"), e.getMessage());
+                IllegalArgumentException e =
+                        assertThrows(IllegalArgumentException.class, () -> h.forward(x, training));
+                assertTrue(
+                        e.getMessage().contains(name) && e.getMessage().contains("batch size 1"),
+                        e.getMessage());
             }
         }
     }
@@ -89,7 +108,9 @@ class NormConformanceTest {
     @ParameterizedTest(name = "{0} training={1}")
     @MethodSource("normsAndModes")
     void gradientsMatchFiniteDifferencesInFloat64(String name, boolean training) {
-        try (NormHarness h = new NormHarness(NormRegistry.get(name), C, NormOptions.DEFAULTS, DataType.FLOAT64, X)) {
+        try (NormHarness h =
+                new NormHarness(
+                        NormRegistry.get(name), C, NormOptions.DEFAULTS, DataType.FLOAT64, X)) {
             // Non-trivial affine and (for stateful norms) non-trivial running state first.
             perturbAffine(h);
             h.forward(h.random(X, 11), true);
@@ -100,7 +121,8 @@ class NormConformanceTest {
 
             double eps = 1e-6;
             double[] xv = NormHarness.values(x);
-            // Every 5th input element (stride coprime to the 9 positions and 4 channels, so all samples,
+            // Every 5th input element (stride coprime to the 9 positions and 4 channels, so all
+            // samples,
             // channels and positions are hit): keeps the suite fast on a busy 2-core machine.
             int checked = (xv.length + 4) / 5;
             double[] numericX = new double[checked];
@@ -155,15 +177,20 @@ class NormConformanceTest {
             double[] second = h.forwardValues(probe, false);
             assertArrayEquals(first, second, 0, name + ": eval must not update state");
             byte[] state = h.snapshot();
-            try (NormHarness fresh = new NormHarness(norm, C, NormOptions.DEFAULTS, DataType.FLOAT64, X)) {
+            try (NormHarness fresh =
+                    new NormHarness(norm, C, NormOptions.DEFAULTS, DataType.FLOAT64, X)) {
                 fresh.restore(state);
-                assertArrayEquals(first, fresh.forwardValues(fresh.array(NormHarness.values(probe), X), false), 0,
+                assertArrayEquals(
+                        first,
+                        fresh.forwardValues(fresh.array(NormHarness.values(probe), X), false),
+                        0,
                         name + ": state after save and load");
             }
         }
     }
 
-    private static void assertIndependence(NormHarness h, boolean independent, boolean training, String what) {
+    private static void assertIndependence(
+            NormHarness h, boolean independent, boolean training, String what) {
         byte[] state = h.snapshot();
         NDArray a = h.random(X, 41);
         double[] av = NormHarness.values(a);
@@ -180,9 +207,19 @@ class NormConformanceTest {
             maxDiff = Math.max(maxDiff, Math.abs(ya[i] - yb[i]));
         }
         if (independent) {
-            assertTrue(maxDiff < 1e-12, what + ": sample 0 output changed by " + maxDiff + " when only other samples changed");
+            assertTrue(
+                    maxDiff < 1e-12,
+                    what
+                            + ": sample 0 output changed by "
+                            + maxDiff
+                            + " when only other samples changed");
         } else {
-            assertTrue(maxDiff > 1e-6, what + ": declared batch-dependent but sample 0 did not change (" + maxDiff + ")");
+            assertTrue(
+                    maxDiff > 1e-6,
+                    what
+                            + ": declared batch-dependent but sample 0 did not change ("
+                            + maxDiff
+                            + ")");
         }
     }
 
@@ -201,9 +238,19 @@ class NormConformanceTest {
         NormHarness.setValues(p.getArray(), v);
     }
 
-    /** d sum(y * weights) / d (x[i] when param < 0, else trainable param's element i), from the snapshot state. */
-    private static double centralDifference(NormHarness h, byte[] state, NDArray weights, boolean training,
-            double[] xv, int i, double eps, int param) {
+    /**
+     * d sum(y * weights) / d (x[i] when param < 0, else trainable param's element i), from the
+     * snapshot state.
+     */
+    private static double centralDifference(
+            NormHarness h,
+            byte[] state,
+            NDArray weights,
+            boolean training,
+            double[] xv,
+            int i,
+            double eps,
+            int param) {
         double[] f = new double[2];
         for (int sign = 0; sign < 2; sign++) {
             double delta = sign == 0 ? eps : -eps;
@@ -226,10 +273,20 @@ class NormConformanceTest {
         assertEquals(numeric.length, analytic.length, what);
         double worst = 0;
         for (int i = 0; i < numeric.length; i++) {
-            worst = Math.max(worst, Math.abs(numeric[i] - analytic[i]) / Math.max(1, Math.abs(numeric[i])));
+            worst =
+                    Math.max(
+                            worst,
+                            Math.abs(numeric[i] - analytic[i]) / Math.max(1, Math.abs(numeric[i])));
         }
-        assertTrue(worst < 1e-5, what + ": max relative error " + worst + "\n numeric " + java.util.Arrays.toString(numeric)
-                + "\n analytic " + java.util.Arrays.toString(analytic));
+        assertTrue(
+                worst < 1e-5,
+                what
+                        + ": max relative error "
+                        + worst
+                        + "\n numeric "
+                        + java.util.Arrays.toString(numeric)
+                        + "\n analytic "
+                        + java.util.Arrays.toString(analytic));
         double norm = 0;
         for (double a : analytic) {
             norm += a * a;

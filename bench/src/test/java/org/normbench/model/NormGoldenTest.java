@@ -47,7 +47,9 @@ class NormGoldenTest {
     void matchesPyTorchReference(String name, JsonNode c, DataType dtype, double tol) {
         Norm norm = NormRegistry.get(c.get("norm").asText());
         Map<String, String> opts = new TreeMap<>();
-        c.get("options").fields().forEachRemaining(e -> opts.put(e.getKey(), e.getValue().asText()));
+        c.get("options")
+                .fields()
+                .forEachRemaining(e -> opts.put(e.getKey(), e.getValue().asText()));
         NormOptions options = NormOptions.parse(norm, opts);
         Shape shape = NormHarness.shape(c.get("shape"));
         int channels = (int) shape.get(1);
@@ -57,17 +59,35 @@ class NormGoldenTest {
                 NormHarness.setValues(p.getArray(), NormHarness.doubles(c.get(key)));
             }
             double[] y = h.forwardValues(h.array(NormHarness.doubles(c.get("x")), shape), true);
-            assertAllClose(name + " training output", NormHarness.doubles(c.get("train_out")), y, tol);
-            // DJL's batchNorm takes momentum as a float (1 - 0.9f = 0.100000024), so running statistics
-            // and the eval output computed from them carry a ~1e-7 error that float64 cannot remove.
+            assertAllClose(
+                    name + " training output", NormHarness.doubles(c.get("train_out")), y, tol);
+            // DJL's batchNorm takes momentum as a float (1 - 0.9f = 0.100000024), so running
+            // statistics
+            // and the eval output computed from them carry a ~1e-7 error that float64 cannot
+            // remove.
             double runTol = Math.max(tol, 1e-6);
             if (c.has("running_mean")) {
-                assertAllClose(name + " running mean", NormHarness.doubles(c.get("running_mean")), param(h, "runningMean"), runTol);
-                assertAllClose(name + " running var", NormHarness.doubles(c.get("running_var")), param(h, "runningVar"), runTol);
+                assertAllClose(
+                        name + " running mean",
+                        NormHarness.doubles(c.get("running_mean")),
+                        param(h, "runningMean"),
+                        runTol);
+                assertAllClose(
+                        name + " running var",
+                        NormHarness.doubles(c.get("running_var")),
+                        param(h, "runningVar"),
+                        runTol);
             }
             if (c.has("eval_x")) {
-                NDArray x2 = h.array(NormHarness.doubles(c.get("eval_x")), NormHarness.shape(c.get("eval_shape")));
-                assertAllClose(name + " eval output", NormHarness.doubles(c.get("eval_out")), h.forwardValues(x2, false), runTol);
+                NDArray x2 =
+                        h.array(
+                                NormHarness.doubles(c.get("eval_x")),
+                                NormHarness.shape(c.get("eval_shape")));
+                assertAllClose(
+                        name + " eval output",
+                        NormHarness.doubles(c.get("eval_out")),
+                        h.forwardValues(x2, false),
+                        runTol);
             }
         }
     }
@@ -81,7 +101,8 @@ class NormGoldenTest {
         throw new AssertionError("no parameter " + name);
     }
 
-    private static void assertAllClose(String what, double[] expected, double[] actual, double tol) {
+    private static void assertAllClose(
+            String what, double[] expected, double[] actual, double tol) {
         assertEquals(expected.length, actual.length, what + " length");
         double worst = 0;
         int at = -1;
@@ -94,6 +115,8 @@ class NormGoldenTest {
         }
         double w = worst;
         int a = at;
-        assertTrue(worst <= tol, () -> what + ": max |diff| " + w + " at " + a + " (tolerance " + tol + ")");
+        assertTrue(
+                worst <= tol,
+                () -> what + ": max |diff| " + w + " at " + a + " (tolerance " + tol + ")");
     }
 }

@@ -23,15 +23,16 @@ import java.util.List;
 import org.normbench.engine.TorchRuntime;
 
 /**
- * One norm block on the real engine, for the conformance tests: forward in either mode, snapshots of
- * its state (parameters and running statistics, via DJL's own save/load) so that a stateful norm can be
- * evaluated many times from the same state, and values in double precision.
+ * One norm block on the real engine, for the conformance tests: forward in either mode, snapshots
+ * of its state (parameters and running statistics, via DJL's own save/load) so that a stateful norm
+ * can be evaluated many times from the same state, and values in double precision.
  */
 final class NormHarness implements AutoCloseable {
     final Engine engine = TorchRuntime.engine();
     final NDManager manager = engine.newBaseManager();
     final Block block;
     final DataType dtype;
+
     /** Re-made on restore: a ParameterStore caches each parameter's array on first use. */
     ParameterStore ps;
 
@@ -101,7 +102,8 @@ final class NormHarness implements AutoCloseable {
     }
 
     byte[] snapshot() {
-        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); DataOutputStream out = new DataOutputStream(bytes)) {
+        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                DataOutputStream out = new DataOutputStream(bytes)) {
             block.saveParameters(out);
             out.flush();
             return bytes.toByteArray();
@@ -110,7 +112,9 @@ final class NormHarness implements AutoCloseable {
         }
     }
 
-    /** Restores a snapshot; trainable parameters get their gradient flag back (DJL's load drops it). */
+    /**
+     * Restores a snapshot; trainable parameters get their gradient flag back (DJL's load drops it).
+     */
     void restore(byte[] snapshot) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
             block.loadParameters(manager, in);
@@ -125,7 +129,9 @@ final class NormHarness implements AutoCloseable {
         ps = new ParameterStore(manager, false);
     }
 
-    /** Gradients of sum(y * weights) for x (first) and each trainable parameter, from one forward. */
+    /**
+     * Gradients of sum(y * weights) for x (first) and each trainable parameter, from one forward.
+     */
     List<double[]> gradients(NDArray x, NDArray weights, boolean training) {
         x.setRequiresGradient(true);
         try (GradientCollector gc = engine.newGradientCollector()) {

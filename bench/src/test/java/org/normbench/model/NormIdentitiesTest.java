@@ -14,8 +14,20 @@ class NormIdentitiesTest {
 
     @Test
     void groupNormWithOneGroupEqualsLayerNorm() {
-        try (NormHarness gn = new NormHarness(NormRegistry.get("gn"), 6, NormOptions.DEFAULTS.withGroups(1), DataType.FLOAT64, X);
-                NormHarness ln = new NormHarness(NormRegistry.get("ln"), 6, NormOptions.DEFAULTS, DataType.FLOAT64, X)) {
+        try (NormHarness gn =
+                        new NormHarness(
+                                NormRegistry.get("gn"),
+                                6,
+                                NormOptions.DEFAULTS.withGroups(1),
+                                DataType.FLOAT64,
+                                X);
+                NormHarness ln =
+                        new NormHarness(
+                                NormRegistry.get("ln"),
+                                6,
+                                NormOptions.DEFAULTS,
+                                DataType.FLOAT64,
+                                X)) {
             double[] affineW = {0.5, 1, 1.5, 2, 2.5, 3};
             double[] affineB = {-1, 0, 1, 2, 3, 4};
             for (NormHarness h : new NormHarness[] {gn, ln}) {
@@ -23,13 +35,22 @@ class NormIdentitiesTest {
                 NormHarness.setValues(h.trainable().get(1).getArray(), affineB);
             }
             double[] x = NormHarness.values(gn.random(X, 5));
-            assertArrayEquals(ln.forwardValues(ln.array(x, X), true), gn.forwardValues(gn.array(x, X), true), 1e-12);
+            assertArrayEquals(
+                    ln.forwardValues(ln.array(x, X), true),
+                    gn.forwardValues(gn.array(x, X), true),
+                    1e-12);
         }
     }
 
     @Test
     void groupNormWithOneGroupPerChannelEqualsInstanceNorm() {
-        try (NormHarness gn = new NormHarness(NormRegistry.get("gn"), 6, NormOptions.DEFAULTS.withGroups(6), DataType.FLOAT64, X)) {
+        try (NormHarness gn =
+                new NormHarness(
+                        NormRegistry.get("gn"),
+                        6,
+                        NormOptions.DEFAULTS.withGroups(6),
+                        DataType.FLOAT64,
+                        X)) {
             NDArray in = gn.random(X, 6);
             double[] x = NormHarness.values(in);
             double[] y = gn.forwardValues(in, true);
@@ -46,7 +67,11 @@ class NormIdentitiesTest {
                 }
                 var /= hw; // biased, as every norm here
                 for (int i = 0; i < hw; i++) {
-                    assertEquals((x[nc * hw + i] - mean) / Math.sqrt(var + 1e-5), y[nc * hw + i], 1e-9, "instance " + nc);
+                    assertEquals(
+                            (x[nc * hw + i] - mean) / Math.sqrt(var + 1e-5),
+                            y[nc * hw + i],
+                            1e-9,
+                            "instance " + nc);
                 }
             }
         }
@@ -65,7 +90,9 @@ class NormIdentitiesTest {
 
     @Test
     void batchNormTrainingOutputHasPerChannelMeanZeroAndVarianceOne() {
-        try (NormHarness bn = new NormHarness(NormRegistry.get("bn"), 6, NormOptions.DEFAULTS, DataType.FLOAT64, X)) {
+        try (NormHarness bn =
+                new NormHarness(
+                        NormRegistry.get("bn"), 6, NormOptions.DEFAULTS, DataType.FLOAT64, X)) {
             double[] y = bn.forwardValues(bn.random(X, 7), true);
             int hw = 20;
             for (int c = 0; c < 6; c++) {

@@ -34,32 +34,56 @@ class NormOptionsTest {
 
     @Test
     void unknownOptionNamesTheNormAndTheAllowedKeys() {
-        assertEquals("unknown option 'grups' for norm gn; allowed: eps, groups", message(() -> NormOptions.parse(gn, Map.of("grups", "16"))));
-        assertEquals("unknown option 'groups' for norm bn; allowed: eps, momentum", message(() -> NormOptions.parse(bn, Map.of("groups", "2"))));
+        assertEquals(
+                "unknown option 'grups' for norm gn; allowed: eps, groups",
+                message(() -> NormOptions.parse(gn, Map.of("grups", "16"))));
+        assertEquals(
+                "unknown option 'groups' for norm bn; allowed: eps, momentum",
+                message(() -> NormOptions.parse(bn, Map.of("groups", "2"))));
     }
 
     @Test
     void badValuesNameNormOptionValueAndWhatIsAllowed() {
-        assertEquals("norm gn: option groups='x' is not an integer >= 1", message(() -> NormOptions.parse(gn, Map.of("groups", "x"))));
-        assertEquals("norm gn: option groups='0' is not an integer >= 1", message(() -> NormOptions.parse(gn, Map.of("groups", "0"))));
-        assertEquals("norm gn: option eps=-1.0 must be a finite number > 0", message(() -> NormOptions.parse(gn, Map.of("eps", "-1"))));
-        assertEquals("norm gn: option eps='tiny' is not a number such as 1e-5", message(() -> NormOptions.parse(gn, Map.of("eps", "tiny"))));
+        assertEquals(
+                "norm gn: option groups='x' is not an integer >= 1",
+                message(() -> NormOptions.parse(gn, Map.of("groups", "x"))));
+        assertEquals(
+                "norm gn: option groups='0' is not an integer >= 1",
+                message(() -> NormOptions.parse(gn, Map.of("groups", "0"))));
+        assertEquals(
+                "norm gn: option eps=-1.0 must be a finite number > 0",
+                message(() -> NormOptions.parse(gn, Map.of("eps", "-1"))));
+        assertEquals(
+                "norm gn: option eps='tiny' is not a number such as 1e-5",
+                message(() -> NormOptions.parse(gn, Map.of("eps", "tiny"))));
         String m = message(() -> NormOptions.parse(bn, Map.of("momentum", "1.5")));
-        assertEquals("norm bn: option momentum=1.5 must be in (0, 1] (PyTorch convention, default 0.1)", m);
+        assertEquals(
+                "norm bn: option momentum=1.5 must be in (0, 1] (PyTorch convention, default 0.1)",
+                m);
     }
 
     @Test
     void groupsThatDoNotDivideALayerAreRejectedWhenTheModelIsBuilt() {
         NormOptions seven = NormOptions.parse(gn, Map.of("groups", "7"));
-        String m = message(() -> ResNet18.build(ResNetConfig.cifar("gn", "relu").withNormOptions(seven)));
-        assertEquals(true, m.startsWith("norm gn: option groups=7 does not divide 64 channels;"), m);
+        String m =
+                message(
+                        () ->
+                                ResNet18.build(
+                                        ResNetConfig.cifar("gn", "relu").withNormOptions(seven)));
+        assertEquals(
+                true, m.startsWith("norm gn: option groups=7 does not divide 64 channels;"), m);
     }
 
     @Test
     void parsesCommandLinePairs() {
-        assertEquals(Map.of("groups", "16", "eps", "1e-3"), NormOptions.parsePairs("groups=16,eps=1e-3"));
-        assertEquals(Map.of("negative_slope", "0.1"), NormOptions.parsePairs(" negative_slope = 0.1 "));
-        assertEquals("option 'groups' is not of the form key=value", message(() -> NormOptions.parsePairs("groups")));
+        assertEquals(
+                Map.of("groups", "16", "eps", "1e-3"),
+                NormOptions.parsePairs("groups=16,eps=1e-3"));
+        assertEquals(
+                Map.of("negative_slope", "0.1"), NormOptions.parsePairs(" negative_slope = 0.1 "));
+        assertEquals(
+                "option 'groups' is not of the form key=value",
+                message(() -> NormOptions.parsePairs("groups")));
     }
 
     @Test
@@ -67,14 +91,21 @@ class NormOptionsTest {
         Activation act = ActivationRegistry.get("leaky_relu");
         assertEquals(0.01, ActivationOptions.parse(act, Map.of()).negativeSlope());
         ActivationOptions o = ActivationOptions.parse(act, Map.of("negative_slope", "0.2"));
-        assertEquals("unknown option 'slope' for activation leaky_relu; allowed: negative_slope",
+        assertEquals(
+                "unknown option 'slope' for activation leaky_relu; allowed: negative_slope",
                 message(() -> ActivationOptions.parse(act, Map.of("slope", "0.2"))));
-        assertEquals("activation leaky_relu: option negative_slope='-1' is not a finite number >= 0",
+        assertEquals(
+                "activation leaky_relu: option negative_slope='-1' is not a finite number >= 0",
                 message(() -> ActivationOptions.parse(act, Map.of("negative_slope", "-1"))));
         try (NDManager m = TorchRuntime.engine().newBaseManager()) {
             Block b = act.create(o);
             b.initialize(m, DataType.FLOAT32, new Shape(2));
-            NDArray y = b.forward(new ParameterStore(m, false), new ai.djl.ndarray.NDList(m.create(new float[] {-1, 3})), false).singletonOrThrow();
+            NDArray y =
+                    b.forward(
+                                    new ParameterStore(m, false),
+                                    new ai.djl.ndarray.NDList(m.create(new float[] {-1, 3})),
+                                    false)
+                            .singletonOrThrow();
             assertEquals(-0.2f, y.getFloat(0), 1e-7f);
             assertEquals(3f, y.getFloat(1), 0f);
         }

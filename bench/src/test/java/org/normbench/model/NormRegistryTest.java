@@ -18,7 +18,8 @@ class NormRegistryTest {
     void listsBuiltInsFirstThenNormsRegisteredByServiceLoader() {
         List<String> names = NormRegistry.names();
         assertEquals(List.of("bn", "gn", "ln", "rbn"), names.subList(0, 4));
-        // Registered only in src/test/resources/META-INF/services: the conformance suite runs it too.
+        // Registered only in src/test/resources/META-INF/services: the conformance suite runs it
+        // too.
         assertTrue(names.contains(RmsNormForTests.NAME), names.toString());
         assertInstanceOf(RmsNormForTests.class, NormRegistry.get(RmsNormForTests.NAME));
     }
@@ -26,7 +27,8 @@ class NormRegistryTest {
     @Test
     void aDiscoveredNormBuildsAResNet18WithTheStandardParameterCount() {
         ResNetConfig c = ResNetConfig.cifar(RmsNormForTests.NAME, "relu");
-        try (ai.djl.ndarray.NDManager m = org.normbench.engine.TorchRuntime.engine().newBaseManager()) {
+        try (ai.djl.ndarray.NDManager m =
+                org.normbench.engine.TorchRuntime.engine().newBaseManager()) {
             Block net = ResNet18.build(c);
             net.initialize(m, DataType.FLOAT32, c.inputShape(1));
             assertEquals(11_173_962L, ResNet18.trainableParameters(net));
@@ -35,49 +37,64 @@ class NormRegistryTest {
 
     @Test
     void unknownNormNameListsTheAllowedOnes() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NormRegistry.get("bnn"));
-        assertTrue(e.getMessage().startsWith("unknown norm 'bnn'; allowed: bn, gn, ln, rbn"), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> NormRegistry.get("bnn"));
+        assertTrue(
+                e.getMessage().startsWith("unknown norm 'bnn'; allowed: bn, gn, ln, rbn"),
+                e.getMessage());
     }
 
     @Test
     void twoNormsWithOneNameAreRejected() {
-        Norm other = new Norm() {
-            @Override
-            public String name() {
-                return "gn";
-            }
+        Norm other =
+                new Norm() {
+                    @Override
+                    public String name() {
+                        return "gn";
+                    }
 
-            @Override
-            public String description() {
-                return "impostor";
-            }
+                    @Override
+                    public String description() {
+                        return "impostor";
+                    }
 
-            @Override
-            public Block create(int channels, NormOptions options) {
-                throw new UnsupportedOperationException();
-            }
+                    @Override
+                    public Block create(int channels, NormOptions options) {
+                        throw new UnsupportedOperationException();
+                    }
 
-            @Override
-            public boolean supportsBatchOfOne(boolean training) {
-                return true;
-            }
+                    @Override
+                    public boolean supportsBatchOfOne(boolean training) {
+                        return true;
+                    }
 
-            @Override
-            public boolean batchIndependentInTraining() {
-                return true;
-            }
-        };
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> NormRegistry.index(List.of(new GnNorm(), other), List.of("gn")));
+                    @Override
+                    public boolean batchIndependentInTraining() {
+                        return true;
+                    }
+                };
+        IllegalStateException e =
+                assertThrows(
+                        IllegalStateException.class,
+                        () -> NormRegistry.index(List.of(new GnNorm(), other), List.of("gn")));
         assertTrue(e.getMessage().contains("two norms are registered as 'gn'"), e.getMessage());
-        assertEquals(List.of("gn", "bn"), List.copyOf(NormRegistry.index(List.of(new BnNorm(), new GnNorm()), List.of("gn")).keySet()));
+        assertEquals(
+                List.of("gn", "bn"),
+                List.copyOf(
+                        NormRegistry.index(List.of(new BnNorm(), new GnNorm()), List.of("gn"))
+                                .keySet()));
     }
 
     @Test
     void activationsRegistryHasReluAndLeakyReluAndRejectsUnknownNames() {
         assertEquals(List.of("relu", "leaky_relu"), ActivationRegistry.names().subList(0, 2));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ActivationRegistry.get("gelu"));
-        assertTrue(e.getMessage().startsWith("unknown activation 'gelu'; allowed: relu, leaky_relu"), e.getMessage());
-        assertEquals(Map.of(), ActivationOptions.parse(ActivationRegistry.get("relu"), Map.of()).extra());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ActivationRegistry.get("gelu"));
+        assertTrue(
+                e.getMessage().startsWith("unknown activation 'gelu'; allowed: relu, leaky_relu"),
+                e.getMessage());
+        assertEquals(
+                Map.of(),
+                ActivationOptions.parse(ActivationRegistry.get("relu"), Map.of()).extra());
     }
 }

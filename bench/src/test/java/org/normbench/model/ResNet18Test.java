@@ -31,17 +31,30 @@ class ResNet18Test {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"bn,relu", "bn,leaky_relu", "gn,relu", "gn,leaky_relu", "ln,relu", "ln,leaky_relu", "rbn,relu", "rbn,leaky_relu"})
+    @CsvSource({
+        "bn,relu",
+        "bn,leaky_relu",
+        "gn,relu",
+        "gn,leaky_relu",
+        "ln,relu",
+        "ln,leaky_relu",
+        "rbn,relu",
+        "rbn,leaky_relu"
+    })
     void everyVariantHasTheStandardCifarResNet18ParameterCount(String norm, String act) {
         try (NDManager m = engine.newBaseManager()) {
-            assertEquals(11_173_962L, ResNet18.trainableParameters(built(m, ResNetConfig.cifar(norm, act))));
+            assertEquals(
+                    11_173_962L,
+                    ResNet18.trainableParameters(built(m, ResNetConfig.cifar(norm, act))));
         }
     }
 
     @Test
     void imagenetStemWith1000ClassesHasTorchvisionsCount() {
         try (NDManager m = engine.newBaseManager()) {
-            assertEquals(11_689_512L, ResNet18.trainableParameters(built(m, ResNetConfig.imagenet("gn", "relu"))));
+            assertEquals(
+                    11_689_512L,
+                    ResNet18.trainableParameters(built(m, ResNetConfig.imagenet("gn", "relu"))));
         }
     }
 
@@ -51,7 +64,18 @@ class ResNet18Test {
         List<String> probes = new ArrayList<>();
         collectProbes(net, probes);
         assertEquals(ResNet18.PROBE_NAMES, probes);
-        assertEquals(List.of("stem", "layer1.0", "layer1.1", "layer2.0", "layer2.1", "layer3.0", "layer3.1", "layer4.0", "layer4.1", "head"),
+        assertEquals(
+                List.of(
+                        "stem",
+                        "layer1.0",
+                        "layer1.1",
+                        "layer2.0",
+                        "layer2.1",
+                        "layer3.0",
+                        "layer3.1",
+                        "layer4.0",
+                        "layer4.1",
+                        "head"),
                 ResNet18.PROBE_NAMES);
     }
 
@@ -80,7 +104,15 @@ class ResNet18Test {
             assertEquals(new Shape(2, 10), logits.getShape());
             for (Parameter p : net.getParameters().values()) {
                 if (p.requiresGradient()) {
-                    assertTrue(Double.isFinite(p.getArray().getGradient().abs().sum().toType(DataType.FLOAT64, false).getDouble()), p.getName());
+                    assertTrue(
+                            Double.isFinite(
+                                    p.getArray()
+                                            .getGradient()
+                                            .abs()
+                                            .sum()
+                                            .toType(DataType.FLOAT64, false)
+                                            .getDouble()),
+                            p.getName());
                 }
             }
             NDArray eval = net.forward(ps, new NDList(x), false).singletonOrThrow();
@@ -91,7 +123,9 @@ class ResNet18Test {
     @Test
     void widthMultiplierRoundsStageWidths() {
         ResNetConfig c = ResNetConfig.cifar("gn", "relu").withWidth(0.25);
-        assertEquals(List.of(16, 32, 64, 128), List.of(c.stageWidth(0), c.stageWidth(1), c.stageWidth(2), c.stageWidth(3)));
+        assertEquals(
+                List.of(16, 32, 64, 128),
+                List.of(c.stageWidth(0), c.stageWidth(1), c.stageWidth(2), c.stageWidth(3)));
     }
 
     @Test
@@ -103,13 +137,16 @@ class ResNet18Test {
             for (var e : net.getParameters()) {
                 Parameter p = e.getValue();
                 double[] v = p.getArray().toType(DataType.FLOAT64, false).toDoubleArray();
-                if (e.getKey().contains("layer4_1") && e.getKey().contains("conv2") && p.getType() == Parameter.Type.WEIGHT) {
+                if (e.getKey().contains("layer4_1")
+                        && e.getKey().contains("conv2")
+                        && p.getType() == Parameter.Type.WEIGHT) {
                     // 512 x 512 x 3 x 3: std sqrt(2 / (512 * 9)) = 0.02083, over 2.4M samples.
                     double ss = 0;
                     for (double d : v) {
                         ss += d * d;
                     }
-                    assertEquals(Math.sqrt(2.0 / (512 * 9)), Math.sqrt(ss / v.length), 2e-4, e.getKey());
+                    assertEquals(
+                            Math.sqrt(2.0 / (512 * 9)), Math.sqrt(ss / v.length), 2e-4, e.getKey());
                     sawConv = true;
                 }
                 if (p.getType() == Parameter.Type.GAMMA || p.getType() == Parameter.Type.BETA) {
@@ -126,14 +163,20 @@ class ResNet18Test {
     @Test
     void zeroInitLastNormZeroesOnlyEachBlocksSecondNormScale() {
         try (NDManager m = engine.newBaseManager()) {
-            Block net = built(m, ResNetConfig.cifar("bn", "relu").withWidth(0.125).withZeroInitLastNorm(true));
+            Block net =
+                    built(
+                            m,
+                            ResNetConfig.cifar("bn", "relu")
+                                    .withWidth(0.125)
+                                    .withZeroInitLastNorm(true));
             int zeroed = 0;
             int ones = 0;
             for (var e : net.getParameters()) {
                 if (e.getValue().getType() != Parameter.Type.GAMMA) {
                     continue;
                 }
-                double sum = e.getValue().getArray().sum().toType(DataType.FLOAT64, false).getDouble();
+                double sum =
+                        e.getValue().getArray().sum().toType(DataType.FLOAT64, false).getDouble();
                 if (e.getKey().contains("norm2")) {
                     assertEquals(0, sum, 0, e.getKey());
                     zeroed++;
@@ -144,7 +187,9 @@ class ResNet18Test {
             }
             assertEquals(8, zeroed);
             assertEquals(1 + 8 + 3, ones, "stem, norm1 of each block, three projection shortcuts");
-            assertEquals(ResNet18.trainableParameters(built(m, ResNetConfig.cifar("bn", "relu").withWidth(0.125))),
+            assertEquals(
+                    ResNet18.trainableParameters(
+                            built(m, ResNetConfig.cifar("bn", "relu").withWidth(0.125))),
                     ResNet18.trainableParameters(net));
         }
     }

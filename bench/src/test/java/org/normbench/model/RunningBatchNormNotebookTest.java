@@ -25,16 +25,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  * rbn against fast.ai notebook 07's own RunningBatchNorm run in float64 PyTorch
  * (bench/reference/golden_norms.py, golden/rbn_notebook.json): per training step the output and the
  * gradients of sum(out * dy) for input, scale and shift, then an eval step; with the variance clamp
- * binding and not. The "hostile heap" variant runs a full GC and refills freed native memory with NaN
- * between forward and backward: a backward that reads memory the forward no longer owns (as DJL's
- * {@code NDArray.div(Number)} and friends do, which made rbn "diverge" at random steps) fails it on
- * every run instead of now and then.
+ * binding and not. The "hostile heap" variant runs a full GC and refills freed native memory with
+ * NaN between forward and backward: a backward that reads memory the forward no longer owns (as
+ * DJL's {@code NDArray.div(Number)} and friends do, which made rbn "diverge" at random steps) fails
+ * it on every run instead of now and then.
  */
 class RunningBatchNormNotebookTest {
 
     static Stream<Arguments> cases() throws IOException {
         JsonNode root;
-        try (InputStream in = RunningBatchNormNotebookTest.class.getResourceAsStream("/golden/rbn_notebook.json")) {
+        try (InputStream in =
+                RunningBatchNormNotebookTest.class.getResourceAsStream(
+                        "/golden/rbn_notebook.json")) {
             root = new ObjectMapper().readTree(in);
         }
         List<Arguments> out = new ArrayList<>();
@@ -50,10 +52,17 @@ class RunningBatchNormNotebookTest {
 
     @ParameterizedTest(name = "{0} {2} hostile heap {4}")
     @MethodSource("cases")
-    void stepsMatchTheNotebookInValuesAndGradients(String name, JsonNode c, DataType dtype, double tol, boolean hostile) {
+    void stepsMatchTheNotebookInValuesAndGradients(
+            String name, JsonNode c, DataType dtype, double tol, boolean hostile) {
         JsonNode steps = c.get("steps");
         Shape first = NormHarness.shape(steps.get(0).get("shape"));
-        try (NormHarness h = new NormHarness(NormRegistry.get("rbn"), (int) first.get(1), NormOptions.DEFAULTS, dtype, first)) {
+        try (NormHarness h =
+                new NormHarness(
+                        NormRegistry.get("rbn"),
+                        (int) first.get(1),
+                        NormOptions.DEFAULTS,
+                        dtype,
+                        first)) {
             Parameter gamma = null;
             Parameter beta = null;
             for (Parameter p : h.trainable()) {
@@ -70,10 +79,15 @@ class RunningBatchNormNotebookTest {
                 String at = name + " step " + (i + 1);
                 Shape shape = NormHarness.shape(s.get("shape"));
                 if (!s.get("training").asBoolean()) {
-                    assertClose(at + " eval output", NormHarness.doubles(s.get("out")), h.forwardValues(h.array(NormHarness.doubles(s.get("x")), shape), false), tol);
+                    assertClose(
+                            at + " eval output",
+                            NormHarness.doubles(s.get("out")),
+                            h.forwardValues(h.array(NormHarness.doubles(s.get("x")), shape), false),
+                            tol);
                     continue;
                 }
-                try (NDManager step = h.manager.newSubManager(); GradientCollector gc = h.engine.newGradientCollector()) {
+                try (NDManager step = h.manager.newSubManager();
+                        GradientCollector gc = h.engine.newGradientCollector()) {
                     NDArray x = h.array(NormHarness.doubles(s.get("x")), shape);
                     x.attach(step);
                     x.setRequiresGradient(true);
@@ -83,10 +97,26 @@ class RunningBatchNormNotebookTest {
                         refillFreedMemoryWithNaN(h.manager);
                     }
                     gc.backward(loss);
-                    assertClose(at + " output", NormHarness.doubles(s.get("out")), NormHarness.values(y), tol);
-                    assertClose(at + " d input", NormHarness.doubles(s.get("dx")), NormHarness.values(x.getGradient()), tol);
-                    assertClose(at + " d scale", NormHarness.doubles(s.get("dweight")), takeGradient(gamma), tol);
-                    assertClose(at + " d shift", NormHarness.doubles(s.get("dbias")), takeGradient(beta), tol);
+                    assertClose(
+                            at + " output",
+                            NormHarness.doubles(s.get("out")),
+                            NormHarness.values(y),
+                            tol);
+                    assertClose(
+                            at + " d input",
+                            NormHarness.doubles(s.get("dx")),
+                            NormHarness.values(x.getGradient()),
+                            tol);
+                    assertClose(
+                            at + " d scale",
+                            NormHarness.doubles(s.get("dweight")),
+                            takeGradient(gamma),
+                            tol);
+                    assertClose(
+                            at + " d shift",
+                            NormHarness.doubles(s.get("dbias")),
+                            takeGradient(beta),
+                            tol);
                 }
             }
         }
@@ -102,7 +132,8 @@ class RunningBatchNormNotebookTest {
 
     /**
      * Lets the JVM free the direct buffers nothing references any more (System.gc, then the Cleaner
-     * thread), and allocates many small NaN buffers so that the freed memory is reused with NaN in it.
+     * thread), and allocates many small NaN buffers so that the freed memory is reused with NaN in
+     * it.
      */
     static void refillFreedMemoryWithNaN(NDManager manager) {
         System.gc();
@@ -125,8 +156,19 @@ class RunningBatchNormNotebookTest {
             double e = expected[i];
             double a = actual[i];
             int at = i;
-            assertTrue(Math.abs(e - a) <= tol * Math.max(1, Math.abs(e)),
-                    () -> what + "[" + at + "]: expected " + e + ", got " + a + " (tolerance " + tol + ", relative above 1)");
+            assertTrue(
+                    Math.abs(e - a) <= tol * Math.max(1, Math.abs(e)),
+                    () ->
+                            what
+                                    + "["
+                                    + at
+                                    + "]: expected "
+                                    + e
+                                    + ", got "
+                                    + a
+                                    + " (tolerance "
+                                    + tol
+                                    + ", relative above 1)");
         }
     }
 }

@@ -19,7 +19,8 @@ class RunningBatchNormTest {
     static final double EPS = 1e-5;
 
     private static NormHarness rbn(Shape shape) {
-        return new NormHarness(NormRegistry.get("rbn"), 1, NormOptions.DEFAULTS, DataType.FLOAT64, shape);
+        return new NormHarness(
+                NormRegistry.get("rbn"), 1, NormOptions.DEFAULTS, DataType.FLOAT64, shape);
     }
 
     private static RunningBatchNormBlock block(NormHarness h) {
@@ -38,17 +39,25 @@ class RunningBatchNormTest {
             assertEquals(0.1, block(h).dbias(), 1e-15);
             assertEquals(0.4, block(h).count(), 1e-15);
 
-            // Step 2, bs 2: sum 8, sum of squares 24. sums = 1.6*0.9 + 0.8 = 2.24, sqrs = 8.4*0.9 + 2.4 = 9.96,
-            // count = 0.4*0.9 + 0.4 = 0.76, dbias = 0.19. mean = 2.24/0.76 = 2.947368..., var = 9.96/0.76 - mean^2.
+            // Step 2, bs 2: sum 8, sum of squares 24. sums = 1.6*0.9 + 0.8 = 2.24, sqrs = 8.4*0.9 +
+            // 2.4 = 9.96,
+            // count = 0.4*0.9 + 0.4 = 0.76, dbias = 0.19. mean = 2.24/0.76 = 2.947368..., var =
+            // 9.96/0.76 - mean^2.
             double[] y2 = h.forwardValues(h.array(new double[] {0, 2, 2, 4}, two), true);
             double mean2 = 2.24 / 0.76;
             double var2 = 9.96 / 0.76 - mean2 * mean2;
             assertEquals(4.4182825484764585, var2, 1e-12);
             double sd2 = Math.sqrt(var2 + EPS);
-            assertArrayEquals(new double[] {(0 - mean2) / sd2, (2 - mean2) / sd2, (2 - mean2) / sd2, (4 - mean2) / sd2}, y2, 1e-12);
+            assertArrayEquals(
+                    new double[] {
+                        (0 - mean2) / sd2, (2 - mean2) / sd2, (2 - mean2) / sd2, (4 - mean2) / sd2
+                    },
+                    y2,
+                    1e-12);
             assertEquals(0.19, block(h).dbias(), 1e-15);
 
-            // Step 3, bs 4, values 1..8: mom1 = 1 - 0.9 / sqrt(3) = 0.48038475772933675; sum 36, squares 204, 8 elements.
+            // Step 3, bs 4, values 1..8: mom1 = 1 - 0.9 / sqrt(3) = 0.48038475772933675; sum 36,
+            // squares 204, 8 elements.
             Shape four = new Shape(4, 1, 1, 2);
             double m1 = 1 - 0.9 / Math.sqrt(3);
             assertEquals(0.48038475772933675, m1, 1e-15);
@@ -59,7 +68,8 @@ class RunningBatchNormTest {
             double var3 = sqrs / count - mean3 * mean3;
             assertEquals(4.3553213632368415, mean3, 1e-12);
             assertEquals(5.376198909111633, var3, 1e-12);
-            double[] y3 = h.forwardValues(h.array(new double[] {1, 2, 3, 4, 5, 6, 7, 8}, four), true);
+            double[] y3 =
+                    h.forwardValues(h.array(new double[] {1, 2, 3, 4, 5, 6, 7, 8}, four), true);
             double sd3 = Math.sqrt(var3 + EPS);
             for (int i = 0; i < 8; i++) {
                 assertEquals((i + 1 - mean3) / sd3, y3[i], 1e-12, "step 3 element " + i);
@@ -83,7 +93,8 @@ class RunningBatchNormTest {
         try (NormHarness h = rbn(two)) {
             double[] y = h.forwardValues(h.array(new double[] {2, 2, 2, 2}, two), true);
             assertArrayEquals(new double[] {0, 0, 0, 0}, y, 1e-12);
-            double[] e = h.forwardValues(h.array(new double[] {3, 3}, new Shape(1, 1, 1, 2)), false);
+            double[] e =
+                    h.forwardValues(h.array(new double[] {3, 3}, new Shape(1, 1, 1, 2)), false);
             assertEquals(1 / Math.sqrt(0.01 + EPS), e[0], 1e-9, "variance 0 clamped to 0.01");
         }
     }
@@ -93,7 +104,8 @@ class RunningBatchNormTest {
         Shape s = new Shape(1, 1, 1, 2);
         try (NormHarness h = rbn(s)) {
             double[] e = h.forwardValues(h.array(new double[] {-2, 5}, s), false);
-            assertArrayEquals(new double[] {-2 / Math.sqrt(1 + EPS), 5 / Math.sqrt(1 + EPS)}, e, 1e-12);
+            assertArrayEquals(
+                    new double[] {-2 / Math.sqrt(1 + EPS), 5 / Math.sqrt(1 + EPS)}, e, 1e-12);
         }
     }
 
@@ -101,9 +113,13 @@ class RunningBatchNormTest {
     void trainingAtBatchOneIsRejectedBecauseMomentumIsUndefined() {
         Shape s = new Shape(1, 1, 1, 2);
         try (NormHarness h = rbn(s)) {
-            IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-                    () -> h.forward(h.array(new double[] {1, 2}, s), true));
-            assertTrue(ex.getMessage().contains("norm rbn: batch size 1 in training mode"), ex.getMessage());
+            IllegalArgumentException ex =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> h.forward(h.array(new double[] {1, 2}, s), true));
+            assertTrue(
+                    ex.getMessage().contains("norm rbn: batch size 1 in training mode"),
+                    ex.getMessage());
             assertEquals(0, block(h).step(), "a rejected batch must not change state");
         }
     }

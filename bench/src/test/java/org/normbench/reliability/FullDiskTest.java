@@ -19,20 +19,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The results disk fills up while a grid runs: the run must stop with a clear error (what, where,
- * how to resume), leave every finished cell byte for byte as it was, and resume once space is
- * free. The disk is a real size-limited tmpfs, so this needs the right to mount (root, as in the
+ * how to resume), leave every finished cell byte for byte as it was, and resume once space is free.
+ * The disk is a real size-limited tmpfs, so this needs the right to mount (root, as in the
  * project's containers); elsewhere it is skipped and says why.
  */
 @Tag("faults")
 class FullDiskTest {
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     @Test
     void aFullDiskStopsTheRunClearlyAndDamagesNoFinishedCell() throws Exception {
         Path disk = tmp.resolve("disk");
         Files.createDirectories(disk);
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", disk.toString()) == 0,
+        assumeTrue(
+                run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", disk.toString()) == 0,
                 "needs permission to mount a size-limited tmpfs");
         try {
             Path grid = tmp.resolve("grid.yaml");
@@ -42,10 +42,14 @@ class FullDiskTest {
             Path log = tmp.resolve("child.log");
             Process p = FaultRuns.child(grid, runs, "d", log);
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-            while (FaultRuns.finishedCells(run) < 1 && p.isAlive() && System.nanoTime() < deadline) {
+            while (FaultRuns.finishedCells(run) < 1
+                    && p.isAlive()
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertTrue(p.isAlive(), "the grid finished before the disk could fill:\n" + Files.readString(log));
+            assertTrue(
+                    p.isAlive(),
+                    "the grid finished before the disk could fill:\n" + Files.readString(log));
             fill(disk.resolve("filler"));
             Map<String, byte[]> finished = snapshot(run.resolve("cells"));
 
@@ -56,7 +60,10 @@ class FullDiskTest {
             assertTrue(out.contains("finished cells are intact"), out);
             assertTrue(out.contains("--run d"), "says how to resume: " + out);
             for (Map.Entry<String, byte[]> e : finished.entrySet()) {
-                assertArrayEquals(e.getValue(), Files.readAllBytes(run.resolve("cells").resolve(e.getKey())), e.getKey() + " unchanged");
+                assertArrayEquals(
+                        e.getValue(),
+                        Files.readAllBytes(run.resolve("cells").resolve(e.getKey())),
+                        e.getKey() + " unchanged");
             }
 
             Files.delete(disk.resolve("filler"));
@@ -65,8 +72,11 @@ class FullDiskTest {
             assertEquals(0, resume.exitValue(), Files.readString(log));
             FaultRuns.assertWhole(run);
             assertEquals(4, FaultRuns.outcome(run).size());
-            FaultRuns.figure("full-disk", "full results disk", finished.size() / 2
-                    + " finished cell(s) unchanged when a 16 MB tmpfs filled mid-run; exit 3 with the resume command; resumed to 4 of 4 ok");
+            FaultRuns.figure(
+                    "full-disk",
+                    "full results disk",
+                    finished.size() / 2
+                            + " finished cell(s) unchanged when a 16 MB tmpfs filled mid-run; exit 3 with the resume command; resumed to 4 of 4 ok");
         } finally {
             run("umount", "-l", disk.toString());
         }
@@ -103,7 +113,11 @@ class FullDiskTest {
     /** Exit code of {@code command}, or -1 when it cannot be started or hangs. */
     private static int run(String... command) throws InterruptedException {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p =
+                    new ProcessBuilder(command)
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start();
             return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
         } catch (IOException noSuchCommand) {
             return -1;

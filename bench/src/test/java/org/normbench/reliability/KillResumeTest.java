@@ -19,17 +19,16 @@ import org.junit.jupiter.api.io.TempDir;
  * Real {@code SIGKILL}s of a child JVM running a grid, at random moments (uniform over the time an
  * uninterrupted run of the grid takes, so they fall while a cell trains, while a cell or the
  * aggregates are written, between cells) and, every third kill, the moment a cell's temporary
- * directory appears (a write in progress); each followed by a resume with the same
- * run id. Every resumed run must end equal to an uninterrupted run of the same grid: the same cells,
- * statuses, losses, accuracies and loss curves (bit for bit: one thread, CPU), and whole files (no
- * partial or duplicate rows, no temporaries). {@code make test} kills 3 times; the {@code faults}
- * suite ({@code make test-faults}) {@code normbench.faults.kills} times (24) and reports the figures.
+ * directory appears (a write in progress); each followed by a resume with the same run id. Every
+ * resumed run must end equal to an uninterrupted run of the same grid: the same cells, statuses,
+ * losses, accuracies and loss curves (bit for bit: one thread, CPU), and whole files (no partial or
+ * duplicate rows, no temporaries). {@code make test} kills 3 times; the {@code faults} suite
+ * ({@code make test-faults}) {@code normbench.faults.kills} times (24) and reports the figures.
  */
 class KillResumeTest {
     private static final String STARTED = "to resume if stopped:";
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     @Test
     void threeKillsResumeToTheUninterruptedResult() throws Exception {
@@ -40,14 +39,34 @@ class KillResumeTest {
     @Test
     void manyKillsResumeToTheUninterruptedResult() throws Exception {
         Tally t = killAndResume(Integer.getInteger("normbench.faults.kills", 24), 2);
-        FaultRuns.figure("kills-survived", "kills survived", String.format(Locale.ROOT,
-                "%d (SIGKILL of a child JVM at random moments: %d while a file was being written, %d while training or between cells;"
-                        + " each resumed, in %d runs)", t.kills, t.midWrite, t.kills - t.midWrite, t.runs));
-        FaultRuns.figure("cells-lost", "cells lost", String.format(Locale.ROOT,
-                "%d (of %d cells in %d killed-and-resumed runs; no partial or duplicate rows)", t.lost, t.compared, t.runs));
-        FaultRuns.figure("determinism-checks", "determinism checks passed", String.format(Locale.ROOT,
-                "%d of %d (each cell of each resumed run equal bit for bit to an uninterrupted run: status, losses, accuracy, curve)",
-                t.equal, t.compared));
+        FaultRuns.figure(
+                "kills-survived",
+                "kills survived",
+                String.format(
+                        Locale.ROOT,
+                        "%d (SIGKILL of a child JVM at random moments: %d while a file was being written, %d while training or between cells;"
+                                + " each resumed, in %d runs)",
+                        t.kills,
+                        t.midWrite,
+                        t.kills - t.midWrite,
+                        t.runs));
+        FaultRuns.figure(
+                "cells-lost",
+                "cells lost",
+                String.format(
+                        Locale.ROOT,
+                        "%d (of %d cells in %d killed-and-resumed runs; no partial or duplicate rows)",
+                        t.lost,
+                        t.compared,
+                        t.runs));
+        FaultRuns.figure(
+                "determinism-checks",
+                "determinism checks passed",
+                String.format(
+                        Locale.ROOT,
+                        "%d of %d (each cell of each resumed run equal bit for bit to an uninterrupted run: status, losses, accuracy, curve)",
+                        t.equal,
+                        t.compared));
     }
 
     record Tally(int kills, int midWrite, int runs, int compared, int equal, int lost) {}
@@ -62,7 +81,8 @@ class KillResumeTest {
         FaultRuns.awaitLine(ref, log, STARTED, TimeUnit.MINUTES.toMillis(3));
         long gridStart = System.nanoTime();
         assertTrue(ref.waitFor(5, TimeUnit.MINUTES), "uninterrupted run finished");
-        long gridMillis = Math.max(500, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - gridStart));
+        long gridMillis =
+                Math.max(500, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - gridStart));
         assertEquals(0, ref.exitValue(), Files.readString(log));
         Map<String, String> expected = FaultRuns.outcome(runs.resolve("uninterrupted"));
         assertEquals(4, expected.size());
@@ -91,15 +111,19 @@ class KillResumeTest {
                 if (killed % 3 == 2) {
                     // Targeted: the moment a cell is being written.
                     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2 * gridMillis);
-                    while (p.isAlive() && FaultRuns.temporaries(run).isEmpty() && System.nanoTime() < until) {
+                    while (p.isAlive()
+                            && FaultRuns.temporaries(run).isEmpty()
+                            && System.nanoTime() < until) {
                         Thread.onSpinWait();
                     }
                 } else {
-                    // Random: anywhere in the time the grid takes from its start (manifest written).
+                    // Random: anywhere in the time the grid takes from its start (manifest
+                    // written).
                     Thread.sleep(rng.nextLong(gridMillis));
                 }
                 if (!p.isAlive()) {
-                    assertEquals(0, p.exitValue(), Files.readString(log).substring((int) skipBefore));
+                    assertEquals(
+                            0, p.exitValue(), Files.readString(log).substring((int) skipBefore));
                     finished = true;
                     break;
                 }
@@ -121,7 +145,8 @@ class KillResumeTest {
                 } else if (g.equals(e.getValue())) {
                     equal++;
                 } else {
-                    differences.add(id + ": " + e.getKey() + " differs:\n  " + g + "\n  " + e.getValue());
+                    differences.add(
+                            id + ": " + e.getKey() + " differs:\n  " + g + "\n  " + e.getValue());
                 }
             }
             assertEquals(expected.keySet(), got.keySet(), "cell set of " + id);

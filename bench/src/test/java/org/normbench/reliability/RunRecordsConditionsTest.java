@@ -21,59 +21,92 @@ import org.normbench.results.ResultsSchema;
 
 /**
  * A real (tiny) run records what it ran under - load, CPU time, CPU model and ISA, threads - and
- * each cell its CPU share; in a log it prints heartbeat lines and the exact command to resume;
- * a run written with another cells.csv column list is not resumed.
+ * each cell its CPU share; in a log it prints heartbeat lines and the exact command to resume; a
+ * run written with another cells.csv column list is not resumed.
  */
 class RunRecordsConditionsTest {
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     @Test
     @SuppressWarnings("unchecked")
     void manifestCellsAndLogSayWhatTheRunRanUnder() throws Exception {
         Path grid = tmp.resolve("grid.yaml");
-        Files.writeString(grid, String.join("\n",
-                "name: conditions",
-                "dataset: fashion-mnist-subset",
-                "train_limit: 400",
-                "test_limit: 32",
-                "width: 0.125",
-                "activations: [relu]",
-                "batch_sizes: [4]",
-                "train:",
-                "  norms: [bn]",
-                "  steps: 100",
-                "  hooks: {enabled: false}",
-                "throughput:",
-                "  norms: [gn]",
-                "  warmup_steps: 1",
-                "  timed_steps: 150",
-                ""));
+        Files.writeString(
+                grid,
+                String.join(
+                        "\n",
+                        "name: conditions",
+                        "dataset: fashion-mnist-subset",
+                        "train_limit: 400",
+                        "test_limit: 32",
+                        "width: 0.125",
+                        "activations: [relu]",
+                        "batch_sizes: [4]",
+                        "train:",
+                        "  norms: [bn]",
+                        "  steps: 100",
+                        "  hooks: {enabled: false}",
+                        "throughput:",
+                        "  norms: [gn]",
+                        "  warmup_steps: 1",
+                        "  timed_steps: 150",
+                        ""));
         Path runs = tmp.resolve("runs");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream old = System.out;
         int code;
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            code = NormbenchCli.commandLine().execute("bench", "--grid", grid.toString(), "--run", "c", "--runs-dir",
-                    runs.toString(), "--heartbeat", "1");
+            code =
+                    NormbenchCli.commandLine()
+                            .execute(
+                                    "bench",
+                                    "--grid",
+                                    grid.toString(),
+                                    "--run",
+                                    "c",
+                                    "--runs-dir",
+                                    runs.toString(),
+                                    "--heartbeat",
+                                    "1");
         } finally {
             System.setOut(old);
         }
         String log = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, log);
-        assertTrue(log.contains("to resume if stopped: bench/bin/normbench bench --grid " + grid + " --run c --runs-dir " + runs),
+        assertTrue(
+                log.contains(
+                        "to resume if stopped: bench/bin/normbench bench --grid "
+                                + grid
+                                + " --run c --runs-dir "
+                                + runs),
                 log);
-        assertTrue(Pattern.compile("train-bn-relu-bs4-w0\\.125-cpu-s0  step \\d+/100  loss \\d+\\.\\d{4}  \\d+ img/s  elapsed \\dm\\d\\ds  ETA \\dm\\d\\ds")
-                .matcher(log).find(), "a heartbeat line during the 100-step cell:\n" + log);
-        assertTrue(log.contains("throughput-gn-relu-bs4-w0.125-cpu-s0  step "), "a heartbeat during the 151-step throughput cell:\n" + log);
+        assertTrue(
+                Pattern.compile(
+                                "train-bn-relu-bs4-w0\\.125-cpu-s0  step \\d+/100  loss \\d+\\.\\d{4}  \\d+ img/s  elapsed \\dm\\d\\ds  ETA \\dm\\d\\ds")
+                        .matcher(log)
+                        .find(),
+                "a heartbeat line during the 100-step cell:\n" + log);
+        assertTrue(
+                log.contains("throughput-gn-relu-bs4-w0.125-cpu-s0  step "),
+                "a heartbeat during the 151-step throughput cell:\n" + log);
 
-        Map<String, Object> m = new ObjectMapper().readValue(runs.resolve("c").resolve(ResultsSchema.MANIFEST).toFile(), Map.class);
+        Map<String, Object> m =
+                new ObjectMapper()
+                        .readValue(
+                                runs.resolve("c").resolve(ResultsSchema.MANIFEST).toFile(),
+                                Map.class);
         Map<String, Object> cpu = (Map<String, Object>) m.get("cpu");
         assertNotNull(cpu.get("model"), "CPU model string");
-        assertTrue(String.valueOf(cpu.get("onednn_isa")).matches("sse41|avx|avx2.*|avx512.*|avx10.*|generic"), cpu.toString());
+        assertTrue(
+                String.valueOf(cpu.get("onednn_isa"))
+                        .matches("sse41|avx|avx2.*|avx512.*|avx10.*|generic"),
+                cpu.toString());
         Map<String, Object> threads = (Map<String, Object>) m.get("threads");
-        assertEquals(2, threads.get("intra_op"), "surefire's -Dai.djl.pytorch.num_threads=2 reached libtorch: " + threads);
+        assertEquals(
+                2,
+                threads.get("intra_op"),
+                "surefire's -Dai.djl.pytorch.num_threads=2 reached libtorch: " + threads);
         assertEquals("PASSIVE", threads.get("OMP_WAIT_POLICY"));
         List<Map<String, Object>> conditions = (List<Map<String, Object>>) m.get("conditions");
         assertEquals(1, conditions.size());
@@ -91,8 +124,13 @@ class RunRecordsConditionsTest {
             assertEquals(String.valueOf(cellShare < 0.8), r.get("contended"), r.toString());
         }
 
-        // A run whose cells were written with another column list (an older version) is not resumed.
-        Path cellCsv = runs.resolve("c").resolve("cells").resolve("train-bn-relu-bs4-w0.125-cpu-s0").resolve(ResultsSchema.CELLS);
+        // A run whose cells were written with another column list (an older version) is not
+        // resumed.
+        Path cellCsv =
+                runs.resolve("c")
+                        .resolve("cells")
+                        .resolve("train-bn-relu-bs4-w0.125-cpu-s0")
+                        .resolve(ResultsSchema.CELLS);
         List<String> lines = Files.readAllLines(cellCsv);
         lines.set(0, lines.get(0).replace(",cpu_share,contended", ""));
         Files.write(cellCsv, lines);
@@ -100,11 +138,22 @@ class RunRecordsConditionsTest {
         PrintStream oldErr = System.err;
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = NormbenchCli.commandLine().execute("bench", "--grid", grid.toString(), "--run", "c", "--runs-dir", runs.toString());
+            code =
+                    NormbenchCli.commandLine()
+                            .execute(
+                                    "bench",
+                                    "--grid",
+                                    grid.toString(),
+                                    "--run",
+                                    "c",
+                                    "--runs-dir",
+                                    runs.toString());
         } finally {
             System.setErr(oldErr);
         }
         assertEquals(2, code, err.toString(StandardCharsets.UTF_8));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("lacks cpu_share, contended"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8).contains("lacks cpu_share, contended"),
+                err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -20,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.normbench.hooks.ActivationRow;
 
 class RunDirectoryTest {
-    @TempDir
-    Path runs;
+    @TempDir Path runs;
 
     static CellOutput cell(String id, String status, int curvePoints) {
         Map<String, Object> row = new LinkedHashMap<>();
@@ -29,22 +28,44 @@ class RunDirectoryTest {
         row.put("kind", "train");
         row.put("norm", "gn");
         row.put("status", status);
-        row.put("error", status.equals("ok") ? null : "loss became NaN at step 3, \"quoted\", comma");
+        row.put(
+                "error",
+                status.equals("ok") ? null : "loss became NaN at step 3, \"quoted\", comma");
         row.put("final_train_loss", Double.NaN);
         row.put("test_accuracy", 0.5f);
         List<List<Object>> curves = new ArrayList<>();
         for (int s = 1; s <= curvePoints; s++) {
             curves.add(Arrays.asList(id, s, s / 10.0, 2.0 / s, 0.1, null, null));
         }
-        List<List<Object>> acts = List.of(new ActivationRow(1, "layer1.0", 1, 0.1, 1.0, -2.0, 3.0, 0.5, 0.0, 0.25, 0.5, Double.NaN)
-                .csvValues(id));
+        List<List<Object>> acts =
+                List.of(
+                        new ActivationRow(
+                                        1,
+                                        "layer1.0",
+                                        1,
+                                        0.1,
+                                        1.0,
+                                        -2.0,
+                                        3.0,
+                                        0.5,
+                                        0.0,
+                                        0.25,
+                                        0.5,
+                                        Double.NaN)
+                                .csvValues(id));
         List<List<Object>> hist = List.of(Arrays.asList(id, 1, "layer1.0", 0, -10.0, -9.5, 7L));
         return new CellOutput(id, row, Map.of("norm", "gn"), curves, acts, hist);
     }
 
     static List<CSVRecord> read(Path file) throws Exception {
         try (Reader r = Files.newBufferedReader(file)) {
-            return CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(r).getRecords();
+            return CSVFormat.RFC4180
+                    .builder()
+                    .setHeader()
+                    .setSkipHeaderRecord(true)
+                    .get()
+                    .parse(r)
+                    .getRecords();
         }
     }
 
@@ -75,7 +96,9 @@ class RunDirectoryTest {
         assertEquals("", cells.get(0).get("test_loss"), "missing values are empty fields");
         List<CSVRecord> curves = read(run.root().resolve("curves.csv"));
         assertEquals(5, curves.size());
-        assertEquals(ResultsSchema.CURVE_COLUMNS, new ArrayList<>(curves.get(0).getParser().getHeaderNames()));
+        assertEquals(
+                ResultsSchema.CURVE_COLUMNS,
+                new ArrayList<>(curves.get(0).getParser().getHeaderNames()));
         assertEquals(2, read(run.root().resolve("histograms.csv")).size());
     }
 
@@ -105,10 +128,21 @@ class RunDirectoryTest {
 
     @Test
     void rejectsUnsafeRunIdsAndUnknownColumns() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunDirectory.open(runs, "../evil"));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class, () -> RunDirectory.open(runs, "../evil"));
         assertTrue(e.getMessage().contains("letters, digits"), e.getMessage());
-        IllegalArgumentException col = assertThrows(IllegalArgumentException.class,
-                () -> new CellOutput("x", Map.of("acc", 1), Map.of(), List.of(), List.of(), List.of()));
+        IllegalArgumentException col =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                new CellOutput(
+                                        "x",
+                                        Map.of("acc", 1),
+                                        Map.of(),
+                                        List.of(),
+                                        List.of(),
+                                        List.of()));
         assertTrue(col.getMessage().contains("unknown cells.csv column 'acc'"), col.getMessage());
     }
 

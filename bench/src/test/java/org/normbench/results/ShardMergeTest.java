@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ShardMergeTest {
-    @TempDir
-    Path runs;
+    @TempDir Path runs;
 
-    private RunDirectory shard(String id, int k, List<String> cells, String gridHash) throws Exception {
+    private RunDirectory shard(String id, int k, List<String> cells, String gridHash)
+            throws Exception {
         RunDirectory run = RunDirectory.open(runs, id);
         for (String c : cells) {
             run.writeCell(RunDirectoryTest.cell(c, "ok", 2));
@@ -52,8 +52,10 @@ class ShardMergeTest {
         RunDirectory s1 = shard("s1", 1, List.of("a", "b"), "h");
         RunDirectory s2 = shard("s2", 2, List.of("b"), "other");
         RunDirectory merged = RunDirectory.open(runs, "merged");
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> ShardMerge.merge(List.of(s1.root(), s2.root()), merged, false));
+        IllegalStateException e =
+                assertThrows(
+                        IllegalStateException.class,
+                        () -> ShardMerge.merge(List.of(s1.root(), s2.root()), merged, false));
         assertTrue(e.getMessage().contains("cell b is in two shards"), e.getMessage());
         assertTrue(e.getMessage().contains("ran a different grid"), e.getMessage());
         assertTrue(e.getMessage().contains("[c]"), e.getMessage());

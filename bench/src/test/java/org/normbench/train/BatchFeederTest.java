@@ -37,7 +37,8 @@ class BatchFeederTest {
         try (BatchFeeder f = new BatchFeeder(src, 8, o0, BatchFeeder.epochAugmentation(9, 0), 2)) {
             b = drain(f);
         }
-        assertEquals(6, a.size(), "50 images at batch 8: 6 full batches, the incomplete one dropped");
+        assertEquals(
+                6, a.size(), "50 images at batch 8: 6 full batches, the incomplete one dropped");
         for (int i = 0; i < a.size(); i++) {
             assertArrayEquals(a.get(i).images(), b.get(i).images());
             assertArrayEquals(a.get(i).labels(), b.get(i).labels());
@@ -52,19 +53,24 @@ class BatchFeederTest {
         f.next();
         f.close();
         Thread.sleep(50);
-        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("normbench-batches") && t.isAlive()),
+        assertTrue(
+                Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(t -> t.getName().equals("normbench-batches") && t.isAlive()),
                 "producer thread still alive after close");
     }
 
     @Test
     void aFailingSourceSurfacesOnTheTrainingThread() {
-        BatchSource broken = new TestModels.Synthetic(16, 1, 8, 8, 2, 1) {
-            @Override
-            public void assemble(int[] indices, float[] out, int[] labelsOut, SplittableRandom rng) {
-                throw new IllegalStateException("corrupt image 3");
-            }
-        };
-        try (BatchFeeder f = new BatchFeeder(broken, 4, BatchFeeder.epochOrder(16, 1, 0), null, 2)) {
+        BatchSource broken =
+                new TestModels.Synthetic(16, 1, 8, 8, 2, 1) {
+                    @Override
+                    public void assemble(
+                            int[] indices, float[] out, int[] labelsOut, SplittableRandom rng) {
+                        throw new IllegalStateException("corrupt image 3");
+                    }
+                };
+        try (BatchFeeder f =
+                new BatchFeeder(broken, 4, BatchFeeder.epochOrder(16, 1, 0), null, 2)) {
             IllegalStateException e = assertThrows(IllegalStateException.class, f::hasNext);
             assertTrue(e.getMessage().contains("corrupt image 3"), e.getMessage());
         }

@@ -27,7 +27,9 @@ class DeadChannelTest {
 
     @Test
     void reluEndsWithMoreDeadChannelsThanLeakyRelu() {
-        DatasetSplits splits = DatasetLoader.load(DatasetRequest.of("fashion-mnist-subset").withFitCifarStem(true));
+        DatasetSplits splits =
+                DatasetLoader.load(
+                        DatasetRequest.of("fashion-mnist-subset").withFitCifarStem(true));
         double relu = lateDeadChannelFrac(splits, "relu");
         double leaky = lateDeadChannelFrac(splits, "leaky_relu");
         assertTrue(relu > leaky, "dead-channel share relu " + relu + " vs leaky_relu " + leaky);
@@ -35,15 +37,29 @@ class DeadChannelTest {
 
     /** Mean dead-channel share over all hooked layers and the logged steps of the second half. */
     private static double lateDeadChannelFrac(DatasetSplits splits, String activation) {
-        ResNetConfig model = ResNetConfig.cifar("bn", activation).withWidth(0.125)
-                .withActOptions(new ActivationOptions(0.1, Map.of()));
-        TrainConfig cfg = TrainConfig.builder().batchSize(16).baseLr(0.4).referenceBatchSize(16).maxSteps(STEPS)
-                .warmupFraction(0.05).statsEverySteps(STEPS / 8).divergenceLossBound(1e6).seed(2).build();
+        ResNetConfig model =
+                ResNetConfig.cifar("bn", activation)
+                        .withWidth(0.125)
+                        .withActOptions(new ActivationOptions(0.1, Map.of()));
+        TrainConfig cfg =
+                TrainConfig.builder()
+                        .batchSize(16)
+                        .baseLr(0.4)
+                        .referenceBatchSize(16)
+                        .maxSteps(STEPS)
+                        .warmupFraction(0.05)
+                        .statsEverySteps(STEPS / 8)
+                        .divergenceLossBound(1e6)
+                        .seed(2)
+                        .build();
         try (Learner l = new Learner(ResNet18.build(model), cfg, splits, true, List.of())) {
             FitResult r = l.fit();
             assertEquals(FitResult.Status.OK, r.status(), r.message());
-            return r.activations().stream().filter(a -> a.step() > STEPS / 2)
-                    .mapToDouble(ActivationRow::deadChannelFrac).average().orElseThrow();
+            return r.activations().stream()
+                    .filter(a -> a.step() > STEPS / 2)
+                    .mapToDouble(ActivationRow::deadChannelFrac)
+                    .average()
+                    .orElseThrow();
         }
     }
 }

@@ -14,13 +14,20 @@ import org.junit.jupiter.api.Test;
 
 class FlatSgdTest {
     /**
-     * After the learner takes the model, every trainable parameter array is a view of the flat buffer,
-     * in order: an in-place change of the buffer is seen through the parameter (the optimizer's one
-     * update reaches the model) and each parameter keeps its values and shape.
+     * After the learner takes the model, every trainable parameter array is a view of the flat
+     * buffer, in order: an in-place change of the buffer is seen through the parameter (the
+     * optimizer's one update reaches the model) and each parameter keeps its values and shape.
      */
     @Test
     void parametersBecomeViewsOfOneBufferWithTheirValues() {
-        TrainConfig cfg = TrainConfig.builder().batchSize(4).maxSteps(1).statsEverySteps(0).timerWarmupSteps(0).seed(3).build();
+        TrainConfig cfg =
+                TrainConfig.builder()
+                        .batchSize(4)
+                        .maxSteps(1)
+                        .statsEverySteps(0)
+                        .timerWarmupSteps(0)
+                        .seed(3)
+                        .build();
         Block model = TestModels.resnet18(0.125, false);
         try (Learner l = new Learner(model, cfg, TestModels.synthetic(16, 1), null, List.of())) {
             List<Parameter> trainable = new ArrayList<>();
@@ -35,14 +42,20 @@ class FlatSgdTest {
             for (Parameter p : trainable) {
                 long n = p.getShape().size();
                 assertEquals(p.getShape(), p.getArray().getShape());
-                assertArrayEquals(flat.get(new NDIndex("{}:{}", offset, offset + n)).toFloatArray(), p.getArray().toFloatArray());
+                assertArrayEquals(
+                        flat.get(new NDIndex("{}:{}", offset, offset + n)).toFloatArray(),
+                        p.getArray().toFloatArray());
                 offset += n;
             }
             assertEquals(flat.size(), offset, "the buffer holds exactly the trainable parameters");
             Parameter last = trainable.get(trainable.size() - 1);
             float before = last.getArray().toFloatArray()[0];
             flat.get(new NDIndex("{}", offset - last.getShape().size())).addi(1f);
-            assertEquals(before + 1f, last.getArray().toFloatArray()[0], 0f, "a write to the buffer is a write to the parameter");
+            assertEquals(
+                    before + 1f,
+                    last.getArray().toFloatArray()[0],
+                    0f,
+                    "a write to the buffer is a write to the parameter");
         }
     }
 }

@@ -35,8 +35,17 @@ class LeafParameterStoreTest {
      */
     @Test
     void learnerTrainsTheSameParametersAsDjlsZeroedGradientLoop() {
-        TrainConfig cfg = TrainConfig.builder().batchSize(8).baseLr(0.1).referenceBatchSize(8).maxSteps(STEPS)
-                .warmupFraction(0.25).statsEverySteps(0).timerWarmupSteps(0).seed(11).build();
+        TrainConfig cfg =
+                TrainConfig.builder()
+                        .batchSize(8)
+                        .baseLr(0.1)
+                        .referenceBatchSize(8)
+                        .maxSteps(STEPS)
+                        .warmupFraction(0.25)
+                        .statsEverySteps(0)
+                        .timerWarmupSteps(0)
+                        .seed(11)
+                        .build();
         BatchSource data = TestModels.synthetic(64, 5);
 
         Block learned = TestModels.resnet18(0.125, false);
@@ -55,24 +64,46 @@ class LeafParameterStoreTest {
         List<float[]> referenceParams;
         try (NDManager root = engine.newBaseManager(cfg.device())) {
             engine.setRandomSeed((int) cfg.seed());
-            reference.initialize(root, DataType.FLOAT32, new Shape(cfg.batchSize(), data.channels(), data.height(), data.width()));
+            reference.initialize(
+                    root,
+                    DataType.FLOAT32,
+                    new Shape(cfg.batchSize(), data.channels(), data.height(), data.width()));
             ParameterStore store = new ParameterStore(root, false);
             double[] lr = new double[1];
-            Optimizer sgd = Optimizer.sgd().setLearningRateTracker((id, n) -> (float) lr[0]).optMomentum((float) cfg.momentum())
-                    .optWeightDecays((float) cfg.weightDecay()).build();
+            Optimizer sgd =
+                    Optimizer.sgd()
+                            .setLearningRateTracker((id, n) -> (float) lr[0])
+                            .optMomentum((float) cfg.momentum())
+                            .optWeightDecays((float) cfg.weightDecay())
+                            .build();
             Loss loss = Loss.softmaxCrossEntropyLoss();
             int step = 0;
-            try (BatchFeeder feeder = new BatchFeeder(data, cfg.batchSize(), BatchFeeder.epochOrder(data.size(), cfg.seed(), 0),
-                    BatchFeeder.epochAugmentation(cfg.seed(), 0), 2)) {
+            try (BatchFeeder feeder =
+                    new BatchFeeder(
+                            data,
+                            cfg.batchSize(),
+                            BatchFeeder.epochOrder(data.size(), cfg.seed(), 0),
+                            BatchFeeder.epochAugmentation(cfg.seed(), 0),
+                            2)) {
                 while (step < STEPS && feeder.hasNext()) {
                     BatchFeeder.HostBatch b = feeder.next();
                     step++;
                     lr[0] = LrSchedule.at(step, STEPS, cfg.lr(), cfg.warmupFraction());
                     try (NDManager s = root.newSubManager()) {
-                        NDArray x = s.create(b.images(), new Shape(b.size(), data.channels(), data.height(), data.width()));
+                        NDArray x =
+                                s.create(
+                                        b.images(),
+                                        new Shape(
+                                                b.size(),
+                                                data.channels(),
+                                                data.height(),
+                                                data.width()));
                         NDArray y = s.create(b.labels()).toType(DataType.INT64, false);
                         try (GradientCollector gc = engine.newGradientCollector()) {
-                            NDArray logits = reference.forward(store, new NDList(x), true).singletonOrThrow();
+                            NDArray logits =
+                                    reference
+                                            .forward(store, new NDList(x), true)
+                                            .singletonOrThrow();
                             NDArray l = loss.evaluate(new NDList(y), new NDList(logits));
                             referenceLosses.add((double) l.getFloat());
                             gc.backward(l);
@@ -96,7 +127,9 @@ class LeafParameterStoreTest {
         for (int i = 0; i < referenceParams.size(); i++) {
             assertArrayEquals(referenceParams.get(i), learnerParams.get(i), "parameter " + i);
         }
-        assertFalse(Arrays.equals(referenceParams.get(0), initialFirstParameter(cfg, data)), "training must move the weights");
+        assertFalse(
+                Arrays.equals(referenceParams.get(0), initialFirstParameter(cfg, data)),
+                "training must move the weights");
     }
 
     /** Every parameter (trainable and running statistics) as host floats, in the block's order. */
@@ -113,7 +146,10 @@ class LeafParameterStoreTest {
         Block b = TestModels.resnet18(0.125, false);
         try (NDManager m = engine.newBaseManager(cfg.device())) {
             engine.setRandomSeed((int) cfg.seed());
-            b.initialize(m, DataType.FLOAT32, new Shape(cfg.batchSize(), data.channels(), data.height(), data.width()));
+            b.initialize(
+                    m,
+                    DataType.FLOAT32,
+                    new Shape(cfg.batchSize(), data.channels(), data.height(), data.width()));
             return b.getParameters().get(0).getValue().getArray().toFloatArray();
         }
     }

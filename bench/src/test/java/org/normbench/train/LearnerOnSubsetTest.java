@@ -14,19 +14,34 @@ class LearnerOnSubsetTest {
 
     @Test
     void lossDecreasesAndTestAccuracyIsWellAboveChanceWithinFourEpochs() {
-        DatasetSplits splits = DatasetLoader.load(DatasetRequest.of("fashion-mnist-subset").withFitCifarStem(true));
-        TrainConfig cfg = TrainConfig.builder().batchSize(32).baseLr(0.1).referenceBatchSize(32).epochs(4)
-                .statsEverySteps(0).seed(1).build();
-        try (Learner l = new Learner(TestModels.resnet18(0.125, false), cfg, splits, true, List.of())) {
+        DatasetSplits splits =
+                DatasetLoader.load(
+                        DatasetRequest.of("fashion-mnist-subset").withFitCifarStem(true));
+        TrainConfig cfg =
+                TrainConfig.builder()
+                        .batchSize(32)
+                        .baseLr(0.1)
+                        .referenceBatchSize(32)
+                        .epochs(4)
+                        .statsEverySteps(0)
+                        .seed(1)
+                        .build();
+        try (Learner l =
+                new Learner(TestModels.resnet18(0.125, false), cfg, splits, true, List.of())) {
             FitResult r = l.fit();
             assertEquals(FitResult.Status.OK, r.status(), r.message());
             assertEquals(4 * (splits.train().size() / 32), r.steps());
             double first = r.curve().get(0).trainLoss();
-            assertTrue(r.finalTrainLoss() < 0.6 * first, "loss " + first + " -> " + r.finalTrainLoss());
+            assertTrue(
+                    r.finalTrainLoss() < 0.6 * first,
+                    "loss " + first + " -> " + r.finalTrainLoss());
             Evaluation test = l.evaluate(splits.test());
             assertEquals(splits.test().size(), test.count());
-            assertTrue(test.accuracy() >= 0.5, "test accuracy " + test.accuracy() + " (chance 0.1)");
-            assertTrue(r.lastValidation().accuracy() >= 0.5, "validation accuracy " + r.lastValidation());
+            assertTrue(
+                    test.accuracy() >= 0.5, "test accuracy " + test.accuracy() + " (chance 0.1)");
+            assertTrue(
+                    r.lastValidation().accuracy() >= 0.5,
+                    "validation accuracy " + r.lastValidation());
         }
     }
 }

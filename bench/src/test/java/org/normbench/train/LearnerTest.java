@@ -13,7 +13,12 @@ import org.junit.jupiter.api.Test;
 class LearnerTest {
 
     private static TrainConfig.Builder small() {
-        return TrainConfig.builder().batchSize(16).baseLr(0.1).referenceBatchSize(16).timerWarmupSteps(2).statsEverySteps(0);
+        return TrainConfig.builder()
+                .batchSize(16)
+                .baseLr(0.1)
+                .referenceBatchSize(16)
+                .timerWarmupSteps(2)
+                .statsEverySteps(0);
     }
 
     @Test
@@ -22,13 +27,21 @@ class LearnerTest {
         List<Double> b = losses(7, 6);
         assertEquals(6, a.size());
         assertEquals(a, b);
-        assertFalse(a.subList(0, 2).equals(losses(8, 2)), "a different seed should change the losses");
+        assertFalse(
+                a.subList(0, 2).equals(losses(8, 2)), "a different seed should change the losses");
     }
 
     private static List<Double> losses(long seed, int steps) {
         Recorder rec = new Recorder();
-        TrainConfig cfg = small().batchSize(8).maxSteps(steps).seed(seed).statsEverySteps(3).build();
-        try (Learner l = new Learner(TestModels.resnet18(0.125, false), cfg, TestModels.synthetic(96, 3), null, List.of(rec))) {
+        TrainConfig cfg =
+                small().batchSize(8).maxSteps(steps).seed(seed).statsEverySteps(3).build();
+        try (Learner l =
+                new Learner(
+                        TestModels.resnet18(0.125, false),
+                        cfg,
+                        TestModels.synthetic(96, 3),
+                        null,
+                        List.of(rec))) {
             l.fit();
         }
         return rec.losses();
@@ -37,7 +50,13 @@ class LearnerTest {
     @Test
     void divergenceGuardStopsTheFitAndMarksItDiverged() {
         TrainConfig cfg = small().maxSteps(50).divergenceLossBound(0.5).build();
-        try (Learner l = new Learner(TestModels.resnet18(0.125, false), cfg, TestModels.synthetic(64, 1), null, List.of())) {
+        try (Learner l =
+                new Learner(
+                        TestModels.resnet18(0.125, false),
+                        cfg,
+                        TestModels.synthetic(64, 1),
+                        null,
+                        List.of())) {
             FitResult r = l.fit();
             assertEquals(FitResult.Status.DIVERGED, r.status());
             assertEquals(1, r.steps());
@@ -49,27 +68,59 @@ class LearnerTest {
     @Test
     void callbacksSeeEventsInOrderAndCanCancelBatchesAndTheFit() {
         List<String> events = new ArrayList<>();
-        Callback spy = new Callback() {
-            @Override public void beforeFit(Learner l) { events.add("beforeFit"); }
-            @Override public void beforeEpoch(Learner l) { events.add("beforeEpoch" + l.epoch()); }
-            @Override public void beforeBatch(Learner l) {
-                events.add("beforeBatch" + l.step());
-                if (l.step() == 2) {
-                    throw new CancelBatchException("skip 2");
-                }
-            }
-            @Override public void afterLoss(Learner l) { events.add("afterLoss"); }
-            @Override public void afterBackward(Learner l) { events.add("afterBackward"); }
-            @Override public void afterStep(Learner l) {
-                events.add("afterStep");
-                if (l.step() == 5) {
-                    throw new CancelFitException("enough");
-                }
-            }
-            @Override public void afterBatch(Learner l) { events.add("afterBatch"); }
-            @Override public void afterEpoch(Learner l) { events.add("afterEpoch" + l.epoch()); }
-            @Override public void afterFit(Learner l) { events.add("afterFit"); }
-        };
+        Callback spy =
+                new Callback() {
+                    @Override
+                    public void beforeFit(Learner l) {
+                        events.add("beforeFit");
+                    }
+
+                    @Override
+                    public void beforeEpoch(Learner l) {
+                        events.add("beforeEpoch" + l.epoch());
+                    }
+
+                    @Override
+                    public void beforeBatch(Learner l) {
+                        events.add("beforeBatch" + l.step());
+                        if (l.step() == 2) {
+                            throw new CancelBatchException("skip 2");
+                        }
+                    }
+
+                    @Override
+                    public void afterLoss(Learner l) {
+                        events.add("afterLoss");
+                    }
+
+                    @Override
+                    public void afterBackward(Learner l) {
+                        events.add("afterBackward");
+                    }
+
+                    @Override
+                    public void afterStep(Learner l) {
+                        events.add("afterStep");
+                        if (l.step() == 5) {
+                            throw new CancelFitException("enough");
+                        }
+                    }
+
+                    @Override
+                    public void afterBatch(Learner l) {
+                        events.add("afterBatch");
+                    }
+
+                    @Override
+                    public void afterEpoch(Learner l) {
+                        events.add("afterEpoch" + l.epoch());
+                    }
+
+                    @Override
+                    public void afterFit(Learner l) {
+                        events.add("afterFit");
+                    }
+                };
         TrainConfig cfg = small().batchSize(8).maxSteps(100).build();
         Block model = TestModels.resnet18(0.125, false);
         try (Learner l = new Learner(model, cfg, TestModels.synthetic(24, 1), null, List.of(spy))) {
@@ -78,35 +129,74 @@ class LearnerTest {
             assertEquals("enough", r.message());
             assertEquals(FitResult.Status.OK, r.status());
         }
-        assertEquals(List.of("beforeFit", "beforeEpoch0",
-                "beforeBatch1", "afterLoss", "afterBackward", "afterStep", "afterBatch",
-                "beforeBatch2", "afterBatch",
-                "beforeBatch3", "afterLoss", "afterBackward", "afterStep", "afterBatch",
-                "afterEpoch0", "beforeEpoch1",
-                "beforeBatch4", "afterLoss", "afterBackward", "afterStep", "afterBatch",
-                "beforeBatch5", "afterLoss", "afterBackward", "afterStep", "afterFit"), events);
+        assertEquals(
+                List.of(
+                        "beforeFit",
+                        "beforeEpoch0",
+                        "beforeBatch1",
+                        "afterLoss",
+                        "afterBackward",
+                        "afterStep",
+                        "afterBatch",
+                        "beforeBatch2",
+                        "afterBatch",
+                        "beforeBatch3",
+                        "afterLoss",
+                        "afterBackward",
+                        "afterStep",
+                        "afterBatch",
+                        "afterEpoch0",
+                        "beforeEpoch1",
+                        "beforeBatch4",
+                        "afterLoss",
+                        "afterBackward",
+                        "afterStep",
+                        "afterBatch",
+                        "beforeBatch5",
+                        "afterLoss",
+                        "afterBackward",
+                        "afterStep",
+                        "afterFit"),
+                events);
     }
 
     @Test
     void invalidConfigNamesTheFieldTheValueAndTheAllowedValues() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TrainConfig.builder().schedule("step").build());
-        assertEquals("train config: unknown schedule 'step'; allowed: cosine, constant", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().momentum(1.0).build());
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> TrainConfig.builder().schedule("step").build());
+        assertEquals(
+                "train config: unknown schedule 'step'; allowed: cosine, constant", e.getMessage());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> TrainConfig.builder().momentum(1.0).build());
         assertEquals("train config: momentum=1.0 is invalid; allowed: in [0, 1)", e.getMessage());
     }
 
     @Test
     void constantScheduleKeepsThePeakAfterWarmUp() {
         List<Double> lrs = new ArrayList<>();
-        Callback spy = new Callback() {
-            @Override public void afterStep(Learner l) { lrs.add(l.lr()); }
-        };
-        TrainConfig cfg = small().batchSize(8).maxSteps(4).warmupFraction(0.5).schedule("constant").build();
-        try (Learner l = new Learner(TestModels.resnet18(0.125, false), cfg, TestModels.synthetic(32, 1), null, List.of(spy))) {
+        Callback spy =
+                new Callback() {
+                    @Override
+                    public void afterStep(Learner l) {
+                        lrs.add(l.lr());
+                    }
+                };
+        TrainConfig cfg =
+                small().batchSize(8).maxSteps(4).warmupFraction(0.5).schedule("constant").build();
+        try (Learner l =
+                new Learner(
+                        TestModels.resnet18(0.125, false),
+                        cfg,
+                        TestModels.synthetic(32, 1),
+                        null,
+                        List.of(spy))) {
             l.fit();
         }
-        double[] expected = {0.025, 0.05, 0.05, 0.05};   // peak 0.1 * 8 / 16, warm-up 2 of 4 steps
+        double[] expected = {0.025, 0.05, 0.05, 0.05}; // peak 0.1 * 8 / 16, warm-up 2 of 4 steps
         assertEquals(expected.length, lrs.size());
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], lrs.get(i), 1e-12, "step " + (i + 1));
@@ -119,11 +209,22 @@ class LearnerTest {
         assertEquals(0.1, LrSchedule.at(10, 100, 0.1, 0.1), 1e-12);
         assertEquals(0.1, LrSchedule.at(11, 100, 0.1, 0.1), 1e-12);
         assertEquals(0.05, LrSchedule.at(56, 100, 0.1, 0.1), 1e-12);
-        assertTrue(LrSchedule.at(100, 100, 0.1, 0.1) > 0 && LrSchedule.at(100, 100, 0.1, 0.1) < 1e-3);
+        assertTrue(
+                LrSchedule.at(100, 100, 0.1, 0.1) > 0 && LrSchedule.at(100, 100, 0.1, 0.1) < 1e-3);
         assertEquals(0.1, LrSchedule.at(1, 100, 0.1, 0.0), 1e-12);
         for (int s = 12; s <= 100; s++) {
-            assertTrue(LrSchedule.at(s, 100, 0.1, 0.1) < LrSchedule.at(s - 1, 100, 0.1, 0.1), "decreasing at " + s);
+            assertTrue(
+                    LrSchedule.at(s, 100, 0.1, 0.1) < LrSchedule.at(s - 1, 100, 0.1, 0.1),
+                    "decreasing at " + s);
         }
-        assertEquals(0.025, TrainConfig.builder().batchSize(32).baseLr(0.1).referenceBatchSize(128).build().lr(), 1e-12);
+        assertEquals(
+                0.025,
+                TrainConfig.builder()
+                        .batchSize(32)
+                        .baseLr(0.1)
+                        .referenceBatchSize(128)
+                        .build()
+                        .lr(),
+                1e-12);
     }
 }

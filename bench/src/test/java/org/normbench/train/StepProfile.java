@@ -11,16 +11,16 @@ import org.normbench.model.ResNet18;
 import org.normbench.model.ResNetConfig;
 
 /**
- * Tool, not a test: where the time of one ResNet18 training step goes on the Java side. Runs
- * {@link Throughput}'s step through {@link Learner} with a callback that stamps every event and
- * prints median milliseconds per phase: input + forward + loss (with the loss's host read),
- * backward, update (optimizer), the whole step, and the step's 10th percentile (robust to a busy
- * machine). {@code -Dprofile.cpu=true} measures the thread's CPU time instead of wall time: with
- * {@code -Dai.djl.pytorch.num_threads=1} all of libtorch's work runs on this thread, so the numbers
- * hold up on a shared machine. {@code -Dprofile.width=0.25 -Dprofile.image=8} shrinks the compute
- * until the step is almost all fixed per-op cost. {@code -Dprofile.trace=/tmp/x} writes libtorch's
- * profiler trace (chrome format) of the first 3 whole timed steps to /tmp/x-bsN.json; {@code make bench-ops}
- * counts the ops in it against PyTorch eager (bench/reference/count_ops.py).
+ * Tool, not a test: where the time of one ResNet18 training step goes on the Java side. Runs {@link
+ * Throughput}'s step through {@link Learner} with a callback that stamps every event and prints
+ * median milliseconds per phase: input + forward + loss (with the loss's host read), backward,
+ * update (optimizer), the whole step, and the step's 10th percentile (robust to a busy machine).
+ * {@code -Dprofile.cpu=true} measures the thread's CPU time instead of wall time: with {@code
+ * -Dai.djl.pytorch.num_threads=1} all of libtorch's work runs on this thread, so the numbers hold
+ * up on a shared machine. {@code -Dprofile.width=0.25 -Dprofile.image=8} shrinks the compute until
+ * the step is almost all fixed per-op cost. {@code -Dprofile.trace=/tmp/x} writes libtorch's
+ * profiler trace (chrome format) of the first 3 whole timed steps to /tmp/x-bsN.json; {@code make
+ * bench-ops} counts the ops in it against PyTorch eager (bench/reference/count_ops.py).
  *
  * <pre>
  * java -cp bench/target/test-classes:bench/target/classes:$(cat bench/target/jmh-classpath.txt) \
@@ -32,33 +32,69 @@ public final class StepProfile {
 
     public static void main(String[] args) {
         String norm = args.length > 0 ? args[0] : "bn";
-        int[] batches = Arrays.stream((args.length > 1 ? args[1] : "2,8").split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] batches =
+                Arrays.stream((args.length > 1 ? args[1] : "2,8").split(","))
+                        .mapToInt(Integer::parseInt)
+                        .toArray();
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int steps = args.length > 3 ? Integer.parseInt(args[3]) : 20;
         int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         if (Phases.TRACE != null && steps <= Phases.TRACED_STEPS) {
-            throw new IllegalArgumentException("-Dprofile.trace needs steps > " + Phases.TRACED_STEPS + " (got " + steps + ")");
+            throw new IllegalArgumentException(
+                    "-Dprofile.trace needs steps > "
+                            + Phases.TRACED_STEPS
+                            + " (got "
+                            + steps
+                            + ")");
         }
         double width = Double.parseDouble(System.getProperty("profile.width", "1.0"));
         int image = Integer.getInteger("profile.image", 32);
         TorchRuntime.engine();
         for (int r = 0; r < rounds; r++) {
             for (int bs : batches) {
-                Block model = ResNet18.build(ResNetConfig.cifar(norm, "relu").withWidth(width).withInput(3, image));
+                Block model =
+                        ResNet18.build(
+                                ResNetConfig.cifar(norm, "relu")
+                                        .withWidth(width)
+                                        .withInput(3, image));
                 Phases phases = new Phases(warmup);
-                TrainConfig cfg = TrainConfig.builder().batchSize(bs).maxSteps(warmup + steps).timerWarmupSteps(warmup)
-                        .warmupFraction(0).statsEverySteps(0).seed(0).device(Device.cpu())
-                        .divergenceLossBound(Double.MAX_VALUE).build();
-                try (Learner l = new Learner(model, cfg, new Throughput.RandomImages(bs, new ai.djl.ndarray.types.Shape(3, image, image), 10, 0),
-                        null, List.of(phases))) {
+                TrainConfig cfg =
+                        TrainConfig.builder()
+                                .batchSize(bs)
+                                .maxSteps(warmup + steps)
+                                .timerWarmupSteps(warmup)
+                                .warmupFraction(0)
+                                .statsEverySteps(0)
+                                .seed(0)
+                                .device(Device.cpu())
+                                .divergenceLossBound(Double.MAX_VALUE)
+                                .build();
+                try (Learner l =
+                        new Learner(
+                                model,
+                                cfg,
+                                new Throughput.RandomImages(
+                                        bs, new ai.djl.ndarray.types.Shape(3, image, image), 10, 0),
+                                null,
+                                List.of(phases))) {
                     FitResult fit = l.fit();
-                    System.out.println(String.format(Locale.ROOT, "%s bs=%-3d step %.1f ms | %s", norm, bs, fit.stepMsMedian(), phases.summary()));
+                    System.out.println(
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s bs=%-3d step %.1f ms | %s",
+                                    norm,
+                                    bs,
+                                    fit.stepMsMedian(),
+                                    phases.summary()));
                 }
             }
         }
     }
 
-    /** Stamps each event; runs after every other callback of the same event (order 99, timer is 100). */
+    /**
+     * Stamps each event; runs after every other callback of the same event (order 99, timer is
+     * 100).
+     */
     static final class Phases implements Callback {
         private final int warmup;
         private long t0;
@@ -66,16 +102,24 @@ public final class StepProfile {
         private long tBackward;
         private final List<double[]> rows = new ArrayList<>();
 
-        /** Thread CPU time with -Dprofile.cpu=true (robust on a loaded machine when torch runs 1 thread), else wall time. */
+        /**
+         * Thread CPU time with -Dprofile.cpu=true (robust on a loaded machine when torch runs 1
+         * thread), else wall time.
+         */
         private static long now() {
             return CPU ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
         }
 
-        /** -Dprofile.trace=/tmp/x writes libtorch's profiler trace of the first timed steps to /tmp/x-bsN.json. */
+        /**
+         * -Dprofile.trace=/tmp/x writes libtorch's profiler trace of the first timed steps to
+         * /tmp/x-bsN.json.
+         */
         private static final String TRACE = System.getProperty("profile.trace");
+
         private static final int TRACED_STEPS = 3;
         private static final boolean CPU = Boolean.getBoolean("profile.cpu");
-        private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+        private static final java.lang.management.ThreadMXBean THREADS =
+                java.lang.management.ManagementFactory.getThreadMXBean();
 
         Phases(int warmup) {
             this.warmup = warmup;
@@ -87,9 +131,10 @@ public final class StepProfile {
         }
 
         /**
-         * The trace covers whole steps, from this event of the first timed step to this event of the step
-         * after the last traced one: input, forward, loss, backward, update, the loss read and whatever
-         * else the other callbacks do (count_ops.py divides by {@value #TRACED_STEPS}).
+         * The trace covers whole steps, from this event of the first timed step to this event of
+         * the step after the last traced one: input, forward, loss, backward, update, the loss read
+         * and whatever else the other callbacks do (count_ops.py divides by {@value
+         * #TRACED_STEPS}).
          */
         @Override
         public void beforeBatch(Learner l) {
@@ -116,7 +161,13 @@ public final class StepProfile {
         public void afterStep(Learner l) {
             long t = now();
             if (l.step() > warmup) {
-                rows.add(new double[] {(tLoss - t0) / 1e6, (tBackward - tLoss) / 1e6, (t - tBackward) / 1e6, (t - t0) / 1e6});
+                rows.add(
+                        new double[] {
+                            (tLoss - t0) / 1e6,
+                            (tBackward - tLoss) / 1e6,
+                            (t - tBackward) / 1e6,
+                            (t - t0) / 1e6
+                        });
             }
         }
 

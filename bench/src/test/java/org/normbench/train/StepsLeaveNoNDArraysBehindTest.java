@@ -13,8 +13,8 @@ import org.normbench.model.ResNet18;
 import org.normbench.model.ResNetConfig;
 
 /**
- * Issue 6, "every step's NDArrays are closed": the NDArrays left in the learner's manager tree after
- * a step (parameters, gradients, optimizer state) are as many at step {@value #TO} as at step
+ * Issue 6, "every step's NDArrays are closed": the NDArrays left in the learner's manager tree
+ * after a step (parameters, gradients, optimizer state) are as many at step {@value #TO} as at step
  * {@value #FROM}, for each norm, with activation statistics and validation passes in between. Width
  * 0.125 makes the stem and layer1 8-channel convs, so ChannelPaddedConv2d's padding path runs too.
  * Tiny 8x8 images keep it fast; the code paths are those of any input size. A leak of one
@@ -27,19 +27,32 @@ class StepsLeaveNoNDArraysBehindTest {
 
     private static Map<Integer, Integer> liveArraysAtFromAndTo(String norm, Callback extra) {
         Map<Integer, Integer> live = new HashMap<>();
-        Callback count = new Callback() {
-            @Override
-            public void afterBatch(Learner l) {
-                if (l.step() == FROM || l.step() == TO) {
-                    live.put(l.step(), LiveArrays.outsideStep(l).size());
-                }
-            }
-        };
-        TrainConfig cfg = TrainConfig.builder().batchSize(4).baseLr(0.05).referenceBatchSize(128).maxSteps(TO)
-                .statsEverySteps(3).validateEverySteps(6).seed(1).build();
-        try (Learner l = new Learner(ResNet18.build(ResNetConfig.cifar(norm, "relu").withWidth(0.125)), cfg,
-                new TestModels.Synthetic(32, 3, 8, 8, 10, 1), new TestModels.Synthetic(6, 3, 8, 8, 10, 2),
-                List.of(count, extra))) {
+        Callback count =
+                new Callback() {
+                    @Override
+                    public void afterBatch(Learner l) {
+                        if (l.step() == FROM || l.step() == TO) {
+                            live.put(l.step(), LiveArrays.outsideStep(l).size());
+                        }
+                    }
+                };
+        TrainConfig cfg =
+                TrainConfig.builder()
+                        .batchSize(4)
+                        .baseLr(0.05)
+                        .referenceBatchSize(128)
+                        .maxSteps(TO)
+                        .statsEverySteps(3)
+                        .validateEverySteps(6)
+                        .seed(1)
+                        .build();
+        try (Learner l =
+                new Learner(
+                        ResNet18.build(ResNetConfig.cifar(norm, "relu").withWidth(0.125)),
+                        cfg,
+                        new TestModels.Synthetic(32, 3, 8, 8, 10, 1),
+                        new TestModels.Synthetic(6, 3, 8, 8, 10, 2),
+                        List.of(count, extra))) {
             FitResult r = l.fit();
             assertEquals(TO, r.steps(), norm + ": " + r.status() + " " + r.message());
         }
@@ -50,19 +63,24 @@ class StepsLeaveNoNDArraysBehindTest {
     @ValueSource(strings = {"bn", "gn", "ln", "rbn"})
     void noNDArrayOutlivesItsStep(String norm) {
         Map<Integer, Integer> live = liveArraysAtFromAndTo(norm, new Callback() {});
-        assertEquals(live.get(FROM), live.get(TO), norm + ": NDArrays outside the step scope at step " + FROM + " vs " + TO);
+        assertEquals(
+                live.get(FROM),
+                live.get(TO),
+                norm + ": NDArrays outside the step scope at step " + FROM + " vs " + TO);
     }
 
     @Test
     void theCountSeesAnArrayLeftInTheModelsManagerEachStep() {
-        // An op on a parameter puts its result in the parameter's manager: the mistake this test guards against.
-        Callback leak = new Callback() {
-            @Override
-            public void afterBatch(Learner l) {
-                NDArray w = l.model().getParameters().valueAt(0).getArray();
-                w.reshape(-1);
-            }
-        };
+        // An op on a parameter puts its result in the parameter's manager: the mistake this test
+        // guards against.
+        Callback leak =
+                new Callback() {
+                    @Override
+                    public void afterBatch(Learner l) {
+                        NDArray w = l.model().getParameters().valueAt(0).getArray();
+                        w.reshape(-1);
+                    }
+                };
         Map<Integer, Integer> live = liveArraysAtFromAndTo("bn", leak);
         assertEquals(TO - FROM, live.get(TO) - live.get(FROM));
     }

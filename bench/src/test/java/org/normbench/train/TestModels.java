@@ -1,7 +1,7 @@
 package org.normbench.train;
 
-import java.util.SplittableRandom;
 import ai.djl.nn.Block;
+import java.util.SplittableRandom;
 import org.normbench.model.ResNet18;
 import org.normbench.model.ResNetConfig;
 
@@ -15,10 +15,13 @@ public final class TestModels {
 
     /** The model module's CIFAR ResNet18 with BatchNorm at {@code width}. */
     public static Block resnet18(double width, boolean leaky) {
-        return ResNet18.build(ResNetConfig.cifar("bn", leaky ? "leaky_relu" : "relu").withWidth(width));
+        return ResNet18.build(
+                ResNetConfig.cifar("bn", leaky ? "leaky_relu" : "relu").withWidth(width));
     }
 
-    /** {@code n} images of 3x16x16 in 10 classes: a fixed prototype per class plus Gaussian noise. */
+    /**
+     * {@code n} images of 3x16x16 in 10 classes: a fixed prototype per class plus Gaussian noise.
+     */
     public static BatchSource synthetic(int n, long seed) {
         return new Synthetic(n, 3, 16, 16, 10, seed);
     }
@@ -49,7 +52,8 @@ public final class TestModels {
             for (int k = 0; k < n; k++) {
                 labels[k] = k % classes;
                 for (int i = 0; i < image; i++) {
-                    pixels[k * image + i] = prototypes[labels[k]][i] + (float) (1.5 * rng.nextGaussian());
+                    pixels[k * image + i] =
+                            prototypes[labels[k]][i] + (float) (1.5 * rng.nextGaussian());
                 }
             }
         }
@@ -75,7 +79,8 @@ public final class TestModels {
         }
 
         @Override
-        public void assemble(int[] indices, float[] out, int[] labelsOut, SplittableRandom rngOrNull) {
+        public void assemble(
+                int[] indices, float[] out, int[] labelsOut, SplittableRandom rngOrNull) {
             int image = imageSize();
             for (int i = 0; i < indices.length; i++) {
                 int k = indices[i];

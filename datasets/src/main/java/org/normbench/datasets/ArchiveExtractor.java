@@ -16,28 +16,29 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * Unpacks a tar or tar.gz archive safely: every entry name must be relative and stay inside the target
- * (no absolute paths, no {@code ..} segments), symbolic and hard links must point inside it too, and
- * only files, folders and such links are allowed. Everything is unpacked into a temporary sibling of
- * the target and renamed into place, so a rejected or interrupted archive leaves nothing behind.
+ * Unpacks a tar or tar.gz archive safely: every entry name must be relative and stay inside the
+ * target (no absolute paths, no {@code ..} segments), symbolic and hard links must point inside it
+ * too, and only files, folders and such links are allowed. Everything is unpacked into a temporary
+ * sibling of the target and renamed into place, so a rejected or interrupted archive leaves nothing
+ * behind.
  */
 public final class ArchiveExtractor {
 
-    private ArchiveExtractor() {
-    }
+    private ArchiveExtractor() {}
 
     /** One unpacked regular file: its path relative to the target and its size. */
-    public record Entry(String path, long size) {
-    }
+    public record Entry(String path, long size) {}
 
     /**
-     * Unpacks {@code archive} (gzip detected by magic) into {@code target}, which must not exist yet.
+     * Unpacks {@code archive} (gzip detected by magic) into {@code target}, which must not exist
+     * yet.
      *
      * @throws UnsafeArchiveException naming the archive, the entry and why it was refused
      */
     public static List<Entry> extract(Path archive, Path target) throws IOException {
         if (Files.exists(target)) {
-            throw new IOException("extraction target " + target + " already exists; remove it first");
+            throw new IOException(
+                    "extraction target " + target + " already exists; remove it first");
         }
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
@@ -65,18 +66,27 @@ public final class ArchiveExtractor {
                 } else if (e.isSymbolicLink()) {
                     String link = e.getLinkName();
                     if (link.startsWith("/") || Path.of(link).isAbsolute()) {
-                        throw new UnsafeArchiveException(archive, name, "symbolic link to absolute path " + link);
+                        throw new UnsafeArchiveException(
+                                archive, name, "symbolic link to absolute path " + link);
                     }
                     Path resolved = dest.getParent().resolve(link).normalize();
                     if (!resolved.startsWith(realRoot)) {
-                        throw new UnsafeArchiveException(archive, name, "symbolic link " + link + " escapes the target folder");
+                        throw new UnsafeArchiveException(
+                                archive,
+                                name,
+                                "symbolic link " + link + " escapes the target folder");
                     }
                     Files.createDirectories(dest.getParent());
                     Files.createSymbolicLink(dest, Path.of(link));
                 } else if (e.isLink()) {
                     Path linked = safeResolve(archive, realRoot, e.getLinkName(), name);
                     if (!Files.isRegularFile(linked, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                        throw new UnsafeArchiveException(archive, name, "hard link to " + e.getLinkName() + ", which is not an earlier regular file");
+                        throw new UnsafeArchiveException(
+                                archive,
+                                name,
+                                "hard link to "
+                                        + e.getLinkName()
+                                        + ", which is not an earlier regular file");
                     }
                     Files.createDirectories(dest.getParent());
                     Files.copy(linked, dest);
@@ -85,20 +95,30 @@ public final class ArchiveExtractor {
                     Files.createDirectories(dest.getParent());
                     // a path through a symbolic link unpacked earlier could still point outside
                     if (!dest.getParent().toRealPath().startsWith(realRoot)) {
-                        throw new UnsafeArchiveException(archive, name, "path goes through a link outside the target folder");
+                        throw new UnsafeArchiveException(
+                                archive,
+                                name,
+                                "path goes through a link outside the target folder");
                     }
                     Files.copy(tar, dest);
                     entries.add(new Entry(realRoot.relativize(dest).toString(), Files.size(dest)));
                 } else {
-                    throw new UnsafeArchiveException(archive, name, "entry type not allowed (only files, folders and links)");
+                    throw new UnsafeArchiveException(
+                            archive,
+                            name,
+                            "entry type not allowed (only files, folders and links)");
                 }
             }
         }
         return entries;
     }
 
-    private static Path safeResolve(Path archive, Path root, String name, String entryName) throws UnsafeArchiveException {
-        if (name.isEmpty() || name.startsWith("/") || name.startsWith("\\") || name.matches("^[A-Za-z]:.*")) {
+    private static Path safeResolve(Path archive, Path root, String name, String entryName)
+            throws UnsafeArchiveException {
+        if (name.isEmpty()
+                || name.startsWith("/")
+                || name.startsWith("\\")
+                || name.matches("^[A-Za-z]:.*")) {
             throw new UnsafeArchiveException(archive, entryName, "absolute path " + name);
         }
         for (String seg : name.split("[/\\\\]")) {
@@ -107,8 +127,10 @@ public final class ArchiveExtractor {
             }
         }
         Path dest = root.resolve(name).normalize();
-        if (!dest.startsWith(root) || dest.equals(root) && !name.equals("./") && !name.equals(".")) {
-            throw new UnsafeArchiveException(archive, entryName, "path " + name + " resolves outside the target folder");
+        if (!dest.startsWith(root)
+                || dest.equals(root) && !name.equals("./") && !name.equals(".")) {
+            throw new UnsafeArchiveException(
+                    archive, entryName, "path " + name + " resolves outside the target folder");
         }
         return dest;
     }
@@ -118,26 +140,32 @@ public final class ArchiveExtractor {
         int b0 = in.read();
         int b1 = in.read();
         in.reset();
-        return b0 == 0x1f && b1 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
+        return b0 == 0x1f && b1 == 0x8b
+                ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16)
+                : in;
     }
 
     static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
+        Files.walkFileTree(
+                dir,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                            throws IOException {
+                        Files.delete(file);
+                        return FileVisitResult.CONTINUE;
+                    }
 
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+                    @Override
+                    public FileVisitResult postVisitDirectory(Path d, IOException exc)
+                            throws IOException {
+                        Files.delete(d);
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
     }
 
     /** An archive entry that would write outside the target, or of a type that is not allowed. */

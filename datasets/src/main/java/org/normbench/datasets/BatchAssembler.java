@@ -4,12 +4,13 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Turns images of an {@link ImageDataset} into one normalised float batch in NCHW order, in a single
- * pass per output pixel with no allocation: optional CIFAR-stem fit (zero-pad to at least 32x32,
- * grey repeated to 3 channels), optional augmentation (random crop with padding 4 and horizontal flip
- * p=0.5, drawn from the given generator as {@link Augment#draw}), then {@code (x/255 - mean[c]) / std[c]}
- * through a 256-entry lookup table per channel. This is what the training loop calls per batch.
- * Not thread-safe to share one instance's output arrays; the instance itself is immutable.
+ * Turns images of an {@link ImageDataset} into one normalised float batch in NCHW order, in a
+ * single pass per output pixel with no allocation: optional CIFAR-stem fit (zero-pad to at least
+ * 32x32, grey repeated to 3 channels), optional augmentation (random crop with padding 4 and
+ * horizontal flip p=0.5, drawn from the given generator as {@link Augment#draw}), then {@code
+ * (x/255 - mean[c]) / std[c]} through a 256-entry lookup table per channel. This is what the
+ * training loop calls per batch. Not thread-safe to share one instance's output arrays; the
+ * instance itself is immutable.
  */
 public final class BatchAssembler {
 
@@ -28,11 +29,13 @@ public final class BatchAssembler {
     private final float[] zeroValue;
 
     /**
-     * An assembler for source images of shape {@code channels x height x width}. With {@code fitCifarStem}
-     * images are zero-padded (centred) to at least 32x32 and a single grey channel is repeated to 3.
-     * {@code mean} and {@code std} are per output channel, in [0,1] pixel units (length = {@link #outChannels()}).
+     * An assembler for source images of shape {@code channels x height x width}. With {@code
+     * fitCifarStem} images are zero-padded (centred) to at least 32x32 and a single grey channel is
+     * repeated to 3. {@code mean} and {@code std} are per output channel, in [0,1] pixel units
+     * (length = {@link #outChannels()}).
      */
-    public BatchAssembler(int channels, int height, int width, boolean fitCifarStem, float[] mean, float[] std) {
+    public BatchAssembler(
+            int channels, int height, int width, boolean fitCifarStem, float[] mean, float[] std) {
         this.inC = channels;
         this.inH = height;
         this.inW = width;
@@ -42,15 +45,25 @@ public final class BatchAssembler {
         this.padTop = (outH - height) / 2;
         this.padLeft = (outW - width) / 2;
         if (mean.length != outC || std.length != outC) {
-            throw new IllegalArgumentException("mean and std need " + outC + " entries (output channels), got "
-                    + mean.length + " and " + std.length);
+            throw new IllegalArgumentException(
+                    "mean and std need "
+                            + outC
+                            + " entries (output channels), got "
+                            + mean.length
+                            + " and "
+                            + std.length);
         }
         this.lut = new float[outC * 256];
         this.zeroValue = new float[outC];
         for (int c = 0; c < outC; c++) {
             if (!(std[c] > 0f) || !Float.isFinite(mean[c])) {
-                throw new IllegalArgumentException("channel " + c + ": std must be > 0 and mean finite, got mean "
-                        + mean[c] + ", std " + std[c]);
+                throw new IllegalArgumentException(
+                        "channel "
+                                + c
+                                + ": std must be > 0 and mean finite, got mean "
+                                + mean[c]
+                                + ", std "
+                                + std[c]);
             }
             for (int v = 0; v < 256; v++) {
                 lut[c * 256 + v] = (v / 255f - mean[c]) / std[c];
@@ -59,10 +72,19 @@ public final class BatchAssembler {
         }
     }
 
-    /** The assembler for the train split's statistics, for images shaped like {@code splits.train()}. */
+    /**
+     * The assembler for the train split's statistics, for images shaped like {@code
+     * splits.train()}.
+     */
     public static BatchAssembler forSplits(DatasetSplits splits, boolean fitCifarStem) {
         ImageDataset t = splits.train();
-        return new BatchAssembler(t.channels(), t.height(), t.width(), fitCifarStem, splits.channelMean(), splits.channelStd());
+        return new BatchAssembler(
+                t.channels(),
+                t.height(),
+                t.width(),
+                fitCifarStem,
+                splits.channelMean(),
+                splits.channelStd());
     }
 
     public int outChannels() {
@@ -83,19 +105,46 @@ public final class BatchAssembler {
     }
 
     /**
-     * Writes images {@code indices} of {@code ds} to {@code out} (length at least
-     * {@code indices.length * imageFloats()}) and their labels to {@code labelsOut}. With a non-null
+     * Writes images {@code indices} of {@code ds} to {@code out} (length at least {@code
+     * indices.length * imageFloats()}) and their labels to {@code labelsOut}. With a non-null
      * {@code rng} each image is augmented (draws per image in index order: offsetY, offsetX, flip).
      */
-    public void assemble(ImageDataset ds, int[] indices, float[] out, int[] labelsOut, SplittableRandom rngOrNull) {
+    public void assemble(
+            ImageDataset ds,
+            int[] indices,
+            float[] out,
+            int[] labelsOut,
+            SplittableRandom rngOrNull) {
         if (ds.channels() != inC || ds.height() != inH || ds.width() != inW) {
-            throw new IllegalArgumentException("assembler built for " + inC + "x" + inH + "x" + inW + " images, dataset "
-                    + ds.name() + " has " + ds.channels() + "x" + ds.height() + "x" + ds.width());
+            throw new IllegalArgumentException(
+                    "assembler built for "
+                            + inC
+                            + "x"
+                            + inH
+                            + "x"
+                            + inW
+                            + " images, dataset "
+                            + ds.name()
+                            + " has "
+                            + ds.channels()
+                            + "x"
+                            + ds.height()
+                            + "x"
+                            + ds.width());
         }
         int per = imageFloats();
         if (out.length < (long) indices.length * per || labelsOut.length < indices.length) {
-            throw new IllegalArgumentException("batch of " + indices.length + " needs " + (long) indices.length * per
-                    + " floats and " + indices.length + " labels, got " + out.length + " and " + labelsOut.length);
+            throw new IllegalArgumentException(
+                    "batch of "
+                            + indices.length
+                            + " needs "
+                            + (long) indices.length * per
+                            + " floats and "
+                            + indices.length
+                            + " labels, got "
+                            + out.length
+                            + " and "
+                            + labelsOut.length);
         }
         byte[] src = ds.pixelArray();
         int inPlane = inH * inW;

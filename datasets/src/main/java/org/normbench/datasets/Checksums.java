@@ -11,11 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Digests of files on disk and the check of a file against a {@link RemoteFile}'s accepted digests. */
+/**
+ * Digests of files on disk and the check of a file against a {@link RemoteFile}'s accepted digests.
+ */
 public final class Checksums {
 
-    private Checksums() {
-    }
+    private Checksums() {}
 
     /** Hex digest of a whole file. */
     public static String digest(Path file, String algorithm) throws IOException {
@@ -41,7 +42,9 @@ public final class Checksums {
     /** The accepted digest the file matches, if any. */
     public static Optional<RemoteFile.Digest> match(Path file, RemoteFile spec) throws IOException {
         Map<String, String> actual = actualDigests(file, spec);
-        return spec.accepted().stream().filter(d -> d.hex().equals(actual.get(d.algorithm()))).findFirst();
+        return spec.accepted().stream()
+                .filter(d -> d.hex().equals(actual.get(d.algorithm())))
+                .findFirst();
     }
 
     /** Each algorithm the spec uses, mapped to the file's digest under it. */

@@ -17,32 +17,43 @@ public final class CifarBinaryReader {
     public static final int IMAGE_BYTES = 3 * SIDE * SIDE;
     public static final int RECORD_BYTES = 1 + IMAGE_BYTES;
 
-    private CifarBinaryReader() {
-    }
+    private CifarBinaryReader() {}
 
     /** The class names of {@code batches.meta.txt} (blank lines ignored). */
     public static List<String> readClassNames(Path metaFile) throws IOException {
-        List<String> names = Files.readAllLines(metaFile, StandardCharsets.US_ASCII).stream()
-                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        List<String> names =
+                Files.readAllLines(metaFile, StandardCharsets.US_ASCII).stream()
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList();
         if (names.isEmpty()) {
-            throw new DatasetFormatException(metaFile, "number of class names", 0, "one class name per line");
+            throw new DatasetFormatException(
+                    metaFile, "number of class names", 0, "one class name per line");
         }
         return names;
     }
 
     /** Reads and concatenates batch files, in the order given, into one 3x32x32 dataset. */
-    public static ImageDataset read(String name, String attribution, List<String> classNames, List<Path> batchFiles) throws IOException {
+    public static ImageDataset read(
+            String name, String attribution, List<String> classNames, List<Path> batchFiles)
+            throws IOException {
         long total = 0;
         for (Path f : batchFiles) {
             long size = Files.size(f);
             if (size == 0 || size % RECORD_BYTES != 0) {
-                throw new DatasetFormatException(f, "size", size + " bytes",
-                        "a positive multiple of " + RECORD_BYTES + " (1 label byte + 3x32x32 pixels per record; file truncated?)");
+                throw new DatasetFormatException(
+                        f,
+                        "size",
+                        size + " bytes",
+                        "a positive multiple of "
+                                + RECORD_BYTES
+                                + " (1 label byte + 3x32x32 pixels per record; file truncated?)");
             }
             total += size / RECORD_BYTES;
         }
         if (total * IMAGE_BYTES > Integer.MAX_VALUE) {
-            throw new DatasetFormatException(name + ": " + total + " CIFAR records do not fit one in-memory array");
+            throw new DatasetFormatException(
+                    name + ": " + total + " CIFAR records do not fit one in-memory array");
         }
         int n = (int) total;
         byte[] pixels = new byte[n * IMAGE_BYTES];
@@ -55,7 +66,8 @@ public final class CifarBinaryReader {
                 int off = r * RECORD_BYTES;
                 int label = data[off] & 0xFF;
                 if (label >= classNames.size()) {
-                    throw new DatasetFormatException(f, "label of record " + r, label, "0.." + (classNames.size() - 1));
+                    throw new DatasetFormatException(
+                            f, "label of record " + r, label, "0.." + (classNames.size() - 1));
                 }
                 labels[k] = label;
                 System.arraycopy(data, off + 1, pixels, k * IMAGE_BYTES, IMAGE_BYTES);

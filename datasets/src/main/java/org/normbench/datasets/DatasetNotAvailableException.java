@@ -2,7 +2,8 @@ package org.normbench.datasets;
 
 /**
  * The requested dataset is not in the cache, or the cached copy does not verify. The message says
- * what is missing and which command fetches it. Not for corrupt file formats ({@link DatasetFormatException}).
+ * what is missing and which command fetches it. Not for corrupt file formats ({@link
+ * DatasetFormatException}).
  */
 public final class DatasetNotAvailableException extends RuntimeException {
 

@@ -30,7 +30,10 @@ public record DatasetSpec(
         IDX,
         /** The same four IDX files, committed as a classpath resource: nothing to fetch. */
         IDX_RESOURCE,
-        /** A tar.gz holding {@code data_batch_1..5.bin}, {@code test_batch.bin}, {@code batches.meta.txt}. */
+        /**
+         * A tar.gz holding {@code data_batch_1..5.bin}, {@code test_batch.bin}, {@code
+         * batches.meta.txt}.
+         */
         CIFAR10_BINARY,
         /** A tar.gz holding {@code train/<class>/*} and {@code val/<class>/*} images. */
         IMAGE_FOLDER
@@ -44,7 +47,9 @@ public record DatasetSpec(
         classNames = List.copyOf(classNames);
     }
 
-    /** True when the files are an archive that is unpacked into the cache after its checksum passes. */
+    /**
+     * True when the files are an archive that is unpacked into the cache after its checksum passes.
+     */
     public boolean isArchive() {
         return format == Format.CIFAR10_BINARY || format == Format.IMAGE_FOLDER;
     }

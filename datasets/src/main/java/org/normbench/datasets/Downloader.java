@@ -16,11 +16,12 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Downloads one {@link RemoteFile} into a cache folder: bytes go to {@code <partialDir>/<name>.part},
- * an interrupted transfer resumes with an HTTP {@code Range} request, the finished file must match
- * one of the accepted digests, and only then is it moved (atomically) to its final name. A mismatch
- * deletes the partial file and throws an error naming the file, the expected and the actual digest.
- * Not a general HTTP client: one file, sequentially, with a bounded number of attempts.
+ * Downloads one {@link RemoteFile} into a cache folder: bytes go to {@code
+ * <partialDir>/<name>.part}, an interrupted transfer resumes with an HTTP {@code Range} request,
+ * the finished file must match one of the accepted digests, and only then is it moved (atomically)
+ * to its final name. A mismatch deletes the partial file and throws an error naming the file, the
+ * expected and the actual digest. Not a general HTTP client: one file, sequentially, with a bounded
+ * number of attempts.
  */
 public final class Downloader {
 
@@ -31,7 +32,13 @@ public final class Downloader {
 
     /** Five attempts per URL, waiting 1 s, 2 s, ... between them. */
     public Downloader(Consumer<String> log) {
-        this(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(30)).build(), 5, log,
+        this(
+                HttpClient.newBuilder()
+                        .followRedirects(HttpClient.Redirect.NORMAL)
+                        .connectTimeout(Duration.ofSeconds(30))
+                        .build(),
+                5,
+                log,
                 Duration.ofSeconds(1));
     }
 
@@ -51,11 +58,13 @@ public final class Downloader {
     }
 
     /**
-     * Makes {@code targetDir/<file name>} a verified copy of {@code file}; returns its path. A target that
-     * already verifies is kept as it is.
+     * Makes {@code targetDir/<file name>} a verified copy of {@code file}; returns its path. A
+     * target that already verifies is kept as it is.
      *
-     * @throws ChecksumMismatchException when the downloaded bytes match no accepted digest (nothing is left behind)
-     * @throws IOException when no URL delivered the file within the attempts (the partial file is kept for resuming)
+     * @throws ChecksumMismatchException when the downloaded bytes match no accepted digest (nothing
+     *     is left behind)
+     * @throws IOException when no URL delivered the file within the attempts (the partial file is
+     *     kept for resuming)
      */
     public Path download(RemoteFile file, Path targetDir, Path partialDir) throws IOException {
         Path target = targetDir.resolve(file.fileName());
@@ -73,13 +82,31 @@ public final class Downloader {
                     complete = true;
                 } catch (HttpStatusException e) {
                     last = e;
-                    log.accept("download " + file.fileName() + ": " + e.getMessage() + ", trying the next URL");
+                    log.accept(
+                            "download "
+                                    + file.fileName()
+                                    + ": "
+                                    + e.getMessage()
+                                    + ", trying the next URL");
                     break;
                 } catch (IOException e) {
                     last = e;
                     long have = sizeOf(part);
-                    log.accept("download " + file.fileName() + " from " + url + ": attempt " + attempt + " stopped at " + have + " bytes ("
-                            + e + ")" + (attempt < maxAttempts ? have > 0 ? ", resuming" : ", retrying" : ""));
+                    log.accept(
+                            "download "
+                                    + file.fileName()
+                                    + " from "
+                                    + url
+                                    + ": attempt "
+                                    + attempt
+                                    + " stopped at "
+                                    + have
+                                    + " bytes ("
+                                    + e
+                                    + ")"
+                                    + (attempt < maxAttempts
+                                            ? have > 0 ? ", resuming" : ", retrying"
+                                            : ""));
                     if (attempt < maxAttempts) {
                         pause(attempt);
                     }
@@ -94,9 +121,19 @@ public final class Downloader {
                 Files.deleteIfExists(part);
                 deleteIfEmpty(partialDir);
             }
-            throw new IOException("could not download " + file.fileName() + " from " + file.urls() + " after " + maxAttempts
-                    + " attempts per URL; " + sizeOf(part) + " bytes kept in " + part + " for the next try"
-                    + (last != null ? "; last error: " + last : ""));
+            throw new IOException(
+                    "could not download "
+                            + file.fileName()
+                            + " from "
+                            + file.urls()
+                            + " after "
+                            + maxAttempts
+                            + " attempts per URL; "
+                            + sizeOf(part)
+                            + " bytes kept in "
+                            + part
+                            + " for the next try"
+                            + (last != null ? "; last error: " + last : ""));
         }
         Optional<RemoteFile.Digest> ok = Checksums.match(part, file);
         if (ok.isEmpty()) {
@@ -104,12 +141,20 @@ public final class Downloader {
             long size = sizeOf(part);
             Files.deleteIfExists(part);
             deleteIfEmpty(partialDir);
-            throw new ChecksumMismatchException(file.fileName() + ": downloaded " + size + " bytes with digest " + actual
-                    + ", expected " + file.describeAccepted() + ". The file was deleted; nothing was cached. "
-                    + "Retry later or from another network; if it persists the upstream file changed: report it.");
+            throw new ChecksumMismatchException(
+                    file.fileName()
+                            + ": downloaded "
+                            + size
+                            + " bytes with digest "
+                            + actual
+                            + ", expected "
+                            + file.describeAccepted()
+                            + ". The file was deleted; nothing was cached. "
+                            + "Retry later or from another network; if it persists the upstream file changed: report it.");
         }
         Files.createDirectories(targetDir);
-        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+                part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         deleteIfEmpty(partialDir);
         return target;
     }
@@ -123,7 +168,10 @@ public final class Downloader {
         }
     }
 
-    /** One request; returns when the whole file is in {@code part}, throws when the transfer stopped early. */
+    /**
+     * One request; returns when the whole file is in {@code part}, throws when the transfer stopped
+     * early.
+     */
     private void transfer(URI uri, Path part) throws IOException {
         long have = sizeOf(part);
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET();
@@ -143,7 +191,8 @@ public final class Downloader {
             String range = resp.headers().firstValue("Content-Range").orElse("");
             if (!range.startsWith("bytes " + have + "-")) {
                 resp.body().close();
-                throw new IOException("server answered Range " + have + "- with Content-Range '" + range + "'");
+                throw new IOException(
+                        "server answered Range " + have + "- with Content-Range '" + range + "'");
             }
             append = true;
         } else if (code == 200) {
@@ -156,8 +205,14 @@ public final class Downloader {
             throw new HttpStatusException("HTTP " + code + " from " + uri);
         }
         try (InputStream in = resp.body();
-                OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+                OutputStream out =
+                        Files.newOutputStream(
+                                part,
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.WRITE,
+                                append
+                                        ? StandardOpenOption.APPEND
+                                        : StandardOpenOption.TRUNCATE_EXISTING)) {
             in.transferTo(out);
         }
     }

@@ -21,8 +21,7 @@ public final class IdxReader {
 
     private static final int UBYTE = 0x08;
 
-    private IdxReader() {
-    }
+    private IdxReader() {}
 
     /** A decoded IDX file: its dimensions and its bytes. */
     public record IdxArray(int[] dims, byte[] data) {
@@ -42,19 +41,29 @@ public final class IdxReader {
         }
     }
 
-    /** As {@link #read(Path, int)} for a stream (not closed here); {@code source} names it in errors. */
-    public static IdxArray read(InputStream stream, String source, int expectedDims) throws IOException {
+    /**
+     * As {@link #read(Path, int)} for a stream (not closed here); {@code source} names it in
+     * errors.
+     */
+    public static IdxArray read(InputStream stream, String source, int expectedDims)
+            throws IOException {
         DataInputStream data = new DataInputStream(maybeGunzip(stream));
         int magic;
         try {
             magic = data.readInt();
         } catch (EOFException e) {
-            throw new DatasetFormatException(source, "length", "under 4 bytes", "an IDX header (magic number + dimensions)");
+            throw new DatasetFormatException(
+                    source, "length", "under 4 bytes", "an IDX header (magic number + dimensions)");
         }
         int expectedMagic = (UBYTE << 8) | expectedDims;
         if (magic != expectedMagic) {
-            throw new DatasetFormatException(source, "IDX magic number", String.format("0x%08X", magic),
-                    String.format("0x%08X (unsigned byte, %d dimension%s)", expectedMagic, expectedDims, expectedDims == 1 ? "" : "s"));
+            throw new DatasetFormatException(
+                    source,
+                    "IDX magic number",
+                    String.format("0x%08X", magic),
+                    String.format(
+                            "0x%08X (unsigned byte, %d dimension%s)",
+                            expectedMagic, expectedDims, expectedDims == 1 ? "" : "s"));
         }
         int[] dims = new int[expectedDims];
         long total = 1;
@@ -62,31 +71,51 @@ public final class IdxReader {
             try {
                 dims[d] = data.readInt();
             } catch (EOFException e) {
-                throw new DatasetFormatException(source, "header", "truncated after " + d + " of " + expectedDims + " dimensions",
+                throw new DatasetFormatException(
+                        source,
+                        "header",
+                        "truncated after " + d + " of " + expectedDims + " dimensions",
                         "a complete IDX header");
             }
             if (dims[d] <= 0) {
-                throw new DatasetFormatException(source, "dimension " + d, dims[d], "a positive size");
+                throw new DatasetFormatException(
+                        source, "dimension " + d, dims[d], "a positive size");
             }
             total *= dims[d];
         }
         if (total > Integer.MAX_VALUE - 16) {
-            throw new DatasetFormatException(source, "dimensions", Arrays.toString(dims), "at most 2^31 bytes of data");
+            throw new DatasetFormatException(
+                    source, "dimensions", Arrays.toString(dims), "at most 2^31 bytes of data");
         }
         byte[] bytes = new byte[(int) total];
         int read;
         try {
             read = data.readNBytes(bytes, 0, bytes.length);
         } catch (EOFException | java.util.zip.ZipException e) {
-            throw new DatasetFormatException(source, "gzip stream", "cut short or corrupt (" + e.getMessage() + ")",
-                    bytes.length + " data bytes for dimensions " + Arrays.toString(dims) + " (delete the file and fetch again)");
+            throw new DatasetFormatException(
+                    source,
+                    "gzip stream",
+                    "cut short or corrupt (" + e.getMessage() + ")",
+                    bytes.length
+                            + " data bytes for dimensions "
+                            + Arrays.toString(dims)
+                            + " (delete the file and fetch again)");
         }
         if (read < bytes.length) {
-            throw new DatasetFormatException(source, "data length", read + " bytes",
-                    bytes.length + " bytes for dimensions " + Arrays.toString(dims) + " (file truncated? delete it and fetch again)");
+            throw new DatasetFormatException(
+                    source,
+                    "data length",
+                    read + " bytes",
+                    bytes.length
+                            + " bytes for dimensions "
+                            + Arrays.toString(dims)
+                            + " (file truncated? delete it and fetch again)");
         }
         if (data.read() != -1) {
-            throw new DatasetFormatException(source, "data length", "more than " + bytes.length + " bytes",
+            throw new DatasetFormatException(
+                    source,
+                    "data length",
+                    "more than " + bytes.length + " bytes",
                     "exactly " + bytes.length + " bytes for dimensions " + Arrays.toString(dims));
         }
         return new IdxArray(dims, bytes);
@@ -96,16 +125,37 @@ public final class IdxReader {
      * Reads an images file (3 dimensions N x H x W) and its labels file (1 dimension N) into a
      * one-channel dataset, checking the counts agree and every label is a known class.
      */
-    public static ImageDataset readImages(String name, String attribution, List<String> classNames, Path images, Path labels)
+    public static ImageDataset readImages(
+            String name, String attribution, List<String> classNames, Path images, Path labels)
             throws IOException {
-        return toDataset(name, attribution, classNames, read(images, 3), images.toString(), read(labels, 1), labels.toString());
+        return toDataset(
+                name,
+                attribution,
+                classNames,
+                read(images, 3),
+                images.toString(),
+                read(labels, 1),
+                labels.toString());
     }
 
-    /** Pairs decoded images (N x H x W) and labels (N) into a one-channel dataset; sources name them in errors. */
-    public static ImageDataset toDataset(String name, String attribution, List<String> classNames, IdxArray img, String images,
-            IdxArray lab, String labels) throws IOException {
+    /**
+     * Pairs decoded images (N x H x W) and labels (N) into a one-channel dataset; sources name them
+     * in errors.
+     */
+    public static ImageDataset toDataset(
+            String name,
+            String attribution,
+            List<String> classNames,
+            IdxArray img,
+            String images,
+            IdxArray lab,
+            String labels)
+            throws IOException {
         if (img.count() != lab.count()) {
-            throw new DatasetFormatException(labels, "number of labels", lab.count(),
+            throw new DatasetFormatException(
+                    labels,
+                    "number of labels",
+                    lab.count(),
                     img.count() + " to match the " + img.count() + " images of " + images);
         }
         int[] lb = new int[lab.count()];
@@ -113,10 +163,12 @@ public final class IdxReader {
         for (int i = 0; i < lb.length; i++) {
             lb[i] = raw[i] & 0xFF;
             if (lb[i] >= classNames.size()) {
-                throw new DatasetFormatException(labels, "label of item " + i, lb[i], "0.." + (classNames.size() - 1));
+                throw new DatasetFormatException(
+                        labels, "label of item " + i, lb[i], "0.." + (classNames.size() - 1));
             }
         }
-        return new ImageDataset(name, attribution, classNames, 1, img.dims()[1], img.dims()[2], img.data(), lb);
+        return new ImageDataset(
+                name, attribution, classNames, 1, img.dims()[1], img.dims()[2], img.data(), lb);
     }
 
     private static InputStream maybeGunzip(InputStream stream) throws IOException {

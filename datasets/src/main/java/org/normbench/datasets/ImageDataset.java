@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * An immutable in-memory image classification set: uint8 pixel planes (C x H x W per image, images
- * back to back), one integer label per image, class names and the data's source and license.
- * Not a loader and not a tensor: readers build it, {@link BatchAssembler} turns it into float batches.
+ * back to back), one integer label per image, class names and the data's source and license. Not a
+ * loader and not a tensor: readers build it, {@link BatchAssembler} turns it into float batches.
  */
 public final class ImageDataset {
 
@@ -22,16 +22,30 @@ public final class ImageDataset {
     private final int[] labels;
 
     /**
-     * Takes ownership of {@code pixels} and {@code labels} (no copy: readers hand over fresh arrays and
-     * a copy of CIFAR-10 would cost 150 MB). Callers must not modify them afterwards.
+     * Takes ownership of {@code pixels} and {@code labels} (no copy: readers hand over fresh arrays
+     * and a copy of CIFAR-10 would cost 150 MB). Callers must not modify them afterwards.
      */
-    public ImageDataset(String name, String attribution, List<String> classNames, int channels, int height, int width,
-            byte[] pixels, int[] labels) {
+    public ImageDataset(
+            String name,
+            String attribution,
+            List<String> classNames,
+            int channels,
+            int height,
+            int width,
+            byte[] pixels,
+            int[] labels) {
         this.name = Objects.requireNonNull(name, "name");
         this.attribution = Objects.requireNonNull(attribution, "attribution");
         this.classNames = List.copyOf(classNames);
         if (channels <= 0 || height <= 0 || width <= 0) {
-            throw new IllegalArgumentException(name + ": image shape must be positive, got " + channels + "x" + height + "x" + width);
+            throw new IllegalArgumentException(
+                    name
+                            + ": image shape must be positive, got "
+                            + channels
+                            + "x"
+                            + height
+                            + "x"
+                            + width);
         }
         this.channels = channels;
         this.height = height;
@@ -40,13 +54,31 @@ public final class ImageDataset {
         this.labels = Objects.requireNonNull(labels, "labels");
         long expected = (long) labels.length * channels * height * width;
         if (pixels.length != expected) {
-            throw new IllegalArgumentException(name + ": " + labels.length + " labels need " + expected
-                    + " pixel bytes (" + channels + "x" + height + "x" + width + " each), got " + pixels.length);
+            throw new IllegalArgumentException(
+                    name
+                            + ": "
+                            + labels.length
+                            + " labels need "
+                            + expected
+                            + " pixel bytes ("
+                            + channels
+                            + "x"
+                            + height
+                            + "x"
+                            + width
+                            + " each), got "
+                            + pixels.length);
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= this.classNames.size()) {
-                throw new IllegalArgumentException(name + ": label of image " + i + " is " + labels[i]
-                        + ", allowed 0.." + (this.classNames.size() - 1));
+                throw new IllegalArgumentException(
+                        name
+                                + ": label of image "
+                                + i
+                                + " is "
+                                + labels[i]
+                                + ", allowed 0.."
+                                + (this.classNames.size() - 1));
             }
         }
     }
@@ -143,6 +175,17 @@ public final class ImageDataset {
 
     @Override
     public String toString() {
-        return name + " (" + size() + " images, " + channels + "x" + height + "x" + width + ", " + classNames.size() + " classes)";
+        return name
+                + " ("
+                + size()
+                + " images, "
+                + channels
+                + "x"
+                + height
+                + "x"
+                + width
+                + ", "
+                + classNames.size()
+                + " classes)";
     }
 }

@@ -15,21 +15,26 @@ import javax.imageio.ImageIO;
 /**
  * Reads an image-folder split (Imagenette style: {@code <split>/<class>/<image>}), decoding each
  * file with {@code javax.imageio}, resizing its short side to {@code size} (bilinear) and cutting
- * the centred {@code size x size} square, as RGB planes. Class {@code i} is sub-folder {@code folders[i]}
- * (pass the same list for train and validation so labels agree). Not for huge sets: everything is held in memory.
+ * the centred {@code size x size} square, as RGB planes. Class {@code i} is sub-folder {@code
+ * folders[i]} (pass the same list for train and validation so labels agree). Not for huge sets:
+ * everything is held in memory.
  */
 public final class ImageFolderReader {
 
-    private ImageFolderReader() {
-    }
+    private ImageFolderReader() {}
 
     /** Sorted names of the class sub-folders of {@code splitDir}. */
     public static List<String> classFolders(Path splitDir) throws IOException {
         if (!Files.isDirectory(splitDir)) {
-            throw new DatasetFormatException(splitDir, "directory", "missing", "a folder with one sub-folder per class");
+            throw new DatasetFormatException(
+                    splitDir, "directory", "missing", "a folder with one sub-folder per class");
         }
         try (Stream<Path> s = Files.list(splitDir)) {
-            List<String> names = s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+            List<String> names =
+                    s.filter(Files::isDirectory)
+                            .map(p -> p.getFileName().toString())
+                            .sorted()
+                            .toList();
             if (names.isEmpty()) {
                 throw new DatasetFormatException(splitDir, "class sub-folders", 0, "at least one");
             }
@@ -39,13 +44,20 @@ public final class ImageFolderReader {
 
     /**
      * Reads every image under {@code splitDir/<folder>/} for the given class folders, in class then
-     * file-name order, labelled with {@code classNames} (same order). Files whose names do not end in an
-     * image suffix are skipped; a file that ImageIO cannot decode is an error naming it.
+     * file-name order, labelled with {@code classNames} (same order). Files whose names do not end
+     * in an image suffix are skipped; a file that ImageIO cannot decode is an error naming it.
      */
-    public static ImageDataset read(String name, String attribution, List<String> folders, List<String> classNames, Path splitDir,
-            int size) throws IOException {
+    public static ImageDataset read(
+            String name,
+            String attribution,
+            List<String> folders,
+            List<String> classNames,
+            Path splitDir,
+            int size)
+            throws IOException {
         if (folders.size() != classNames.size()) {
-            throw new IllegalArgumentException(folders.size() + " class folders but " + classNames.size() + " class names");
+            throw new IllegalArgumentException(
+                    folders.size() + " class folders but " + classNames.size() + " class names");
         }
         if (size <= 0) {
             throw new IllegalArgumentException("image size must be positive, got " + size);
@@ -55,7 +67,8 @@ public final class ImageFolderReader {
         for (int c = 0; c < folders.size(); c++) {
             Path dir = splitDir.resolve(folders.get(c));
             if (!Files.isDirectory(dir)) {
-                throw new DatasetFormatException(dir, "class folder", "missing", "one folder per class " + folders);
+                throw new DatasetFormatException(
+                        dir, "class folder", "missing", "one folder per class " + folders);
             }
             try (Stream<Path> s = Files.list(dir)) {
                 for (Path p : s.filter(ImageFolderReader::isImage).sorted().toList()) {
@@ -72,12 +85,20 @@ public final class ImageFolderReader {
             try {
                 img = ImageIO.read(files.get(i).toFile());
             } catch (IOException e) {
-                // e.g. a CMYK JPEG, which javax.imageio cannot decode: name the file instead of a bare codec error
-                throw new DatasetFormatException(files.get(i), "image", "not decodable by javax.imageio (" + e.getMessage() + ")",
+                // e.g. a CMYK JPEG, which javax.imageio cannot decode: name the file instead of a
+                // bare codec error
+                throw new DatasetFormatException(
+                        files.get(i),
+                        "image",
+                        "not decodable by javax.imageio (" + e.getMessage() + ")",
                         "an RGB or grey JPEG, PNG, BMP or GIF file");
             }
             if (img == null) {
-                throw new DatasetFormatException(files.get(i), "image", "not decodable by javax.imageio", "a JPEG, PNG, BMP or GIF file");
+                throw new DatasetFormatException(
+                        files.get(i),
+                        "image",
+                        "not decodable by javax.imageio",
+                        "a JPEG, PNG, BMP or GIF file");
             }
             toPlanes(resizeAndCrop(img, size), pixels, i * 3 * plane);
             labels[i] = labelList.get(i);
@@ -109,7 +130,8 @@ public final class ImageFolderReader {
         BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         try {
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setRenderingHint(
+                    RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
             g.drawImage(src, -(rw - size) / 2, -(rh - size) / 2, rw, rh, null);
         } finally {
             g.dispose();
@@ -132,6 +154,11 @@ public final class ImageFolderReader {
 
     private static boolean isImage(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return Files.isRegularFile(p) && (n.endsWith(".jpeg") || n.endsWith(".jpg") || n.endsWith(".png") || n.endsWith(".bmp") || n.endsWith(".gif"));
+        return Files.isRegularFile(p)
+                && (n.endsWith(".jpeg")
+                        || n.endsWith(".jpg")
+                        || n.endsWith(".png")
+                        || n.endsWith(".bmp")
+                        || n.endsWith(".gif"));
     }
 }

@@ -5,10 +5,11 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One file of a dataset as published: its name in the cache, the URLs it can be downloaded from (tried
- * in order), its size when known, and the digests accepted for it. More than one digest is accepted
- * only where a trusted second packaging of the same content exists (Debian's Fashion-MNIST files are
- * gzipped without the original file name, so their bytes differ from upstream's). Not a download state.
+ * One file of a dataset as published: its name in the cache, the URLs it can be downloaded from
+ * (tried in order), its size when known, and the digests accepted for it. More than one digest is
+ * accepted only where a trusted second packaging of the same content exists (Debian's Fashion-MNIST
+ * files are gzipped without the original file name, so their bytes differ from upstream's). Not a
+ * download state.
  */
 public record RemoteFile(String fileName, List<String> urls, long size, List<Digest> accepted) {
 
@@ -24,16 +25,21 @@ public record RemoteFile(String fileName, List<String> urls, long size, List<Dig
         }
     }
 
-    /** A published digest: algorithm ({@code SHA-256} or {@code MD5}), lower-case hex, and who published it. */
+    /**
+     * A published digest: algorithm ({@code SHA-256} or {@code MD5}), lower-case hex, and who
+     * published it.
+     */
     public record Digest(String algorithm, String hex, String source) {
         public Digest {
             if (!algorithm.equals("SHA-256") && !algorithm.equals("MD5")) {
-                throw new IllegalArgumentException("digest algorithm must be SHA-256 or MD5, got " + algorithm);
+                throw new IllegalArgumentException(
+                        "digest algorithm must be SHA-256 or MD5, got " + algorithm);
             }
             hex = hex.toLowerCase(Locale.ROOT);
             int len = algorithm.equals("SHA-256") ? 64 : 32;
             if (hex.length() != len || !hex.chars().allMatch(ch -> Character.digit(ch, 16) >= 0)) {
-                throw new IllegalArgumentException(algorithm + " digest must be " + len + " hex digits, got " + hex);
+                throw new IllegalArgumentException(
+                        algorithm + " digest must be " + len + " hex digits, got " + hex);
             }
         }
 
@@ -49,7 +55,12 @@ public record RemoteFile(String fileName, List<String> urls, long size, List<Dig
             if (sb.length() > 0) {
                 sb.append(" or ");
             }
-            sb.append(d.algorithm()).append(' ').append(d.hex()).append(" (").append(d.source()).append(')');
+            sb.append(d.algorithm())
+                    .append(' ')
+                    .append(d.hex())
+                    .append(" (")
+                    .append(d.source())
+                    .append(')');
         }
         return sb.toString();
     }

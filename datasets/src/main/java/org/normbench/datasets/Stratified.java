@@ -6,16 +6,15 @@ import java.util.SplittableRandom;
 /**
  * Seeded, class-stratified selection of image indices: subsets of a given size and train/validation
  * splits keep each class's share (largest-remainder rounding, so totals are exact). Results are
- * sorted ascending, so they depend only on the labels and the seed. Not a shuffler for training order.
+ * sorted ascending, so they depend only on the labels and the seed. Not a shuffler for training
+ * order.
  */
 public final class Stratified {
 
-    private Stratified() {
-    }
+    private Stratified() {}
 
     /** A split into two disjoint index sets that together cover every image. */
-    public record Split(int[] kept, int[] heldOut) {
-    }
+    public record Split(int[] kept, int[] heldOut) {}
 
     /**
      * {@code limit} indices drawn without replacement, each class contributing in proportion to its
@@ -36,19 +35,23 @@ public final class Stratified {
      */
     public static Split split(int[] labels, int numClasses, double fraction, long seed) {
         if (!(fraction >= 0 && fraction < 1)) {
-            throw new IllegalArgumentException("validation fraction must be in [0, 1), got " + fraction);
+            throw new IllegalArgumentException(
+                    "validation fraction must be in [0, 1), got " + fraction);
         }
-        return split(labels, numClasses, fraction, (int) Math.round(fraction * labels.length), seed);
+        return split(
+                labels, numClasses, fraction, (int) Math.round(fraction * labels.length), seed);
     }
 
-    private static Split split(int[] labels, int numClasses, double fraction, int total, long seed) {
+    private static Split split(
+            int[] labels, int numClasses, double fraction, int total, long seed) {
         int[][] byClass = indicesByClass(labels, numClasses);
         int[] take = apportion(byClass, fraction, total);
         SplittableRandom rng = new SplittableRandom(seed);
         boolean[] held = new boolean[labels.length];
         for (int c = 0; c < numClasses; c++) {
             int[] idx = byClass[c];
-            // partial Fisher-Yates: the first take[c] positions become a uniform sample of the class
+            // partial Fisher-Yates: the first take[c] positions become a uniform sample of the
+            // class
             for (int j = 0; j < take[c]; j++) {
                 int r = j + rng.nextInt(idx.length - j);
                 int t = idx[j];
@@ -75,7 +78,13 @@ public final class Stratified {
         int[] counts = new int[numClasses];
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= numClasses) {
-                throw new IllegalArgumentException("label of image " + i + " is " + labels[i] + ", allowed 0.." + (numClasses - 1));
+                throw new IllegalArgumentException(
+                        "label of image "
+                                + i
+                                + " is "
+                                + labels[i]
+                                + ", allowed 0.."
+                                + (numClasses - 1));
             }
             counts[labels[i]]++;
         }
@@ -90,7 +99,9 @@ public final class Stratified {
         return byClass;
     }
 
-    /** Largest-remainder apportionment of {@code total} over classes by their size times fraction. */
+    /**
+     * Largest-remainder apportionment of {@code total} over classes by their size times fraction.
+     */
     private static int[] apportion(int[][] byClass, double fraction, int total) {
         int n = byClass.length;
         int[] take = new int[n];

@@ -10,12 +10,12 @@ import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Makes the committed {@code fashion-mnist-subset} from the full, verified Fashion-MNIST in the cache:
- * {@value #TRAIN} train and {@value #TEST} test images chosen by {@link Stratified#sample} (seeds
- * {@value #TRAIN_SEED} and {@value #TEST_SEED}), kept in their original order, written as gzipped IDX
- * (gzip header without name or time, so the bytes are reproducible) with an index list. Run:
- * {@code java -cp datasets/target/classes org.normbench.datasets.SubsetGenerator OUT_DIR}. A tool, not
- * used at training time.
+ * Makes the committed {@code fashion-mnist-subset} from the full, verified Fashion-MNIST in the
+ * cache: {@value #TRAIN} train and {@value #TEST} test images chosen by {@link Stratified#sample}
+ * (seeds {@value #TRAIN_SEED} and {@value #TEST_SEED}), kept in their original order, written as
+ * gzipped IDX (gzip header without name or time, so the bytes are reproducible) with an index list.
+ * Run: {@code java -cp datasets/target/classes org.normbench.datasets.SubsetGenerator OUT_DIR}. A
+ * tool, not used at training time.
  */
 public final class SubsetGenerator {
 
@@ -24,12 +24,12 @@ public final class SubsetGenerator {
     public static final long TRAIN_SEED = 0;
     public static final long TEST_SEED = 1;
 
-    private SubsetGenerator() {
-    }
+    private SubsetGenerator() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length != 1) {
-            System.err.println("usage: SubsetGenerator OUT_DIR   (reads fashion-mnist from $NORMBENCH_DATA; run `make datasets` first)");
+            System.err.println(
+                    "usage: SubsetGenerator OUT_DIR   (reads fashion-mnist from $NORMBENCH_DATA; run `make datasets` first)");
             System.exit(2);
         }
         generate(DatasetCache.defaultRoot(), Path.of(args[0]));
@@ -47,13 +47,21 @@ public final class SubsetGenerator {
         Files.createDirectories(out);
         write(full.train().subset(trainIdx), out, "train");
         write(full.test().subset(testIdx), out, "t10k");
-        Files.writeString(out.resolve("indices.txt"), "# indices into the full Fashion-MNIST sets (0-based), written by SubsetGenerator\n"
-                + "train " + Arrays.toString(trainIdx).replaceAll("[\\[\\],]", "") + "\n"
-                + "t10k " + Arrays.toString(testIdx).replaceAll("[\\[\\],]", "") + "\n", StandardCharsets.US_ASCII);
+        Files.writeString(
+                out.resolve("indices.txt"),
+                "# indices into the full Fashion-MNIST sets (0-based), written by SubsetGenerator\n"
+                        + "train "
+                        + Arrays.toString(trainIdx).replaceAll("[\\[\\],]", "")
+                        + "\n"
+                        + "t10k "
+                        + Arrays.toString(testIdx).replaceAll("[\\[\\],]", "")
+                        + "\n",
+                StandardCharsets.US_ASCII);
     }
 
     private static void write(ImageDataset ds, Path out, String prefix) throws IOException {
-        try (DataOutputStream d = new DataOutputStream(gzip(out.resolve(prefix + "-images-idx3-ubyte.gz")))) {
+        try (DataOutputStream d =
+                new DataOutputStream(gzip(out.resolve(prefix + "-images-idx3-ubyte.gz")))) {
             d.writeInt(0x0803);
             d.writeInt(ds.size());
             d.writeInt(ds.height());
@@ -62,7 +70,8 @@ public final class SubsetGenerator {
                 d.write(ds.image(i));
             }
         }
-        try (DataOutputStream d = new DataOutputStream(gzip(out.resolve(prefix + "-labels-idx1-ubyte.gz")))) {
+        try (DataOutputStream d =
+                new DataOutputStream(gzip(out.resolve(prefix + "-labels-idx1-ubyte.gz")))) {
             d.writeInt(0x0801);
             d.writeInt(ds.size());
             for (int i = 0; i < ds.size(); i++) {

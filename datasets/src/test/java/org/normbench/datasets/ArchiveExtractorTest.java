@@ -20,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ArchiveExtractorTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     /** An entry: name, content (null for a folder), link target (for a symbolic link). */
     record E(String name, String content, String symlink) {
@@ -66,21 +65,39 @@ class ArchiveExtractorTest {
 
     @Test
     void extractsFilesAndSafeLinksAndListsFilesWithSizes() throws IOException {
-        Path a = tarGz(dir.resolve("ok.tar.gz"), List.of(E.file("root/a.txt", "hello"), E.file("root/sub/b.bin", "xyz"),
-                E.link("root/sub/a-link", "../a.txt")));
+        Path a =
+                tarGz(
+                        dir.resolve("ok.tar.gz"),
+                        List.of(
+                                E.file("root/a.txt", "hello"),
+                                E.file("root/sub/b.bin", "xyz"),
+                                E.link("root/sub/a-link", "../a.txt")));
         Path target = dir.resolve("out");
         List<ArchiveExtractor.Entry> entries = ArchiveExtractor.extract(a, target);
-        assertEquals(List.of(new ArchiveExtractor.Entry("root/a.txt", 5), new ArchiveExtractor.Entry("root/sub/b.bin", 3)), entries);
+        assertEquals(
+                List.of(
+                        new ArchiveExtractor.Entry("root/a.txt", 5),
+                        new ArchiveExtractor.Entry("root/sub/b.bin", 3)),
+                entries);
         assertEquals("hello", Files.readString(target.resolve("root/sub/a-link")));
     }
 
     @Test
     void dotDotEntryIsRejectedAndNothingIsExtracted() throws IOException {
-        Path a = tarGz(dir.resolve("evil.tar.gz"), List.of(E.file("root/ok.txt", "fine"), E.file("root/../../escaped.txt", "pwned")));
+        Path a =
+                tarGz(
+                        dir.resolve("evil.tar.gz"),
+                        List.of(
+                                E.file("root/ok.txt", "fine"),
+                                E.file("root/../../escaped.txt", "pwned")));
         Path target = dir.resolve("sub").resolve("out");
-        ArchiveExtractor.UnsafeArchiveException e = assertThrows(ArchiveExtractor.UnsafeArchiveException.class,
-                () -> ArchiveExtractor.extract(a, target));
-        assertTrue(e.getMessage().contains("root/../../escaped.txt") && e.getMessage().contains(".."), e.getMessage());
+        ArchiveExtractor.UnsafeArchiveException e =
+                assertThrows(
+                        ArchiveExtractor.UnsafeArchiveException.class,
+                        () -> ArchiveExtractor.extract(a, target));
+        assertTrue(
+                e.getMessage().contains("root/../../escaped.txt") && e.getMessage().contains(".."),
+                e.getMessage());
         assertFalse(Files.exists(target));
         assertFalse(Files.exists(dir.resolve("escaped.txt")));
         assertEquals(List.of(), everythingUnder(dir.resolve("sub")), "no temp folder left behind");
@@ -91,8 +108,10 @@ class ArchiveExtractorTest {
         Path victim = dir.resolve("victim.txt");
         Path a = tarGz(dir.resolve("abs.tar.gz"), List.of(E.file(victim.toString(), "pwned")));
         Path target = dir.resolve("out");
-        ArchiveExtractor.UnsafeArchiveException e = assertThrows(ArchiveExtractor.UnsafeArchiveException.class,
-                () -> ArchiveExtractor.extract(a, target));
+        ArchiveExtractor.UnsafeArchiveException e =
+                assertThrows(
+                        ArchiveExtractor.UnsafeArchiveException.class,
+                        () -> ArchiveExtractor.extract(a, target));
         assertTrue(e.getMessage().contains("absolute path"), e.getMessage());
         assertFalse(Files.exists(victim));
         assertFalse(Files.exists(target));
@@ -101,9 +120,14 @@ class ArchiveExtractorTest {
     @Test
     void symbolicLinkEscapingTheTargetIsRejected() throws IOException {
         Path a = tarGz(dir.resolve("link.tar.gz"), List.of(E.link("root/etc", "../../..")));
-        assertThrows(ArchiveExtractor.UnsafeArchiveException.class, () -> ArchiveExtractor.extract(a, dir.resolve("out")));
-        Path b = tarGz(dir.resolve("abslink.tar.gz"), List.of(E.link("root/passwd", "/etc/passwd")));
-        assertThrows(ArchiveExtractor.UnsafeArchiveException.class, () -> ArchiveExtractor.extract(b, dir.resolve("out")));
+        assertThrows(
+                ArchiveExtractor.UnsafeArchiveException.class,
+                () -> ArchiveExtractor.extract(a, dir.resolve("out")));
+        Path b =
+                tarGz(dir.resolve("abslink.tar.gz"), List.of(E.link("root/passwd", "/etc/passwd")));
+        assertThrows(
+                ArchiveExtractor.UnsafeArchiveException.class,
+                () -> ArchiveExtractor.extract(b, dir.resolve("out")));
         assertFalse(Files.exists(dir.resolve("out")));
     }
 }

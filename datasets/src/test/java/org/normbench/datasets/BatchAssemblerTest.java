@@ -23,7 +23,9 @@ class BatchAssemblerTest {
         return new ImageDataset("rand", "test", List.of("a", "b", "c"), c, h, w, px, labels);
     }
 
-    /** The reference: pad to 32x32 (grey to 3 channels) exactly as the fit describes, byte by byte. */
+    /**
+     * The reference: pad to 32x32 (grey to 3 channels) exactly as the fit describes, byte by byte.
+     */
     static byte[] fit(byte[] img, int c, int h, int w) {
         int oc = c == 1 ? 3 : c;
         int oh = Math.max(h, 32);
@@ -34,7 +36,8 @@ class BatchAssemblerTest {
         for (int ch = 0; ch < oc; ch++) {
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
-                    out[(ch * oh + y + top) * ow + x + left] = img[((c == 1 ? 0 : ch) * h + y) * w + x];
+                    out[(ch * oh + y + top) * ow + x + left] =
+                            img[((c == 1 ? 0 : ch) * h + y) * w + x];
                 }
             }
         }
@@ -67,7 +70,9 @@ class BatchAssemblerTest {
         assertArrayEquals(new int[] {1, 0, 2}, labels);
         for (int k = 0; k < idx.length; k++) {
             float[] expected = normalise(fit(ds.image(idx[k]), 1, 28, 28), 3, mean, std);
-            float[] got = java.util.Arrays.copyOfRange(out, k * a.imageFloats(), (k + 1) * a.imageFloats());
+            float[] got =
+                    java.util.Arrays.copyOfRange(
+                            out, k * a.imageFloats(), (k + 1) * a.imageFloats());
             assertArrayEquals(expected, got, 1e-6f);
         }
         // a padding pixel is (0 - mean) / std
@@ -91,7 +96,9 @@ class BatchAssemblerTest {
             flips += p.flip() ? 1 : 0;
             byte[] cropped = Augment.crop(fitted, 3, 32, 32, 4, p.offsetY(), p.offsetX());
             byte[] aug = p.flip() ? Augment.horizontalFlip(cropped, 3, 32, 32) : cropped;
-            float[] got = java.util.Arrays.copyOfRange(out, k * a.imageFloats(), (k + 1) * a.imageFloats());
+            float[] got =
+                    java.util.Arrays.copyOfRange(
+                            out, k * a.imageFloats(), (k + 1) * a.imageFloats());
             assertArrayEquals(normalise(aug, 3, mean, std), got, 1e-6f, "image " + k + " " + p);
         }
         // 40 images with p=0.5 flip: both branches were exercised
@@ -111,24 +118,34 @@ class BatchAssemblerTest {
         SplittableRandom ref = new SplittableRandom(5);
         for (int k = 0; k < idx.length; k++) {
             byte[] aug = Augment.cropAndFlip(ds.image(idx[k]), 3, 32, 32, 4, ref);
-            float[] got = java.util.Arrays.copyOfRange(out, k * a.imageFloats(), (k + 1) * a.imageFloats());
+            float[] got =
+                    java.util.Arrays.copyOfRange(
+                            out, k * a.imageFloats(), (k + 1) * a.imageFloats());
             assertArrayEquals(normalise(aug, 3, mean, std), got, 1e-6f);
         }
     }
 
     @Test
     void withoutFitTheShapeIsKept() {
-        BatchAssembler a = new BatchAssembler(1, 28, 28, false, new float[] {0.5f}, new float[] {0.5f});
+        BatchAssembler a =
+                new BatchAssembler(1, 28, 28, false, new float[] {0.5f}, new float[] {0.5f});
         assertEquals(1, a.outChannels());
         assertEquals(28, a.outHeight());
     }
 
     @Test
     void wrongStatisticsLengthOrTooSmallOutputIsRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new BatchAssembler(1, 28, 28, true, new float[] {0.5f}, new float[] {0.5f}));
-        assertThrows(IllegalArgumentException.class, () -> new BatchAssembler(3, 32, 32, false, new float[3], new float[] {1, 0, 1}));
-        BatchAssembler a = new BatchAssembler(3, 32, 32, false, new float[3], new float[] {1, 1, 1});
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new BatchAssembler(1, 28, 28, true, new float[] {0.5f}, new float[] {0.5f}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new BatchAssembler(3, 32, 32, false, new float[3], new float[] {1, 0, 1}));
+        BatchAssembler a =
+                new BatchAssembler(3, 32, 32, false, new float[3], new float[] {1, 1, 1});
         ImageDataset ds = randomSet(2, 3, 32, 32, 4);
-        assertThrows(IllegalArgumentException.class, () -> a.assemble(ds, new int[] {0, 1}, new float[3072], new int[2], null));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> a.assemble(ds, new int[] {0, 1}, new float[3072], new int[2], null));
     }
 }

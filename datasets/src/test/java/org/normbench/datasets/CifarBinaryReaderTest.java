@@ -15,19 +15,36 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CifarBinaryReaderTest {
 
-    static final List<String> CLASSES = List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
+    static final List<String> CLASSES =
+            List.of(
+                    "airplane",
+                    "automobile",
+                    "bird",
+                    "cat",
+                    "deer",
+                    "dog",
+                    "frog",
+                    "horse",
+                    "ship",
+                    "truck");
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
-    /** Records whose R, G, B planes are filled with (label*10 + record), +1, +2 and pixel (0,1) of R marked 255. */
+    /**
+     * Records whose R, G, B planes are filled with (label*10 + record), +1, +2 and pixel (0,1) of R
+     * marked 255.
+     */
     static byte[] records(int[] labels) {
         byte[] b = new byte[labels.length * CifarBinaryReader.RECORD_BYTES];
         for (int r = 0; r < labels.length; r++) {
             int off = r * CifarBinaryReader.RECORD_BYTES;
             b[off] = (byte) labels[r];
             for (int c = 0; c < 3; c++) {
-                Arrays.fill(b, off + 1 + c * 1024, off + 1 + (c + 1) * 1024, (byte) (labels[r] * 10 + r + c));
+                Arrays.fill(
+                        b,
+                        off + 1 + c * 1024,
+                        off + 1 + (c + 1) * 1024,
+                        (byte) (labels[r] * 10 + r + c));
             }
             b[off + 1 + 1] = (byte) 255;
         }
@@ -52,7 +69,9 @@ class CifarBinaryReaderTest {
 
     @Test
     void classNamesComeFromBatchesMeta() throws IOException {
-        Path meta = Files.writeString(dir.resolve("batches.meta.txt"), String.join("\n", CLASSES) + "\n\n");
+        Path meta =
+                Files.writeString(
+                        dir.resolve("batches.meta.txt"), String.join("\n", CLASSES) + "\n\n");
         assertEquals(CLASSES, CifarBinaryReader.readClassNames(meta));
     }
 
@@ -60,15 +79,24 @@ class CifarBinaryReaderTest {
     void fileThatIsNotAWholeNumberOfRecordsIsRejectedAsTruncated() throws IOException {
         byte[] two = records(new int[] {1, 2});
         Path f = Files.write(dir.resolve("test_batch.bin"), Arrays.copyOf(two, two.length - 1));
-        DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> CifarBinaryReader.read("c", "a", CLASSES, List.of(f)));
-        assertTrue(e.getMessage().contains("test_batch.bin") && e.getMessage().contains("6145 bytes")
-                && e.getMessage().contains("3073"), e.getMessage());
+        DatasetFormatException e =
+                assertThrows(
+                        DatasetFormatException.class,
+                        () -> CifarBinaryReader.read("c", "a", CLASSES, List.of(f)));
+        assertTrue(
+                e.getMessage().contains("test_batch.bin")
+                        && e.getMessage().contains("6145 bytes")
+                        && e.getMessage().contains("3073"),
+                e.getMessage());
     }
 
     @Test
     void labelOutOfRangeNamesTheRecord() throws IOException {
         Path f = Files.write(dir.resolve("b.bin"), records(new int[] {1, 12}));
-        DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> CifarBinaryReader.read("c", "a", CLASSES, List.of(f)));
+        DatasetFormatException e =
+                assertThrows(
+                        DatasetFormatException.class,
+                        () -> CifarBinaryReader.read("c", "a", CLASSES, List.of(f)));
         assertTrue(e.getMessage().contains("label of record 1 is 12"), e.getMessage());
     }
 }

@@ -14,12 +14,16 @@ class EmbeddedSubsetTest {
 
     private static DatasetRequest request() {
         // a cache folder that does not exist proves nothing is read from disk
-        return DatasetRequest.of(DatasetRegistry.EMBEDDED_SUBSET).withCacheDir(Path.of("/nonexistent/normbench-cache"));
+        return DatasetRequest.of(DatasetRegistry.EMBEDDED_SUBSET)
+                .withCacheDir(Path.of("/nonexistent/normbench-cache"));
     }
 
     @Test
     void loadsWithoutFetchWithKnownFirstLabelsAndBalancedClasses() throws Exception {
-        DatasetLoader.TrainTest tt = DatasetLoader.read(DatasetRegistry.get(DatasetRegistry.EMBEDDED_SUBSET), Path.of("/nonexistent"));
+        DatasetLoader.TrainTest tt =
+                DatasetLoader.read(
+                        DatasetRegistry.get(DatasetRegistry.EMBEDDED_SUBSET),
+                        Path.of("/nonexistent"));
         assertEquals(1000, tt.train().size());
         assertEquals(200, tt.test().size());
         int[] tenOf100 = new int[10];
@@ -28,11 +32,14 @@ class EmbeddedSubsetTest {
         int[] tenOf20 = new int[10];
         Arrays.fill(tenOf20, 20);
         assertArrayEquals(tenOf20, tt.test().classCounts());
-        // recorded when the subset was generated (datasets/src/main/resources/.../fashion-mnist-subset/indices.txt)
+        // recorded when the subset was generated
+        // (datasets/src/main/resources/.../fashion-mnist-subset/indices.txt)
         assertArrayEquals(new int[] {8, 5, 5, 6, 6}, Arrays.copyOf(tt.train().labels(), 5));
         assertArrayEquals(new int[] {1, 7, 4, 6, 1}, Arrays.copyOf(tt.test().labels(), 5));
         assertEquals("T-shirt/top", tt.train().classNames().get(0));
-        assertTrue(tt.train().attribution().contains("Zalando SE") && tt.train().attribution().contains("MIT"));
+        assertTrue(
+                tt.train().attribution().contains("Zalando SE")
+                        && tt.train().attribution().contains("MIT"));
         assertEquals(1, tt.train().channels());
         assertEquals(28, tt.train().height());
     }
@@ -56,7 +63,8 @@ class EmbeddedSubsetTest {
 
     @Test
     void withoutTheStemFitStatisticsHaveOneChannelAndTheUnpaddedMean() {
-        DatasetSplits s = DatasetLoader.load(request().withFitCifarStem(false).withValidationFraction(0));
+        DatasetSplits s =
+                DatasetLoader.load(request().withFitCifarStem(false).withValidationFraction(0));
         assertEquals(1, s.channelMean().length);
         assertEquals(0, s.validation().size());
         assertEquals(0.286, s.channelMean()[0], 0.02);
@@ -64,8 +72,12 @@ class EmbeddedSubsetTest {
 
     @Test
     void limitsAreStratifiedAndSeeded() {
-        DatasetSplits a = DatasetLoader.load(request().withLimits(200, 50).withValidationFraction(0.5).withSeed(3));
-        DatasetSplits b = DatasetLoader.load(request().withLimits(200, 50).withValidationFraction(0.5).withSeed(3));
+        DatasetSplits a =
+                DatasetLoader.load(
+                        request().withLimits(200, 50).withValidationFraction(0.5).withSeed(3));
+        DatasetSplits b =
+                DatasetLoader.load(
+                        request().withLimits(200, 50).withValidationFraction(0.5).withSeed(3));
         assertEquals(100, a.train().size());
         assertEquals(100, a.validation().size());
         assertEquals(50, a.test().size());
@@ -73,8 +85,12 @@ class EmbeddedSubsetTest {
         Arrays.fill(ten, 10);
         assertArrayEquals(ten, a.train().classCounts());
         assertArrayEquals(bytes(a.train()), bytes(b.train()));
-        DatasetSplits c = DatasetLoader.load(request().withLimits(200, 50).withValidationFraction(0.5).withSeed(4));
-        assertFalse(Arrays.equals(bytes(a.train()), bytes(c.train())), "another seed picks other images");
+        DatasetSplits c =
+                DatasetLoader.load(
+                        request().withLimits(200, 50).withValidationFraction(0.5).withSeed(4));
+        assertFalse(
+                Arrays.equals(bytes(a.train()), bytes(c.train())),
+                "another seed picks other images");
     }
 
     private static byte[] bytes(ImageDataset ds) {

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Checks against the full Fashion-MNIST in the cache ({@code make datasets}); skipped, with a reason,
- * where it has not been fetched, so a fresh clone's {@code make test} needs no download.
+ * Checks against the full Fashion-MNIST in the cache ({@code make datasets}); skipped, with a
+ * reason, where it has not been fetched, so a fresh clone's {@code make test} needs no download.
  */
 class FullFashionMnistTest {
 
@@ -26,7 +26,11 @@ class FullFashionMnistTest {
     static void readIfCached() throws IOException {
         DatasetSpec spec = DatasetRegistry.get(DatasetRegistry.DEFAULT);
         boolean cached = DatasetCache.status(spec, DatasetCache.defaultRoot()).verified();
-        assumeTrue(cached, "full Fashion-MNIST not in " + DatasetCache.defaultRoot() + "; run `make datasets` to enable");
+        assumeTrue(
+                cached,
+                "full Fashion-MNIST not in "
+                        + DatasetCache.defaultRoot()
+                        + "; run `make datasets` to enable");
         full = DatasetLoader.read(spec, DatasetCache.defaultRoot());
     }
 
@@ -41,12 +45,17 @@ class FullFashionMnistTest {
     }
 
     @Test
-    void subsetGeneratorReproducesTheCommittedSubsetByteForByte(@TempDir Path out) throws IOException {
+    void subsetGeneratorReproducesTheCommittedSubsetByteForByte(@TempDir Path out)
+            throws IOException {
         SubsetGenerator.generate(DatasetCache.defaultRoot(), out);
         try (Stream<Path> files = Files.list(out)) {
             for (Path generated : files.toList()) {
                 String name = generated.getFileName().toString();
-                try (var in = getClass().getClassLoader().getResourceAsStream("org/normbench/datasets/fashion-mnist-subset/" + name)) {
+                try (var in =
+                        getClass()
+                                .getClassLoader()
+                                .getResourceAsStream(
+                                        "org/normbench/datasets/fashion-mnist-subset/" + name)) {
                     assertTrue(in != null, name + " is committed");
                     assertArrayEquals(in.readAllBytes(), Files.readAllBytes(generated), name);
                 }

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ImageFolderReaderTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     /** A w x h PNG: left third red, middle third green, right third blue. */
     static void stripes(Path file, int w, int h) throws IOException {
@@ -39,12 +38,15 @@ class ImageFolderReaderTest {
     @Test
     void resizesShortSideCentreCropsAndLabelsByFolder() throws IOException {
         Path train = dir.resolve("train");
-        // 144 x 48: short side 48 -> 16, width 144 -> 48, the centre crop (columns 16..31) is the green middle third
+        // 144 x 48: short side 48 -> 16, width 144 -> 48, the centre crop (columns 16..31) is the
+        // green middle third
         stripes(train.resolve("n2/b.png"), 144, 48);
         stripes(train.resolve("n1/a.png"), 48, 48);
         Files.writeString(train.resolve("n1/notes.txt"), "skipped");
         assertEquals(List.of("n1", "n2"), ImageFolderReader.classFolders(train));
-        ImageDataset ds = ImageFolderReader.read("folder", "test", List.of("n1", "n2"), List.of("one", "two"), train, 16);
+        ImageDataset ds =
+                ImageFolderReader.read(
+                        "folder", "test", List.of("n1", "n2"), List.of("one", "two"), train, 16);
         assertEquals(2, ds.size());
         assertArrayEquals(new int[] {0, 1}, ds.labels());
         assertEquals(List.of("one", "two"), ds.classNames());
@@ -65,8 +67,17 @@ class ImageFolderReaderTest {
         Path bad = dir.resolve("train/c/broken.jpg");
         Files.createDirectories(bad.getParent());
         Files.writeString(bad, "not a jpeg");
-        DatasetFormatException e = assertThrows(DatasetFormatException.class,
-                () -> ImageFolderReader.read("f", "t", List.of("c"), List.of("c"), dir.resolve("train"), 8));
+        DatasetFormatException e =
+                assertThrows(
+                        DatasetFormatException.class,
+                        () ->
+                                ImageFolderReader.read(
+                                        "f",
+                                        "t",
+                                        List.of("c"),
+                                        List.of("c"),
+                                        dir.resolve("train"),
+                                        8));
         assertTrue(e.getMessage().contains("broken.jpg"), e.getMessage());
     }
 }

@@ -11,8 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A JDK HttpServer on 127.0.0.1 serving one byte array at /file, honouring {@code Range: bytes=N-}, and
- * able to drop the connection after a given number of body bytes for the first few requests.
+ * A JDK HttpServer on 127.0.0.1 serving one byte array at /file, honouring {@code Range: bytes=N-},
+ * and able to drop the connection after a given number of body bytes for the first few requests.
  */
 final class LocalHttpServer implements AutoCloseable {
 
@@ -44,7 +44,10 @@ final class LocalHttpServer implements AutoCloseable {
         }
         int len = body.length - from;
         if (from > 0) {
-            ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
+            ex.getResponseHeaders()
+                    .add(
+                            "Content-Range",
+                            "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
             ex.sendResponseHeaders(206, len);
         } else {
             ex.sendResponseHeaders(200, len);
@@ -53,7 +56,8 @@ final class LocalHttpServer implements AutoCloseable {
         if (dropsLeft.getAndDecrement() > 0) {
             out.write(body, from, Math.min(dropAfter, len));
             out.flush();
-            // closing the exchange before Content-Length bytes were sent makes the server drop the connection
+            // closing the exchange before Content-Length bytes were sent makes the server drop the
+            // connection
             try {
                 ex.close();
             } catch (RuntimeException e) {

@@ -41,7 +41,8 @@ class StratifiedTest {
     void sameSeedSameSampleOtherSeedOtherSample() {
         int[] l = labels();
         assertArrayEquals(Stratified.sample(l, 3, 100, 7), Stratified.sample(l, 3, 100, 7));
-        assertFalse(Arrays.equals(Stratified.sample(l, 3, 100, 7), Stratified.sample(l, 3, 100, 8)));
+        assertFalse(
+                Arrays.equals(Stratified.sample(l, 3, 100, 7), Stratified.sample(l, 3, 100, 8)));
     }
 
     @Test
@@ -51,7 +52,10 @@ class StratifiedTest {
         assertEquals(900, sp.kept().length);
         assertEquals(100, sp.heldOut().length);
         assertArrayEquals(new int[] {50, 30, 20}, countsOf(l, sp.heldOut()));
-        int[] all = IntStream.concat(IntStream.of(sp.kept()), IntStream.of(sp.heldOut())).sorted().toArray();
+        int[] all =
+                IntStream.concat(IntStream.of(sp.kept()), IntStream.of(sp.heldOut()))
+                        .sorted()
+                        .toArray();
         assertArrayEquals(IntStream.range(0, 1000).toArray(), all);
     }
 

@@ -9,11 +9,17 @@ import org.normbench.analysis.load.Run;
  * its data. Implementations are stateless; their ID never changes once published.
  */
 public interface FigureBuilder {
-  Figure build(Run run) throws IOException;
+    Figure build(Run run) throws IOException;
 
-  /** Every figure of the report, in report order. */
-  static List<FigureBuilder> all() {
-    return List.of(new TestErrorFigure(), new LossCurvesFigure(), new LayerStatsFigure(), new HistogramHeatmapFigure(),
-        new DeadUnitsFigure(), new ThroughputFigure(), new JmhFigure());
-  }
+    /** Every figure of the report, in report order. */
+    static List<FigureBuilder> all() {
+        return List.of(
+                new TestErrorFigure(),
+                new LossCurvesFigure(),
+                new LayerStatsFigure(),
+                new HistogramHeatmapFigure(),
+                new DeadUnitsFigure(),
+                new ThroughputFigure(),
+                new JmhFigure());
+    }
 }

@@ -12,56 +12,64 @@ import java.util.TreeSet;
  * variants in the same order.
  */
 public final class Variants {
-  private static final List<String> NORMS = List.of("bn", "gn", "ln", "rbn");
-  private static final List<String> ACTIVATIONS = List.of("relu", "leaky_relu");
+    private static final List<String> NORMS = List.of("bn", "gn", "ln", "rbn");
+    private static final List<String> ACTIVATIONS = List.of("relu", "leaky_relu");
 
-  private Variants() {}
+    private Variants() {}
 
-  public static List<String> orderNorms(Collection<String> norms) {
-    return order(norms, NORMS);
-  }
+    public static List<String> orderNorms(Collection<String> norms) {
+        return order(norms, NORMS);
+    }
 
-  public static List<String> orderActivations(Collection<String> activations) {
-    return order(activations, ACTIVATIONS);
-  }
+    public static List<String> orderActivations(Collection<String> activations) {
+        return order(activations, ACTIVATIONS);
+    }
 
-  private static List<String> order(Collection<String> values, List<String> known) {
-    List<String> out = new ArrayList<>(new TreeSet<>(values));
-    out.sort(Comparator.comparingInt((String v) -> known.indexOf(v) < 0 ? known.size() : known.indexOf(v))
-        .thenComparing(Comparator.naturalOrder()));
-    return out;
-  }
+    private static List<String> order(Collection<String> values, List<String> known) {
+        List<String> out = new ArrayList<>(new TreeSet<>(values));
+        out.sort(
+                Comparator.comparingInt(
+                                (String v) ->
+                                        known.indexOf(v) < 0 ? known.size() : known.indexOf(v))
+                        .thenComparing(Comparator.naturalOrder()));
+        return out;
+    }
 
-  public static String activationLabel(String activation) {
-    return switch (activation) {
-      case "relu" -> "ReLU";
-      case "leaky_relu" -> "LeakyReLU";
-      default -> activation;
-    };
-  }
+    public static String activationLabel(String activation) {
+        return switch (activation) {
+            case "relu" -> "ReLU";
+            case "leaky_relu" -> "LeakyReLU";
+            default -> activation;
+        };
+    }
 
-  public static String normLabel(String norm) {
-    return switch (norm) {
-      case "bn" -> "BatchNorm";
-      case "gn" -> "GroupNorm";
-      case "ln" -> "LayerNorm";
-      case "rbn" -> "RunningBatchNorm";
-      default -> norm;
-    };
-  }
+    public static String normLabel(String norm) {
+        return switch (norm) {
+            case "bn" -> "BatchNorm";
+            case "gn" -> "GroupNorm";
+            case "ln" -> "LayerNorm";
+            case "rbn" -> "RunningBatchNorm";
+            default -> norm;
+        };
+    }
 
-  public static String variantLabel(String norm, String activation) {
-    return normLabel(norm) + " + " + activationLabel(activation);
-  }
+    public static String variantLabel(String norm, String activation) {
+        return normLabel(norm) + " + " + activationLabel(activation);
+    }
 
-  /** Compact label for crowded panel titles: {@code RBN + LeakyReLU}. */
-  public static String shortVariantLabel(String norm, String activation) {
-    return norm.toUpperCase(java.util.Locale.ROOT) + " + " + activationLabel(activation);
-  }
+    /** Compact label for crowded panel titles: {@code RBN + LeakyReLU}. */
+    public static String shortVariantLabel(String norm, String activation) {
+        return norm.toUpperCase(java.util.Locale.ROOT) + " + " + activationLabel(activation);
+    }
 
-  /** Tick label for an axis drawn in log2(batch size): the batch size at integer ticks, blank between. */
-  public static String log2Tick(double x) {
-    long rounded = Math.round(x);
-    return Math.abs(x - rounded) < 1e-9 && rounded >= 0 && rounded < 31 ? Long.toString(1L << rounded) : "";
-  }
+    /**
+     * Tick label for an axis drawn in log2(batch size): the batch size at integer ticks, blank
+     * between.
+     */
+    public static String log2Tick(double x) {
+        long rounded = Math.round(x);
+        return Math.abs(x - rounded) < 1e-9 && rounded >= 0 && rounded < 31
+                ? Long.toString(1L << rounded)
+                : "";
+    }
 }

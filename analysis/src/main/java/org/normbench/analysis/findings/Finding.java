@@ -8,14 +8,14 @@ import org.normbench.analysis.stats.Difference;
  * its reason. One row of findings.csv.
  */
 public record Finding(
-    Claim claim,
-    String protocol,
-    String setting,
-    String activation,
-    String norm,
-    int batchSize,
-    int otherBatchSize,
-    Difference effect,
-    int divergedAsChance,
-    Verdict verdict,
-    String reason) {}
+        Claim claim,
+        String protocol,
+        String setting,
+        String activation,
+        String norm,
+        int batchSize,
+        int otherBatchSize,
+        Difference effect,
+        int divergedAsChance,
+        Verdict verdict,
+        String reason) {}

@@ -7,13 +7,15 @@ import java.util.Locale;
  * statement about the science: the run lacks the data (e.g. written before a measure existed).
  */
 public enum Verdict {
-  REPRODUCED,
-  CONTRADICTED,
-  INCONCLUSIVE,
-  NOT_EVALUABLE;
+    REPRODUCED,
+    CONTRADICTED,
+    INCONCLUSIVE,
+    NOT_EVALUABLE;
 
-  /** The name in findings.csv and in the report: {@code reproduced}, {@code not_evaluable}, ... */
-  public String csvName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+    /**
+     * The name in findings.csv and in the report: {@code reproduced}, {@code not_evaluable}, ...
+     */
+    public String csvName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 }

@@ -10,57 +10,64 @@ import java.util.Set;
  * (docs/results-format.md); false for runs written before the column existed.
  */
 public record Cell(
-    String cellId,
-    String kind,
-    String norm,
-    String activation,
-    int batchSize,
-    String device,
-    int seed,
-    String width,
-    String dataset,
-    String implementation,
-    String status,
-    String error,
-    double finalTrainLoss,
-    double testLoss,
-    double testAccuracy,
-    double trainSeconds,
-    double imagesPerSecond,
-    double stepMsMedian,
-    double stepMsP90,
-    String lrProtocol,
-    boolean contended) {
+        String cellId,
+        String kind,
+        String norm,
+        String activation,
+        int batchSize,
+        String device,
+        int seed,
+        String width,
+        String dataset,
+        String implementation,
+        String status,
+        String error,
+        double finalTrainLoss,
+        double testLoss,
+        double testAccuracy,
+        double trainSeconds,
+        double imagesPerSecond,
+        double stepMsMedian,
+        double stepMsP90,
+        String lrProtocol,
+        boolean contended) {
 
-  public static final Set<String> KINDS = Set.of("train", "throughput");
-  /** cells.csv {@code lr_protocol}; runs written before the column existed scaled lr linearly. */
-  public static final List<String> LR_PROTOCOLS = List.of("linear_scaling", "fixed");
-  public static final String DEFAULT_LR_PROTOCOL = "linear_scaling";
-  public static final List<String> STATUSES = List.of("ok", "diverged", "oom", "error", "skipped");
+    public static final Set<String> KINDS = Set.of("train", "throughput");
 
-  public boolean isTrain() {
-    return "train".equals(kind);
-  }
+    /** cells.csv {@code lr_protocol}; runs written before the column existed scaled lr linearly. */
+    public static final List<String> LR_PROTOCOLS = List.of("linear_scaling", "fixed");
 
-  public boolean isOk() {
-    return "ok".equals(status);
-  }
+    public static final String DEFAULT_LR_PROTOCOL = "linear_scaling";
+    public static final List<String> STATUSES =
+            List.of("ok", "diverged", "oom", "error", "skipped");
 
-  /** Norm x activation, the unit the study compares, e.g. {@code bn-relu}. */
-  public String variant() {
-    return norm + "-" + activation;
-  }
+    public boolean isTrain() {
+        return "train".equals(kind);
+    }
 
-  /**
-   * What besides norm, activation, batch size and seed defines the experiment (dataset, width,
-   * device): cells are only compared or averaged within one setting.
-   */
-  public String setting() {
-    return (dataset.isEmpty() ? "?" : dataset) + ", width " + (width.isEmpty() ? "?" : width) + ", " + device;
-  }
+    public boolean isOk() {
+        return "ok".equals(status);
+    }
 
-  /** Test error in percent, NaN when the cell has no test accuracy. */
-  public double testErrorPercent() {
-    return Double.isNaN(testAccuracy) ? Double.NaN : 100.0 * (1.0 - testAccuracy);
-  }
+    /** Norm x activation, the unit the study compares, e.g. {@code bn-relu}. */
+    public String variant() {
+        return norm + "-" + activation;
+    }
+
+    /**
+     * What besides norm, activation, batch size and seed defines the experiment (dataset, width,
+     * device): cells are only compared or averaged within one setting.
+     */
+    public String setting() {
+        return (dataset.isEmpty() ? "?" : dataset)
+                + ", width "
+                + (width.isEmpty() ? "?" : width)
+                + ", "
+                + device;
+    }
+
+    /** Test error in percent, NaN when the cell has no test accuracy. */
+    public double testErrorPercent() {
+        return Double.isNaN(testAccuracy) ? Double.NaN : 100.0 * (1.0 - testAccuracy);
+    }
 }

@@ -5,7 +5,7 @@ package org.normbench.analysis.load;
  * callers must not modify them.
  */
 public record Curve(int[] steps, double[] trainLoss) {
-  public int size() {
-    return steps.length;
-  }
+    public int size() {
+        return steps.length;
+    }
 }

@@ -8,17 +8,18 @@ import java.nio.file.Path;
  * fix it. Not for I/O failures of a readable file (those stay {@link java.io.IOException}).
  */
 public final class ResultsFormatException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public ResultsFormatException(String message) {
-    super(message);
-  }
+    public ResultsFormatException(String message) {
+        super(message);
+    }
 
-  public ResultsFormatException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public ResultsFormatException(String message, Throwable cause) {
+        super(message, cause);
+    }
 
-  static ResultsFormatException at(Path file, long line, String column, String problem) {
-    return new ResultsFormatException(file + ":" + line + ": column '" + column + "': " + problem);
-  }
+    static ResultsFormatException at(Path file, long line, String column, String problem) {
+        return new ResultsFormatException(
+                file + ":" + line + ": column '" + column + "': " + problem);
+    }
 }

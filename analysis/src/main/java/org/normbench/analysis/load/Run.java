@@ -12,28 +12,31 @@ import java.util.Map;
  * demand with {@link #histograms(Collection)}.
  */
 public record Run(
-    Path dir,
-    Manifest manifest,
-    List<Cell> cells,
-    Map<String, Curve> curves,
-    Map<String, LayerStats> activations,
-    List<JmhResult> jmh) {
+        Path dir,
+        Manifest manifest,
+        List<Cell> cells,
+        Map<String, Curve> curves,
+        Map<String, LayerStats> activations,
+        List<JmhResult> jmh) {
 
-  /** Directory name, which is the run id by contract (the manifest's run_id is shown too). */
-  public String id() {
-    return dir.getFileName().toString();
-  }
-
-  /** Whether the run has {@code fileName} (the aggregate or per-cell copies), also when it has no data rows. */
-  public boolean hasTable(String fileName) {
-    try {
-      return CsvTable.locate(dir, fileName).isPresent();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    /** Directory name, which is the run id by contract (the manifest's run_id is shown too). */
+    public String id() {
+        return dir.getFileName().toString();
     }
-  }
 
-  public Map<String, HistogramSeries> histograms(Collection<String> cellIds) throws IOException {
-    return RunLoader.readHistograms(dir, cellIds);
-  }
+    /**
+     * Whether the run has {@code fileName} (the aggregate or per-cell copies), also when it has no
+     * data rows.
+     */
+    public boolean hasTable(String fileName) {
+        try {
+            return CsvTable.locate(dir, fileName).isPresent();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    public Map<String, HistogramSeries> histograms(Collection<String> cellIds) throws IOException {
+        return RunLoader.readHistograms(dir, cellIds);
+    }
 }

@@ -17,57 +17,83 @@ import org.normbench.analysis.synth.SyntheticRun;
 
 /**
  * Runs analysis/scripts/check-report.sh (headless Chromium) on a generated fixture report, and on a
- * broken copy to prove the check can fail. Skipped, with the reason, where /usr/bin/chromium is absent.
+ * broken copy to prove the check can fail. Skipped, with the reason, where /usr/bin/chromium is
+ * absent.
  */
 class ChromiumCheckTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path SCRIPT = Path.of("scripts/check-report.sh").toAbsolutePath();
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path SCRIPT = Path.of("scripts/check-report.sh").toAbsolutePath();
 
-  @TempDir static Path dir;
-  static Path index;
+    @TempDir static Path dir;
+    static Path index;
 
-  @BeforeAll
-  static void generate() throws IOException {
-    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM),
-        "/usr/bin/chromium not installed (apt-get install -y chromium); the browser check is skipped");
-    System.setProperty("java.awt.headless", "true");
-    Path run = SyntheticRun.write(dir, new SyntheticRun.Spec("browser-fixture", List.of(2, 8), List.of("bn", "gn"),
-        List.of("relu", "leaky_relu"), 2, 30, 1, 10, 3, 40, true, true, true));
-    index = ReportGenerator.generate(run, run.resolve("report"), "2026-11-25T16:00:00Z").index();
-  }
+    @BeforeAll
+    static void generate() throws IOException {
+        Assumptions.assumeTrue(
+                Files.isExecutable(CHROMIUM),
+                "/usr/bin/chromium not installed (apt-get install -y chromium); the browser check is skipped");
+        System.setProperty("java.awt.headless", "true");
+        Path run =
+                SyntheticRun.write(
+                        dir,
+                        new SyntheticRun.Spec(
+                                "browser-fixture",
+                                List.of(2, 8),
+                                List.of("bn", "gn"),
+                                List.of("relu", "leaky_relu"),
+                                2,
+                                30,
+                                1,
+                                10,
+                                3,
+                                40,
+                                true,
+                                true,
+                                true));
+        index =
+                ReportGenerator.generate(run, run.resolve("report"), "2026-11-25T16:00:00Z")
+                        .index();
+    }
 
-  @Test
-  void generatedReportLoadsWithoutConsoleErrorsAndEveryFigureRenders() throws Exception {
-    Path shot = dir.resolve("shot-ok.png");
-    Result r = check(index, shot);
-    assertEquals(0, r.exit, r.output);
-    assertTrue(r.output.contains("NB_CHECK figures=7 bad= errors= END"), r.output);
-    byte[] png = Files.readAllBytes(shot);
-    assertTrue(png.length > 10_000 && png[1] == 'P', "screenshot is a PNG of a rendered page");
-  }
+    @Test
+    void generatedReportLoadsWithoutConsoleErrorsAndEveryFigureRenders() throws Exception {
+        Path shot = dir.resolve("shot-ok.png");
+        Result r = check(index, shot);
+        assertEquals(0, r.exit, r.output);
+        assertTrue(r.output.contains("NB_CHECK figures=7 bad= errors= END"), r.output);
+        byte[] png = Files.readAllBytes(shot);
+        assertTrue(png.length > 10_000 && png[1] == 'P', "screenshot is a PNG of a rendered page");
+    }
 
-  @Test
-  void brokenFigureAndFailedResourceMakeTheCheckFail() throws Exception {
-    String html = Files.readString(index, StandardCharsets.UTF_8);
-    int start = html.indexOf("<svg ", html.indexOf("data-figure-id=\"F2\""));
-    int end = html.indexOf("</svg>", start) + "</svg>".length();
-    String broken = html.substring(0, start) + "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"></svg>"
-        + "<img src=\"does-not-exist.png\" alt=\"\">" + html.substring(end);
-    Path brokenIndex = index.resolveSibling("broken.html");
-    Files.writeString(brokenIndex, broken, StandardCharsets.UTF_8);
-    Result r = check(brokenIndex, dir.resolve("shot-broken.png"));
-    assertEquals(1, r.exit, r.output);
-    assertTrue(r.output.contains("bad=F2(empty)"), r.output);
-    assertTrue(r.output.contains("does-not-exist.png"), "the failed image load is reported: " + r.output);
-  }
+    @Test
+    void brokenFigureAndFailedResourceMakeTheCheckFail() throws Exception {
+        String html = Files.readString(index, StandardCharsets.UTF_8);
+        int start = html.indexOf("<svg ", html.indexOf("data-figure-id=\"F2\""));
+        int end = html.indexOf("</svg>", start) + "</svg>".length();
+        String broken =
+                html.substring(0, start)
+                        + "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"></svg>"
+                        + "<img src=\"does-not-exist.png\" alt=\"\">"
+                        + html.substring(end);
+        Path brokenIndex = index.resolveSibling("broken.html");
+        Files.writeString(brokenIndex, broken, StandardCharsets.UTF_8);
+        Result r = check(brokenIndex, dir.resolve("shot-broken.png"));
+        assertEquals(1, r.exit, r.output);
+        assertTrue(r.output.contains("bad=F2(empty)"), r.output);
+        assertTrue(
+                r.output.contains("does-not-exist.png"),
+                "the failed image load is reported: " + r.output);
+    }
 
-  private record Result(int exit, String output) {}
+    private record Result(int exit, String output) {}
 
-  private static Result check(Path page, Path shot) throws Exception {
-    Process p = new ProcessBuilder("bash", SCRIPT.toString(), page.toString(), shot.toString())
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(180, TimeUnit.SECONDS), "chromium check timed out");
-    return new Result(p.exitValue(), out);
-  }
+    private static Result check(Path page, Path shot) throws Exception {
+        Process p =
+                new ProcessBuilder("bash", SCRIPT.toString(), page.toString(), shot.toString())
+                        .redirectErrorStream(true)
+                        .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "chromium check timed out");
+        return new Result(p.exitValue(), out);
+    }
 }
