@@ -232,12 +232,17 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("normbench bench: --jobs/--threads: " + e.getMessage());
             return 2;
         }
+        // libtorch's intra-op thread count belongs to the calling thread (OpenMP), so every thread
+        // that runs cells sets it, the sequential one too: a count another command left on the
+        // main thread (an in-process caller, a test) must not leak into this run.
         Runnable threadSetup =
                 () -> {
-                    if (threads != null || plan.jobs() > 1) {
-                        TorchRuntime.engine(); // the native library, loaded once
-                        ai.djl.pytorch.jni.JniUtils.setNumThreads(plan.threadsPerJob());
-                    }
+                    TorchRuntime.engine(); // loads the library; applies NORMBENCH_THREADS first
+                    ai.djl.pytorch.jni.JniUtils.setNumThreads(
+                            threads != null || plan.jobs() > 1
+                                    ? plan.threadsPerJob()
+                                    : Integer.getInteger(
+                                            "ai.djl.pytorch.num_threads", plan.threadsPerJob()));
                 };
         if (dryRun) {
             out.printf(
@@ -290,6 +295,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         RunConditions conditions = new RunConditions();
         Engine engine = TorchRuntime.engine();
+        threadSetup.run(); // before the manifest records the thread counts
         Map<String, Object> manifest =
                 manifest(
                         existing.orElse(null),

@@ -52,7 +52,9 @@ class ConcurrentGridTest {
                     "  timed_steps: 2",
                     "");
 
-    /** Columns that measure time or memory, which concurrency may change. */
+    /**
+     * Columns that measure time, memory or the CPU share a cell got, which concurrency may change.
+     */
     private static final Set<String> MEASURED =
             Set.of(
                     "train_seconds",
@@ -61,7 +63,9 @@ class ConcurrentGridTest {
                     "step_ms_p90",
                     "peak_memory_bytes",
                     "started_at",
-                    "finished_at");
+                    "finished_at",
+                    "cpu_share",
+                    "contended");
 
     @Test
     void twoJobsGiveTheSequentialResultsAndAFailedCellHarmsNoNeighbour() throws Exception {
