@@ -96,15 +96,15 @@ class ReportCliTest {
         Path dir = SyntheticRun.write(runs, tiny("extra"));
         Path cells = dir.resolve("cells.csv");
         List<String> lines = Files.readAllLines(cells);
-        StringBuilder edited = new StringBuilder(lines.get(0)).append(",contended\n");
+        StringBuilder edited = new StringBuilder(lines.get(0)).append(",surplus_column\n");
         for (String line : lines.subList(1, lines.size())) {
-            edited.append(line).append(",false\n");
+            edited.append(line).append(",x\n");
         }
         Files.writeString(cells, edited);
 
         assertEquals(0, run("--run", "extra", "--runs-dir", runs.toString()), err.toString());
         assertEquals(
-                "warning: extra: cells.csv: column 'contended' is not in docs/results-format.md; ignored",
+                "warning: extra: cells.csv: column 'surplus_column' is not in docs/results-format.md; ignored",
                 err.toString().strip());
         assertTrue(Files.isRegularFile(dir.resolve("report/index.html")));
     }
