@@ -34,8 +34,13 @@ help: ## List the targets
 build: ## Compile and package the CLI jars (bench/target/normbench.jar, analysis/target/normbench-report.jar)
 	$(MVNW) package -DskipTests
 
-$(JAR):
-	$(MVNW) package -DskipTests
+# The CLI jar is rebuilt whenever a source of bench or datasets (or a pom) is newer than it: an
+# up-to-date checkout must never run an older build (make bench, doctor, bench-contention, ...).
+BENCH_SOURCES := $(shell find bench/src/main datasets/src/main bench/pom.xml datasets/pom.xml pom.xml -type f 2>/dev/null)
+
+$(JAR): $(BENCH_SOURCES)
+	$(MVNW) package -DskipTests -pl bench -am
+	@touch $@
 
 test: ## Run every unit and integration test (what CI runs), after the code-style check
 	@$(MVNW) spotless:check || { echo "make test: Java files break the project's code style; run 'make format' to fix them"; exit 1; }
