@@ -14,9 +14,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-# What the CLI uses; java.desktop (AWT, for the report's charts) only with DIST_REPORT=1. No jdk.compiler:
+# What the CLI uses (jdk.management: com.sun.management.OperatingSystemMXBean, read for the host load
+# and CPU time the manifest records); java.desktop (AWT, for the report's charts) only with DIST_REPORT=1. No jdk.compiler:
 # gpu-setup's JNI header is generated here, into the bundled DJL sources.
-MODULES=java.base,java.compiler,java.management,java.net.http,java.sql,jdk.unsupported,java.logging,java.naming,java.xml,jdk.zipfs
+MODULES=java.base,java.compiler,java.management,jdk.management,java.net.http,java.sql,jdk.unsupported,java.logging,java.naming,java.xml,jdk.zipfs
 if [[ "${DIST_REPORT:-0}" == 1 ]]; then
   MODULES="$MODULES,java.desktop"
 fi

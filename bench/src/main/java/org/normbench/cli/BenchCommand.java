@@ -78,7 +78,7 @@ public final class BenchCommand implements Callable<Integer> {
             defaultValue = "auto",
             paramLabel = "NAME",
             description =
-                    "auto (full when a CUDA GPU is visible, else cpu-smoke), cpu-smoke, cpu-study (the findings at CPU size, ~35 min on 2 cores), lesson10 (fast.ai notebook 07's experiment, ~30-45 min on 2 cores) or full. Ignored with --grid.")
+                    "auto (full when a CUDA GPU is visible, else cpu-smoke), cpu-smoke, cpu-study (the findings at CPU size, 3 seeds, ~35 min per seed on 2 cores), lesson10 (fast.ai notebook 07's experiment, ~12 min on 2 cores) or full. Ignored with --grid.")
     String profile;
 
     @Option(

@@ -7,10 +7,10 @@ import java.util.Locale;
 /**
  * The named grids {@code make bench PROFILE=...} can run, and which one {@code auto} picks: the
  * {@code full} study when a CUDA device is visible, else {@code cpu-smoke}. {@code cpu-study} (the
- * three findings at small scale, about half an hour on 2 cores) and {@code lesson10} (fast.ai's
- * notebook 07 experiment: the lesson CNN, a fixed lr of 0.4 at batch 2 and 32, 3 seeds) run only
- * when asked for. Returns the grid file and a sentence saying which and why, which the CLI prints
- * before starting. Not a parser.
+ * three findings at small scale, 3 seeds, about 35 minutes per seed on 2 cores) and {@code
+ * lesson10} (fast.ai's notebook 07 experiment: the lesson CNN, a fixed lr of 0.4 at batch 2 and 32,
+ * 3 seeds) run only when asked for. Returns the grid file and a sentence saying which and why,
+ * which the CLI prints before starting. Not a parser.
  */
 public final class Profiles {
 

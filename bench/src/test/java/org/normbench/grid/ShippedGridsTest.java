@@ -101,7 +101,11 @@ class ShippedGridsTest {
         List<CellSpec> train = ofKind(grid, CellKind.TRAIN);
 
         assertEquals("cpu-study", grid.name());
-        assertEquals(24, train.size());
+        assertEquals(72, train.size(), "8 variants x 3 batch sizes x 3 seeds");
+        assertEquals(
+                Set.of(0L, 1L, 2L),
+                train.stream().map(CellSpec::seed).collect(Collectors.toSet()),
+                "3 seeds: fewer makes every finding inconclusive");
         assertEquals(
                 train.size(),
                 grid.cells().size(),
