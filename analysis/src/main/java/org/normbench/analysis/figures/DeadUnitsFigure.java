@@ -116,7 +116,7 @@ public final class DeadUnitsFigure implements FigureBuilder {
                                 notes.add(
                                         m.column()
                                                 + " is not recorded in this run, so it has no panel."));
-        Findings.Result findings = Findings.evaluate(run);
+        Findings.Result findings = Findings.evaluate(run).inSetting(Settings.primary(run));
         List<String> verdicts = new ArrayList<>();
         for (String protocol : findings.protocols()) {
             for (Claim claim : List.of(Claim.RELU_ZERO, Claim.RELU_DEAD_WINDOW)) {

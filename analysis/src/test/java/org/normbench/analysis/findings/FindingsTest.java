@@ -105,6 +105,33 @@ class FindingsTest {
     }
 
     @Test
+    void eachModelGetsItsOwnFindingsAndModelsAreNeverAveragedTogether() throws IOException {
+        Findings.Result r =
+                findings(
+                        SyntheticRun.Spec.findings("models", 3, Effects.published())
+                                .withModels(List.of("resnet18", "lesson_cnn")));
+        assertEquals(
+                List.of(
+                        "lesson_cnn, fashion-mnist, width 0.25, cpu",
+                        "resnet18, fashion-mnist, width 0.25, cpu"),
+                r.settings(),
+                "equal cell counts: alphabetical");
+        for (String setting : r.settings()) {
+            Findings.Result one = r.inSetting(setting);
+            assertEquals(r.findings().size(), 2 * one.findings().size(), setting);
+            assertEquals(
+                    Set.of(setting.substring(0, setting.indexOf(','))),
+                    one.findings().stream().map(Finding::model).collect(Collectors.toSet()));
+            for (Claim claim : List.of(Claim.BN_DEGRADES, Claim.RELU_ZERO)) {
+                assertEquals(Set.of(Verdict.REPRODUCED), verdicts(one, claim), claim.id());
+            }
+        }
+        assertTrue(
+                r.findings().stream().allMatch(f -> f.effect().n() == 3),
+                "3 seeds per model: cells of two models are never paired or pooled");
+    }
+
+    @Test
     void aRunWithoutTheNewMeasuresSaysItsDeadUnitClaimsCannotBeEvaluated() throws IOException {
         Findings.Result r =
                 findings(
@@ -148,7 +175,8 @@ class FindingsTest {
                         base.effects(),
                         base.lrProtocols(),
                         true,
-                        "synthetic");
+                        "synthetic",
+                        base.models());
         Findings.Result r = findings(spec);
         assertEquals(4, r.findings().get(0).batchSize());
         assertEquals(64, r.findings().get(0).otherBatchSize());
