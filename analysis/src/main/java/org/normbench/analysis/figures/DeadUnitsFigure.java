@@ -136,9 +136,7 @@ public final class DeadUnitsFigure implements FigureBuilder {
                         + "mean over seeds, error bars the 95% confidence interval (none with one seed). zero_frac: share of block "
                         + "outputs exactly 0; near_zero_frac: share in the histogram bins touching 0 (fastai's measure); "
                         + "dead_channel_frac_window: share of channels exactly 0 for every element over the last W logged steps. "
-                        + "Colour = norm, solid = ReLU, dashed = LeakyReLU. A ReLU block output is exactly 0 wherever its input is "
-                        + "negative, so zero_frac separates the activations by construction; only the window measure says that a "
-                        + "unit stayed dead. What this run shows: "
+                        + "Colour = norm, solid = ReLU, dashed = LeakyReLU. What this run shows: "
                         + String.join("; ", verdicts)
                         + ".";
         return Figure.rendered(

@@ -276,6 +276,10 @@ public final class Findings {
         Map<Integer, Double> leaky = lastStepMeans(cells, run, norm, "leaky_relu", batch, measure);
         Difference d = Difference.of(relu, leaky);
         Expectation.Judgement j = claim.expectation().judge(d);
+        boolean allZero =
+                d.n() > 0
+                        && relu.values().stream().allMatch(v -> v == 0)
+                        && leaky.values().stream().allMatch(v -> v == 0);
         String reason =
                 d.n() == 0
                         ? "no ok "
@@ -283,7 +287,12 @@ public final class Findings {
                                 + " cell with "
                                 + column
                                 + " at this norm and batch size"
-                        : j.reason();
+                        : allZero
+                                ? j.reason()
+                                        + ": "
+                                        + column
+                                        + " is 0 for both activations in every seed"
+                                : j.reason();
         return new Finding(
                 claim,
                 protocol,

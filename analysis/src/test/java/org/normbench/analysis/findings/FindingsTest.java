@@ -71,6 +71,25 @@ class FindingsTest {
                         .findFirst()
                         .orElseThrow();
         assertTrue(rbn.reason().contains("against the expectation > 0"), rbn.reason());
+        // No invented ReLU excess: no channel is dead with either activation, and the reason says
+        // so rather than only that the interval [0, 0] contains 0.
+        for (Finding f : r.findings()) {
+            if (f.claim() == Claim.RELU_DEAD_WINDOW) {
+                assertEquals(Verdict.INCONCLUSIVE, f.verdict());
+                assertEquals(
+                        "the 95% CI contains 0: dead_channel_frac_window is 0 for both activations"
+                                + " in every seed",
+                        f.reason());
+            }
+        }
+        assertTrue(
+                Wording.sentence(
+                                Claim.RELU_ZERO,
+                                r.findings().stream()
+                                        .filter(f -> f.claim() == Claim.RELU_ZERO)
+                                        .toList())
+                        .endsWith(Wording.BY_CONSTRUCTION),
+                "the zero_frac verdict always carries why it is no evidence of dying");
     }
 
     @Test
