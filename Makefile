@@ -89,6 +89,16 @@ $(REPORT_JSA): $(REPORTJ)
 report: $(REPORTJ) $(REPORT_JSA) ## HTML report from stored results: make report [RUN=<run-id>]
 	$(REPORT_JAVA) $$([ -f $(REPORT_JSA) ] && echo -XX:SharedArchiveFile=$(REPORT_JSA)) -jar $(REPORTJ) $(if $(RUN),--run $(RUN),--all)
 
+# Screenshots of a built report (it does not rebuild it: run `make report RUN=<id>` first), one PNG
+# per part, for looking at how it renders. SHOTS: where the PNGs go (outside the repository by
+# default); PARTS: top findings summary F1 ... F7 (default: all).
+SHOTS ?= /tmp/normbench-screenshots/$(RUN)
+PARTS ?=
+.PHONY: report-screenshots
+report-screenshots: ## PNGs of a built report's parts (headless Chromium): make report-screenshots RUN=<id> [SHOTS=dir] [PARTS="findings F4"]
+	@[ -n "$(RUN)" ] || { echo "report-screenshots: set RUN=<run-id> (a run under reports/runs with a built report)" >&2; exit 2; }
+	analysis/scripts/report-screenshots.sh reports/runs/$(RUN)/report/index.html $(SHOTS) $(PARTS)
+
 JMH_DIR = $(if $(RUN),reports/runs/$(RUN)/jmh,reports/jmh)
 
 jmh: $(JAR) ## JMH microbenchmarks (norms, hooks, data pipeline); JSON under reports/jmh/, or a run's jmh/ with RUN=<id> (report figure F7)

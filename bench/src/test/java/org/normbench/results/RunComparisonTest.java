@@ -3,67 +3,53 @@ package org.normbench.results;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code normbench compare} on the committed cpu-smoke reference run: against itself every train
- * cell is bit-for-bit; against a copy with one accuracy changed and another CPU in its manifest,
- * that cell differs and the CPU is named.
+ * {@code normbench compare} on small runs this test writes with the real run writer ({@link
+ * RunDirectory}), so it depends on no committed reference run (those are regenerated): a run
+ * against itself is bit-for-bit in every train cell; one changed accuracy in a one-seed run differs
+ * and the differing CPU is named; with several seeds, a change inside twice the seed spread
+ * reproduces and one outside does not.
  */
 class RunComparisonTest {
-    private static final Path REFERENCE = Path.of("..", "reports", "runs", "cpu-smoke-reference");
+    private static final String CHANGED = "train-bn-relu-bs32-s0";
 
-    @TempDir Path tmp;
+    @TempDir Path runs;
 
     @Test
     void aRunReproducesItselfBitForBit() throws Exception {
-        RunComparison.Result r = RunComparison.compare(REFERENCE, REFERENCE);
-        assertEquals(24, r.count(RunComparison.Verdict.BIT_FOR_BIT));
+        Path a = run("a", "AMD EPYC", 1, Map.of());
+        RunComparison.Result r = RunComparison.compare(a, a);
+        assertEquals(4, r.count(RunComparison.Verdict.BIT_FOR_BIT));
         assertEquals(
-                4, r.count(RunComparison.Verdict.NOT_COMPARABLE), "throughput cells are timings");
+                1, r.count(RunComparison.Verdict.NOT_COMPARABLE), "throughput cells are timings");
+        assertEquals(5, r.cells().size());
         assertTrue(r.reproduced());
         assertEquals(List.of(), r.facts());
+        assertTrue(RunComparison.render(r).contains("verdict: B reproduces A"));
     }
 
     @Test
     void aChangedCellDiffersAndTheDifferingCpuIsNamed() throws Exception {
-        Path copy = tmp.resolve("copy");
-        Files.createDirectories(copy);
-        for (String f : List.of("cells.csv", "curves.csv", "manifest.json")) {
-            Files.copy(REFERENCE.resolve(f), copy.resolve(f));
-        }
-        List<String> lines = Files.readAllLines(copy.resolve("cells.csv"));
-        int row = 0;
-        for (int i = 1; i < lines.size(); i++) {
-            if (lines.get(i).startsWith("train-bn-relu-bs32-")) {
-                row = i;
-            }
-        }
-        String original = lines.get(row);
-        lines.set(row, original.replace(",0.56,", ",0.516,"));
-        assertTrue(
-                !original.equals(lines.get(row)),
-                "the reference row has test_accuracy 0.56: " + original);
-        Files.write(copy.resolve("cells.csv"), lines);
-        Files.writeString(
-                copy.resolve("manifest.json"),
-                Files.readString(copy.resolve("manifest.json"))
-                        .replace("\"AMD EPYC\"", "\"Intel(R) Xeon(R) Processor\""));
+        Path a = run("a", "AMD EPYC", 1, Map.of());
+        Path b = run("b", "Intel(R) Xeon(R) Processor", 1, Map.of(CHANGED, -0.044));
 
-        RunComparison.Result r = RunComparison.compare(REFERENCE, copy);
+        RunComparison.Result r = RunComparison.compare(a, b);
         assertEquals(1, r.count(RunComparison.Verdict.DIFFER));
-        RunComparison.CellDiff d =
-                r.cells().stream()
-                        .filter(c -> c.verdict() == RunComparison.Verdict.DIFFER)
-                        .findFirst()
-                        .orElseThrow();
-        assertTrue(d.cellId().startsWith("train-bn-relu-bs32-"), d.toString());
-        assertEquals(-0.044, d.accB() - d.accA(), 1e-9);
+        assertEquals(3, r.count(RunComparison.Verdict.BIT_FOR_BIT));
+        RunComparison.CellDiff d = differing(r).get(0);
+        assertEquals(CHANGED, d.cellId());
+        assertEquals(-0.044, d.accB() - d.accA(), 1e-6);
+        assertEquals("one seed per run: no spread to judge by", d.note());
         assertEquals(
                 List.of(
                         new RunComparison.FactDiff(
@@ -82,5 +68,91 @@ class RunComparisonTest {
                             .count(),
                     text);
         }
+    }
+
+    @Test
+    void withSeedsAChangeInsideTwiceTheSpreadReproducesAndOneOutsideDoesNot() throws Exception {
+        // Seeds 0, 1, 2 of each configuration score base, base + 0.02, base + 0.04: sd 0.02.
+        Path a = run("a", "AMD EPYC", 3, Map.of());
+        Path inside = run("inside", "AMD EPYC", 3, Map.of(CHANGED, 0.039));
+        Path outside = run("outside", "AMD EPYC", 3, Map.of(CHANGED, 0.05));
+
+        RunComparison.Result in = RunComparison.compare(a, inside);
+        assertEquals(1, in.count(RunComparison.Verdict.WITHIN_SPREAD));
+        assertEquals(0, in.count(RunComparison.Verdict.DIFFER));
+        assertTrue(in.reproduced());
+
+        RunComparison.Result out = RunComparison.compare(a, outside);
+        assertEquals(1, out.count(RunComparison.Verdict.DIFFER));
+        RunComparison.CellDiff d = differing(out).get(0);
+        assertEquals(CHANGED, d.cellId());
+        assertEquals(0.02, d.spread(), 1e-9, "the larger of the two runs' seed sd");
+        assertEquals("", d.note(), "with seeds the spread, not a note, decides");
+        assertTrue(!out.reproduced());
+    }
+
+    private static List<RunComparison.CellDiff> differing(RunComparison.Result r) {
+        return r.cells().stream().filter(c -> c.verdict() == RunComparison.Verdict.DIFFER).toList();
+    }
+
+    /**
+     * A run of 2 norms x 2 batch sizes x {@code seeds} train cells plus one throughput cell, on a
+     * machine with {@code cpu}; {@code shift} adds to the test accuracy of the named cells.
+     */
+    private Path run(String id, String cpu, int seeds, Map<String, Double> shift) throws Exception {
+        RunDirectory run = RunDirectory.open(runs, id);
+        List<String> norms = List.of("bn", "gn");
+        List<Integer> batches = List.of(2, 32);
+        for (int seed = 0; seed < seeds; seed++) {
+            for (String norm : norms) {
+                for (int bs : batches) {
+                    String cellId = "train-" + norm + "-relu-bs" + bs + "-s" + seed;
+                    double acc =
+                            0.5
+                                    + 0.1 * norms.indexOf(norm)
+                                    + 0.05 * batches.indexOf(bs)
+                                    + 0.02 * seed
+                                    + shift.getOrDefault(cellId, 0.0);
+                    run.writeCell(cell(cellId, "train", norm, bs, seed, acc));
+                }
+            }
+        }
+        run.writeCell(cell("throughput-bn-relu-bs32-s0", "throughput", "bn", 32, 0, Double.NaN));
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("schema_version", ResultsSchema.VERSION);
+        manifest.put("run_id", id);
+        manifest.put("cpu", Map.of("model", cpu));
+        manifest.put("grid_sha256", "same-grid");
+        run.writeManifest(manifest);
+        run.rebuildAggregates();
+        return run.root();
+    }
+
+    private static CellOutput cell(
+            String id, String kind, String norm, int batchSize, int seed, double accuracy) {
+        boolean train = kind.equals("train");
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("cell_id", id);
+        row.put("kind", kind);
+        row.put("norm", norm);
+        row.put("activation", "relu");
+        row.put("batch_size", batchSize);
+        row.put("device", "cpu");
+        row.put("seed", seed);
+        row.put("width", 0.125);
+        row.put("dataset", train ? "fashion-mnist" : "random");
+        row.put("status", "ok");
+        row.put("steps", 3);
+        row.put("final_train_loss", train ? 1.5 - accuracy : null);
+        row.put("test_loss", train ? 1.2 - accuracy : null);
+        row.put("test_accuracy", train ? accuracy : null);
+        row.put("images_per_second", train ? null : 80.0 + batchSize);
+        List<List<Object>> curves = new ArrayList<>();
+        if (train) {
+            for (int step = 1; step <= 3; step++) {
+                curves.add(Arrays.asList(id, step, 0, 2.0 / step, 0.1, null, null));
+            }
+        }
+        return new CellOutput(id, row, Map.of("norm", norm), curves, List.of(), List.of());
     }
 }

@@ -116,7 +116,7 @@ public final class DeadUnitsFigure implements FigureBuilder {
                                 notes.add(
                                         m.column()
                                                 + " is not recorded in this run, so it has no panel."));
-        Findings.Result findings = Findings.evaluate(run);
+        Findings.Result findings = Findings.evaluate(run).inSetting(Settings.primary(run));
         List<String> verdicts = new ArrayList<>();
         for (String protocol : findings.protocols()) {
             for (Claim claim : List.of(Claim.RELU_ZERO, Claim.RELU_DEAD_WINDOW)) {
@@ -136,9 +136,7 @@ public final class DeadUnitsFigure implements FigureBuilder {
                         + "mean over seeds, error bars the 95% confidence interval (none with one seed). zero_frac: share of block "
                         + "outputs exactly 0; near_zero_frac: share in the histogram bins touching 0 (fastai's measure); "
                         + "dead_channel_frac_window: share of channels exactly 0 for every element over the last W logged steps. "
-                        + "Colour = norm, solid = ReLU, dashed = LeakyReLU. A ReLU block output is exactly 0 wherever its input is "
-                        + "negative, so zero_frac separates the activations by construction; only the window measure says that a "
-                        + "unit stayed dead. What this run shows: "
+                        + "Colour = norm, solid = ReLU, dashed = LeakyReLU. What this run shows: "
                         + String.join("; ", verdicts)
                         + ".";
         return Figure.rendered(

@@ -137,10 +137,13 @@ public final class HistogramHeatmapFigure implements FigureBuilder {
                         + ", "
                         + Settings.protocolLabel(first.lrProtocol())
                         + ". Where to look: ReLU outputs exactly 0 for every negative "
-                        + "input, which lands in the bin just above 0; LeakyReLU maps negative inputs to small negative values (slope "
-                        + "0.01 by default: most of them in the bin just below 0), and these still pass gradient. A band that stays "
-                        + "bright while the spread above it fades over training is units flat-lining. The bins cannot tell an exact "
-                        + "zero from a small value next to it; zero_frac (F5) can.";
+                        + "input, which lands in the bin just above 0; LeakyReLU maps a negative input x to slope * x (the slope is in "
+                        + "cells.csv activation_options), mostly into the bins just below 0, and these still pass gradient. A band "
+                        + "that stays bright while the spread above it fades over training is units flat-lining. The bins cannot "
+                        + "tell an exact zero from a small value next to it; zero_frac (F5) can."
+                        + (series.stream().anyMatch(h -> h.layers().contains("head"))
+                                ? " The row named head is the classifier's output (logits, no activation), for comparison."
+                                : "");
         return Figure.rendered(
                 ID, SLUG, TITLE, caption, notes, Canvas.render(ID, panels, shown.size(), 330, 170));
     }

@@ -10,9 +10,9 @@ import org.normbench.analysis.load.Run;
 
 /**
  * Chooses which train cells the study figures compare. A grid may train the same variants in more
- * than one setting (dataset, width, device); averaging across settings would mix different
- * experiments, so the figures show the setting with the most train cells and say which others
- * exist.
+ * than one setting (model, dataset, width, device); averaging across settings would mix different
+ * experiments, so the figures show the setting with the most train cells and say which others exist
+ * (the findings and the summary table cover every setting, each on its own).
  */
 public final class Settings {
     private Settings() {}
@@ -26,6 +26,15 @@ public final class Settings {
     }
 
     public static String primary(Run run) {
+        List<String> all = all(run);
+        return all.isEmpty() ? "" : all.get(0);
+    }
+
+    /**
+     * Every setting of the run's train cells, the primary first, then by number of cells (ties
+     * alphabetically).
+     */
+    public static List<String> all(Run run) {
         Map<String, Long> counts =
                 new TreeMap<>(
                         run.cells().stream()
@@ -34,11 +43,22 @@ public final class Settings {
                                         Collectors.groupingBy(
                                                 Cell::setting, Collectors.counting())));
         return counts.entrySet().stream()
-                .max(
-                        Comparator.comparingLong((Map.Entry<String, Long> e) -> e.getValue())
-                                .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
+                .sorted(
+                        Comparator.comparingLong((Map.Entry<String, Long> e) -> -e.getValue())
+                                .thenComparing(Map.Entry::getKey))
                 .map(Map.Entry::getKey)
-                .orElse("");
+                .toList();
+    }
+
+    /** The models (cells.csv {@code model}) of the run's train cells, in {@link #all} order. */
+    public static List<String> models(Run run) {
+        List<String> settings = all(run);
+        return run.cells().stream()
+                .filter(Cell::isTrain)
+                .sorted(Comparator.comparingInt(c -> settings.indexOf(c.setting())))
+                .map(Cell::model)
+                .distinct()
+                .toList();
     }
 
     /**
@@ -60,6 +80,15 @@ public final class Settings {
                 .toList();
     }
 
+    /** A model's name for people: {@code resnet18} is ResNet18, {@code lesson_cnn} lesson CNN. */
+    public static String modelLabel(String model) {
+        return switch (model) {
+            case "resnet18" -> "ResNet18";
+            case "lesson_cnn" -> "lesson CNN";
+            default -> model;
+        };
+    }
+
     /** "lr linear scaling" / "lr fixed": how a panel title names its protocol. */
     public static String protocolLabel(String protocol) {
         return "lr " + protocol.replace('_', ' ');
@@ -79,10 +108,21 @@ public final class Settings {
         return others.isEmpty()
                 ? List.of()
                 : List.of(
-                        "Shows train cells of "
+                        "Shows "
+                                + modelLabel(
+                                        run.cells().stream()
+                                                .filter(
+                                                        c ->
+                                                                c.isTrain()
+                                                                        && c.setting()
+                                                                                .equals(primary))
+                                                .findFirst()
+                                                .orElseThrow()
+                                                .model())
+                                + " train cells only ("
                                 + primary
-                                + " only; the run also trained "
+                                + "); the run also trained "
                                 + String.join("; ", others)
-                                + " (see the summary table).");
+                                + " (see the findings and the summary table).");
     }
 }

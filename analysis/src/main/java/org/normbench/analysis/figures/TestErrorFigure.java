@@ -167,7 +167,7 @@ public final class TestErrorFigure implements FigureBuilder {
 
     /** The small-batch claims' verdicts, per protocol, in words. */
     static String verdicts(Run run) {
-        Findings.Result result = Findings.evaluate(run);
+        Findings.Result result = Findings.evaluate(run).inSetting(Settings.primary(run));
         List<String> parts = new ArrayList<>();
         for (String protocol : result.protocols()) {
             List<String> sentences = new ArrayList<>();

@@ -22,9 +22,9 @@ import org.normbench.analysis.stats.Difference;
 
 /**
  * Evaluates every {@link Claim} on a run's stored results: per learning-rate protocol (cells.csv
- * {@code lr_protocol}), in the run's primary setting, the effect over seeds (paired by seed), its
- * 95% CI and the verdict of {@link Expectation#judge}. Writes findings.csv. Reads the loaded run
- * only; never trains and never looks at a figure.
+ * {@code lr_protocol}) and per setting (model, dataset, width, device: never averaged together),
+ * the effect over seeds (paired by seed), its 95% CI and the verdict of {@link Expectation#judge}.
+ * Writes findings.csv. Reads the loaded run only; never trains and never looks at a figure.
  */
 public final class Findings {
     /** Accuracy a diverged cell is scored with when it recorded none: chance for 10 classes. */
@@ -43,6 +43,7 @@ public final class Findings {
                     "claim_group",
                     "protocol",
                     "setting",
+                    "model",
                     "activation",
                     "norm",
                     "batch_size",
@@ -64,14 +65,38 @@ public final class Findings {
         public List<String> protocols() {
             return findings.stream().map(Finding::protocol).distinct().toList();
         }
+
+        /** The settings (model, dataset, width, device) evaluated, primary first. */
+        public List<String> settings() {
+            return findings.stream().map(Finding::setting).distinct().toList();
+        }
+
+        /** The findings of one setting, e.g. the one a figure shows. */
+        public Result inSetting(String setting) {
+            return new Result(
+                    findings.stream().filter(f -> f.setting().equals(setting)).toList(), notes);
+        }
     }
 
     private Findings() {}
 
     public static Result evaluate(Run run) {
-        List<Cell> train = Settings.primaryTrainCells(run);
         List<Finding> out = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        List<String> settings = Settings.all(run);
+        for (String setting : settings) {
+            List<Cell> train =
+                    run.cells().stream()
+                            .filter(c -> c.isTrain() && c.setting().equals(setting))
+                            .toList();
+            evaluate(run, train, settings.size() > 1 ? setting + ", " : "", out, notes);
+        }
+        return new Result(List.copyOf(out), List.copyOf(notes));
+    }
+
+    /** The findings of one setting's train cells, per protocol, appended to {@code out}. */
+    private static void evaluate(
+            Run run, List<Cell> train, String notePrefix, List<Finding> out, List<String> notes) {
         for (String protocol : Settings.protocols(train)) {
             List<Cell> cells = train.stream().filter(c -> c.lrProtocol().equals(protocol)).toList();
             List<Integer> batches =
@@ -80,7 +105,7 @@ public final class Findings {
             int large = batches.get(batches.size() - 1);
             if (small != SMALL_BATCH || large != LARGE_BATCH) {
                 notes.add(
-                        "Protocol "
+                        (notePrefix.isEmpty() ? "Protocol " : notePrefix + "protocol ")
                                 + protocol
                                 + ": batch sizes "
                                 + SMALL_BATCH
@@ -93,6 +118,7 @@ public final class Findings {
                                 + ") batch sizes of the run instead.");
             }
             String setting = cells.get(0).setting();
+            String model = cells.get(0).model();
             List<String> acts =
                     Variants.orderActivations(cells.stream().map(Cell::activation).toList());
             for (String act : acts) {
@@ -100,7 +126,7 @@ public final class Findings {
                     String norm = claim.id().substring(0, 2);
                     out.add(
                             accuracyFinding(
-                                    claim, protocol, setting, act, norm, small, norm, large,
+                                    claim, protocol, setting, model, act, norm, small, norm, large,
                                     cells));
                 }
                 out.add(
@@ -108,6 +134,7 @@ public final class Findings {
                                 Claim.RBN_CLOSES_GAP,
                                 protocol,
                                 setting,
+                                model,
                                 act,
                                 "rbn",
                                 small,
@@ -129,19 +156,19 @@ public final class Findings {
                     for (int batch : batches) {
                         out.add(
                                 activationFinding(
-                                        claim, protocol, setting, norm, batch, cells, run, measure,
-                                        column, recorded));
+                                        claim, protocol, setting, model, norm, batch, cells, run,
+                                        measure, column, recorded));
                     }
                 }
             }
         }
-        return new Result(List.copyOf(out), List.copyOf(notes));
     }
 
     private static Finding accuracyFinding(
             Claim claim,
             String protocol,
             String setting,
+            String model,
             String act,
             String normA,
             int batchA,
@@ -156,6 +183,7 @@ public final class Findings {
                     claim,
                     protocol,
                     setting,
+                    model,
                     act,
                     normA,
                     batchA,
@@ -180,6 +208,7 @@ public final class Findings {
                 claim,
                 protocol,
                 setting,
+                model,
                 act,
                 normA,
                 batchA,
@@ -217,6 +246,7 @@ public final class Findings {
             Claim claim,
             String protocol,
             String setting,
+            String model,
             String norm,
             int batch,
             List<Cell> cells,
@@ -229,6 +259,7 @@ public final class Findings {
                     claim,
                     protocol,
                     setting,
+                    model,
                     "relu vs leaky_relu",
                     norm,
                     batch,
@@ -245,6 +276,10 @@ public final class Findings {
         Map<Integer, Double> leaky = lastStepMeans(cells, run, norm, "leaky_relu", batch, measure);
         Difference d = Difference.of(relu, leaky);
         Expectation.Judgement j = claim.expectation().judge(d);
+        boolean allZero =
+                d.n() > 0
+                        && relu.values().stream().allMatch(v -> v == 0)
+                        && leaky.values().stream().allMatch(v -> v == 0);
         String reason =
                 d.n() == 0
                         ? "no ok "
@@ -252,11 +287,17 @@ public final class Findings {
                                 + " cell with "
                                 + column
                                 + " at this norm and batch size"
-                        : j.reason();
+                        : allZero
+                                ? j.reason()
+                                        + ": "
+                                        + column
+                                        + " is 0 for both activations in every seed"
+                                : j.reason();
         return new Finding(
                 claim,
                 protocol,
                 setting,
+                model,
                 "relu vs leaky_relu",
                 norm,
                 batch,
@@ -326,6 +367,7 @@ public final class Findings {
                         f.claim().group(),
                         f.protocol(),
                         f.setting(),
+                        f.model(),
                         f.activation(),
                         f.norm(),
                         f.batchSize(),

@@ -12,6 +12,14 @@ import org.normbench.analysis.figures.Variants;
  * sentence can say "reproduced" only where a finding says so. Plain text (the page escapes it).
  */
 public final class Wording {
+    /**
+     * Said wherever the zero_frac claim's verdict is: its "reproduced" is no evidence of dying
+     * units.
+     */
+    public static final String BY_CONSTRUCTION =
+            "; expected for any ReLU network, whose output is exactly 0 for every negative input, so this says "
+                    + "ReLU outputs are sparse, not that units died: dead_channel_frac_window is the test of dying";
+
     private Wording() {}
 
     /**
@@ -84,6 +92,9 @@ public final class Wording {
                     .append(" of ")
                     .append(rows.size())
                     .append(" norm x batch-size comparisons)");
+        }
+        if (claim == Claim.RELU_ZERO) {
+            sb.append(BY_CONSTRUCTION);
         }
         return sb.toString();
     }

@@ -7,7 +7,9 @@ import java.util.Set;
  * One row of cells.csv: a point of the grid and its outcome. Numbers that do not apply to the cell
  * (test accuracy of a throughput cell) are NaN; the report treats NaN as "missing", never as zero.
  * {@code contended} is cells.csv's flag for a cell that got well under its share of the CPU
- * (docs/results-format.md); false for runs written before the column existed.
+ * (docs/results-format.md); false for runs written before the column existed. {@code model} is
+ * cells.csv's architecture ({@code resnet18}, {@code lesson_cnn}); runs written before the column
+ * existed trained ResNet18.
  */
 public record Cell(
         String cellId,
@@ -30,7 +32,8 @@ public record Cell(
         double stepMsMedian,
         double stepMsP90,
         String lrProtocol,
-        boolean contended) {
+        boolean contended,
+        String model) {
 
     public static final Set<String> KINDS = Set.of("train", "throughput");
 
@@ -38,6 +41,10 @@ public record Cell(
     public static final List<String> LR_PROTOCOLS = List.of("linear_scaling", "fixed");
 
     public static final String DEFAULT_LR_PROTOCOL = "linear_scaling";
+
+    /** cells.csv {@code model} of runs written before the column existed. */
+    public static final String DEFAULT_MODEL = "resnet18";
+
     public static final List<String> STATUSES =
             List.of("ok", "diverged", "oom", "error", "skipped");
 
@@ -55,11 +62,13 @@ public record Cell(
     }
 
     /**
-     * What besides norm, activation, batch size and seed defines the experiment (dataset, width,
-     * device): cells are only compared or averaged within one setting.
+     * What besides norm, activation, batch size and seed defines the experiment (model, dataset,
+     * width, device): cells are only compared or averaged within one setting.
      */
     public String setting() {
-        return (dataset.isEmpty() ? "?" : dataset)
+        return model
+                + ", "
+                + (dataset.isEmpty() ? "?" : dataset)
                 + ", width "
                 + (width.isEmpty() ? "?" : width)
                 + ", "

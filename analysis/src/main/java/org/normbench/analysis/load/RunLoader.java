@@ -131,7 +131,10 @@ public final class RunLoader {
                                     row.optionalDouble("step_ms_median"),
                                     row.optionalDouble("step_ms_p90"),
                                     protocol,
-                                    "true".equals(row.text("contended"))));
+                                    "true".equals(row.text("contended")),
+                                    row.text("model").isEmpty()
+                                            ? Cell.DEFAULT_MODEL
+                                            : row.text("model")));
                 });
         return cells;
     }

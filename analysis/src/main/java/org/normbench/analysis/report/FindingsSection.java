@@ -3,6 +3,7 @@ package org.normbench.analysis.report;
 import static org.normbench.analysis.html.Html.escape;
 
 import java.util.List;
+import org.normbench.analysis.figures.Settings;
 import org.normbench.analysis.figures.Variants;
 import org.normbench.analysis.findings.Claim;
 import org.normbench.analysis.findings.Expectation;
@@ -24,7 +25,8 @@ final class FindingsSection {
         h.append("<section id=\"findings\">\n<h2>Findings, with verdicts</h2>\n");
         h.append(
                 "<p>The study's three claims, as expectations declared before any data is read; each is tested on this "
-                        + "run's train cells, separately for each learning-rate protocol.</p>\n<ol>\n");
+                        + "run's train cells, separately for each model (and data, width, device) and each learning-rate "
+                        + "protocol.</p>\n<ol>\n");
         for (String group : Claim.GROUPS) {
             h.append("<li><strong>").append(escape(group)).append(".</strong><ul>\n");
             for (Claim c : Claim.ALL) {
@@ -62,34 +64,57 @@ final class FindingsSection {
             h.append("<p class=\"skipped\">No train cells: nothing to evaluate.</p>\n</section>\n");
             return;
         }
-        for (String protocol : result.protocols()) {
-            List<Finding> rows =
-                    result.findings().stream().filter(f -> f.protocol().equals(protocol)).toList();
-            h.append("<h3 id=\"findings-")
-                    .append(escape(protocol))
-                    .append("\">")
-                    .append(escape(protocolTitle(protocol)))
-                    .append("</h3>\n<p class=\"muted\">Setting: ")
-                    .append(escape(rows.get(0).setting()))
-                    .append(".</p>\n");
-            h.append("<ul>\n");
-            for (Claim c : Claim.ALL) {
-                List<Finding> mine = rows.stream().filter(f -> f.claim() == c).toList();
-                h.append("<li>")
-                        .append(badge(Wording.headline(mine), mine))
-                        .append(" ")
-                        .append(escape(Wording.sentence(c, mine)))
-                        .append(".</li>\n");
-            }
-            h.append("</ul>\n");
-            accuracyTable(h, rows);
-            for (Claim c : List.of(Claim.RELU_ZERO, Claim.RELU_DEAD_WINDOW)) {
-                deadUnitTable(h, c, rows.stream().filter(f -> f.claim() == c).toList());
+        List<String> settings = result.settings();
+        for (int i = 0; i < settings.size(); i++) {
+            Findings.Result setting = result.inSetting(settings.get(i));
+            for (String protocol : setting.protocols()) {
+                List<Finding> rows =
+                        setting.findings().stream()
+                                .filter(f -> f.protocol().equals(protocol))
+                                .toList();
+                appendGroup(h, rows, protocol, i == 0 ? "" : "-" + (i + 1), settings.size() > 1);
             }
         }
         h.append(
                 "<p class=\"muted\">The same rows, one per finding, with the effect's definition, are in "
                         + "<code>findings.csv</code>.</p>\n</section>\n");
+    }
+
+    /**
+     * One setting x protocol: a line per claim, the accuracy table, the dead-unit tables. With more
+     * than one setting in the run the heading names the model, so no table is read as another
+     * model's.
+     */
+    private static void appendGroup(
+            StringBuilder h,
+            List<Finding> rows,
+            String protocol,
+            String idSuffix,
+            boolean manySettings) {
+        String setting = rows.get(0).setting();
+        h.append("<h3 id=\"findings-")
+                .append(escape(protocol))
+                .append(escape(idSuffix))
+                .append("\">")
+                .append(manySettings ? escape(Settings.modelLabel(rows.get(0).model())) + ": " : "")
+                .append(escape(protocolTitle(protocol)))
+                .append("</h3>\n<p class=\"muted\">Setting (model, data, width, device): ")
+                .append(escape(setting))
+                .append(".</p>\n");
+        h.append("<ul>\n");
+        for (Claim c : Claim.ALL) {
+            List<Finding> mine = rows.stream().filter(f -> f.claim() == c).toList();
+            h.append("<li>")
+                    .append(badge(Wording.headline(mine), mine))
+                    .append(" ")
+                    .append(escape(Wording.sentence(c, mine)))
+                    .append(".</li>\n");
+        }
+        h.append("</ul>\n");
+        accuracyTable(h, rows);
+        for (Claim c : List.of(Claim.RELU_ZERO, Claim.RELU_DEAD_WINDOW)) {
+            deadUnitTable(h, c, rows.stream().filter(f -> f.claim() == c).toList());
+        }
     }
 
     static String protocolTitle(String protocol) {

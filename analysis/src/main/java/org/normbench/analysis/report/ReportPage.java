@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.normbench.analysis.figures.Canvas;
 import org.normbench.analysis.figures.Figure;
+import org.normbench.analysis.figures.Settings;
 import org.normbench.analysis.figures.Variants;
 import org.normbench.analysis.findings.Findings;
 import org.normbench.analysis.findings.RunAdequacy;
@@ -44,6 +45,7 @@ public final class ReportPage {
       .v-reproduced{background:#e3f1e3}.v-contradicted{background:#fbe0dd}.v-inconclusive{background:#eeeeee}
       .v-not_evaluable{background:#fff4d6}
       .rule{background:#f7f7f7;border-left:3px solid #999;padding:.4em .8em}
+      .mixed{background:#fff8e6;border:2px solid #c98a00;padding:.6em 1em;margin:1em 0}.mixed ul{margin:.3em 0}
       """;
 
     private ReportPage() {}
@@ -75,11 +77,28 @@ public final class ReportPage {
                 .append(escape(run.manifest().runId()))
                 .append("</code>, profile <code>")
                 .append(escape(run.manifest().json().path("profile").asText("")))
-                .append("</code>, commit <code>")
+                .append("</code>, ")
+                .append(models(run))
+                .append(", commit <code>")
                 .append(escape(commit))
                 .append("</code>, ")
                 .append(run.cells().size())
                 .append(" cells.</p>\n");
+        List<String> settings = Settings.all(run);
+        if (settings.size() > 1) {
+            h.append(
+                            "<div class=\"mixed\" id=\"settings\"><strong>This run trains more than one setting "
+                                    + "(model, data, width, device); they are never averaged together.</strong> "
+                                    + "The findings and the summary table give each setting on its own; the figures "
+                                    + "show the first only:\n<ul>\n")
+                    .append("<li>")
+                    .append(escape(settings.get(0)))
+                    .append(" (figures, findings, summary)</li>\n");
+            for (String other : settings.subList(1, settings.size())) {
+                h.append("<li>").append(escape(other)).append(" (findings, summary)</li>\n");
+            }
+            h.append("</ul></div>\n");
+        }
         if (!adequacy.supportsClaims()) {
             h.append(
                             "<div class=\"banner\" id=\"too-small\"><strong>This run is too small to support the study's claims.")
@@ -127,6 +146,24 @@ public final class ReportPage {
                 .append("</code>.</p>\n");
         h.append("</body>\n</html>\n");
         return h.toString();
+    }
+
+    /** "model <code>resnet18</code> (ResNet18)", or "models ..." for a run with several. */
+    private static String models(Run run) {
+        List<String> models = Settings.models(run);
+        if (models.isEmpty()) {
+            return "no train cells";
+        }
+        StringBuilder sb = new StringBuilder(models.size() == 1 ? "model " : "models ");
+        for (int i = 0; i < models.size(); i++) {
+            sb.append(i == 0 ? "" : ", ")
+                    .append("<code>")
+                    .append(escape(models.get(i)))
+                    .append("</code> (")
+                    .append(escape(Settings.modelLabel(models.get(i))))
+                    .append(")");
+        }
+        return sb.toString();
     }
 
     private static void summary(StringBuilder h, Table t) {

@@ -62,7 +62,8 @@ public final class SyntheticRun {
             Effects effects,
             List<String> lrProtocols,
             boolean deadUnitMeasures,
-            String profile) {
+            String profile,
+            List<String> models) {
 
         /** The published effects, linear lr scaling, every measure: what most tests want. */
         public Spec(
@@ -96,7 +97,8 @@ public final class SyntheticRun {
                     Effects.published(),
                     List.of("linear_scaling"),
                     true,
-                    "synthetic");
+                    "synthetic",
+                    List.of(DEFAULT_MODEL));
         }
 
         public static Spec small(String runId) {
@@ -155,7 +157,8 @@ public final class SyntheticRun {
                     effects,
                     List.of("linear_scaling"),
                     true,
-                    "synthetic");
+                    "synthetic",
+                    List.of(DEFAULT_MODEL));
         }
 
         public Spec withProtocols(List<String> protocols) {
@@ -176,12 +179,13 @@ public final class SyntheticRun {
                     effects,
                     protocols,
                     deadUnitMeasures,
-                    profile);
+                    profile,
+                    models);
         }
 
         /**
-         * As a run written before zero_frac, near_zero_frac, dead_channel_frac_window and
-         * lr_protocol existed.
+         * As a run written before zero_frac, near_zero_frac, dead_channel_frac_window, lr_protocol
+         * and model existed.
          */
         public Spec withoutNewColumns() {
             return new Spec(
@@ -201,7 +205,8 @@ public final class SyntheticRun {
                     effects,
                     lrProtocols,
                     false,
-                    profile);
+                    profile,
+                    models);
         }
 
         public Spec withProfile(String name) {
@@ -222,9 +227,43 @@ public final class SyntheticRun {
                     effects,
                     lrProtocols,
                     deadUnitMeasures,
-                    name);
+                    name,
+                    models);
+        }
+
+        /**
+         * Trains every variant once per model (cells.csv {@code model}); each further model in the
+         * list scores {@link #MODEL_ERROR_STEP_PCT} points worse, so a report that averaged models
+         * together would show it.
+         */
+        public Spec withModels(List<String> names) {
+            return new Spec(
+                    runId,
+                    batchSizes,
+                    norms,
+                    activations,
+                    seeds,
+                    steps,
+                    curveEvery,
+                    statsEvery,
+                    layers,
+                    bins,
+                    throughput,
+                    jmh,
+                    failures,
+                    effects,
+                    lrProtocols,
+                    deadUnitMeasures,
+                    profile,
+                    List.copyOf(names));
         }
     }
+
+    /** cells.csv {@code model} of a synthetic run unless {@link Spec#withModels} says otherwise. */
+    public static final String DEFAULT_MODEL = "resnet18";
+
+    /** Test-error points added per position of a model in {@link Spec#models()}. */
+    public static final double MODEL_ERROR_STEP_PCT = 3.0;
 
     private static final String[] LAYER_NAMES = {
         "stem",
@@ -262,43 +301,49 @@ public final class SyntheticRun {
             curves.write(CURVES_HEADER);
             acts.write(actsHeader);
             hist.write(HISTOGRAMS_HEADER);
-            for (String protocol : spec.lrProtocols()) {
-                for (String norm : spec.norms()) {
-                    for (String act : spec.activations()) {
-                        for (int bs : spec.batchSizes()) {
-                            for (int seed = 0; seed < spec.seeds(); seed++) {
-                                String id =
-                                        "train-"
-                                                + norm
-                                                + "-"
-                                                + act
-                                                + "-bs"
-                                                + bs
-                                                + "-cpu-s"
-                                                + seed
-                                                + (protocol.equals("linear_scaling")
-                                                        ? ""
-                                                        : "-" + protocol);
-                                Path cellDir = dir.resolve("cells").resolve(id);
-                                Files.createDirectories(cellDir);
-                                try (Writer c = open(cellDir.resolve("curves.csv"));
-                                        Writer a = open(cellDir.resolve("activations.csv"));
-                                        Writer h = open(cellDir.resolve("histograms.csv"))) {
-                                    c.write(CURVES_HEADER);
-                                    a.write(actsHeader);
-                                    h.write(HISTOGRAMS_HEADER);
-                                    cellRows.add(
-                                            trainCell(
-                                                    spec,
-                                                    id,
-                                                    protocol,
-                                                    norm,
-                                                    act,
-                                                    bs,
-                                                    seed,
-                                                    new Tee(curves, c),
-                                                    new Tee(acts, a),
-                                                    new Tee(hist, h)));
+            for (String model : spec.models()) {
+                for (String protocol : spec.lrProtocols()) {
+                    for (String norm : spec.norms()) {
+                        for (String act : spec.activations()) {
+                            for (int bs : spec.batchSizes()) {
+                                for (int seed = 0; seed < spec.seeds(); seed++) {
+                                    String id =
+                                            "train-"
+                                                    + norm
+                                                    + "-"
+                                                    + act
+                                                    + "-bs"
+                                                    + bs
+                                                    + "-cpu-s"
+                                                    + seed
+                                                    + (protocol.equals("linear_scaling")
+                                                            ? ""
+                                                            : "-" + protocol)
+                                                    + (model.equals(DEFAULT_MODEL)
+                                                            ? ""
+                                                            : "-" + model);
+                                    Path cellDir = dir.resolve("cells").resolve(id);
+                                    Files.createDirectories(cellDir);
+                                    try (Writer c = open(cellDir.resolve("curves.csv"));
+                                            Writer a = open(cellDir.resolve("activations.csv"));
+                                            Writer h = open(cellDir.resolve("histograms.csv"))) {
+                                        c.write(CURVES_HEADER);
+                                        a.write(actsHeader);
+                                        h.write(HISTOGRAMS_HEADER);
+                                        cellRows.add(
+                                                trainCell(
+                                                        spec,
+                                                        id,
+                                                        model,
+                                                        protocol,
+                                                        norm,
+                                                        act,
+                                                        bs,
+                                                        seed,
+                                                        new Tee(curves, c),
+                                                        new Tee(acts, a),
+                                                        new Tee(hist, h)));
+                                    }
                                 }
                             }
                         }
@@ -406,6 +451,7 @@ public final class SyntheticRun {
     private static String[] trainCell(
             Spec spec,
             String id,
+            String model,
             String protocol,
             String norm,
             String act,
@@ -425,6 +471,7 @@ public final class SyntheticRun {
                         && spec.seeds() > 1;
         double error =
                 expectedErrorPercent(spec.effects(), norm, act, bs)
+                        + spec.models().indexOf(model) * MODEL_ERROR_STEP_PCT
                         + rnd.nextGaussian() * spec.effects().errorNoisePct();
         double finalLoss = 0.05 + error / 40.0;
         int divergeAt = diverged ? spec.steps() / 3 : Integer.MAX_VALUE;
@@ -556,7 +603,8 @@ public final class SyntheticRun {
             Double.toString(protocol.equals("fixed") ? 0.4 : 0.1 * bs / 128.0),
             "2026-11-25T15:30:00Z",
             "2026-11-25T15:31:00Z",
-            protocol
+            protocol,
+            model
         };
     }
 
@@ -679,11 +727,13 @@ public final class SyntheticRun {
             "",
             "2026-11-25T15:40:00Z",
             "2026-11-25T15:40:10Z",
-            "linear_scaling"
+            "linear_scaling",
+            DEFAULT_MODEL
         };
     }
 
-    private static void writeCells(Path file, List<String[]> rows, boolean lrProtocol)
+    /** {@code newColumns}: false writes cells.csv as before lr_protocol and model existed. */
+    private static void writeCells(Path file, List<String[]> rows, boolean newColumns)
             throws IOException {
         try (Writer out = open(file);
                 CSVPrinter printer =
@@ -718,9 +768,10 @@ public final class SyntheticRun {
                 "lr",
                 "started_at",
                 "finished_at",
-                "lr_protocol"
+                "lr_protocol",
+                "model"
             };
-            int columns = lrProtocol ? header.length : header.length - 1;
+            int columns = newColumns ? header.length : header.length - 2;
             printer.printRecord((Object[]) java.util.Arrays.copyOf(header, columns));
             for (String[] row : rows) {
                 printer.printRecord((Object[]) java.util.Arrays.copyOf(row, columns));

@@ -74,7 +74,7 @@ class MalformedRunsTest {
                 new Damage(
                         "extra-field-in-a-row",
                         run -> editLine(run.resolve("cells.csv"), 2, line -> line + ",surplus"),
-                        "RUN/cells.csv:2: row has 30 fields, header has 29 (a missing or extra comma, or a line cut short)"),
+                        "RUN/cells.csv:2: row has 31 fields, header has 30 (a missing or extra comma, or a line cut short)"),
                 new Damage(
                         "column-twice-in-header",
                         run ->

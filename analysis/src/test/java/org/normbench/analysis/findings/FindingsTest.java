@@ -71,6 +71,25 @@ class FindingsTest {
                         .findFirst()
                         .orElseThrow();
         assertTrue(rbn.reason().contains("against the expectation > 0"), rbn.reason());
+        // No invented ReLU excess: no channel is dead with either activation, and the reason says
+        // so rather than only that the interval [0, 0] contains 0.
+        for (Finding f : r.findings()) {
+            if (f.claim() == Claim.RELU_DEAD_WINDOW) {
+                assertEquals(Verdict.INCONCLUSIVE, f.verdict());
+                assertEquals(
+                        "the 95% CI contains 0: dead_channel_frac_window is 0 for both activations"
+                                + " in every seed",
+                        f.reason());
+            }
+        }
+        assertTrue(
+                Wording.sentence(
+                                Claim.RELU_ZERO,
+                                r.findings().stream()
+                                        .filter(f -> f.claim() == Claim.RELU_ZERO)
+                                        .toList())
+                        .endsWith(Wording.BY_CONSTRUCTION),
+                "the zero_frac verdict always carries why it is no evidence of dying");
     }
 
     @Test
@@ -102,6 +121,33 @@ class FindingsTest {
         assertTrue(
                 r.findings().stream().allMatch(f -> f.effect().n() == 3),
                 "cells of one protocol are never mixed");
+    }
+
+    @Test
+    void eachModelGetsItsOwnFindingsAndModelsAreNeverAveragedTogether() throws IOException {
+        Findings.Result r =
+                findings(
+                        SyntheticRun.Spec.findings("models", 3, Effects.published())
+                                .withModels(List.of("resnet18", "lesson_cnn")));
+        assertEquals(
+                List.of(
+                        "lesson_cnn, fashion-mnist, width 0.25, cpu",
+                        "resnet18, fashion-mnist, width 0.25, cpu"),
+                r.settings(),
+                "equal cell counts: alphabetical");
+        for (String setting : r.settings()) {
+            Findings.Result one = r.inSetting(setting);
+            assertEquals(r.findings().size(), 2 * one.findings().size(), setting);
+            assertEquals(
+                    Set.of(setting.substring(0, setting.indexOf(','))),
+                    one.findings().stream().map(Finding::model).collect(Collectors.toSet()));
+            for (Claim claim : List.of(Claim.BN_DEGRADES, Claim.RELU_ZERO)) {
+                assertEquals(Set.of(Verdict.REPRODUCED), verdicts(one, claim), claim.id());
+            }
+        }
+        assertTrue(
+                r.findings().stream().allMatch(f -> f.effect().n() == 3),
+                "3 seeds per model: cells of two models are never paired or pooled");
     }
 
     @Test
@@ -148,7 +194,8 @@ class FindingsTest {
                         base.effects(),
                         base.lrProtocols(),
                         true,
-                        "synthetic");
+                        "synthetic",
+                        base.models());
         Findings.Result r = findings(spec);
         assertEquals(4, r.findings().get(0).batchSize());
         assertEquals(64, r.findings().get(0).otherBatchSize());

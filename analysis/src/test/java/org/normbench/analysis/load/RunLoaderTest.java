@@ -49,6 +49,34 @@ class RunLoaderTest {
     }
 
     @Test
+    void theModelIsReadAndRunsWithoutTheColumnTrainedResNet18() throws IOException {
+        Run mixed =
+                RunLoader.load(
+                        SyntheticRun.write(
+                                runs,
+                                SyntheticRun.Spec.small("two-models")
+                                        .withModels(List.of("resnet18", "lesson_cnn"))));
+        assertEquals(
+                List.of("lesson_cnn", "resnet18"),
+                mixed.cells().stream()
+                        .filter(Cell::isTrain)
+                        .map(Cell::model)
+                        .distinct()
+                        .sorted()
+                        .toList());
+        assertTrue(
+                mixed.cells().stream()
+                        .filter(c -> c.model().equals("lesson_cnn"))
+                        .allMatch(c -> c.setting().startsWith("lesson_cnn, ")),
+                "the model is part of the setting");
+        Run old =
+                RunLoader.load(
+                        SyntheticRun.write(
+                                runs, SyntheticRun.Spec.small("old").withoutNewColumns()));
+        assertTrue(old.cells().stream().allMatch(c -> c.model().equals(Cell.DEFAULT_MODEL)));
+    }
+
+    @Test
     void perCellFilesAreReadWhenCellsChangedAfterTheAggregateWasWritten() throws IOException {
         Path dir = smallRun("lagging");
         Path curves = dir.resolve("curves.csv");

@@ -17,12 +17,13 @@ import org.normbench.analysis.synth.SyntheticRun;
 
 /**
  * Runs analysis/scripts/check-report.sh (headless Chromium) on a generated fixture report, and on a
- * broken copy to prove the check can fail. Skipped, with the reason, where /usr/bin/chromium is
- * absent.
+ * broken copy to prove the check can fail; and report-screenshots.sh on the same report. Skipped,
+ * with the reason, where /usr/bin/chromium is absent.
  */
 class ChromiumCheckTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path SCRIPT = Path.of("scripts/check-report.sh").toAbsolutePath();
+    private static final Path SHOTS = Path.of("scripts/report-screenshots.sh").toAbsolutePath();
 
     @TempDir static Path dir;
     static Path index;
@@ -85,15 +86,44 @@ class ChromiumCheckTest {
                 "the failed image load is reported: " + r.output);
     }
 
+    @Test
+    void screenshotsShowEachPartAloneAtItsHeightAndAnUnknownPartFails() throws Exception {
+        Path out = dir.resolve("shots");
+        Result r = run(SHOTS, index.toString(), out.toString(), "top", "F2");
+        assertEquals(0, r.exit, r.output);
+        for (String part : List.of("top", "F2")) {
+            byte[] png = Files.readAllBytes(out.resolve(part + ".png"));
+            assertTrue(png.length > 2_000 && png[1] == 'P', part + " is a PNG");
+        }
+        // The header alone is far shorter than a figure with its caption and citation block.
+        assertTrue(pngHeight(out.resolve("top.png")) < pngHeight(out.resolve("F2.png")), r.output);
+
+        Result missing = run(SHOTS, index.toString(), out.toString(), "F9");
+        assertEquals(1, missing.exit, missing.output);
+        assertTrue(missing.output.contains("part 'F9' not found"), missing.output);
+    }
+
+    /** Height from the PNG's IHDR chunk (bytes 20-23, big-endian). */
+    private static int pngHeight(Path png) throws IOException {
+        byte[] b = Files.readAllBytes(png);
+        return ((b[20] & 0xff) << 24)
+                | ((b[21] & 0xff) << 16)
+                | ((b[22] & 0xff) << 8)
+                | (b[23] & 0xff);
+    }
+
     private record Result(int exit, String output) {}
 
     private static Result check(Path page, Path shot) throws Exception {
-        Process p =
-                new ProcessBuilder("bash", SCRIPT.toString(), page.toString(), shot.toString())
-                        .redirectErrorStream(true)
-                        .start();
+        return run(SCRIPT, page.toString(), shot.toString());
+    }
+
+    private static Result run(Path script, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "chromium check timed out");
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), script.getFileName() + " timed out");
         return new Result(p.exitValue(), out);
     }
 }

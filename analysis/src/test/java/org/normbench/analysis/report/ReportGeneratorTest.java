@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.normbench.analysis.figures.Figure;
 import org.normbench.analysis.synth.SyntheticRun;
+import tech.tablesaw.api.Table;
 
 class ReportGeneratorTest {
     @TempDir static Path runs;
@@ -260,6 +261,59 @@ class ReportGeneratorTest {
                 html.contains("activations.csv has no zero_frac values"),
                 "claim listed as not evaluable, with why");
         assertFalse(html.contains("class=\"verdict v-reproduced\""), "one seed reproduces nothing");
+    }
+
+    @Test
+    void aRunWithTwoModelsNamesThemAndKeepsThemApart() throws IOException {
+        Path mixed =
+                SyntheticRun.write(
+                        runs,
+                        SyntheticRun.Spec.findings("mixed", 3, SyntheticRun.Effects.published())
+                                .withModels(List.of("resnet18", "lesson_cnn")));
+        ReportGenerator.Result result =
+                ReportGenerator.generate(mixed, mixed.resolve("report"), "t");
+        String html = Files.readString(result.index());
+        assertTrue(
+                html.contains(
+                        "models <code>lesson_cnn</code> (lesson CNN), <code>resnet18</code> (ResNet18)"),
+                "the header names both models");
+        assertTrue(html.indexOf("id=\"settings\"") < html.indexOf("id=\"findings\""));
+        assertTrue(html.contains("<li>lesson_cnn, fashion-mnist, width 0.25, cpu (figures"));
+        assertTrue(html.contains("<h3 id=\"findings-linear_scaling\">lesson CNN: Protocol"));
+        assertTrue(html.contains("<h3 id=\"findings-linear_scaling-2\">ResNet18: Protocol"));
+        Figure f1 = result.figures().get(0);
+        assertTrue(
+                f1.notes().stream()
+                        .anyMatch(
+                                n ->
+                                        n.startsWith(
+                                                "Shows lesson CNN train cells only (lesson_cnn,")),
+                f1.notes().toString());
+
+        // The summary keeps the models apart: ResNet18's BN error at batch 32 is the invented
+        // base, the lesson CNN's MODEL_ERROR_STEP_PCT higher; an average would lie between.
+        Table summary = Table.read().csv(mixed.resolve("report/summary.csv").toFile());
+        double resnet = bnReluBatch32Error(summary, "resnet18");
+        double lesson = bnReluBatch32Error(summary, "lesson_cnn");
+        assertEquals(SyntheticRun.MODEL_ERROR_STEP_PCT, lesson - resnet, 1.5);
+
+        List<String> csv = Files.readAllLines(mixed.resolve("report/findings.csv"));
+        assertTrue(csv.get(0).contains(",setting,model,"), csv.get(0));
+        assertEquals(
+                csv.stream().filter(l -> l.contains(",lesson_cnn,")).count(),
+                csv.stream().filter(l -> l.contains(",resnet18,")).count());
+    }
+
+    private static double bnReluBatch32Error(Table summary, String model) {
+        for (int r = 0; r < summary.rowCount(); r++) {
+            if (summary.getString(r, "setting").startsWith(model + ",")
+                    && summary.getString(r, "norm").equals("bn")
+                    && summary.getString(r, "activation").equals("relu")
+                    && summary.intColumn("batch_size").getInt(r) == 32) {
+                return summary.doubleColumn("test_error_pct_mean").getDouble(r);
+            }
+        }
+        throw new AssertionError("no bn/relu/32 row for " + model);
     }
 
     private static TreeMap<String, byte[]> files(Path dir) throws IOException {

@@ -30,7 +30,8 @@ class SummaryTableTest {
                 Double.NaN,
                 Double.NaN,
                 "linear_scaling",
-                false);
+                false,
+                "resnet18");
     }
 
     @Test
@@ -43,10 +44,10 @@ class SummaryTableTest {
                                 cell("1.0", 2, "diverged", Double.NaN),
                                 cell("0.25", 0, "ok", 0.80)));
         assertEquals(2, t.rowCount());
-        assertEquals("cifar10, width 0.25, cpu", t.stringColumn("setting").get(0));
+        assertEquals("resnet18, cifar10, width 0.25, cpu", t.stringColumn("setting").get(0));
         assertEquals(1, t.intColumn("n_ok_seeds").getInt(0));
         assertEquals(20.0, t.doubleColumn("test_error_pct_mean").getDouble(0), 1e-9);
-        assertEquals("cifar10, width 1.0, cpu", t.stringColumn("setting").get(1));
+        assertEquals("resnet18, cifar10, width 1.0, cpu", t.stringColumn("setting").get(1));
         assertEquals(2, t.intColumn("n_ok_seeds").getInt(1));
         assertEquals(9.0, t.doubleColumn("test_error_pct_mean").getDouble(1), 1e-9);
         assertEquals(
