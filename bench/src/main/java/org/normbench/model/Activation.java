@@ -16,6 +16,14 @@ public interface Activation {
 
     String description();
 
+    /**
+     * Other names users type for this activation (PyTorch class names), compared ignoring case and
+     * punctuation, offered as "did you mean ...?" for an unknown name. None by default.
+     */
+    default Set<String> aliases() {
+        return Set.of();
+    }
+
     /** Option keys this activation accepts (e.g. {@code negative_slope}). */
     default Set<String> optionNames() {
         return Set.of();

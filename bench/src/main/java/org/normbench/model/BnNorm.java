@@ -11,6 +11,11 @@ public final class BnNorm implements Norm {
     }
 
     @Override
+    public Set<String> aliases() {
+        return Set.of("batchnorm", "batchnorm2d", "bn2d", "batch");
+    }
+
+    @Override
     public String description() {
         return "BatchNorm: batch statistics per channel in training, running statistics in eval";
     }

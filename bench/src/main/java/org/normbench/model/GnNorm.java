@@ -11,6 +11,11 @@ public final class GnNorm implements Norm {
     }
 
     @Override
+    public Set<String> aliases() {
+        return Set.of("groupnorm", "groupnorm2d", "group");
+    }
+
+    @Override
     public String description() {
         return "GroupNorm: per sample over groups of channels (default 32 groups) and positions";
     }

@@ -15,6 +15,11 @@ public final class LeakyReluActivation implements Activation {
     }
 
     @Override
+    public Set<String> aliases() {
+        return Set.of("leakyrelu", "lrelu", "leaky");
+    }
+
+    @Override
     public String description() {
         return "LeakyReLU: x if x >= 0 else negative_slope * x (default 0.01)";
     }

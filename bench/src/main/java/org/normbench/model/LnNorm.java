@@ -1,6 +1,7 @@
 package org.normbench.model;
 
 import ai.djl.nn.Block;
+import java.util.Set;
 
 /**
  * {@code ln}: LayerNorm over (C, H, W) per sample with a per-channel affine (not DJL's LayerNorm,
@@ -11,6 +12,11 @@ public final class LnNorm implements Norm {
     @Override
     public String name() {
         return "ln";
+    }
+
+    @Override
+    public Set<String> aliases() {
+        return Set.of("layernorm", "layernorm2d", "layer");
     }
 
     @Override

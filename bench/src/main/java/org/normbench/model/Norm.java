@@ -23,6 +23,15 @@ public interface Norm {
     /** One line for listings and the summary table. */
     String description();
 
+    /**
+     * Other names users type for this norm (PyTorch class names, timm's {@code create_norm} keys),
+     * compared ignoring case and punctuation: a grid that says {@code GroupNorm2d} gets "did you
+     * mean 'gn'?". Suggestions only, never accepted as the norm's name. None by default.
+     */
+    default Set<String> aliases() {
+        return Set.of();
+    }
+
     /** Option keys this norm accepts in {@link NormOptions} (e.g. {@code groups}, {@code eps}). */
     default Set<String> optionNames() {
         return Set.of(NormOptions.EPS);

@@ -14,6 +14,11 @@ public final class RbnNorm implements Norm {
     }
 
     @Override
+    public Set<String> aliases() {
+        return Set.of("runningbatchnorm", "runningbn", "running");
+    }
+
+    @Override
     public String description() {
         return "RunningBatchNorm (fastai): running batch statistics, including this batch, in training and eval";
     }

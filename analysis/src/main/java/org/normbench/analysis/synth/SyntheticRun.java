@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.normbench.analysis.figures.Variants;
 
 /**
  * Writes a fake but plausible run in the results format (docs/results-format.md), so the report can
@@ -103,8 +104,8 @@ public final class SyntheticRun {
             return new Spec(
                     runId,
                     List.of(2, 8, 32),
-                    List.of("bn", "gn", "ln", "rbn"),
-                    List.of("relu", "leaky_relu"),
+                    Variants.STUDY_NORMS,
+                    Variants.STUDY_ACTIVATIONS,
                     2,
                     60,
                     1,
@@ -120,8 +121,8 @@ public final class SyntheticRun {
             return new Spec(
                     runId,
                     List.of(2, 4, 8, 16, 32, 64, 128),
-                    List.of("bn", "gn", "ln", "rbn"),
-                    List.of("relu", "leaky_relu"),
+                    Variants.STUDY_NORMS,
+                    Variants.STUDY_ACTIVATIONS,
                     3,
                     2000,
                     1,
@@ -141,8 +142,8 @@ public final class SyntheticRun {
             return new Spec(
                     runId,
                     List.of(2, 32),
-                    List.of("bn", "gn", "ln", "rbn"),
-                    List.of("relu", "leaky_relu"),
+                    Variants.STUDY_NORMS,
+                    Variants.STUDY_ACTIVATIONS,
                     seeds,
                     30,
                     1,
@@ -765,14 +766,14 @@ public final class SyntheticRun {
 
     private static String jmhJson() {
         StringBuilder sb = new StringBuilder("[\n");
-        String[] norms = {"bn", "gn", "ln", "rbn"};
+        List<String> norms = Variants.STUDY_NORMS;
         double[] ms = {3.1, 3.2, 3.4, 4.6};
-        for (int i = 0; i < norms.length; i++) {
+        for (int i = 0; i < norms.size(); i++) {
             sb.append(
                             jmhEntry(
                                     "org.normbench.jmh.NormForwardBackwardCost.forwardBackward",
                                     "norm",
-                                    norms[i],
+                                    norms.get(i),
                                     ms[i],
                                     0.12))
                     .append(",\n");
