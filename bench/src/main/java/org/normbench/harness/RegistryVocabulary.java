@@ -8,12 +8,12 @@ import java.util.Set;
 import org.normbench.datasets.DatasetRegistry;
 import org.normbench.datasets.DatasetSpec;
 import org.normbench.grid.GridVocabulary;
-import org.normbench.model.ActivationOptions;
-import org.normbench.model.ActivationRegistry;
-import org.normbench.model.Norm;
-import org.normbench.model.NormOptions;
-import org.normbench.model.NormRegistry;
 import org.normbench.model.ResNet18;
+import org.normbench.model.activations.ActivationOptions;
+import org.normbench.model.activations.ActivationRegistry;
+import org.normbench.model.norms.Norm;
+import org.normbench.model.norms.NormOptions;
+import org.normbench.model.norms.NormRegistry;
 
 /**
  * The grid vocabulary of this installation: every norm and activation the registries know

@@ -1,5 +1,10 @@
 package org.normbench.model;
 
+import org.normbench.model.activations.ActivationOptions;
+import org.normbench.model.activations.ActivationRegistry;
+import org.normbench.model.norms.NormOptions;
+import org.normbench.model.norms.NormRegistry;
+
 /**
  * Everything that defines one ResNet18 variant. Start from {@link #cifar} or {@link #imagenet} and
  * change fields with the {@code with...} methods. Names and option types are checked here; whether

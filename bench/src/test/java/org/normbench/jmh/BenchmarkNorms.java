@@ -3,7 +3,7 @@ package org.normbench.jmh;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.normbench.model.NormRegistry;
+import org.normbench.model.norms.NormRegistry;
 
 /**
  * Entry point of {@code make jmh} and the norm list of the norm benchmarks. JMH's {@code @Param}

@@ -22,6 +22,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.normbench.engine.TorchRuntime;
 import org.normbench.hooks.Probe;
+import org.normbench.model.activations.ActivationRegistry;
+import org.normbench.model.norms.NormRegistry;
 
 class ResNet18Test {
     final Engine engine = TorchRuntime.engine();

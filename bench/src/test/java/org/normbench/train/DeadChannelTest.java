@@ -10,9 +10,9 @@ import org.normbench.datasets.DatasetLoader;
 import org.normbench.datasets.DatasetRequest;
 import org.normbench.datasets.DatasetSplits;
 import org.normbench.hooks.ActivationRow;
-import org.normbench.model.ActivationOptions;
 import org.normbench.model.ResNet18;
 import org.normbench.model.ResNetConfig;
+import org.normbench.model.activations.ActivationOptions;
 
 /**
  * The dying-ReLU finding, as the recorded statistics show it: trained hard (high learning rate) on

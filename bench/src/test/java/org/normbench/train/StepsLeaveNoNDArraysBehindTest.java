@@ -9,9 +9,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.normbench.model.NormRegistry;
 import org.normbench.model.ResNet18;
 import org.normbench.model.ResNetConfig;
+import org.normbench.model.norms.NormRegistry;
 
 /**
  * Issue 6, "every step's NDArrays are closed": the NDArrays left in the learner's manager tree
