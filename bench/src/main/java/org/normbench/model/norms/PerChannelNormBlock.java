@@ -88,6 +88,19 @@ public abstract class PerChannelNormBlock extends AbstractBlock {
     protected abstract NDArray normalize(
             ParameterStore ps, NDArray x, NDArray g, NDArray b, boolean training);
 
+    /**
+     * A view of {@code a} (same storage, same autograd identity) owned by {@code x}'s manager. DJL
+     * puts an op's result in its first operand's manager, so an op on a parameter or on running
+     * state would leave its result in the model's manager until the model closes (one array per
+     * layer and step: what {@code StepsLeaveNoNDArraysBehindTest} catches); on this view it goes
+     * with the step.
+     */
+    protected static NDArray stepView(NDArray a, NDArray x) {
+        NDArray v = a.reshape(a.getShape());
+        v.attach(x.getManager());
+        return v;
+    }
+
     /** Shape (1, C, 1, ...) to broadcast a per-channel vector against {@code x}. */
     protected static Shape channelShape(NDArray x) {
         long[] dims = new long[x.getShape().dimension()];

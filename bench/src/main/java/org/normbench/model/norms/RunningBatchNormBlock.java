@@ -1,18 +1,14 @@
 package org.normbench.model.norms;
 
-import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * RunningBatchNorm as in fast.ai course-v3 part 2, notebook 07_batchnorm (see docs/norms.md and
@@ -46,14 +42,9 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
     private final Parameter runningMean;
     private final Parameter runningVar;
 
-    /**
-     * Cached 0-d constants; cleared (and closed) at the start of a training step past this many.
-     */
-    private static final int MAX_CONSTANTS = 256;
-
     private static final NDIndex ALL = new NDIndex(":");
 
-    private final Map<ConstantKey, NDArray> constants = new HashMap<>();
+    private final SafeScalars scalars = new SafeScalars();
     private double count;
     private double dbias;
     private long batch;
@@ -113,7 +104,7 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
             g = stepView(g, x);
             b = stepView(b, x);
             if (step == 0) {
-                return channelAffine(x, g.div(scalar(ps, x, Math.sqrt(1 + eps))), b);
+                return channelAffine(x, g.div(scalars.of(ps, x, Math.sqrt(1 + eps))), b);
             }
             return affine(ps, x, g, b, stepView(runMeanState, x), stepView(runVarState, x));
         }
@@ -122,13 +113,10 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
             throw batchOfOne(
                     "RunningBatchNorm's batch-size-adjusted momentum 1 - (1 - m) / sqrt(bs - 1) is undefined");
         }
-        if (constants.size() > MAX_CONSTANTS) {
-            constants.values().forEach(NDArray::close);
-            constants.clear();
-        }
+        scalars.trim();
         int[] axes = reductionAxes(x);
         double c = (double) (x.getShape().size() / channels);
-        NDArray perElement = scalar(ps, x, 1 / c);
+        NDArray perElement = scalars.of(ps, x, 1 / c);
         NDArray batchMean = x.sum(axes).mul(perElement);
         NDArray batchVar =
                 x.sub(batchMean.reshape(channelShape(x))).square().sum(axes).mul(perElement);
@@ -144,8 +132,9 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
         // cached); until then they are made in the step's scope, so the cache does not grow per
         // step.
         boolean settled = newCount == count;
-        NDArray wNewArray = settled ? scalar(ps, x, wNew) : stepScalar(x, wNew);
-        NDArray wBothArray = settled ? scalar(ps, x, wOld * wNew) : stepScalar(x, wOld * wNew);
+        NDArray wNewArray = settled ? scalars.of(ps, x, wNew) : SafeScalars.fresh(x, wNew);
+        NDArray wBothArray =
+                settled ? scalars.of(ps, x, wOld * wNew) : SafeScalars.fresh(x, wOld * wNew);
         // Every op below has a step-scope operand first, so no view of the state is needed.
         NDArray diff = batchMean.sub(runMeanState);
         NDArray mean = diff.mul(wNewArray).add(runMeanState);
@@ -174,51 +163,12 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
     private NDArray affine(
             ParameterStore ps, NDArray x, NDArray g, NDArray b, NDArray mean, NDArray var) {
         if (batch < CLAMP_SAMPLES) {
-            var = var.maximum(scalar(ps, x, VAR_FLOOR));
+            var = var.maximum(scalars.of(ps, x, VAR_FLOOR));
         }
-        NDArray scale = g.div(var.add(scalar(ps, x, eps)).sqrt());
+        NDArray scale = g.div(var.add(scalars.of(ps, x, eps)).sqrt());
         NDArray shift = b.sub(mean.mul(scale));
         return channelAffine(
                 x, scale, shift, constant(0, 0, channels, x, ps), constant(1, 1, channels, x, ps));
-    }
-
-    /**
-     * A 0-d array holding {@code v} in {@code like}'s type and device, in memory libtorch owns, for
-     * every constant that enters the autograd graph; made once per value in the parameter store's
-     * manager and reused (per step the values repeat: eps, 1/c, and the mixture weights once the
-     * running count has settled), so steady-state steps create none. Not DJL's {@code
-     * NDArray.mul(Number)} and friends: those wrap the number in a tensor over a Java direct buffer
-     * (torch::from_blob) and close it at once, while the backward node of mul/div/maximum keeps
-     * that tensor; once the JVM frees the buffer, backward reads freed memory, and the NaN/Inf
-     * gradients it gave at random steps were what made rbn "diverge" (see RunningBatchNormTest and
-     * docs/norms.md). Never written to.
-     */
-    private NDArray scalar(ParameterStore ps, NDArray like, double v) {
-        ConstantKey key = new ConstantKey(v, like.getDataType(), like.getDevice());
-        NDArray c = constants.get(key);
-        if (c == null || c.isReleased()) {
-            // zeros() is libtorch's own allocation; addi(Number) outside any graph is safe.
-            c = ps.getManager().zeros(new Shape(), like.getDataType(), like.getDevice()).addi(v);
-            constants.put(key, c);
-        }
-        return c;
-    }
-
-    /**
-     * {@link #scalar} made afresh in {@code like}'s manager (closed with the step), for values that
-     * do not repeat.
-     */
-    private static NDArray stepScalar(NDArray like, double v) {
-        return like.getManager().zeros(new Shape(), like.getDataType(), like.getDevice()).addi(v);
-    }
-
-    private record ConstantKey(double value, DataType type, Device device) {}
-
-    /** A view of {@code a} (same storage, same autograd identity) owned by {@code x}'s manager. */
-    private static NDArray stepView(NDArray a, NDArray x) {
-        NDArray v = a.reshape(a.getShape());
-        v.attach(x.getManager());
-        return v;
     }
 
     private static int[] reductionAxes(NDArray x) {
