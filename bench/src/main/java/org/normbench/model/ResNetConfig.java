@@ -1,5 +1,6 @@
 package org.normbench.model;
 
+import ai.djl.ndarray.types.Shape;
 import org.normbench.model.activations.ActivationOptions;
 import org.normbench.model.activations.ActivationRegistry;
 import org.normbench.model.norms.NormOptions;
@@ -208,7 +209,7 @@ public record ResNetConfig(
     }
 
     /** Shape of one input batch of {@code batchSize} images. */
-    public ai.djl.ndarray.types.Shape inputShape(long batchSize) {
-        return new ai.djl.ndarray.types.Shape(batchSize, inputChannels, imageSize, imageSize);
+    public Shape inputShape(long batchSize) {
+        return new Shape(batchSize, inputChannels, imageSize, imageSize);
     }
 }

@@ -6,7 +6,10 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -332,8 +335,7 @@ public final class SyntheticRun {
         writeManifest(dir.resolve("manifest.json"), spec, cellRows.size());
         // As the harness leaves a finished run: aggregates written after the last cell directory
         // (readers treat older aggregates as lagging and read cells/ instead).
-        java.nio.file.attribute.FileTime now =
-                java.nio.file.attribute.FileTime.from(java.time.Instant.now());
+        FileTime now = FileTime.from(Instant.now());
         for (String table :
                 List.of("cells.csv", "curves.csv", "activations.csv", "histograms.csv")) {
             if (Files.isRegularFile(dir.resolve(table))) {
@@ -722,9 +724,9 @@ public final class SyntheticRun {
                 "lr_protocol"
             };
             int columns = lrProtocol ? header.length : header.length - 1;
-            printer.printRecord((Object[]) java.util.Arrays.copyOf(header, columns));
+            printer.printRecord((Object[]) Arrays.copyOf(header, columns));
             for (String[] row : rows) {
-                printer.printRecord((Object[]) java.util.Arrays.copyOf(row, columns));
+                printer.printRecord((Object[]) Arrays.copyOf(row, columns));
             }
         }
     }

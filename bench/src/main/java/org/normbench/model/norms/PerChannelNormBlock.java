@@ -5,8 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.Arrays;
 
 /**
  * Base of the built-in norm blocks: a per-channel scale {@code gamma} (ones) and shift {@code beta}
@@ -104,7 +106,7 @@ public abstract class PerChannelNormBlock extends AbstractBlock {
     /** Shape (1, C, 1, ...) to broadcast a per-channel vector against {@code x}. */
     protected static Shape channelShape(NDArray x) {
         long[] dims = new long[x.getShape().dimension()];
-        java.util.Arrays.fill(dims, 1);
+        Arrays.fill(dims, 1);
         dims[1] = x.getShape().get(1);
         return new Shape(dims);
     }
@@ -133,7 +135,7 @@ public abstract class PerChannelNormBlock extends AbstractBlock {
      */
     protected static NDArray channelAffine(
             NDArray x, NDArray scale, NDArray shift, NDArray zeros, NDArray ones) {
-        return ai.djl.nn.norm.BatchNorm.batchNorm(
+        return BatchNorm.batchNorm(
                         x, zeros, ones, scale, shift, TORCH_CHANNEL_AXIS, 0.9f, 0f, false)
                 .singletonOrThrow();
     }
