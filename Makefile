@@ -105,7 +105,7 @@ jmh: $(JAR) ## JMH microbenchmarks (norms, hooks, data pipeline); JSON under rep
 	$(MVNW) test-compile -pl bench -am
 	mkdir -p $(JMH_DIR)
 	source bench/bin/cpu-env.sh && java -cp bench/target/test-classes:bench/target/classes:$$(cat bench/target/jmh-classpath.txt) \
-	  org.openjdk.jmh.Main -rf json -rff $(JMH_DIR)/jmh-$$(date +%Y%m%d-%H%M%S).json $(JMH_ARGS)
+	  org.normbench.jmh.BenchmarkNorms -rf json -rff $(JMH_DIR)/jmh-$$(date +%Y%m%d-%H%M%S).json $(JMH_ARGS)
 
 # DJL's JNI sources for gpu-setup: $DJL_SRC, else the local copy next to this checkout where one exists, else a git clone.
 DJL_SRC_LOCAL := $(wildcard ../shared/third_party/djl-0.36.0)

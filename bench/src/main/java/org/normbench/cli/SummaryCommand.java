@@ -5,18 +5,19 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import java.io.PrintWriter;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.normbench.engine.TorchRuntime;
-import org.normbench.model.ActivationOptions;
-import org.normbench.model.ActivationRegistry;
 import org.normbench.model.ModelSummary;
-import org.normbench.model.NormOptions;
-import org.normbench.model.NormRegistry;
 import org.normbench.model.ResNet18;
 import org.normbench.model.ResNetConfig;
 import org.normbench.model.Stem;
+import org.normbench.model.activations.ActivationOptions;
+import org.normbench.model.activations.ActivationRegistry;
+import org.normbench.model.norms.NormOptions;
+import org.normbench.model.norms.NormRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -155,14 +156,14 @@ public final class SummaryCommand implements Callable<Integer> {
 
     static final class NormNames implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return NormRegistry.names().iterator();
         }
     }
 
     static final class ActNames implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return ActivationRegistry.names().iterator();
         }
     }

@@ -1,5 +1,6 @@
 package org.normbench.engine;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -67,8 +68,7 @@ public final class CpuUsage {
 
     public static Snapshot now() {
         long cpu = -1;
-        if (ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
             cpu = os.getProcessCpuTime();
         }
         long run = 0;

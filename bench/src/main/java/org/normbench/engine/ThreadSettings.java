@@ -1,5 +1,6 @@
 package org.normbench.engine;
 
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,9 +103,7 @@ public final class ThreadSettings {
     private static Integer engineThreads(boolean intra) {
         try {
             TorchRuntime.engine();
-            return intra
-                    ? ai.djl.pytorch.jni.JniUtils.getNumThreads()
-                    : ai.djl.pytorch.jni.JniUtils.getNumInteropThreads();
+            return intra ? JniUtils.getNumThreads() : JniUtils.getNumInteropThreads();
         } catch (RuntimeException | LinkageError e) {
             return null;
         }

@@ -640,7 +640,8 @@ public final class GridParser {
             }
             if (!allowed.contains(name)) {
                 String meant =
-                        GridVocabulary.suggestion(name, allowed)
+                        vocabulary
+                                .suggestion(name, allowed)
                                 .map(s -> "did you mean '" + s + "'? ")
                                 .orElse("");
                 reader.problem(

@@ -1,6 +1,7 @@
 package org.normbench.grid;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,13 +20,15 @@ import java.util.function.BiFunction;
  * @param activationOptionsProblem the same for activations
  * @param normsNeedingTwoSamples norms that cannot train on a batch of one sample (they normalise
  *     with batch statistics); a train section may not pair them with batch size 1. The model
- *     registry knows them ({@code !norm.supportsBatchOfOne(true)}); the five-argument constructor
- *     assumes the built-in ones, {@link #BATCH_STATISTIC_NORMS}.
+ *     registry knows them ({@code !norm.supportsBatchOfOne(true)})
  * @param datasetSizes images per split of each dataset, so a train section's batch sizes, limits
  *     and budget are checked against the data before anything runs; a dataset missing here is not
  *     checked
  * @param probeNames the model's hook points in depth order ({@code stem}, {@code layer1.0}, ...),
  *     so {@code hooks.layers} patterns are checked before anything runs; empty = not checked
+ * @param aliases other spellings of allowed names (PyTorch's {@code GroupNorm2d}, timm's {@code
+ *     groupnorm}) to the name, from each norm's and activation's own {@code aliases()}, so an
+ *     unknown name gets "did you mean 'gn'?"; a spelling is keyed by {@link #spellingKey}
  */
 public record GridVocabulary(
         Set<String> norms,
@@ -35,41 +38,11 @@ public record GridVocabulary(
         BiFunction<String, Map<String, String>, Optional<String>> activationOptionsProblem,
         Set<String> normsNeedingTwoSamples,
         Map<String, DatasetSize> datasetSizes,
-        List<String> probeNames) {
+        List<String> probeNames,
+        Map<String, String> aliases) {
 
     /** The images in a dataset's full training and test splits, before any limit. */
     public record DatasetSize(int trainImages, int testImages) {}
-
-    /**
-     * Names PyTorch and timm users type for the built-in norms and activations ({@code
-     * nn.GroupNorm}, timm's {@code create_norm('groupnorm')}), keyed by their {@link #spellingKey},
-     * so an unknown name gets "did you mean 'gn'?". Only suggested when the target is in the
-     * vocabulary.
-     */
-    static final Map<String, String> ALIASES =
-            Map.ofEntries(
-                    Map.entry("batchnorm", "bn"),
-                    Map.entry("batchnorm2d", "bn"),
-                    Map.entry("bn2d", "bn"),
-                    Map.entry("batch", "bn"),
-                    Map.entry("groupnorm", "gn"),
-                    Map.entry("groupnorm2d", "gn"),
-                    Map.entry("group", "gn"),
-                    Map.entry("layernorm", "ln"),
-                    Map.entry("layernorm2d", "ln"),
-                    Map.entry("layer", "ln"),
-                    Map.entry("runningbatchnorm", "rbn"),
-                    Map.entry("runningbn", "rbn"),
-                    Map.entry("running", "rbn"),
-                    Map.entry("leakyrelu", "leaky_relu"),
-                    Map.entry("lrelu", "leaky_relu"),
-                    Map.entry("leaky", "leaky_relu"));
-
-    /**
-     * BatchNorm's batch variance is zero at batch 1; RunningBatchNorm's momentum {@code 1 - (1 -
-     * mom) / sqrt(bs - 1)} is undefined there.
-     */
-    public static final Set<String> BATCH_STATISTIC_NORMS = Set.of("bn", "rbn");
 
     public GridVocabulary {
         norms = Set.copyOf(norms);
@@ -78,6 +51,9 @@ public record GridVocabulary(
         normsNeedingTwoSamples = Set.copyOf(normsNeedingTwoSamples);
         datasetSizes = Map.copyOf(datasetSizes);
         probeNames = List.copyOf(probeNames);
+        Map<String, String> keyed = new HashMap<>();
+        aliases.forEach((spelling, name) -> keyed.put(spellingKey(spelling), name));
+        aliases = Map.copyOf(keyed);
         if (normOptionsProblem == null || activationOptionsProblem == null) {
             throw new IllegalArgumentException(
                     "option validators are required; use (name, options) -> Optional.empty() to accept all");
@@ -90,7 +66,10 @@ public record GridVocabulary(
         }
     }
 
-    /** A vocabulary that knows no dataset sizes and no probe names (those checks are skipped). */
+    /**
+     * A vocabulary that knows no dataset sizes, probe names or aliases (those checks and
+     * suggestions are skipped).
+     */
     public GridVocabulary(
             Set<String> norms,
             Set<String> activations,
@@ -106,7 +85,8 @@ public record GridVocabulary(
                 activationOptionsProblem,
                 normsNeedingTwoSamples,
                 Map.of(),
-                List.of());
+                List.of(),
+                Map.of());
     }
 
     /**
@@ -122,7 +102,22 @@ public record GridVocabulary(
                 activationOptionsProblem,
                 normsNeedingTwoSamples,
                 sizes,
-                probes);
+                probes,
+                aliases);
+    }
+
+    /** A copy that suggests {@code name} for each of these spellings (spelling -> name). */
+    public GridVocabulary withAliases(Map<String, String> spellings) {
+        return new GridVocabulary(
+                norms,
+                activations,
+                datasets,
+                normOptionsProblem,
+                activationOptionsProblem,
+                normsNeedingTwoSamples,
+                datasetSizes,
+                probeNames,
+                spellings);
     }
 
     /**
@@ -135,11 +130,12 @@ public record GridVocabulary(
 
     /**
      * The allowed name a user probably meant by {@code name}: the same spelling up to case and
-     * punctuation ({@code Leaky-ReLU}), a PyTorch/timm alias ({@code groupnorm}), or the only name
-     * one letter away from a name of five or more letters ({@code lekyrelu}). Short names and names
-     * that differ in digits name other things ({@code gelu}, {@code cifar100}): no guess for them.
+     * punctuation ({@code Leaky-ReLU}), one of the {@link #aliases} ({@code groupnorm}), or the
+     * only name one letter away from a name of five or more letters ({@code lekyrelu}). Short names
+     * and names that differ in digits name other things ({@code gelu}, {@code cifar100}): no guess
+     * for them.
      */
-    static Optional<String> suggestion(String name, Collection<String> allowed) {
+    Optional<String> suggestion(String name, Collection<String> allowed) {
         String key = spellingKey(name);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
@@ -161,37 +157,12 @@ public record GridVocabulary(
                 tie = true;
             }
         }
-        String alias = ALIASES.get(key);
+        String alias = aliases.get(key);
         if (alias != null && allowed.contains(alias)) {
             return Optional.of(alias);
         }
         return best != null && !tie && bestDistance == 1 && key.length() >= 5
                 ? Optional.of(best)
                 : Optional.empty();
-    }
-
-    /**
-     * A vocabulary whose batch-statistic norms are the built-in {@code bn} and {@code rbn} (those
-     * of them present).
-     */
-    public GridVocabulary(
-            Set<String> norms,
-            Set<String> activations,
-            Set<String> datasets,
-            BiFunction<String, Map<String, String>, Optional<String>> normOptionsProblem,
-            BiFunction<String, Map<String, String>, Optional<String>> activationOptionsProblem) {
-        this(
-                norms,
-                activations,
-                datasets,
-                normOptionsProblem,
-                activationOptionsProblem,
-                intersection(BATCH_STATISTIC_NORMS, norms));
-    }
-
-    private static Set<String> intersection(Set<String> a, Set<String> b) {
-        Set<String> out = new TreeSet<>(a);
-        out.retainAll(b);
-        return out;
     }
 }

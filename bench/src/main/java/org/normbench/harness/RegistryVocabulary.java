@@ -8,19 +8,20 @@ import java.util.Set;
 import org.normbench.datasets.DatasetRegistry;
 import org.normbench.datasets.DatasetSpec;
 import org.normbench.grid.GridVocabulary;
-import org.normbench.model.ActivationOptions;
-import org.normbench.model.ActivationRegistry;
-import org.normbench.model.Norm;
-import org.normbench.model.NormOptions;
-import org.normbench.model.NormRegistry;
 import org.normbench.model.ResNet18;
+import org.normbench.model.activations.ActivationOptions;
+import org.normbench.model.activations.ActivationRegistry;
+import org.normbench.model.norms.Norm;
+import org.normbench.model.norms.NormOptions;
+import org.normbench.model.norms.NormRegistry;
 
 /**
  * The grid vocabulary of this installation: every norm and activation the registries know
  * (built-ins and ServiceLoader plug-ins) and every dataset of the datasets registry, with the
  * model's own option parsers as validators, so a grid is checked by the same code that builds it;
  * plus each dataset's split sizes and ResNet18's probe names, so batch sizes, limits and hook
- * patterns are checked before training.
+ * patterns are checked before training, and each norm's and activation's aliases for "did you mean"
+ * suggestions.
  */
 public final class RegistryVocabulary {
     private RegistryVocabulary() {}
@@ -35,10 +36,16 @@ public final class RegistryVocabulary {
             sizes.put(d.name(), new GridVocabulary.DatasetSize(d.trainCount(), d.testCount()));
         }
         Set<String> needTwo = new LinkedHashSet<>();
+        Map<String, String> aliases = new LinkedHashMap<>();
         for (String n : norms) {
-            if (!NormRegistry.get(n).supportsBatchOfOne(true)) {
+            Norm norm = NormRegistry.get(n);
+            if (!norm.supportsBatchOfOne(true)) {
                 needTwo.add(n);
             }
+            norm.aliases().forEach(a -> aliases.put(a, n));
+        }
+        for (String a : acts) {
+            ActivationRegistry.get(a).aliases().forEach(alias -> aliases.put(alias, a));
         }
         return new GridVocabulary(
                 norms,
@@ -53,7 +60,8 @@ public final class RegistryVocabulary {
                                                 ActivationRegistry.get(name), options)),
                 needTwo,
                 sizes,
-                ResNet18.PROBE_NAMES);
+                ResNet18.PROBE_NAMES,
+                aliases);
     }
 
     private static Optional<String> problem(Runnable parse) {

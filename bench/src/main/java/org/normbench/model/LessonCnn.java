@@ -9,6 +9,12 @@ import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.training.initializer.XavierInitializer;
 import java.util.List;
 import org.normbench.hooks.Probe;
+import org.normbench.model.activations.Activation;
+import org.normbench.model.activations.ActivationOptions;
+import org.normbench.model.activations.ActivationRegistry;
+import org.normbench.model.norms.Norm;
+import org.normbench.model.norms.NormOptions;
+import org.normbench.model.norms.NormRegistry;
 
 /**
  * The small CNN of fast.ai course-v3 part 2 (notebooks 06-07, {@code get_cnn_model}), with a

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.normbench.hooks.Probe;
+import org.normbench.model.activations.ElementwiseBlock;
+import org.normbench.model.norms.PerChannelNormBlock;
 
 /**
  * A torchinfo-like per-layer table of an initialised model: name, type, output shape and trainable

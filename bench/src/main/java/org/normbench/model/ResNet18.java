@@ -12,6 +12,10 @@ import ai.djl.training.initializer.XavierInitializer;
 import java.util.ArrayList;
 import java.util.List;
 import org.normbench.hooks.Probe;
+import org.normbench.model.activations.Activation;
+import org.normbench.model.activations.ActivationRegistry;
+import org.normbench.model.norms.Norm;
+import org.normbench.model.norms.NormRegistry;
 
 /**
  * Builds ResNet18 (He et al. 2016) with a pluggable norm and activation: stem, four stages of two

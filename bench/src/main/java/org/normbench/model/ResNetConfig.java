@@ -1,5 +1,11 @@
 package org.normbench.model;
 
+import ai.djl.ndarray.types.Shape;
+import org.normbench.model.activations.ActivationOptions;
+import org.normbench.model.activations.ActivationRegistry;
+import org.normbench.model.norms.NormOptions;
+import org.normbench.model.norms.NormRegistry;
+
 /**
  * Everything that defines one ResNet18 variant. Start from {@link #cifar} or {@link #imagenet} and
  * change fields with the {@code with...} methods. Names and option types are checked here; whether
@@ -203,7 +209,7 @@ public record ResNetConfig(
     }
 
     /** Shape of one input batch of {@code batchSize} images. */
-    public ai.djl.ndarray.types.Shape inputShape(long batchSize) {
-        return new ai.djl.ndarray.types.Shape(batchSize, inputChannels, imageSize, imageSize);
+    public Shape inputShape(long batchSize) {
+        return new Shape(batchSize, inputChannels, imageSize, imageSize);
     }
 }

@@ -15,8 +15,8 @@ import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.normbench.engine.TorchRuntime;
-import org.normbench.model.NormOptions;
-import org.normbench.model.NormRegistry;
+import org.normbench.model.norms.NormOptions;
+import org.normbench.model.norms.NormRegistry;
 
 /**
  * Every registered norm gives the same forward output and input gradient on the GPU as on the CPU,

@@ -286,7 +286,8 @@ class GridParserTest {
                                 options.containsKey("groups")
                                         ? java.util.Optional.empty()
                                         : java.util.Optional.of("this registry needs groups"),
-                        (act, options) -> java.util.Optional.empty());
+                        (act, options) -> java.util.Optional.empty(),
+                        Set.of());
 
         GridException e =
                 assertThrows(
@@ -302,7 +303,7 @@ class GridParserTest {
         assertEquals(
                 Set.of("bn", "rbn"),
                 TestVocabulary.VOCABULARY.normsNeedingTwoSamples(),
-                "five-argument default");
+                "the test vocabulary's");
         GridVocabulary custom =
                 new GridVocabulary(
                         Set.of("bn", "ghost"),
@@ -415,7 +416,8 @@ class GridParserTest {
                         Set.of("relu"),
                         Set.of("mnist"),
                         (n, o) -> java.util.Optional.empty(),
-                        (n, o) -> java.util.Optional.empty());
+                        (n, o) -> java.util.Optional.empty(),
+                        Set.of());
         String yaml =
                 "train_limit: 100\n"
                         + MINIMAL.replace("[8]", "[200]")

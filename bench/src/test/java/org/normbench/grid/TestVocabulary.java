@@ -8,9 +8,10 @@ import java.util.Set;
 /**
  * The fixed vocabulary grid tests parse against (bn gn ln rbn / relu leaky_relu / five datasets),
  * with small option checks in the spirit of the model registry's: gn takes {@code groups},
- * leaky_relu takes {@code negative_slope}, everything else takes no options. It knows the datasets'
- * split sizes and ResNet18's probe names (the registry's values, typed here so grid tests need no
- * model code); {@code TestVocabularyTest} checks they agree with the registry.
+ * leaky_relu takes {@code negative_slope}, everything else takes no options. It knows which norms
+ * need two samples, the PyTorch/timm aliases, the datasets' split sizes and ResNet18's probe names
+ * (the registry's values, typed here so grid tests need no model code); {@code TestVocabularyTest}
+ * checks they agree with the registry.
  */
 final class TestVocabulary {
 
@@ -25,7 +26,8 @@ final class TestVocabulary {
                                     "cifar10",
                                     "imagenette-160"),
                             TestVocabulary::normOptionsProblem,
-                            TestVocabulary::activationOptionsProblem)
+                            TestVocabulary::activationOptionsProblem,
+                            Set.of("bn", "rbn"))
                     .withModelAndData(
                             Map.of(
                                     "fashion-mnist", new GridVocabulary.DatasetSize(60_000, 10_000),
@@ -44,7 +46,25 @@ final class TestVocabulary {
                                     "layer3.1",
                                     "layer4.0",
                                     "layer4.1",
-                                    "head"));
+                                    "head"))
+                    .withAliases(
+                            Map.ofEntries(
+                                    Map.entry("batchnorm", "bn"),
+                                    Map.entry("batchnorm2d", "bn"),
+                                    Map.entry("bn2d", "bn"),
+                                    Map.entry("batch", "bn"),
+                                    Map.entry("groupnorm", "gn"),
+                                    Map.entry("groupnorm2d", "gn"),
+                                    Map.entry("group", "gn"),
+                                    Map.entry("layernorm", "ln"),
+                                    Map.entry("layernorm2d", "ln"),
+                                    Map.entry("layer", "ln"),
+                                    Map.entry("runningbatchnorm", "rbn"),
+                                    Map.entry("runningbn", "rbn"),
+                                    Map.entry("running", "rbn"),
+                                    Map.entry("leakyrelu", "leaky_relu"),
+                                    Map.entry("lrelu", "leaky_relu"),
+                                    Map.entry("leaky", "leaky_relu")));
 
     private TestVocabulary() {}
 

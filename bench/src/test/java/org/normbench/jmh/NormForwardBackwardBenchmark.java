@@ -11,8 +11,8 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.concurrent.TimeUnit;
 import org.normbench.engine.TorchRuntime;
-import org.normbench.model.NormOptions;
-import org.normbench.model.NormRegistry;
+import org.normbench.model.norms.NormOptions;
+import org.normbench.model.norms.NormRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Question: what does one norm layer cost, forward + backward (gradients for input, gamma, beta),
  * on a 64-channel 32x32 activation in training mode on CPU, relative to BatchNorm? The ratio to
  * {@code bn} at the same batch is the number to read. Run: {@code make jmh
- * JMH_ARGS=NormForwardBackward}.
+ * JMH_ARGS=NormForwardBackward} (every registered norm; {@code -p norm=bn,gn} for some).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,7 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 2)
 public class NormForwardBackwardBenchmark {
 
-    @Param({"bn", "gn", "ln", "rbn"})
+    /** Every registered norm, filled in by {@link BenchmarkNorms} ({@code make jmh}). */
+    @Param(BenchmarkNorms.EVERY_REGISTERED_NORM)
     public String norm;
 
     @Param({"2", "32", "128"})
@@ -65,7 +66,7 @@ public class NormForwardBackwardBenchmark {
         engine = TorchRuntime.engine();
         manager = engine.newBaseManager();
         Shape shape = new Shape(batch, 64, 32, 32);
-        block = NormRegistry.get(norm).create(64, NormOptions.DEFAULTS);
+        block = NormRegistry.get(BenchmarkNorms.check(norm)).create(64, NormOptions.DEFAULTS);
         block.initialize(manager, DataType.FLOAT32, shape);
         ps = new ParameterStore(manager, false);
         engine.setRandomSeed(1);
@@ -93,14 +94,15 @@ public class NormForwardBackwardBenchmark {
     }
 
     /**
-     * Interleaved variant for a noisy machine: for each batch size, rounds of one call per norm
-     * (order rotated), median wall and process-CPU time per call, ratio to bn. {@code java -cp ...
-     * org.normbench.jmh.NormForwardBackwardBenchmark [rounds] [calls per sample]}.
+     * Interleaved variant for a noisy machine: for each batch size, rounds of one call per
+     * registered norm (order rotated), median wall and process-CPU time per call, ratio to the
+     * first (bn). {@code java -cp ... org.normbench.jmh.NormForwardBackwardBenchmark [rounds]
+     * [calls per sample]}.
      */
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         int calls = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        String[] norms = {"bn", "gn", "ln", "rbn"};
+        String[] norms = BenchmarkNorms.names().toArray(String[]::new);
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean)
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean();
@@ -132,8 +134,8 @@ public class NormForwardBackwardBenchmark {
                     }
                 }
             }
-            double bnWall = median(wall.get("bn"));
-            double bnCpu = median(cpu.get("bn"));
+            double bnWall = median(wall.get(norms[0]));
+            double bnCpu = median(cpu.get(norms[0]));
             for (String n : norms) {
                 System.out.printf(
                         java.util.Locale.ROOT,

@@ -39,12 +39,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * forward, softmax cross-entropy, backward, SGD update) with gn, ln or rbn than with bn? Target
  * 1.10x.
  *
- * <p>Two ways to run it. JMH ({@code make jmh JMH_ARGS=NormTrainingStep}) measures each norm in
- * turn in one JVM. On a shared, noisy machine the load drifts between those turns, so {@link #main}
- * also runs the four models interleaved step by step in one JVM and reports each norm's median and
- * its ratio to bn over the same wall-clock window: {@code java -cp
+ * <p>Two ways to run it. JMH ({@code make jmh JMH_ARGS=NormTrainingStep}) measures each registered
+ * norm in turn in one JVM. On a shared, noisy machine the load drifts between those turns, so
+ * {@link #main} also runs the models interleaved step by step in one JVM and reports each norm's
+ * median and its ratio to bn over the same wall-clock window: {@code java -cp
  * bench/target/test-classes:bench/target/classes:$(cat bench/target/jmh-classpath.txt)
- * org.normbench.jmh.NormTrainingStepBenchmark [rounds]}.
+ * org.normbench.jmh.NormTrainingStepBenchmark [rounds] [norm,norm,...]} (default: every registered
+ * norm).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -62,14 +63,15 @@ import org.openjdk.jmh.annotations.Warmup;
 public class NormTrainingStepBenchmark {
     static final int BATCH = 32;
 
-    @Param({"bn", "gn", "ln", "rbn"})
+    /** Every registered norm, filled in by {@link BenchmarkNorms} ({@code make jmh}). */
+    @Param(BenchmarkNorms.EVERY_REGISTERED_NORM)
     public String norm;
 
     private Step step;
 
     @Setup(Level.Trial)
     public void setUp() {
-        step = new Step(norm);
+        step = new Step(BenchmarkNorms.check(norm));
     }
 
     @Benchmark
@@ -143,7 +145,9 @@ public class NormTrainingStepBenchmark {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         int warmup = 3;
         String[] norms =
-                args.length > 1 ? args[1].split(",") : new String[] {"bn", "gn", "ln", "rbn"};
+                args.length > 1
+                        ? args[1].split(",")
+                        : BenchmarkNorms.names().toArray(String[]::new);
         Map<String, Step> steps = new LinkedHashMap<>();
         Map<String, List<Double>> times = new LinkedHashMap<>();
         Map<String, List<Double>> cpu = new LinkedHashMap<>();

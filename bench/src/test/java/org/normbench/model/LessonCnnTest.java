@@ -22,6 +22,9 @@ import org.normbench.hooks.HistogramRow;
 import org.normbench.hooks.HistogramSpec;
 import org.normbench.hooks.HookHandle;
 import org.normbench.hooks.Hooks;
+import org.normbench.model.activations.ActivationOptions;
+import org.normbench.model.norms.NormOptions;
+import org.normbench.model.norms.NormRegistry;
 
 /**
  * The lesson CNN: the notebook's sizes, every registered norm, and probes that see activation

@@ -15,11 +15,15 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.normbench.engine.TorchRuntime;
 import org.normbench.hooks.Probe;
+import org.normbench.model.activations.ActivationRegistry;
+import org.normbench.model.norms.NormRegistry;
 
 class ResNet18Test {
     final Engine engine = TorchRuntime.engine();
@@ -30,17 +34,14 @@ class ResNet18Test {
         return b;
     }
 
+    /** Every registered norm with every registered activation, so a plug-in gets these tests. */
+    static Stream<Arguments> variants() {
+        return NormRegistry.names().stream()
+                .flatMap(n -> ActivationRegistry.names().stream().map(a -> Arguments.of(n, a)));
+    }
+
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({
-        "bn,relu",
-        "bn,leaky_relu",
-        "gn,relu",
-        "gn,leaky_relu",
-        "ln,relu",
-        "ln,leaky_relu",
-        "rbn,relu",
-        "rbn,leaky_relu"
-    })
+    @MethodSource("variants")
     void everyVariantHasTheStandardCifarResNet18ParameterCount(String norm, String act) {
         try (NDManager m = engine.newBaseManager()) {
             assertEquals(
@@ -88,10 +89,10 @@ class ResNet18Test {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"bn", "gn", "ln", "rbn"})
-    void narrowModelOnGreyscale28x28TrainsAndEvaluatesToLogits(String norm) {
-        ResNetConfig c = ResNetConfig.cifar(norm, "leaky_relu").withWidth(0.125).withInput(1, 28);
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("variants")
+    void narrowModelOnGreyscale28x28TrainsAndEvaluatesToLogits(String norm, String act) {
+        ResNetConfig c = ResNetConfig.cifar(norm, act).withWidth(0.125).withInput(1, 28);
         try (NDManager m = engine.newBaseManager()) {
             Block net = built(m, c);
             ParameterStore ps = new ParameterStore(m, false);

@@ -12,9 +12,9 @@ import org.normbench.datasets.DatasetRequest;
 import org.normbench.datasets.DatasetSplits;
 import org.normbench.grid.LrRule;
 import org.normbench.hooks.ActivationRow;
-import org.normbench.model.ActivationOptions;
 import org.normbench.model.LessonCnn;
-import org.normbench.model.NormOptions;
+import org.normbench.model.activations.ActivationOptions;
+import org.normbench.model.norms.NormOptions;
 
 /**
  * The dying-ReLU finding, on the measures the report uses for it (not the legacy {@code

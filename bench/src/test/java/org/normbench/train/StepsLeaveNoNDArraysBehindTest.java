@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.normbench.model.ResNet18;
 import org.normbench.model.ResNetConfig;
+import org.normbench.model.norms.NormRegistry;
 
 /**
  * Issue 6, "every step's NDArrays are closed": the NDArrays left in the learner's manager tree
@@ -19,7 +20,8 @@ import org.normbench.model.ResNetConfig;
  * 0.125 makes the stem and layer1 8-channel convs, so ChannelPaddedConv2d's padding path runs too.
  * Tiny 8x8 images keep it fast; the code paths are those of any input size. A leak of one
  * weight-sized array per step is about 4 KiB; MemorySoak shows what thousands of steps make of it.
- * rbn is covered too: its running state is updated in place every step, the easiest place to leak.
+ * Runs for every registered norm (plug-ins too). rbn's running state is updated in place every
+ * step, the easiest place to leak.
  */
 class StepsLeaveNoNDArraysBehindTest {
     private static final int FROM = 6;
@@ -59,8 +61,13 @@ class StepsLeaveNoNDArraysBehindTest {
         return live;
     }
 
+    /** Every registered norm, plug-ins included. */
+    static List<String> norms() {
+        return NormRegistry.names();
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"bn", "gn", "ln", "rbn"})
+    @MethodSource("norms")
     void noNDArrayOutlivesItsStep(String norm) {
         Map<Integer, Integer> live = liveArraysAtFromAndTo(norm, new Callback() {});
         assertEquals(

@@ -1,5 +1,6 @@
 package org.normbench.analysis.figures;
 
+import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
 import org.knowm.xchart.CategoryChart;
@@ -57,7 +58,7 @@ public final class JmhFigure implements FigureBuilder {
             chart.getStyler().setAxisTitleFont(Theme.LABEL);
             chart.getStyler().setAxisTickLabelsFont(Theme.SMALL);
             chart.getStyler().setLegendVisible(false);
-            chart.getStyler().setPlotGridLinesColor(new java.awt.Color(0xE5E5E5));
+            chart.getStyler().setPlotGridLinesColor(new Color(0xE5E5E5));
             chart.getStyler().setErrorBarsColor(Theme.BLACK);
             List<String> labels = new ArrayList<>();
             List<Double> scores = new ArrayList<>();

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import org.normbench.analysis.load.Cell;
 import org.normbench.analysis.load.Curve;
 import org.normbench.analysis.load.Run;
@@ -66,9 +67,7 @@ public final class LossCurvesFigure implements FigureBuilder {
                                                     : ""),
                                     "optimizer step",
                                     "training loss (smoothed)");
-                    chart.getStyler()
-                            .setLegendPosition(
-                                    org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+                    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
                     for (int b = 0; b < batches.size(); b++) {
                         int batch = batches.get(b);
                         TreeMap<Integer, double[]> sums = new TreeMap<>();

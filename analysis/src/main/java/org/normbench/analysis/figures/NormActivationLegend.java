@@ -3,6 +3,7 @@ package org.normbench.analysis.figures;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
+import java.awt.font.TextLayout;
 import java.awt.geom.Line2D;
 import java.util.List;
 
@@ -57,9 +58,7 @@ final class NormActivationLegend implements Panel {
      */
     private static void entry(
             Graphics2D g, double[] pen, int width, Color color, BasicStroke stroke, String label) {
-        double w =
-                new java.awt.font.TextLayout(label, Theme.SMALL, g.getFontRenderContext())
-                        .getAdvance();
+        double w = new TextLayout(label, Theme.SMALL, g.getFontRenderContext()).getAdvance();
         if (pen[0] > 12 && pen[0] + 28 + w > width - 4) {
             pen[0] = 12;
             pen[1] += ROW;

@@ -3,11 +3,13 @@ package org.normbench.analysis.figures;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.util.Map;
+import java.util.List;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -30,8 +32,14 @@ public final class Theme {
     public static final Color VERMILLION = new Color(0xD55E00);
     public static final Color REDDISH_PURPLE = new Color(0xCC79A7);
 
-    private static final Map<String, Color> NORM_COLORS =
-            Map.of("bn", VERMILLION, "gn", BLUE, "ln", BLUISH_GREEN, "rbn", ORANGE);
+    /** The colours of {@link Variants#STUDY_NORMS}, in that order. */
+    private static final List<Color> STUDY_NORM_COLORS =
+            List.of(VERMILLION, BLUE, BLUISH_GREEN, ORANGE);
+
+    /**
+     * Any other norm (a plug-in) takes one of these, chosen by a hash of its name: the same norm
+     * has the same colour in every figure and every report, whatever else the run holds.
+     */
     private static final Color[] OTHER = {REDDISH_PURPLE, SKY_BLUE, BLACK, YELLOW};
 
     /**
@@ -63,8 +71,10 @@ public final class Theme {
     private Theme() {}
 
     public static Color normColor(String norm) {
-        Color known = NORM_COLORS.get(norm);
-        return known != null ? known : OTHER[Math.floorMod(norm.hashCode(), OTHER.length)];
+        int study = Variants.STUDY_NORMS.indexOf(norm);
+        return study >= 0
+                ? STUDY_NORM_COLORS.get(study)
+                : OTHER[Math.floorMod(norm.hashCode(), OTHER.length)];
     }
 
     /** Colour of the i-th of n batch sizes (ascending): dark purple for the smallest. */
@@ -134,8 +144,8 @@ public final class Theme {
             xy.setXAxisDecimalPattern("#.##");
             // Wider than XChart's default so four-digit step numbers never run into each other.
             xy.setXAxisTickMarkSpacingHint(100);
-            xy.setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line);
-            xy.setSeriesMarkers(new org.knowm.xchart.style.markers.Marker[] {SeriesMarkers.NONE});
+            xy.setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            xy.setSeriesMarkers(new Marker[] {SeriesMarkers.NONE});
         }
     }
 }

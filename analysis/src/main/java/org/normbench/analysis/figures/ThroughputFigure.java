@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.normbench.analysis.load.Cell;
 import org.normbench.analysis.load.Run;
@@ -66,8 +67,7 @@ public final class ThroughputFigure implements FigureBuilder {
                             "throughput (images/s)");
             chart.getStyler().setxAxisTickLabelsFormattingFunction(Variants::log2Tick);
             chart.getStyler().setYAxisMin(0.0);
-            chart.getStyler()
-                    .setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
             List<Cell> onDevice = cells.stream().filter(c -> c.device().equals(device)).toList();
             List<String> impls =
                     onDevice.stream().map(Cell::implementation).distinct().sorted().toList();

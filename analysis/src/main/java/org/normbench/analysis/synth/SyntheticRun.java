@@ -6,12 +6,16 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.normbench.analysis.figures.Variants;
 
 /**
  * Writes a fake but plausible run in the results format (docs/results-format.md), so the report can
@@ -105,8 +109,8 @@ public final class SyntheticRun {
             return new Spec(
                     runId,
                     List.of(2, 8, 32),
-                    List.of("bn", "gn", "ln", "rbn"),
-                    List.of("relu", "leaky_relu"),
+                    Variants.STUDY_NORMS,
+                    Variants.STUDY_ACTIVATIONS,
                     2,
                     60,
                     1,
@@ -122,8 +126,8 @@ public final class SyntheticRun {
             return new Spec(
                     runId,
                     List.of(2, 4, 8, 16, 32, 64, 128),
-                    List.of("bn", "gn", "ln", "rbn"),
-                    List.of("relu", "leaky_relu"),
+                    Variants.STUDY_NORMS,
+                    Variants.STUDY_ACTIVATIONS,
                     3,
                     2000,
                     1,
@@ -143,8 +147,8 @@ public final class SyntheticRun {
             return new Spec(
                     runId,
                     List.of(2, 32),
-                    List.of("bn", "gn", "ln", "rbn"),
-                    List.of("relu", "leaky_relu"),
+                    Variants.STUDY_NORMS,
+                    Variants.STUDY_ACTIVATIONS,
                     seeds,
                     30,
                     1,
@@ -376,8 +380,7 @@ public final class SyntheticRun {
         writeManifest(dir.resolve("manifest.json"), spec, cellRows.size());
         // As the harness leaves a finished run: aggregates written after the last cell directory
         // (readers treat older aggregates as lagging and read cells/ instead).
-        java.nio.file.attribute.FileTime now =
-                java.nio.file.attribute.FileTime.from(java.time.Instant.now());
+        FileTime now = FileTime.from(Instant.now());
         for (String table :
                 List.of("cells.csv", "curves.csv", "activations.csv", "histograms.csv")) {
             if (Files.isRegularFile(dir.resolve(table))) {
@@ -772,9 +775,9 @@ public final class SyntheticRun {
                 "model"
             };
             int columns = newColumns ? header.length : header.length - 2;
-            printer.printRecord((Object[]) java.util.Arrays.copyOf(header, columns));
+            printer.printRecord((Object[]) Arrays.copyOf(header, columns));
             for (String[] row : rows) {
-                printer.printRecord((Object[]) java.util.Arrays.copyOf(row, columns));
+                printer.printRecord((Object[]) Arrays.copyOf(row, columns));
             }
         }
     }
@@ -816,14 +819,14 @@ public final class SyntheticRun {
 
     private static String jmhJson() {
         StringBuilder sb = new StringBuilder("[\n");
-        String[] norms = {"bn", "gn", "ln", "rbn"};
+        List<String> norms = Variants.STUDY_NORMS;
         double[] ms = {3.1, 3.2, 3.4, 4.6};
-        for (int i = 0; i < norms.length; i++) {
+        for (int i = 0; i < norms.size(); i++) {
             sb.append(
                             jmhEntry(
                                     "org.normbench.jmh.NormForwardBackwardCost.forwardBackward",
                                     "norm",
-                                    norms[i],
+                                    norms.get(i),
                                     ms[i],
                                     0.12))
                     .append(",\n");
