@@ -18,40 +18,8 @@ public final class ResultsSchema {
     public static final String MANIFEST = "manifest.json";
     public static final String CELL_JSON = "cell.json";
 
-    public static final List<String> CELL_COLUMNS =
-            List.of(
-                    "cell_id",
-                    "kind",
-                    "norm",
-                    "norm_options",
-                    "activation",
-                    "activation_options",
-                    "batch_size",
-                    "device",
-                    "seed",
-                    "width",
-                    "dataset",
-                    "implementation",
-                    "status",
-                    "error",
-                    "params",
-                    "epochs",
-                    "steps",
-                    "final_train_loss",
-                    "test_loss",
-                    "test_accuracy",
-                    "train_seconds",
-                    "images_per_second",
-                    "step_ms_median",
-                    "step_ms_p90",
-                    "peak_memory_bytes",
-                    "lr",
-                    "started_at",
-                    "finished_at",
-                    "cpu_share",
-                    "contended",
-                    "lr_protocol",
-                    "model");
+    /** Declared by the cell outcome record itself ({@link CellOutcome#COLUMNS}). */
+    public static final List<String> CELL_COLUMNS = CellOutcome.header();
 
     public static final List<String> CURVE_COLUMNS =
             List.of("cell_id", "step", "epoch", "train_loss", "lr", "val_loss", "val_accuracy");
