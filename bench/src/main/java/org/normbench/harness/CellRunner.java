@@ -17,12 +17,10 @@ import org.normbench.datasets.DatasetSplits;
 import org.normbench.engine.CpuUsage;
 import org.normbench.engine.DeviceSpec;
 import org.normbench.engine.TorchRuntime;
-import org.normbench.grid.Budget;
 import org.normbench.grid.CellKind;
 import org.normbench.grid.CellSpec;
 import org.normbench.hooks.ActivationRow;
 import org.normbench.hooks.HistogramRow;
-import org.normbench.hooks.HistogramSpec;
 import org.normbench.model.ActivationOptions;
 import org.normbench.model.ActivationRegistry;
 import org.normbench.model.LessonCnn;
@@ -202,32 +200,6 @@ public final class CellRunner implements AutoCloseable {
         DatasetSource[] sources = DatasetSource.of(splits, fitCifarStem);
         int classes = splits.train().classNames().size();
         Block model = buildModel(cell, sources[0].channels(), sources[0].height(), classes);
-        TrainConfig.Builder cfg =
-                TrainConfig.builder()
-                        .batchSize(cell.batchSize())
-                        .lrRule(cell.lr())
-                        .momentum(cell.optimizer().momentum())
-                        .weightDecay(cell.optimizer().weightDecay())
-                        .seed(cell.seed())
-                        .device(device)
-                        .divergenceLossBound(cell.divergenceLoss())
-                        .timerWarmupSteps(Math.min(10, cell.throughput().warmupSteps()))
-                        .validateEverySteps(cell.validateEverySteps())
-                        .statsEverySteps(cell.hooks().enabled() ? cell.hooks().everySteps() : 0)
-                        .statsLayers(cell.hooks().layers())
-                        .statsDeadWindow(cell.hooks().deadWindow())
-                        .histogram(
-                                new HistogramSpec(
-                                        cell.hooks().bins(),
-                                        cell.hooks().histMin(),
-                                        cell.hooks().histMax()))
-                        .logEverySteps(cell.logEverySteps())
-                        .progress(false);
-        if (cell.budget().unit() == Budget.Unit.STEPS) {
-            cfg.maxSteps((int) cell.budget().amount());
-        } else {
-            cfg.epochs(cell.budget().amount());
-        }
         List<Callback> extra = new ArrayList<>();
         extra.add(stop.callback());
         if (progress != null) {
@@ -235,7 +207,8 @@ public final class CellRunner implements AutoCloseable {
         } else if (heartbeatOut != null) {
             extra.add(new HeartbeatCallback(heartbeatOut, label, heartbeatEvery));
         }
-        try (Learner learner = new Learner(model, cfg.build(), sources[0], sources[1], extra)) {
+        try (Learner learner =
+                new Learner(model, TrainConfig.of(cell, device), sources[0], sources[1], extra)) {
             row.params(ResNet18.trainableParameters(model));
             CpuUsage.Snapshot cpuBefore = CpuUsage.now();
             FitResult fit = learner.fit();
