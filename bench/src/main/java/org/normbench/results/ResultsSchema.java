@@ -4,9 +4,11 @@ import java.util.List;
 import org.normbench.hooks.ActivationRow;
 
 /**
- * Column lists of the stored results, schema version 1 (docs/results-format.md). The single place
- * where column names are spelled; writers and tests use these lists, so a rename cannot slip in
- * without a schema bump. Not a reader: {@code analysis} parses the files on its own.
+ * Column lists of the stored results, schema version 1 (docs/results-format.md). Writers and tests
+ * use these lists, so a rename cannot slip in without a schema bump. cells.csv and activations.csv
+ * take their lists from the records that declare them ({@link CellOutcome}, {@link ActivationRow}).
+ * Not a reader: {@code analysis} parses the files on its own, with its own list ({@code
+ * ResultsColumns}), which {@code ResultsRoundTripTest} holds equal to these.
  */
 public final class ResultsSchema {
     public static final int VERSION = 1;
