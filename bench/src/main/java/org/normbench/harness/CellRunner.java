@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,12 +17,10 @@ import org.normbench.datasets.DatasetSplits;
 import org.normbench.engine.CpuUsage;
 import org.normbench.engine.DeviceSpec;
 import org.normbench.engine.TorchRuntime;
-import org.normbench.grid.Budget;
 import org.normbench.grid.CellKind;
 import org.normbench.grid.CellSpec;
 import org.normbench.hooks.ActivationRow;
 import org.normbench.hooks.HistogramRow;
-import org.normbench.hooks.HistogramSpec;
 import org.normbench.model.LessonCnn;
 import org.normbench.model.ResNet18;
 import org.normbench.model.ResNetConfig;
@@ -31,6 +28,7 @@ import org.normbench.model.activations.ActivationOptions;
 import org.normbench.model.activations.ActivationRegistry;
 import org.normbench.model.norms.NormOptions;
 import org.normbench.model.norms.NormRegistry;
+import org.normbench.results.CellOutcome;
 import org.normbench.results.CellOutput;
 import org.normbench.results.CellStatus;
 import org.normbench.train.Callback;
@@ -101,15 +99,14 @@ public final class CellRunner implements AutoCloseable {
      * auto} cell); thread-safe, so several cells may run at once on different threads.
      */
     public CellOutput run(CellSpec cell, String progressLabel, String device) {
-        Map<String, Object> row = new LinkedHashMap<>(cell.columns());
-        row.put("implementation", "djl");
-        row.put("started_at", Instant.now().toString());
+        CellOutcome.Builder row =
+                CellOutcome.builder(cell).implementation("djl").startedAt(Instant.now().toString());
         List<List<Object>> curves = new ArrayList<>();
         List<List<Object>> activations = new ArrayList<>();
         List<List<Object>> histograms = new ArrayList<>();
         try {
             Device torchDevice = TorchRuntime.device(DeviceSpec.parse(device));
-            row.put("device", DeviceSpec.parse(device).resolve(engine.getGpuCount()).toString());
+            row.device(DeviceSpec.parse(device).resolve(engine.getGpuCount()).toString());
             if (cell.kind() == CellKind.THROUGHPUT) {
                 runThroughput(cell, torchDevice, progressLabel, row);
             } else {
@@ -123,20 +120,20 @@ public final class CellRunner implements AutoCloseable {
             // norm) is recorded with the cell; the grid goes on.
             fail(row, e);
         } catch (OutOfMemoryError e) {
-            row.put("status", CellStatus.OOM.csv());
-            row.put(
-                    "error",
-                    "Java heap exhausted: "
-                            + e.getMessage()
-                            + " (raise NORMBENCH_JAVA_OPTS=-Xmx...)");
+            row.status(CellStatus.OOM)
+                    .error(
+                            "Java heap exhausted: "
+                                    + e.getMessage()
+                                    + " (raise NORMBENCH_JAVA_OPTS=-Xmx...)");
         } finally {
-            row.put("finished_at", Instant.now().toString());
+            row.finishedAt(Instant.now().toString());
         }
-        return new CellOutput(cell.cellId(), row, cell.asMap(), curves, activations, histograms);
+        return new CellOutput(
+                cell.cellId(), row.build(), cell.asMap(), curves, activations, histograms);
     }
 
     private void runThroughput(
-            CellSpec cell, Device device, String label, Map<String, Object> row) {
+            CellSpec cell, Device device, String label, CellOutcome.Builder row) {
         Block model = buildModel(cell, 3, 32, 10);
         List<Callback> extra =
                 progress == null && heartbeatOut != null
@@ -151,23 +148,23 @@ public final class CellRunner implements AutoCloseable {
                         device,
                         cell.seed(),
                         extra);
-        row.put("dataset", "random");
-        row.put("params", ResNet18.trainableParameters(model));
-        row.put("steps", cell.throughput().warmupSteps() + cell.throughput().timedSteps());
-        row.put("step_ms_median", r.stepMsMedian());
-        row.put("step_ms_p90", r.stepMsP90());
-        row.put("images_per_second", r.imagesPerSecond());
-        row.put("peak_memory_bytes", r.peakMemoryBytes());
-        row.put("train_seconds", r.stepMsMedian() * r.timedSteps() / 1000.0);
+        row.dataset("random")
+                .params(ResNet18.trainableParameters(model))
+                .steps(cell.throughput().warmupSteps() + cell.throughput().timedSteps())
+                .stepMsMedian(r.stepMsMedian())
+                .stepMsP90(r.stepMsP90())
+                .imagesPerSecond(r.imagesPerSecond())
+                .peakMemoryBytes(r.peakMemoryBytes())
+                .trainSeconds(r.stepMsMedian() * r.timedSteps() / 1000.0);
         putCpu(row, r.timedCpu());
-        row.put("status", CellStatus.OK.csv());
+        row.status(CellStatus.OK);
     }
 
     private void runTrain(
             CellSpec cell,
             Device device,
             String label,
-            Map<String, Object> row,
+            CellOutcome.Builder row,
             List<List<Object>> curves,
             List<List<Object>> activations,
             List<List<Object>> histograms) {
@@ -203,32 +200,6 @@ public final class CellRunner implements AutoCloseable {
         DatasetSource[] sources = DatasetSource.of(splits, fitCifarStem);
         int classes = splits.train().classNames().size();
         Block model = buildModel(cell, sources[0].channels(), sources[0].height(), classes);
-        TrainConfig.Builder cfg =
-                TrainConfig.builder()
-                        .batchSize(cell.batchSize())
-                        .lrRule(cell.lr())
-                        .momentum(cell.optimizer().momentum())
-                        .weightDecay(cell.optimizer().weightDecay())
-                        .seed(cell.seed())
-                        .device(device)
-                        .divergenceLossBound(cell.divergenceLoss())
-                        .timerWarmupSteps(Math.min(10, cell.throughput().warmupSteps()))
-                        .validateEverySteps(cell.validateEverySteps())
-                        .statsEverySteps(cell.hooks().enabled() ? cell.hooks().everySteps() : 0)
-                        .statsLayers(cell.hooks().layers())
-                        .statsDeadWindow(cell.hooks().deadWindow())
-                        .histogram(
-                                new HistogramSpec(
-                                        cell.hooks().bins(),
-                                        cell.hooks().histMin(),
-                                        cell.hooks().histMax()))
-                        .logEverySteps(cell.logEverySteps())
-                        .progress(false);
-        if (cell.budget().unit() == Budget.Unit.STEPS) {
-            cfg.maxSteps((int) cell.budget().amount());
-        } else {
-            cfg.epochs(cell.budget().amount());
-        }
         List<Callback> extra = new ArrayList<>();
         extra.add(stop.callback());
         if (progress != null) {
@@ -236,20 +207,21 @@ public final class CellRunner implements AutoCloseable {
         } else if (heartbeatOut != null) {
             extra.add(new HeartbeatCallback(heartbeatOut, label, heartbeatEvery));
         }
-        try (Learner learner = new Learner(model, cfg.build(), sources[0], sources[1], extra)) {
-            row.put("params", ResNet18.trainableParameters(model));
+        try (Learner learner =
+                new Learner(model, TrainConfig.of(cell, device), sources[0], sources[1], extra)) {
+            row.params(ResNet18.trainableParameters(model));
             CpuUsage.Snapshot cpuBefore = CpuUsage.now();
             FitResult fit = learner.fit();
             putCpu(row, CpuUsage.now().since(cpuBefore));
             stop.throwIfRequested();
-            row.put("steps", fit.steps());
-            row.put("epochs", fit.epochs());
-            row.put("final_train_loss", fit.finalTrainLoss());
-            row.put("train_seconds", fit.trainSeconds());
-            row.put("step_ms_median", finiteOrNull(fit.stepMsMedian()));
-            row.put("step_ms_p90", finiteOrNull(fit.stepMsP90()));
-            row.put("images_per_second", finiteOrNull(fit.imagesPerSecond()));
-            row.put("peak_memory_bytes", fit.peakMemoryBytes());
+            row.steps(fit.steps())
+                    .epochs(fit.epochs())
+                    .finalTrainLoss(fit.finalTrainLoss())
+                    .trainSeconds(fit.trainSeconds())
+                    .stepMsMedian(finiteOrNull(fit.stepMsMedian()))
+                    .stepMsP90(finiteOrNull(fit.stepMsP90()))
+                    .imagesPerSecond(finiteOrNull(fit.imagesPerSecond()))
+                    .peakMemoryBytes(fit.peakMemoryBytes());
             for (CurvePoint p : fit.curve()) {
                 curves.add(
                         Arrays.asList(
@@ -276,14 +248,11 @@ public final class CellRunner implements AutoCloseable {
                                 h.count()));
             }
             if (fit.status() == FitResult.Status.DIVERGED) {
-                row.put("status", CellStatus.DIVERGED.csv());
-                row.put("error", fit.message());
+                row.status(CellStatus.DIVERGED).error(fit.message());
                 return;
             }
             Evaluation test = learner.evaluate(sources[2]);
-            row.put("test_loss", test.loss());
-            row.put("test_accuracy", test.accuracy());
-            row.put("status", CellStatus.OK.csv());
+            row.testLoss(test.loss()).testAccuracy(test.accuracy()).status(CellStatus.OK);
         }
     }
 
@@ -327,9 +296,9 @@ public final class CellRunner implements AutoCloseable {
      * The {@code cpu_share} and {@code contended} columns (docs/results-format.md); empty when
      * unknown.
      */
-    private static void putCpu(Map<String, Object> row, CpuUsage.Delta cpu) {
-        row.put("cpu_share", cpu == null ? null : cpu.cpuShare());
-        row.put("contended", cpu == null ? null : cpu.contended());
+    private static void putCpu(CellOutcome.Builder row, CpuUsage.Delta cpu) {
+        row.cpuShare(cpu == null ? null : cpu.cpuShare())
+                .contended(cpu == null ? null : cpu.contended());
     }
 
     private static Double finiteOrNull(double v) {
@@ -340,7 +309,7 @@ public final class CellRunner implements AutoCloseable {
      * Maps an exception to a cell status: out-of-memory messages from CUDA or libtorch's CPU
      * allocator are {@code oom}.
      */
-    static void fail(Map<String, Object> row, Throwable e) {
+    static void fail(CellOutcome.Builder row, Throwable e) {
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         String lower = msg.toLowerCase(Locale.ROOT);
         boolean oom =
@@ -348,14 +317,13 @@ public final class CellRunner implements AutoCloseable {
                         || lower.contains("can't allocate memory")
                         || lower.contains("cannot allocate memory")
                         || lower.contains("not enough memory");
-        row.put("status", (oom ? CellStatus.OOM : CellStatus.ERROR).csv());
         String firstLine = msg.lines().findFirst().orElse(msg);
-        row.put(
-                "error",
-                (oom ? "" : e.getClass().getSimpleName() + ": ")
-                        + (firstLine.length() > 500
-                                ? firstLine.substring(0, 500) + "..."
-                                : firstLine));
+        row.status(oom ? CellStatus.OOM : CellStatus.ERROR)
+                .error(
+                        (oom ? "" : e.getClass().getSimpleName() + ": ")
+                                + (firstLine.length() > 500
+                                        ? firstLine.substring(0, 500) + "..."
+                                        : firstLine));
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.normbench.grid.CellSpec;
+import org.normbench.results.CellOutcome;
 import org.normbench.results.CellOutput;
 import org.normbench.results.CellStatus;
 import org.normbench.results.RunDirectory;
@@ -434,7 +435,7 @@ public final class GridRun {
     }
 
     private static String lineFor(int index, int total, CellOutput out, double seconds) {
-        Map<String, Object> r = out.row();
+        CellOutcome r = out.outcome();
         StringBuilder sb = new StringBuilder();
         sb.append(
                 String.format(
@@ -445,43 +446,23 @@ public final class GridRun {
                         out.status().csv(),
                         out.cellId(),
                         seconds));
-        if (r.get("test_accuracy") != null) {
-            sb.append(
-                    String.format(
-                            Locale.ROOT,
-                            "  test_acc=%.4f",
-                            ((Number) r.get("test_accuracy")).doubleValue()));
+        if (r.testAccuracy() != null) {
+            sb.append(String.format(Locale.ROOT, "  test_acc=%.4f", r.testAccuracy()));
         }
-        if (r.get("final_train_loss") != null) {
-            sb.append(
-                    String.format(
-                            Locale.ROOT,
-                            "  train_loss=%.4f",
-                            ((Number) r.get("final_train_loss")).doubleValue()));
+        if (r.finalTrainLoss() != null) {
+            sb.append(String.format(Locale.ROOT, "  train_loss=%.4f", r.finalTrainLoss()));
         }
-        if (r.get("images_per_second") != null) {
-            sb.append(
-                    String.format(
-                            Locale.ROOT,
-                            "  %.0f img/s",
-                            ((Number) r.get("images_per_second")).doubleValue()));
+        if (r.imagesPerSecond() != null) {
+            sb.append(String.format(Locale.ROOT, "  %.0f img/s", r.imagesPerSecond()));
         }
-        if (r.get("step_ms_median") != null) {
-            sb.append(
-                    String.format(
-                            Locale.ROOT,
-                            "  step %.1f ms",
-                            ((Number) r.get("step_ms_median")).doubleValue()));
+        if (r.stepMsMedian() != null) {
+            sb.append(String.format(Locale.ROOT, "  step %.1f ms", r.stepMsMedian()));
         }
-        if (Boolean.TRUE.equals(r.get("contended"))) {
-            sb.append(
-                    String.format(
-                            Locale.ROOT,
-                            "  (contended: cpu share %.2f)",
-                            ((Number) r.get("cpu_share")).doubleValue()));
+        if (Boolean.TRUE.equals(r.contended())) {
+            sb.append(String.format(Locale.ROOT, "  (contended: cpu share %.2f)", r.cpuShare()));
         }
-        if (out.status() != CellStatus.OK && r.get("error") != null) {
-            sb.append("  (").append(r.get("error")).append(')');
+        if (out.status() != CellStatus.OK && r.error() != null) {
+            sb.append("  (").append(r.error()).append(')');
         }
         return sb.toString();
     }

@@ -5,13 +5,13 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything one finished cell stores: its {@code cells.csv} row (values keyed by column name), its
- * spec for {@code cell.json}, and its rows for the three long tables. Rows are value lists in the
- * column order of {@link ResultsSchema}, {@code cell_id} first. Null means an empty field.
+ * Everything one finished cell stores: its {@code cells.csv} row ({@link CellOutcome}), its spec
+ * for {@code cell.json}, and its rows for the three long tables. Rows are value lists in the column
+ * order of {@link ResultsSchema}, {@code cell_id} first. Null means an empty field.
  */
 public record CellOutput(
         String cellId,
-        Map<String, Object> row,
+        CellOutcome outcome,
         Map<String, Object> spec,
         List<List<Object>> curves,
         List<List<Object>> activations,
@@ -23,16 +23,7 @@ public record CellOutput(
             throw new IllegalArgumentException(
                     "cell id '" + cellId + "' must use letters, digits, '.', '_', '-' only");
         }
-        for (String key : row.keySet()) {
-            if (!ResultsSchema.CELL_COLUMNS.contains(key)) {
-                throw new IllegalArgumentException(
-                        "unknown cells.csv column '"
-                                + key
-                                + "'; known: "
-                                + ResultsSchema.CELL_COLUMNS);
-            }
-        }
-        row = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(row));
+        Objects.requireNonNull(outcome, "outcome");
         spec = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(spec));
         curves = List.copyOf(curves);
         activations = List.copyOf(activations);
@@ -40,7 +31,6 @@ public record CellOutput(
     }
 
     public CellStatus status() {
-        Object s = row.get("status");
-        return s == null ? CellStatus.ERROR : CellStatus.parse(s.toString());
+        return outcome.status() == null ? CellStatus.ERROR : outcome.status();
     }
 }

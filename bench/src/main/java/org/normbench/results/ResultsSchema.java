@@ -4,9 +4,11 @@ import java.util.List;
 import org.normbench.hooks.ActivationRow;
 
 /**
- * Column lists of the stored results, schema version 1 (docs/results-format.md). The single place
- * where column names are spelled; writers and tests use these lists, so a rename cannot slip in
- * without a schema bump. Not a reader: {@code analysis} parses the files on its own.
+ * Column lists of the stored results, schema version 1 (docs/results-format.md). Writers and tests
+ * use these lists, so a rename cannot slip in without a schema bump. cells.csv and activations.csv
+ * take their lists from the records that declare them ({@link CellOutcome}, {@link ActivationRow}).
+ * Not a reader: {@code analysis} parses the files on its own, with its own list ({@code
+ * ResultsColumns}), which {@code ResultsRoundTripTest} holds equal to these.
  */
 public final class ResultsSchema {
     public static final int VERSION = 1;
@@ -18,40 +20,8 @@ public final class ResultsSchema {
     public static final String MANIFEST = "manifest.json";
     public static final String CELL_JSON = "cell.json";
 
-    public static final List<String> CELL_COLUMNS =
-            List.of(
-                    "cell_id",
-                    "kind",
-                    "norm",
-                    "norm_options",
-                    "activation",
-                    "activation_options",
-                    "batch_size",
-                    "device",
-                    "seed",
-                    "width",
-                    "dataset",
-                    "implementation",
-                    "status",
-                    "error",
-                    "params",
-                    "epochs",
-                    "steps",
-                    "final_train_loss",
-                    "test_loss",
-                    "test_accuracy",
-                    "train_seconds",
-                    "images_per_second",
-                    "step_ms_median",
-                    "step_ms_p90",
-                    "peak_memory_bytes",
-                    "lr",
-                    "started_at",
-                    "finished_at",
-                    "cpu_share",
-                    "contended",
-                    "lr_protocol",
-                    "model");
+    /** Declared by the cell outcome record itself ({@link CellOutcome#COLUMNS}). */
+    public static final List<String> CELL_COLUMNS = CellOutcome.header();
 
     public static final List<String> CURVE_COLUMNS =
             List.of("cell_id", "step", "epoch", "train_loss", "lr", "val_loss", "val_accuracy");

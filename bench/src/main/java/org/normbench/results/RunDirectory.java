@@ -116,7 +116,13 @@ public final class RunDirectory {
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
                 var parser = CSV.builder().setHeader().setSkipHeaderRecord(true).get().parse(r)) {
             for (var rec : parser) {
-                return Optional.of(CellStatus.parse(rec.get("status")));
+                CellStatus status =
+                        CellOutcome.read(name -> rec.isMapped(name) ? rec.get(name) : null)
+                                .status();
+                if (status == null) {
+                    throw new IllegalStateException(file + ":2: the status field is empty");
+                }
+                return Optional.of(status);
             }
         }
         return Optional.empty();
@@ -130,14 +136,10 @@ public final class RunDirectory {
         Path tmp = cellsDir().resolve(TMP_PREFIX + cell.cellId() + "-" + UUID.randomUUID());
         Files.createDirectories(tmp);
         try {
-            List<Object> rowValues = new ArrayList<>();
-            for (String col : ResultsSchema.CELL_COLUMNS) {
-                rowValues.add(cell.row().get(col));
-            }
             writeCsv(
                     tmp.resolve(ResultsSchema.CELLS),
                     ResultsSchema.CELL_COLUMNS,
-                    List.of(rowValues));
+                    List.of(cell.outcome().csvValues()));
             writeCsv(tmp.resolve(ResultsSchema.CURVES), ResultsSchema.CURVE_COLUMNS, cell.curves());
             writeCsv(
                     tmp.resolve(ResultsSchema.ACTIVATIONS),
@@ -151,7 +153,7 @@ public final class RunDirectory {
             json.put("schema_version", ResultsSchema.VERSION);
             json.put("cell_id", cell.cellId());
             json.put("spec", cell.spec());
-            json.put("result", cell.row());
+            json.put("result", cell.outcome().asMap());
             writeBytesDurably(tmp.resolve(ResultsSchema.CELL_JSON), JSON.writeValueAsBytes(json));
             Path target = cellsDir().resolve(cell.cellId());
             if (Files.exists(target)) {

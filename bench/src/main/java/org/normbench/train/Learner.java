@@ -129,8 +129,8 @@ public final class Learner implements AutoCloseable {
                         trainable,
                         Optimizer.sgd()
                                 .setLearningRateTracker((parameterId, numUpdate) -> (float) lr)
-                                .optMomentum((float) config.momentum())
-                                .optWeightDecays((float) config.weightDecay())
+                                .optMomentum((float) config.optimizer().momentum())
+                                .optWeightDecays((float) config.optimizer().weightDecay())
                                 .build(),
                         root);
         this.stepsPerEpoch = train.size() / config.batchSize();

@@ -1,7 +1,10 @@
 package org.normbench.train;
 
 import ai.djl.Device;
+import org.normbench.grid.Budget;
+import org.normbench.grid.CellSpec;
 import org.normbench.grid.LrRule;
+import org.normbench.grid.OptimizerSettings;
 import org.normbench.hooks.ActivationStats;
 import org.normbench.hooks.HistogramSpec;
 
@@ -10,9 +13,10 @@ import org.normbench.hooks.HistogramSpec;
  * The budget is {@code maxSteps} when positive, else {@code epochs} (fractional allowed) times the
  * steps of one epoch. The learning rate follows {@code lrRule} ({@link LrRule}, the grid's record
  * of it: protocol, warm-up, schedule), so what a run logs and what it trains with come from one
- * rule. Validated once, here. Build with {@link #builder()}; {@link Builder} holds the project
- * defaults (SGD momentum 0.9, weight decay 5e-4, base lr 0.1 at batch 128 scaled linearly, 10%
- * warm-up).
+ * rule; the optimizer settings are the grid's record too ({@link OptimizerSettings}). A grid cell's
+ * config is {@link #of(CellSpec, Device)}. Validated once, here. Build with {@link #builder()};
+ * {@link Builder} holds the project defaults (SGD momentum 0.9, weight decay 5e-4, base lr 0.1 at
+ * batch 128 scaled linearly, 10% warm-up).
  *
  * @param statsEverySteps capture activation statistics every N training steps (0 = never)
  * @param statsLayers probe names or globs to hook, comma-separated (default {@code stem,layer*})
@@ -28,8 +32,7 @@ public record TrainConfig(
         double epochs,
         int maxSteps,
         LrRule lrRule,
-        double momentum,
-        double weightDecay,
+        OptimizerSettings optimizer,
         long seed,
         Device device,
         double divergenceLossBound,
@@ -51,8 +54,7 @@ public record TrainConfig(
                 epochs,
                 "> 0 when maxSteps is 0");
         require(lrRule != null, "lrRule", lrRule, "an LrRule");
-        require(momentum >= 0 && momentum < 1, "momentum", momentum, "in [0, 1)");
-        require(weightDecay >= 0, "weightDecay", weightDecay, ">= 0");
+        require(optimizer != null, "optimizer", optimizer, "an OptimizerSettings");
         require(device != null, "device", device, "a DJL device");
         require(divergenceLossBound > 0, "divergenceLossBound", divergenceLossBound, "> 0");
         require(timerWarmupSteps >= 0, "timerWarmupSteps", timerWarmupSteps, ">= 0");
@@ -96,6 +98,39 @@ public record TrainConfig(
         return (int) Math.max(1, Math.ceil(epochs * stepsPerEpoch));
     }
 
+    /**
+     * The training config of a grid cell on {@code device}: the single place where a cell's
+     * settings become training settings ({@code progress} off; the harness adds its own display).
+     */
+    public static TrainConfig of(CellSpec cell, Device device) {
+        Builder b =
+                builder()
+                        .batchSize(cell.batchSize())
+                        .lrRule(cell.lr())
+                        .optimizer(cell.optimizer())
+                        .seed(cell.seed())
+                        .device(device)
+                        .divergenceLossBound(cell.divergenceLoss())
+                        .timerWarmupSteps(Math.min(10, cell.throughput().warmupSteps()))
+                        .validateEverySteps(cell.validateEverySteps())
+                        .statsEverySteps(cell.hooks().enabled() ? cell.hooks().everySteps() : 0)
+                        .statsLayers(cell.hooks().layers())
+                        .statsDeadWindow(cell.hooks().deadWindow())
+                        .histogram(
+                                new HistogramSpec(
+                                        cell.hooks().bins(),
+                                        cell.hooks().histMin(),
+                                        cell.hooks().histMax()))
+                        .logEverySteps(cell.logEverySteps())
+                        .progress(false);
+        if (cell.budget().unit() == Budget.Unit.STEPS) {
+            b.maxSteps((int) cell.budget().amount());
+        } else {
+            b.epochs(cell.budget().amount());
+        }
+        return b.build();
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -110,8 +145,8 @@ public record TrainConfig(
         b.warmupFraction = lrRule.warmupFraction();
         b.schedule = lrRule.schedule();
         b.lrProtocol = lrRule.protocol();
-        b.momentum = momentum;
-        b.weightDecay = weightDecay;
+        b.momentum = optimizer.momentum();
+        b.weightDecay = optimizer.weightDecay();
         b.seed = seed;
         b.device = device;
         b.divergenceLossBound = divergenceLossBound;
@@ -256,6 +291,11 @@ public record TrainConfig(
             return this;
         }
 
+        /** Both optimizer settings at once, e.g. a grid cell's. */
+        public Builder optimizer(OptimizerSettings v) {
+            return momentum(v.momentum()).weightDecay(v.weightDecay());
+        }
+
         /** All of the learning-rate settings at once, e.g. a grid cell's. */
         public Builder lrRule(LrRule v) {
             return baseLr(v.baseLr())
@@ -267,8 +307,10 @@ public record TrainConfig(
 
         public TrainConfig build() {
             LrRule rule;
+            OptimizerSettings optimizer;
             try {
                 rule = new LrRule(baseLr, referenceBatchSize, warmupFraction, schedule, lrProtocol);
+                optimizer = new OptimizerSettings(momentum, weightDecay);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("train config: " + e.getMessage(), e);
             }
@@ -277,8 +319,7 @@ public record TrainConfig(
                     epochs,
                     maxSteps,
                     rule,
-                    momentum,
-                    weightDecay,
+                    optimizer,
                     seed,
                     device,
                     divergenceLossBound,

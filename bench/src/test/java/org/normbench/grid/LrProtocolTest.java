@@ -3,6 +3,7 @@ package org.normbench.grid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import ai.djl.Device;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.normbench.train.TrainConfig;
@@ -33,12 +34,7 @@ class LrProtocolTest {
     }
 
     private static double trainedLr(CellSpec cell) {
-        return TrainConfig.builder()
-                .batchSize(cell.batchSize())
-                .lrRule(cell.lr())
-                .maxSteps(1)
-                .build()
-                .lr();
+        return TrainConfig.of(cell, Device.cpu()).lr();
     }
 
     @Test

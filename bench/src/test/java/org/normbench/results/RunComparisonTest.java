@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.normbench.grid.CellKind;
 
 /**
  * {@code normbench compare} on small runs this test writes with the real run writer ({@link
@@ -131,22 +132,24 @@ class RunComparisonTest {
     private static CellOutput cell(
             String id, String kind, String norm, int batchSize, int seed, double accuracy) {
         boolean train = kind.equals("train");
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("cell_id", id);
-        row.put("kind", kind);
-        row.put("norm", norm);
-        row.put("activation", "relu");
-        row.put("batch_size", batchSize);
-        row.put("device", "cpu");
-        row.put("seed", seed);
-        row.put("width", 0.125);
-        row.put("dataset", train ? "fashion-mnist" : "random");
-        row.put("status", "ok");
-        row.put("steps", 3);
-        row.put("final_train_loss", train ? 1.5 - accuracy : null);
-        row.put("test_loss", train ? 1.2 - accuracy : null);
-        row.put("test_accuracy", train ? accuracy : null);
-        row.put("images_per_second", train ? null : 80.0 + batchSize);
+        CellOutcome row =
+                new CellOutcome.Builder()
+                        .cellId(id)
+                        .kind(train ? CellKind.TRAIN : CellKind.THROUGHPUT)
+                        .norm(norm)
+                        .activation("relu")
+                        .batchSize(batchSize)
+                        .device("cpu")
+                        .seed((long) seed)
+                        .width(0.125)
+                        .dataset(train ? "fashion-mnist" : "random")
+                        .status(CellStatus.OK)
+                        .steps(3)
+                        .finalTrainLoss(train ? 1.5 - accuracy : null)
+                        .testLoss(train ? 1.2 - accuracy : null)
+                        .testAccuracy(train ? accuracy : null)
+                        .imagesPerSecond(train ? null : 80.0 + batchSize)
+                        .build();
         List<List<Object>> curves = new ArrayList<>();
         if (train) {
             for (int step = 1; step <= 3; step++) {

@@ -17,22 +17,26 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.normbench.grid.CellKind;
 import org.normbench.hooks.ActivationRow;
 
 class RunDirectoryTest {
     @TempDir Path runs;
 
     static CellOutput cell(String id, String status, int curvePoints) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("cell_id", id);
-        row.put("kind", "train");
-        row.put("norm", "gn");
-        row.put("status", status);
-        row.put(
-                "error",
-                status.equals("ok") ? null : "loss became NaN at step 3, \"quoted\", comma");
-        row.put("final_train_loss", Double.NaN);
-        row.put("test_accuracy", 0.5f);
+        CellOutcome row =
+                new CellOutcome.Builder()
+                        .cellId(id)
+                        .kind(CellKind.TRAIN)
+                        .norm("gn")
+                        .status(CellStatus.parse(status))
+                        .error(
+                                status.equals("ok")
+                                        ? null
+                                        : "loss became NaN at step 3, \"quoted\", comma")
+                        .finalTrainLoss(Double.NaN)
+                        .testAccuracy(0.5)
+                        .build();
         List<List<Object>> curves = new ArrayList<>();
         for (int s = 1; s <= curvePoints; s++) {
             curves.add(Arrays.asList(id, s, s / 10.0, 2.0 / s, 0.1, null, null));
@@ -127,23 +131,24 @@ class RunDirectoryTest {
     }
 
     @Test
-    void rejectsUnsafeRunIdsAndUnknownColumns() {
+    void rejectsUnsafeRunIds() {
         IllegalArgumentException e =
                 assertThrows(
                         IllegalArgumentException.class, () -> RunDirectory.open(runs, "../evil"));
         assertTrue(e.getMessage().contains("letters, digits"), e.getMessage());
-        IllegalArgumentException col =
-                assertThrows(
-                        IllegalArgumentException.class,
-                        () ->
-                                new CellOutput(
-                                        "x",
-                                        Map.of("acc", 1),
-                                        Map.of(),
-                                        List.of(),
-                                        List.of(),
-                                        List.of()));
-        assertTrue(col.getMessage().contains("unknown cells.csv column 'acc'"), col.getMessage());
+    }
+
+    @Test
+    void aStatusThatIsNoStatusIsReportedWithItsColumn() throws Exception {
+        RunDirectory run = RunDirectory.open(runs, "r1");
+        run.writeCell(cell("a", "ok", 1));
+        Path file = run.cellsDir().resolve("a").resolve("cells.csv");
+        Files.writeString(file, Files.readString(file).replace(",ok,", ",fine,"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> run.statusOf("a"));
+        assertTrue(
+                e.getMessage().contains("cells.csv column 'status': 'fine' is not one of ok,"),
+                e.getMessage());
     }
 
     @Test

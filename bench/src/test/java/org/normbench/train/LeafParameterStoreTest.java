@@ -73,8 +73,8 @@ class LeafParameterStoreTest {
             Optimizer sgd =
                     Optimizer.sgd()
                             .setLearningRateTracker((id, n) -> (float) lr[0])
-                            .optMomentum((float) cfg.momentum())
-                            .optWeightDecays((float) cfg.weightDecay())
+                            .optMomentum((float) cfg.optimizer().momentum())
+                            .optWeightDecays((float) cfg.optimizer().weightDecay())
                             .build();
             Loss loss = Loss.softmaxCrossEntropyLoss();
             int step = 0;

@@ -172,7 +172,7 @@ class LearnerTest {
                 assertThrows(
                         IllegalArgumentException.class,
                         () -> TrainConfig.builder().momentum(1.0).build());
-        assertEquals("train config: momentum=1.0 is invalid; allowed: in [0, 1)", e.getMessage());
+        assertEquals("train config: momentum must be in [0, 1), got 1.0", e.getMessage());
     }
 
     @Test

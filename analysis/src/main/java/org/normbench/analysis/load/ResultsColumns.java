@@ -17,7 +17,10 @@ import java.util.Set;
  * file of that name must have, and the ones added since without a schema bump, which older runs
  * lack. A new column goes into {@code optional} here; once every supported run has it, it may move
  * to {@code required}. Columns in neither list are ignored by the reader (the format allows it) and
- * named by {@link #unknownColumns} so a typo or a newer writer is visible. Not a parser.
+ * named by {@link #unknownColumns} so a typo or a newer writer is visible. bench writes the same
+ * columns from its own schema (analysis must not depend on bench); bench's {@code
+ * ResultsRoundTripTest} reads a real run with this loader and fails unless the two lists agree. Not
+ * a parser.
  */
 public enum ResultsColumns {
     CELLS(
