@@ -5,7 +5,8 @@
 # statistics on every step and every BLOCK steps against none, in interleaved blocks (one run, so
 # all three see the same machine). CIFAR ResNet18, every probe hooked (org.normbench.train.HookProfile).
 #   DEVICE=cpu|gpu  STATS_PATH=DEVICE_OPS|AUTO|CPU_PASS  NORM=bn  BATCH=8  WIDTH=1.0  ROUNDS=8  BLOCK=10
-#   THREADS=1 (CPU intra-op threads; 1 keeps a shared machine's noise down)  OUT=<trace folder>
+#   THREADS=1 (CPU intra-op threads)  CPU_TIME=true|false (CPU: thread CPU time, robust on a shared
+#   machine with THREADS=1; default true on cpu, wall time on gpu)  OUT=<trace folder>
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT="${OUT:-$(mktemp -d -t normbench-hooks.XXXXXX)}"
@@ -14,5 +15,5 @@ CP="bench/target/test-classes:bench/target/classes:$(cat bench/target/jmh-classp
 java -Dai.djl.pytorch.num_threads="${THREADS:-1}" \
   -Dhooks.device="${DEVICE:-cpu}" -Dhooks.path="${STATS_PATH:-DEVICE_OPS}" -Dhooks.norm="${NORM:-bn}" \
   -Dhooks.batch="${BATCH:-8}" -Dhooks.width="${WIDTH:-1.0}" -Dhooks.rounds="${ROUNDS:-8}" \
-  -Dhooks.block="${BLOCK:-10}" -Dhooks.trace="$OUT" -cp "$CP" org.normbench.train.HookProfile
+  -Dhooks.block="${BLOCK:-10}" -Dhooks.cpu="${CPU_TIME:-$([[ "${DEVICE:-cpu}" == cpu ]] && echo true || echo false)}" -Dhooks.trace="$OUT" -cp "$CP" org.normbench.train.HookProfile
 echo "(traces in $OUT)"

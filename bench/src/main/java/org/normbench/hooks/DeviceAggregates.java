@@ -33,7 +33,9 @@ import java.util.List;
 final class DeviceAggregates implements AutoCloseable {
     private final BinIndex bins;
     private NDManager constants;
-    private Plan plan;
+    private List<Plan> plans;
+    private List<Shape> planShapes;
+    private Device planDevice;
     private long hostCopies;
     private long uploads;
 
@@ -51,67 +53,48 @@ final class DeviceAggregates implements AutoCloseable {
 
     /**
      * The aggregates of each activation (same device, float), laid out by its layout, from one
-     * batch of device ops and one host copy. The activations are only read; intermediates are
-     * closed.
+     * batch of device ops per row group (see {@link #ROW}) and one host copy for all. The
+     * activations are only read; intermediates are closed.
      */
     List<double[]> of(List<NDArray> activations, List<ActivationStats.Layout> layouts) {
-        NDArray first = activations.get(0);
-        Plan p = plan(activations);
+        List<Plan> plans = plans(activations);
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         double[] v;
-        try (NDManager tmp = first.getManager().newSubManager()) {
-            NDList parts = new NDList();
-            for (NDArray a : activations) {
-                NDArray rows =
-                        (a.getDataType() == DataType.FLOAT32
-                                        ? a
-                                        : a.toType(DataType.FLOAT32, false))
-                                .reshape(-1, p.rowLength);
-                rows.attach(tmp);
-                parts.add(rows);
+        try (NDManager tmp = activations.get(0).getManager().newSubManager()) {
+            NDList vectors = new NDList();
+            for (Plan p : plans) {
+                List<NDArray> members = new ArrayList<>();
+                for (int i : p.members) {
+                    members.add(activations.get(i));
+                }
+                vectors.add(p.aggregates(members, bins, tmp));
             }
-            NDArray m = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
-            NDArray perRow =
-                    NDArrays.stack(
-                            new NDList(
-                                    m.sum(new int[] {1}).toType(DataType.FLOAT64, false),
-                                    m.norm(new int[] {1}).toType(DataType.FLOAT64, false).square(),
-                                    m.neq(p.zero)
-                                            .sum(new int[] {1})
-                                            .toType(DataType.FLOAT64, false),
-                                    m.gt(p.zero)
-                                            .sum(new int[] {1})
-                                            .toType(DataType.FLOAT64, false)),
-                            1);
-            NDArray perChannel = Bincount.sums(p.rowChannel, perRow, p.channels);
-            // max and -min per row, per block of B rows, then per layer over its padded blocks
-            NDArray extremes =
-                    NDArrays.stack(new NDList(m.max(new int[] {1}), m.min(new int[] {1}).neg()), 0)
-                            .reshape(2, -1, p.blockRows)
-                            .max(new int[] {2});
-            NDArray perLayer =
-                    NDArrays.concat(new NDList(extremes, p.sentinel), 1)
-                            .gather(p.layerBlocks, 1)
-                            .reshape(2, p.layers, -1)
-                            .max(new int[] {2})
-                            .toType(DataType.FLOAT64, false);
-            NDArray cells = bins.cellsOf(m, p.bins).reshape(-1, p.rowLength).add(p.rowCellOffset);
-            NDArray counts = Bincount.of(cells.reshape(-1), p.layers * bins.slots());
-            try (NDArray all =
-                    NDArrays.concat(
-                            new NDList(perChannel.reshape(-1), perLayer.reshape(-1), counts))) {
+            try (NDArray all = vectors.size() == 1 ? vectors.get(0) : NDArrays.concat(vectors)) {
                 v = all.toDoubleArray();
                 hostCopies++;
             }
         } finally {
             JniUtils.setGradMode(gradMode);
         }
-        return p.split(v, layouts, bins);
+        double[][] out = new double[activations.size()][];
+        int at = 0;
+        for (Plan p : plans) {
+            at = p.split(v, at, layouts, bins, out);
+        }
+        return List.of(out);
     }
 
-    /** The plan for these shapes on this device, made (and its constants uploaded) when new. */
-    private Plan plan(List<NDArray> activations) {
+    /**
+     * Layers whose per-(sample, channel) size is a multiple of {@value #ROW} share one group (rows
+     * of the gcd of their sizes, at least {@value #ROW} values); any other size is a group of its
+     * own (e.g. a pooled (N, C, 1, 1) output), so that one small layer cannot shrink every row to a
+     * single value and the per-row vectors stay a fraction of the activations.
+     */
+    static final long ROW = 16;
+
+    /** The plans for these shapes on this device, made (and their constants uploaded) when new. */
+    private List<Plan> plans(List<NDArray> activations) {
         List<Shape> shapes = new ArrayList<>();
         Device device = activations.get(0).getDevice();
         for (NDArray a : activations) {
@@ -125,16 +108,27 @@ final class DeviceAggregates implements AutoCloseable {
             }
             shapes.add(a.getShape());
         }
-        if (plan != null && plan.shapes.equals(shapes) && plan.device.equals(device)) {
-            return plan;
+        if (plans != null && planShapes.equals(shapes) && planDevice.equals(device)) {
+            return plans;
         }
         if (constants != null) {
             constants.close();
         }
         constants = activations.get(0).getManager().getEngine().newBaseManager(device);
-        plan = new Plan(shapes, device, bins, constants);
-        uploads += plan.uploads;
-        return plan;
+        java.util.Map<Long, List<Integer>> groups = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < shapes.size(); i++) {
+            long inner = Plan.inner(shapes.get(i));
+            groups.computeIfAbsent(inner % ROW == 0 ? 0 : inner, k -> new ArrayList<>()).add(i);
+        }
+        plans = new ArrayList<>();
+        for (List<Integer> members : groups.values()) {
+            Plan p = new Plan(shapes, members, bins, constants);
+            uploads += p.uploads;
+            plans.add(p);
+        }
+        planShapes = List.copyOf(shapes);
+        planDevice = device;
+        return plans;
     }
 
     @Override
@@ -142,14 +136,13 @@ final class DeviceAggregates implements AutoCloseable {
         if (constants != null) {
             constants.close();
             constants = null;
-            plan = null;
+            plans = null;
         }
     }
 
     /** Where every layer's rows, channels and blocks sit, and the index tensors that say so. */
     private static final class Plan {
-        final List<Shape> shapes;
-        final Device device;
+        final List<Integer> members;
         final int layers;
         final long rowLength;
         final long blockRows;
@@ -163,9 +156,15 @@ final class DeviceAggregates implements AutoCloseable {
         final BinIndex.OnDevice bins;
         final int uploads;
 
-        Plan(List<Shape> shapes, Device device, BinIndex binIndex, NDManager m) {
-            this.shapes = List.copyOf(shapes);
-            this.device = device;
+        static long inner(Shape s) {
+            long n = s.dimension() >= 1 ? s.get(0) : 1;
+            long c = s.dimension() >= 2 ? s.get(1) : 1;
+            return s.size() / Math.max(1, n * c);
+        }
+
+        Plan(List<Shape> allShapes, List<Integer> members, BinIndex binIndex, NDManager m) {
+            this.members = List.copyOf(members);
+            List<Shape> shapes = members.stream().map(allShapes::get).toList();
             this.layers = shapes.size();
             long[] n = new long[layers];
             long[] c = new long[layers];
@@ -233,23 +232,68 @@ final class DeviceAggregates implements AutoCloseable {
         }
 
         /**
+         * This group's aggregates as one float64 vector on {@code tmp}: per channel (sum, sum of
+         * squares, non-zeros, positives), per layer (max, -min), per layer the slot counts.
+         */
+        NDArray aggregates(List<NDArray> activations, BinIndex bins, NDManager tmp) {
+            NDList parts = new NDList();
+            for (NDArray a : activations) {
+                NDArray rows =
+                        (a.getDataType() == DataType.FLOAT32
+                                        ? a
+                                        : a.toType(DataType.FLOAT32, false))
+                                .reshape(-1, rowLength);
+                rows.attach(tmp);
+                parts.add(rows);
+            }
+            NDArray m = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
+            NDArray perRow =
+                    NDArrays.stack(
+                            new NDList(
+                                    m.sum(new int[] {1}).toType(DataType.FLOAT64, false),
+                                    m.norm(new int[] {1}).toType(DataType.FLOAT64, false).square(),
+                                    m.neq(zero).sum(new int[] {1}).toType(DataType.FLOAT64, false),
+                                    m.gt(zero).sum(new int[] {1}).toType(DataType.FLOAT64, false)),
+                            1);
+            NDArray perChannel = Bincount.sums(rowChannel, perRow, channels);
+            // max and -min per row, per block of B rows, then per layer over its padded blocks
+            NDArray extremes =
+                    NDArrays.stack(new NDList(m.max(new int[] {1}), m.min(new int[] {1}).neg()), 0)
+                            .reshape(2, -1, blockRows)
+                            .max(new int[] {2});
+            NDArray perLayer =
+                    NDArrays.concat(new NDList(extremes, sentinel), 1)
+                            .gather(layerBlocks, 1)
+                            .reshape(2, layers, -1)
+                            .max(new int[] {2})
+                            .toType(DataType.FLOAT64, false);
+            NDArray cells = bins.cellsOf(m, this.bins).reshape(-1, rowLength).add(rowCellOffset);
+            NDArray counts = Bincount.of(cells.reshape(-1), layers * bins.slots());
+            return NDArrays.concat(
+                    new NDList(perChannel.reshape(-1), perLayer.reshape(-1), counts));
+        }
+
+        /**
          * Per layer, its aggregates from the copied vector: channel sums added up, dead channels
          * (no positive value) counted, extremes and slot counts read off.
          */
-        List<double[]> split(double[] v, List<ActivationStats.Layout> layouts, BinIndex binIndex) {
-            int perChannelLength = Math.toIntExact(channels * 4);
-            int extremesAt = perChannelLength;
+        int split(
+                double[] v,
+                int start,
+                List<ActivationStats.Layout> layouts,
+                BinIndex binIndex,
+                double[][] out) {
+            int extremesAt = start + Math.toIntExact(channels * 4);
             int countsAt = extremesAt + 2 * layers;
-            List<double[]> out = new ArrayList<>();
             for (int i = 0; i < layers; i++) {
-                ActivationStats.Layout layout = layouts.get(i);
+                ActivationStats.Layout layout = layouts.get(members.get(i));
                 double[] a = new double[layout.length()];
                 double sum = 0;
                 double squares = 0;
                 double positives = 0;
                 int dead = 0;
                 for (int ch = 0; ch < layout.channels(); ch++) {
-                    int at = 4 * (channelOffset[i] + ch);
+                    int at = start + 4 * (channelOffset[i] + ch);
                     sum += v[at];
                     squares += v[at + 1];
                     a[layout.channelNonzeros(ch)] = v[at + 2];
@@ -265,9 +309,9 @@ final class DeviceAggregates implements AutoCloseable {
                 for (int j = 0; j < binIndex.slots(); j++) {
                     a[layout.slot(j)] = v[countsAt + i * binIndex.slots() + j];
                 }
-                out.add(a);
+                out[members.get(i)] = a;
             }
-            return out;
+            return countsAt + layers * binIndex.slots();
         }
 
         private static long gcd(long a, long b) {

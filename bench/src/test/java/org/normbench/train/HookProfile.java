@@ -42,10 +42,22 @@ import org.normbench.model.ResNetConfig;
  * System properties: {@code hooks.device} (cpu | gpu), {@code hooks.path} (DEVICE_OPS | AUTO |
  * CPU_PASS), {@code hooks.norm} (bn), {@code hooks.batch} (8), {@code hooks.width} (1.0), {@code
  * hooks.layers} (*), {@code hooks.rounds} (8), {@code hooks.block} (10), {@code hooks.trace}
- * (folder for the two traces; default a temp folder).
+ * (folder for the two traces; default a temp folder), {@code hooks.cpu} (false: wall time; true:
+ * this thread's CPU time, which holds up on a shared machine when libtorch runs one intra-op
+ * thread, {@code -Dai.djl.pytorch.num_threads=1}, so that all its work runs on this thread; CPU
+ * only).
  */
 public final class HookProfile {
     private HookProfile() {}
+
+    private static final boolean CPU_TIME = Boolean.getBoolean("hooks.cpu");
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** Wall time, or this thread's CPU time with {@code -Dhooks.cpu=true}, in ns. */
+    private static long now() {
+        return CPU_TIME ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+    }
 
     private enum Mode {
         NO_HOOKS,
@@ -131,7 +143,7 @@ public final class HookProfile {
 
                     @Override
                     public void afterStep(Learner l) {
-                        closeStep(l.step(), (System.nanoTime() - t0) / 1e6);
+                        closeStep(l.step(), (now() - t0) / 1e6);
                     }
                 };
 
@@ -192,7 +204,7 @@ public final class HookProfile {
                 uploadsBefore = stats.statistics().uploads();
             }
             hooked = hookedAt(step);
-            t0 = System.nanoTime();
+            t0 = now();
             if (hooked) {
                 stats.beforeBatch(l);
             }
@@ -267,13 +279,14 @@ public final class HookProfile {
             sb.append(
                     String.format(
                             Locale.ROOT,
-                            "HookProfile device=%s path=%s norm=%s batch=%d width=%s layers=%s%n",
+                            "HookProfile device=%s path=%s norm=%s batch=%d width=%s layers=%s time=%s%n",
                             device,
                             path,
                             norm,
                             batch,
                             width,
-                            layers));
+                            layers,
+                            CPU_TIME ? "thread CPU" : "wall"));
             sb.append(
                     String.format(
                             Locale.ROOT,
