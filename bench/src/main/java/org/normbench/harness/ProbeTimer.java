@@ -17,10 +17,11 @@ import org.normbench.train.Throughput;
  * Times a cell's training step for {@link GridEstimate}: the cell's model (its norm, activation,
  * options and width) at its batch size and device, on random 3x32x32 images, with {@code threads}
  * intra-op threads set on the thread that runs it (as a --jobs worker would). How many steps is
- * decided by time, not by a fixed count ({@link Window}): a fixed 2 warm-up + 3 timed steps
- * overstated cpu-smoke's steady-state step 1.6x (its small cells' first steps in a fresh JVM are
- * slow), while a fixed larger count would make the full-width probes expensive. Set-up is the
- * probe's wall time less its steps.
+ * decided by time, not by a fixed count ({@link Window}): a median over at least 0.6 s of steps
+ * after at least 0.5 s of warm-up, where a fixed 2 warm-up + 3 timed steps gave a 3-step median for
+ * a 25 ms step, while a fixed larger count would make the full-width probes expensive. Set-up is
+ * the probe's wall time less its steps. (Why cpu-smoke's width-0.125 probes overstated its steps
+ * 1.6x is not settled: docs/performance.md.)
  */
 public final class ProbeTimer {
     private ProbeTimer() {}
