@@ -329,7 +329,7 @@ public final class HookProfile {
             sb.append(
                     String.format(
                             Locale.ROOT,
-                            "step time, median of %d interleaved blocks of %d steps: no hooks %.2f ms,"
+                            "step time, median over %d rounds of interleaved blocks of %d steps: no hooks %.2f ms,"
                                     + " statistics every step %.2f ms (x%.3f, per-round median x%.3f),"
                                     + " every %d steps %.2f ms (x%.3f, per-round median x%.3f)%n",
                             rounds,
