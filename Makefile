@@ -20,7 +20,7 @@ ESTIMATE ?= 1
 DATASET  ?= fashion-mnist
 
 .DEFAULT_GOAL := help
-.PHONY: help build test format bench bench-compare bench-ops report jmh datasets doctor summary clean test-faults bench-contention reliability-doc gpu-setup test-gpu dist
+.PHONY: help build test format bench bench-compare bench-ops bench-hooks report jmh datasets doctor summary clean test-faults bench-contention reliability-doc gpu-setup test-gpu dist
 
 help: ## List the targets
 	@echo "normbench - reproducible normalization x activation benchmarks (ResNet18, DJL + PyTorch)"
@@ -70,6 +70,10 @@ bench-compare: $(JAR) ## DJL vs PyTorch eager step time on the same device (need
 bench-ops: $(JAR) ## aten ops per training step, DJL vs PyTorch eager, bn/gn/ln/rbn (needs python3-torch)
 	$(MVNW) test-compile -pl bench -am
 	bash bench/reference/bench-ops.sh
+
+bench-hooks: $(JAR) ## What hook statistics cost a step on the device path (ops, host copies, overhead every step / 10 steps); DEVICE=gpu on a CUDA box
+	$(MVNW) test-compile -pl bench -am
+	DEVICE=$(or $(DEVICE),cpu) NORM=$(NORM) WIDTH=$(WIDTH) bash bench/bin/hooks-bench.sh
 
 # The report jar is rebuilt only when a source of the analysis module (or a pom) is newer than it.
 REPORT_SOURCES := $(shell find analysis/src/main analysis/pom.xml pom.xml -type f 2>/dev/null)

@@ -36,7 +36,12 @@ train:
   hooks: {enabled: false}
 GRID
 echo "== bin/normbench bench: a one-cell CPU grid"
-(cd "$root" && "${clean_env[@]}" bin/normbench bench --grid "$tmp/one-cell.yaml" --runs-dir "$tmp/runs" --run one --quiet)
+(cd "$root" && "${clean_env[@]}" bin/normbench bench --grid "$tmp/one-cell.yaml" --runs-dir "$tmp/runs" --run one --quiet --jobs 1) | tee "$tmp/bench.log"
+if ! grep -q "to resume if stopped: bin/normbench bench .* --jobs 1" "$tmp/bench.log"; then
+  echo "test-dist: the resume hint does not name the bundle's launcher bin/normbench with --jobs 1:" >&2
+  grep "to resume" "$tmp/bench.log" >&2
+  exit 1
+fi
 if ! grep -q ',ok,' "$tmp/runs/one/cells.csv"; then
   echo "test-dist: the cell did not end ok:" >&2
   cat "$tmp/runs/one/cells.csv" >&2

@@ -73,6 +73,12 @@ public final class BenchCommand implements Callable<Integer> {
     /** Set by {@code make bench} so the resume hint can be given as a make command. */
     static final String VIA_MAKE_ENV = "NORMBENCH_VIA_MAKE";
 
+    /**
+     * Set by the launcher (bench/bin/normbench, or bin/normbench in the make dist bundle) to the
+     * path it was started by, so the resume hint names the launcher the user has.
+     */
+    static final String LAUNCHER_ENV = "NORMBENCH_LAUNCHER";
+
     @Option(
             names = "--profile",
             defaultValue = "auto",
@@ -430,8 +436,10 @@ public final class BenchCommand implements Callable<Integer> {
     /**
      * The exact command that resumes this run: {@code make bench ... RUN=<id>} when started by
      * {@code make bench} (the Makefile sets {@value #VIA_MAKE_ENV}), else the launcher's command
-     * line. It names the grid or the resolved profile, so resuming never depends on PROFILE=auto
-     * choosing alike.
+     * line (the launcher named by {@value #LAUNCHER_ENV}); {@code --jobs} and {@code --threads}
+     * come back as given (they do not change results, but the same command is what a user expects).
+     * It names the grid or the resolved profile, so resuming never depends on PROFILE=auto choosing
+     * alike.
      */
     String resumeCommand(String id, String profileName) {
         boolean defaultRunsDir = runsDir.equals(Path.of("reports/runs"));
@@ -439,9 +447,14 @@ public final class BenchCommand implements Callable<Integer> {
             return "make bench "
                     + (gridFile != null ? "GRID=" + gridFile : "PROFILE=" + profileName)
                     + " RUN="
-                    + id;
+                    + id
+                    + (jobs != null ? " JOBS=" + jobs : "");
         }
-        StringBuilder sb = new StringBuilder("bench/bin/normbench bench");
+        String launcher = System.getenv(LAUNCHER_ENV);
+        StringBuilder sb =
+                new StringBuilder(
+                        (launcher == null || launcher.isBlank() ? "bench/bin/normbench" : launcher)
+                                + " bench");
         sb.append(gridFile != null ? " --grid " + gridFile : " --profile " + profileName)
                 .append(" --run ")
                 .append(id);
@@ -450,6 +463,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (shard != null) {
             sb.append(" --shard ").append(shard);
+        }
+        if (jobs != null) {
+            sb.append(" --jobs ").append(jobs);
+        }
+        if (threads != null) {
+            sb.append(" --threads ").append(threads);
         }
         if (quiet) {
             sb.append(" --quiet");

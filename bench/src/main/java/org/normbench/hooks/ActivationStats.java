@@ -1,13 +1,9 @@
 package org.normbench.hooks;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,16 +24,17 @@ import java.util.Map;
  * <ul>
  *   <li><b>CPU</b> ({@link CpuAggregates}): one fused pass over the tensor's memory inside the
  *       hook. On the CPU the device is the host, so nothing is transferred.
- *   <li><b>GPU and other devices</b> ({@link #aggregate}): libtorch ops on the device leave one
- *       small float64 vector per layer; {@link #collect} concatenates them and copies them to the
- *       host in one transfer (one device sync per logged step, not one per layer).
+ *   <li><b>GPU and other devices</b> ({@link DeviceAggregates}): the hook only keeps a reference to
+ *       the layer's output; {@link #collect} computes the aggregates of all pending layers with one
+ *       fixed batch of libtorch ops and copies them to the host in one transfer (one device sync
+ *       per logged step, nothing per layer per statistic, no uploads after the first logged step).
  * </ul>
  *
  * The row is finished in float64 on the host ({@link #finish}). Cost decides the shape of both
  * paths: a hooked full-width ResNet18 step reads ~10 M activation values, and every pass over them
  * counts (see {@code HookOverheadBenchmark} and docs/performance.md).
  */
-public final class ActivationStats {
+public final class ActivationStats implements AutoCloseable {
     /** The default window of {@link ActivationRow#deadChannelFracWindow}, in logged steps. */
     public static final int DEFAULT_DEAD_WINDOW = 10;
 
@@ -94,18 +91,14 @@ public final class ActivationStats {
     private final Map<String, Captured> pending = new LinkedHashMap<>();
     private final Map<String, DeadWindow> windows = new HashMap<>();
     private final ForwardHook hook = this::onForward;
+    private final DeviceAggregates device;
 
     /**
-     * A layer's aggregates, still on its device ({@code onDevice}, GPU) or already on the host
-     * ({@code onHost}, CPU: {@link CpuAggregates}), and the facts needed to finish its row.
+     * A layer's output still on its device ({@code onDevice}, the model's own array, read at {@link
+     * #collect} and never closed here) or its aggregates already on the host ({@code onHost}, CPU:
+     * {@link CpuAggregates}), and the facts needed to finish its row.
      */
-    private record Captured(NDArray onDevice, double[] onHost, long elements, Layout layout) {
-        void close() {
-            if (onDevice != null) {
-                onDevice.close();
-            }
-        }
-    }
+    private record Captured(NDArray onDevice, double[] onHost, long elements, Layout layout) {}
 
     /**
      * Per channel of one layer, for how many consecutive logged steps (up to now) its output was
@@ -179,6 +172,7 @@ public final class ActivationStats {
         this.binIndex = new BinIndex(histogram);
         this.layerOrder = List.copyOf(layerOrder);
         this.deadWindow = deadWindow;
+        this.device = new DeviceAggregates(binIndex);
     }
 
     public HistogramSpec histogramSpec() {
@@ -193,16 +187,29 @@ public final class ActivationStats {
         return hook;
     }
 
+    /**
+     * Device-to-host copies made by {@link #collect} so far: one per logged step on the device
+     * path.
+     */
+    public long hostCopies() {
+        return device.hostCopies();
+    }
+
+    /**
+     * Host-to-device uploads made so far: the device path's constants, once per set of layer
+     * shapes.
+     */
+    public long uploads() {
+        return device.uploads();
+    }
+
     /** True when some layer was captured since the last {@link #collect}. */
     public boolean hasPending() {
         return !pending.isEmpty();
     }
 
     private void onForward(String layer, NDList input, NDList output, boolean training) {
-        Captured previous = pending.put(layer, capture(output.head(), binIndex, path));
-        if (previous != null) {
-            previous.close();
-        }
+        pending.put(layer, capture(output.head(), binIndex, path));
     }
 
     /**
@@ -226,30 +233,21 @@ public final class ActivationStats {
                 layers.add(l);
             }
         }
-        // the layers still on a device come over in one transfer
-        NDList parts = new NDList();
+        // the layers still on a device: one batch of device ops, one transfer
+        List<NDArray> onDevice = new ArrayList<>();
+        List<Layout> layouts = new ArrayList<>();
         for (String l : layers) {
             if (pending.get(l).onDevice() != null) {
-                parts.add(pending.get(l).onDevice());
+                onDevice.add(pending.get(l).onDevice());
+                layouts.add(pending.get(l).layout());
             }
         }
-        double[] v = new double[0];
-        if (!parts.isEmpty()) {
-            try (NDArray all = NDArrays.concat(parts)) {
-                v = all.toDoubleArray();
-            } finally {
-                parts.close();
-            }
-        }
+        List<double[]> fromDevice = onDevice.isEmpty() ? List.of() : device.of(onDevice, layouts);
         int transferred = 0;
         for (int i = 0; i < layers.size(); i++) {
             String layer = layers.get(i);
             Captured c = pending.get(layer);
-            double[] values = c.onHost() != null ? c.onHost() : v;
-            int offset = c.onHost() != null ? 0 : transferred;
-            if (c.onHost() == null) {
-                transferred += c.layout().length();
-            }
+            double[] values = c.onHost() != null ? c.onHost() : fromDevice.get(transferred++);
             int index = layerOrder.indexOf(layer);
             DeadWindow window = windows.computeIfAbsent(layer, k -> new DeadWindow(deadWindow));
             Measured m =
@@ -258,7 +256,7 @@ public final class ActivationStats {
                             layer,
                             index >= 0 ? index : layerOrder.size() + i,
                             values,
-                            offset,
+                            0,
                             c.elements(),
                             c.layout(),
                             binIndex,
@@ -278,10 +276,16 @@ public final class ActivationStats {
         pending.clear();
     }
 
-    /** Drops pending vectors without copying them (e.g. when a step was cancelled). */
+    /** Drops what the hook captured without computing it (e.g. when a step was cancelled). */
     public void discard() {
-        pending.values().forEach(Captured::close);
         pending.clear();
+    }
+
+    /** Drops pending captures and releases the device path's constants. */
+    @Override
+    public void close() {
+        pending.clear();
+        device.close();
     }
 
     /**
@@ -300,12 +304,13 @@ public final class ActivationStats {
     static Measured statistics(NDArray activation, HistogramSpec histogram, Path path) {
         BinIndex bins = new BinIndex(histogram);
         Captured c = capture(activation, bins, path);
-        try {
-            double[] v = c.onHost() != null ? c.onHost() : c.onDevice().toDoubleArray();
-            return finish(0, "", 0, v, 0, c.elements(), c.layout(), bins, new DeadWindow(1));
-        } finally {
-            c.close();
+        double[] v = c.onHost();
+        if (v == null) {
+            try (DeviceAggregates d = new DeviceAggregates(bins)) {
+                v = d.of(List.of(activation), List.of(c.layout())).get(0);
+            }
         }
+        return finish(0, "", 0, v, 0, c.elements(), c.layout(), bins, new DeadWindow(1));
     }
 
     private static Captured capture(NDArray x, BinIndex bins, Path path) {
@@ -313,71 +318,11 @@ public final class ActivationStats {
         Layout layout = new Layout(bins.slots(), Math.toIntExact(channels(x.getShape())));
         return cpuPass
                 ? new Captured(null, CpuAggregates.of(x, bins, layout), x.size(), layout)
-                : new Captured(aggregate(x, bins, layout), null, x.size(), layout);
+                : new Captured(x, null, x.size(), layout);
     }
 
     private static long channels(Shape s) {
         return s.dimension() >= 2 ? s.get(1) : 1;
-    }
-
-    /**
-     * The raw aggregates of one activation as one float64 vector on its device, laid out by {@code
-     * layout}, detached from autograd. Intermediates are closed; the result is attached to the
-     * activation's manager (the step's scope). The device path: every statistic is a read-only
-     * reduction of the activation (row sums and L2 norms, min, per-channel max, per-channel count
-     * of non-zeros) and the histogram is a few elementwise passes to a slot index ({@link
-     * BinIndex}) plus an O(n) scatter-add count ({@link Bincount}), no sort.
-     */
-    static NDArray aggregate(NDArray activation, BinIndex bins, Layout layout) {
-        NDManager owner = activation.getManager();
-        try (NDManager tmp = owner.newSubManager()) {
-            NDArray x = activation.stopGradient();
-            x.attach(tmp);
-            Shape s = x.getShape();
-            long n = s.dimension() >= 1 ? s.get(0) : 1;
-            // max over (H, W) then N: two single-axis reductions, DJL reduces max over one axis at
-            // a time
-            NDArray rows = x.reshape(n, layout.channels(), -1);
-            NDArray channelMax = rows.max(new int[] {2}).max(new int[] {0});
-            // sums per (sample, channel) row in float32, combined in float64: a single float32
-            // accumulator over millions of values loses enough digits to show in the std
-            NDArray rowSums = rows.sum(new int[] {2}).toType(DataType.FLOAT64, false);
-            NDArray rowSquares = rows.norm(new int[] {2}).toType(DataType.FLOAT64, false).square();
-            Map<Aggregate, NDArray> a = new EnumMap<>(Aggregate.class);
-            a.put(Aggregate.SUM, rowSums.sum());
-            a.put(Aggregate.SUM_OF_SQUARES, rowSquares.sum());
-            a.put(Aggregate.MIN, x.min().toType(DataType.FLOAT64, false));
-            a.put(Aggregate.MAX, channelMax.max().toType(DataType.FLOAT64, false));
-            // where the slots split at zero the host derives positives from non-zeros and the
-            // negative slots
-            a.put(
-                    Aggregate.POSITIVES,
-                    bins.splitsAtZero()
-                            ? tmp.create(0d)
-                            : x.gt(0f).sum().toType(DataType.FLOAT64, false));
-            a.put(
-                    Aggregate.DEAD_CHANNELS,
-                    channelMax.lte(0f).sum().toType(DataType.FLOAT64, false));
-            if (a.size() != Layout.AGGREGATES) {
-                throw new IllegalStateException(
-                        "device path computes "
-                                + a.keySet()
-                                + ", the layout needs "
-                                + List.of(Aggregate.values()));
-            }
-            NDArray scalars = NDArrays.stack(new NDList(a.values()));
-            // neq, not norm(0): NaN counts as non-zero, as on the CPU pass
-            NDArray channelNonzeros =
-                    rows.neq(0f).sum(new int[] {0, 2}).toType(DataType.FLOAT64, false);
-            NDArray result =
-                    NDArrays.concat(
-                            new NDList(
-                                    scalars,
-                                    Bincount.of(bins.slotsOf(x), bins.slots()),
-                                    channelNonzeros));
-            result.attach(owner);
-            return result;
-        }
     }
 
     /**
@@ -430,8 +375,10 @@ public final class ActivationStats {
                         layerIndex,
                         mean,
                         Math.sqrt(var),
-                        v[offset + layout.of(Aggregate.MIN)],
-                        v[offset + layout.of(Aggregate.MAX)],
+                        // + 0.0 makes -0 into 0: which zero an order of comparisons keeps is not
+                        // data
+                        v[offset + layout.of(Aggregate.MIN)] + 0.0,
+                        v[offset + layout.of(Aggregate.MAX)] + 0.0,
                         (elements - positives) / elements,
                         v[offset + layout.of(Aggregate.DEAD_CHANNELS)] / layout.channels(),
                         (elements - nonzeros) / elements,

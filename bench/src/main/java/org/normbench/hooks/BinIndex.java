@@ -1,6 +1,7 @@
 package org.normbench.hooks;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -157,9 +158,62 @@ final class BinIndex {
         return splitsAtZero && firstCell + j < 0;
     }
 
-    /** The slot of every element of {@code x}, flattened, int64, on x's device and manager. */
+    /**
+     * The slot of every element of {@code x}, flattened, int64, on x's device and manager; uploads
+     * its constants for this one call (the batched path keeps them: {@link #onDevice}).
+     */
     NDArray slotsOf(NDArray x) {
-        return scaled ? scaledSlots(x) : correctedSlots(x);
+        try (NDManager tmp = x.getManager().newSubManager()) {
+            NDArray slots = cellsOf(x, onDevice(tmp)).sub(firstCell);
+            slots.attach(x.getManager());
+            return slots;
+        }
+    }
+
+    /** The lowest cell {@link #cellsOf} gives: slot {@code j} is cell {@code firstCell + j}. */
+    long firstCell() {
+        return firstCell;
+    }
+
+    /**
+     * The constants {@link #cellsOf} computes with, as tensors on {@code m}'s device: DJL turns a
+     * Java number operand (and both bounds of {@code clip}) into a fresh device tensor on every
+     * call, and {@code clip} even reads its bounds back with {@code item()}: on a GPU each is a
+     * host-device copy that waits for the queue to drain.
+     */
+    OnDevice onDevice(NDManager m) {
+        return new OnDevice(
+                m.create(scale),
+                m.create(offset),
+                m.create(guessOrigin),
+                m.create(upperEdges),
+                m.create((float) (scaled ? firstCell : 0)),
+                m.create((float) (scaled ? lastCell : spec.bins() - 1)),
+                m.create(scaled ? firstCell : 0L),
+                m.create(scaled ? lastCell : spec.bins() - 1L));
+    }
+
+    /** How many host-to-device uploads {@link #onDevice} makes. */
+    static final int UPLOADS = 8;
+
+    /** {@link BinIndex}'s constants on one device, made once by {@link #onDevice}. */
+    record OnDevice(
+            NDArray scale,
+            NDArray offset,
+            NDArray guessOrigin,
+            NDArray upperEdges,
+            NDArray lowF,
+            NDArray highF,
+            NDArray lowL,
+            NDArray highL) {}
+
+    /**
+     * The cell of every element of {@code x}, flattened, int64 in {@code [firstCell, firstCell +
+     * slots)}, on x's manager: a few elementwise passes with constants already on the device, no
+     * host round trip.
+     */
+    NDArray cellsOf(NDArray x, OnDevice k) {
+        return scaled ? scaledCells(x, k) : correctedCells(x, k);
     }
 
     /**
@@ -186,34 +240,38 @@ final class BinIndex {
         return x >= upperEdges[k] ? k + 1 : k;
     }
 
-    private NDArray scaledSlots(NDArray x) {
-        NDArray p = scale == 1f ? x : x.mul(scale);
+    private NDArray scaledCells(NDArray x, OnDevice k) {
+        NDArray p = scale == 1f ? x : x.mul(k.scale());
         if (offset != 0f) {
             if (p == x) {
-                p = x.add(offset);
+                p = x.add(k.offset());
             } else {
-                p.addi(offset);
+                p.addi(k.offset());
             }
         }
-        NDArray cells = p.floor().clip(firstCell, lastCell);
-        if (firstCell != 0) {
-            cells.subi(firstCell);
-        }
-        return cells.toType(DataType.INT64, false).clip(0, slots() - 1).reshape(-1);
+        // bounded in float32 first (an infinity has no int64 form), then in int64, where NaN lands
+        return bounded(p.floor(), k).reshape(-1);
     }
 
-    private NDArray correctedSlots(NDArray x) {
+    private NDArray correctedCells(NDArray x, OnDevice k) {
         NDArray flat = x.reshape(-1);
         // the guess aims a quarter bin low, so with its error below 0.13 bins it is exact or one
         // low
-        NDArray guess = flat.sub(guessOrigin);
-        guess.muli(scale);
-        // clamped before the gather, whose indices must be valid even for NaN
-        NDArray k =
-                guess.clip(0, spec.bins() - 1)
-                        .toType(DataType.INT64, false)
-                        .clip(0, spec.bins() - 1);
-        NDArray above = x.getManager().create(upperEdges).gather(k, 0);
-        return k.addi(flat.gte(above));
+        NDArray guess = flat.sub(k.guessOrigin());
+        guess.muli(k.scale());
+        // bounded before the gather, whose indices must be valid even for NaN
+        NDArray bin = bounded(guess, k);
+        NDArray above = k.upperEdges().gather(bin, 0);
+        above.attach(x.getManager());
+        return bin.addi(flat.gte(above));
+    }
+
+    /** {@code v} bounded to the cells in float32, as int64, and bounded again in int64. */
+    private static NDArray bounded(NDArray v, OnDevice k) {
+        return v.maximum(k.lowF())
+                .minimum(k.highF())
+                .toType(DataType.INT64, false)
+                .maximum(k.lowL())
+                .minimum(k.highL());
     }
 }

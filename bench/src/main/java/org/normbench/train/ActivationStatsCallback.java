@@ -20,6 +20,7 @@ public final class ActivationStatsCallback implements Callback {
     private final int everySteps;
     private final HistogramSpec histogram;
     private final int deadWindow;
+    private final ActivationStats.Path path;
     private final List<ActivationRow> rows = new ArrayList<>();
     private final List<HistogramRow> histogramRows = new ArrayList<>();
     private ActivationStats stats;
@@ -30,6 +31,19 @@ public final class ActivationStatsCallback implements Callback {
      */
     public ActivationStatsCallback(
             String layers, int everySteps, HistogramSpec histogram, int deadWindow) {
+        this(layers, everySteps, histogram, deadWindow, ActivationStats.Path.AUTO);
+    }
+
+    /**
+     * With a fixed statistics path, e.g. {@link ActivationStats.Path#DEVICE_OPS} on CPU to measure
+     * what the GPU path costs there ({@code make bench-hooks}).
+     */
+    public ActivationStatsCallback(
+            String layers,
+            int everySteps,
+            HistogramSpec histogram,
+            int deadWindow,
+            ActivationStats.Path path) {
         if (everySteps < 1) {
             throw new IllegalArgumentException(
                     "activation stats every " + everySteps + " steps; allowed: >= 1");
@@ -38,6 +52,7 @@ public final class ActivationStatsCallback implements Callback {
         this.everySteps = everySteps;
         this.histogram = histogram;
         this.deadWindow = deadWindow;
+        this.path = path;
     }
 
     @Override
@@ -48,7 +63,7 @@ public final class ActivationStatsCallback implements Callback {
     @Override
     public void beforeFit(Learner l) {
         List<String> order = Hooks.probes(l.model(), layers).stream().map(p -> p.name()).toList();
-        stats = new ActivationStats(histogram, order, ActivationStats.Path.AUTO, deadWindow);
+        stats = new ActivationStats(histogram, order, path, deadWindow);
     }
 
     @Override
@@ -74,7 +89,7 @@ public final class ActivationStatsCallback implements Callback {
     public void afterFit(Learner l) {
         detach();
         if (stats != null) {
-            stats.discard();
+            stats.close();
         }
     }
 
@@ -83,6 +98,11 @@ public final class ActivationStatsCallback implements Callback {
             handle.close();
             handle = null;
         }
+    }
+
+    /** The statistics collector of the running fit (for tools in this package). */
+    ActivationStats statistics() {
+        return stats;
     }
 
     public List<ActivationRow> rows() {

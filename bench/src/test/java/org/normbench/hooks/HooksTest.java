@@ -144,6 +144,41 @@ class HooksTest {
         }
     }
 
+    /**
+     * The device path batches every hooked layer: one host copy per logged step whatever the number
+     * of layers, and its constants go up once, not at every logged step.
+     */
+    @Test
+    void theDevicePathCopiesOncePerLoggedStepAndUploadsOnlyOnce() {
+        Engine engine = TorchRuntime.engine();
+        engine.setRandomSeed(5);
+        try (NDManager m = engine.newBaseManager();
+                ActivationStats device =
+                        new ActivationStats(
+                                HistogramSpec.defaults(), ALL, ActivationStats.Path.DEVICE_OPS)) {
+            Block model = TestModels.resnet18(0.125, true);
+            model.initialize(m, DataType.FLOAT32, new Shape(4, 3, 32, 32));
+            ParameterStore ps = new ParameterStore(m, false);
+            long uploadsAfterFirst = -1;
+            for (int step = 1; step <= 3; step++) {
+                List<ActivationRow> rows = new ArrayList<>();
+                try (HookHandle h = Hooks.register(model, "*", device.hook());
+                        NDManager scope = m.newSubManager()) {
+                    model.forward(
+                            ps, new NDList(scope.randomNormal(new Shape(4, 3, 32, 32))), true);
+                    device.collect(step, rows, new ArrayList<>());
+                }
+                assertEquals(ALL.size(), rows.size());
+                assertEquals(step, device.hostCopies(), "one copy for " + ALL.size() + " layers");
+                if (step == 1) {
+                    uploadsAfterFirst = device.uploads();
+                    assertTrue(uploadsAfterFirst > 0);
+                }
+                assertEquals(uploadsAfterFirst, device.uploads(), "no uploads at step " + step);
+            }
+        }
+    }
+
     private static float[] forward(Block model, ParameterStore ps, NDArray x) {
         try (NDManager step = x.getManager().newSubManager()) {
             NDArray in = x.duplicate();

@@ -197,6 +197,7 @@ public class HookOverheadBenchmark {
                 median(paired),
                 quantile(paired, 0.25),
                 quantile(paired, 0.75));
+        stats.close();
         root.close();
     }
 
