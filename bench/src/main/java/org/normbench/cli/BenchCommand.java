@@ -1,11 +1,19 @@
 package org.normbench.cli;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.util.cuda.CudaUtils;
+import com.sun.management.OperatingSystemMXBean;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -14,8 +22,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 import org.normbench.engine.HostFacts;
 import org.normbench.engine.ThreadSettings;
 import org.normbench.engine.TorchRuntime;
@@ -223,10 +236,10 @@ public final class BenchCommand implements Callable<Integer> {
                                 + " a grid file?)");
             }
             return 2;
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             err.println("normbench bench: grid file not found: " + file);
             return 2;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             err.println("normbench bench: cannot read grid file " + file + ": " + e.getMessage());
             return 2;
         }
@@ -244,7 +257,7 @@ public final class BenchCommand implements Callable<Integer> {
         Runnable threadSetup =
                 () -> {
                     TorchRuntime.engine(); // loads the library; applies NORMBENCH_THREADS first
-                    ai.djl.pytorch.jni.JniUtils.setNumThreads(
+                    JniUtils.setNumThreads(
                             threads != null || plan.jobs() > 1
                                     ? plan.threadsPerJob()
                                     : Integer.getInteger(
@@ -366,7 +379,7 @@ public final class BenchCommand implements Callable<Integer> {
                     threadSetup.run();
                 }
                 summary = gridRun.run();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // A full disk, a read-only mount, lost permissions: every cell written so far is
                 // whole
                 // (each was renamed into place complete); the one being written is dropped.
@@ -408,11 +421,11 @@ public final class BenchCommand implements Callable<Integer> {
                             "statuses",
                             summary.statuses().entrySet().stream()
                                     .collect(
-                                            java.util.stream.Collectors.toMap(
+                                            Collectors.toMap(
                                                     e -> e.getKey().csv(),
                                                     Map.Entry::getValue,
                                                     (a, b) -> a,
-                                                    java.util.TreeMap::new))));
+                                                    TreeMap::new))));
             dir.writeManifest(manifest);
             if (summary.stopped()) {
                 out.println("stopped: " + summary.describe() + " -> " + dir.root());
@@ -480,7 +493,7 @@ public final class BenchCommand implements Callable<Integer> {
      * Where a finished cell's cells.csv header differs from this version's columns (a run started
      * by another normbench version), the file and its header; null when every cell matches.
      */
-    static String otherCellColumns(RunDirectory dir) throws java.io.IOException {
+    static String otherCellColumns(RunDirectory dir) throws IOException {
         String expected = String.join(",", ResultsSchema.CELL_COLUMNS);
         for (String id : dir.finishedCells()) {
             Path f = dir.cellsDir().resolve(id).resolve(ResultsSchema.CELLS);
@@ -553,13 +566,9 @@ public final class BenchCommand implements Callable<Integer> {
         int gpus =
                 spec != null && spec.trim().equalsIgnoreCase("auto") ? TorchRuntime.gpuCount() : 0;
         long hostMemory =
-                ((com.sun.management.OperatingSystemMXBean)
-                                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                         .getTotalMemorySize();
-        long gpuMemory =
-                gpus > 0
-                        ? ai.djl.util.cuda.CudaUtils.getGpuMemory(ai.djl.Device.gpu(0)).getMax()
-                        : 0;
+        long gpuMemory = gpus > 0 ? CudaUtils.getGpuMemory(Device.gpu(0)).getMax() : 0;
         if (spec == null && threads == null) {
             return JobPlan.sequential(Runtime.getRuntime().availableProcessors());
         }
@@ -578,8 +587,7 @@ public final class BenchCommand implements Callable<Integer> {
      */
     private static String estimateOf(List<CellSpec> cells, JobPlan plan, Runnable threadSetup)
             throws Exception {
-        java.util.concurrent.ExecutorService probe =
-                java.util.concurrent.Executors.newSingleThreadExecutor();
+        ExecutorService probe = Executors.newSingleThreadExecutor();
         try {
             long t0 = System.nanoTime();
             GridEstimate.Result r =
@@ -594,7 +602,7 @@ public final class BenchCommand implements Callable<Integer> {
                     r,
                     plan.reason()
                             + String.format(
-                                    java.util.Locale.ROOT,
+                                    Locale.ROOT,
                                     "; timing took %.0f s",
                                     (System.nanoTime() - t0) / 1e9));
         } finally {
@@ -695,7 +703,7 @@ public final class BenchCommand implements Callable<Integer> {
                     .formatHex(
                             MessageDigest.getInstance("SHA-256")
                                     .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,5 +1,6 @@
 package org.normbench.grid;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,7 +150,7 @@ public record CellSpec(
     }
 
     private static SortedMap<String, String> unmodifiableSorted(Map<String, String> options) {
-        return java.util.Collections.unmodifiableSortedMap(
+        return Collections.unmodifiableSortedMap(
                 new TreeMap<>(options == null ? Map.of() : options));
     }
 }

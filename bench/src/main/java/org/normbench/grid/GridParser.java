@@ -5,21 +5,29 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.DoublePredicate;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.normbench.engine.DeviceSpec;
 import org.normbench.grid.YamlReader.Located;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -134,7 +142,7 @@ public final class GridParser {
      * Like {@link #parse(Path, GridVocabulary)}, but builds the vocabulary only once the file has
      * passed the size and text checks, so a wrong file is refused without loading the registries.
      */
-    public static Grid parse(Path file, java.util.function.Supplier<GridVocabulary> vocabulary)
+    public static Grid parse(Path file, Supplier<GridVocabulary> vocabulary)
             throws GridException, IOException {
         GridText.requireSize(file.toString(), Files.size(file));
         String text = GridText.decode(file.toString(), Files.readAllBytes(file));
@@ -193,7 +201,7 @@ public final class GridParser {
          * The good elements of axes that also had bad ones, by list node, so cross-field checks
          * (batch size 1 with bn) still run and report alongside the element problems.
          */
-        private final Map<Node, List<?>> partialAxes = new java.util.IdentityHashMap<>();
+        private final Map<Node, List<?>> partialAxes = new IdentityHashMap<>();
 
         Run(YamlReader reader, GridVocabulary vocabulary, String displayName, String yaml) {
             this.reader = reader;
@@ -252,7 +260,7 @@ public final class GridParser {
             List<CellSpec> cells = new ArrayList<>();
             for (String section : SECTIONS) {
                 if (top.containsKey(section)) {
-                    CellKind kind = CellKind.valueOf(section.toUpperCase(java.util.Locale.ROOT));
+                    CellKind kind = CellKind.valueOf(section.toUpperCase(Locale.ROOT));
                     List<CellSpec> sectionCells = section(kind, top.get(section), top, topValues);
                     if (sectionCells != null) {
                         cells.addAll(sectionCells);
@@ -286,8 +294,7 @@ public final class GridParser {
                 }
                 return root;
             } catch (MarkedYAMLException e) {
-                org.yaml.snakeyaml.error.Mark mark =
-                        e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+                Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
                 String what = e.getProblem() != null ? e.getProblem() : e.getContext();
                 if (e.getProblem() != null
                         && e.getContext() != null
@@ -306,11 +313,7 @@ public final class GridParser {
                 } else {
                     reader.problem(
                             new ScalarNode(
-                                    Tag.STR,
-                                    "",
-                                    mark,
-                                    mark,
-                                    org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN),
+                                    Tag.STR, "", mark, mark, DumperOptions.ScalarStyle.PLAIN),
                             "",
                             "YAML syntax error: " + what);
                 }
@@ -536,7 +539,7 @@ public final class GridParser {
                     reader.problem(
                             where.get("epochs"),
                             String.format(
-                                    java.util.Locale.ROOT,
+                                    Locale.ROOT,
                                     "%s epochs of %d training images at batch size %d is %.0f steps; a cell runs at most %d steps",
                                     reader.text(where.get("epochs")),
                                     trainImages,
@@ -632,8 +635,7 @@ public final class GridParser {
             return value == null ? null : Math.toIntExact(value);
         }
 
-        private String vocabularyName(
-                Located at, String what, java.util.Collection<String> allowed) {
+        private String vocabularyName(Located at, String what, Collection<String> allowed) {
             String name = reader.text(at);
             if (name == null) {
                 return null;
@@ -660,7 +662,7 @@ public final class GridParser {
         }
 
         private List<Item<Double>> width(Located at) {
-            java.util.function.DoublePredicate inRange = v -> v >= MIN_WIDTH && v <= MAX_WIDTH;
+            DoublePredicate inRange = v -> v >= MIN_WIDTH && v <= MAX_WIDTH;
             String rule =
                     "must be in ["
                             + MIN_WIDTH
@@ -691,8 +693,7 @@ public final class GridParser {
         }
 
         /** A non-empty list of distinct values; null if any element is bad. */
-        private <T> List<Item<T>> axis(
-                Located at, String emptyHint, java.util.function.Function<Located, T> element) {
+        private <T> List<Item<T>> axis(Located at, String emptyHint, Function<Located, T> element) {
             List<Located> elements = reader.list(at, emptyHint);
             if (elements == null) {
                 return null;
@@ -1108,7 +1109,7 @@ public final class GridParser {
                     return Double.parseDouble(raw.replace("_", ""));
                 }
                 if (Tag.BOOL.equals(scalar.getTag())) {
-                    return raw.toLowerCase(java.util.Locale.ROOT).matches("true|yes|on");
+                    return raw.toLowerCase(Locale.ROOT).matches("true|yes|on");
                 }
             } catch (NumberFormatException e) {
                 return raw;

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.DoublePredicate;
@@ -237,8 +238,7 @@ final class YamlReader {
             problem(at, "expected true or false, got " + describe(scalar));
             return null;
         }
-        return Boolean.valueOf(
-                scalar.getValue().toLowerCase(java.util.Locale.ROOT).matches("true|yes|on|y"));
+        return Boolean.valueOf(scalar.getValue().toLowerCase(Locale.ROOT).matches("true|yes|on|y"));
     }
 
     /**

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.nn.Block;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,7 +62,7 @@ public final class CellRunner implements AutoCloseable {
     private final Map<String, DatasetSplits> datasets = new HashMap<>();
     private final StopRequest stop;
     private PrintStream heartbeatOut;
-    private java.time.Duration heartbeatEvery;
+    private Duration heartbeatEvery;
 
     /**
      * @param progressOrNull where per-cell progress bars go; null for quiet runs
@@ -84,7 +85,7 @@ public final class CellRunner implements AutoCloseable {
      * Where no progress bar is shown, print a heartbeat line to {@code out} every {@code every}
      * during a cell ({@link HeartbeatCallback}); a null {@code out} turns it off.
      */
-    public CellRunner heartbeat(PrintStream out, java.time.Duration every) {
+    public CellRunner heartbeat(PrintStream out, Duration every) {
         this.heartbeatOut = out;
         this.heartbeatEvery = every;
         return this;

@@ -3,14 +3,25 @@ package org.normbench.harness;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.normbench.grid.Budget;
+import org.normbench.grid.CellKind;
 import org.normbench.grid.CellSpec;
 import org.normbench.results.CellOutcome;
 import org.normbench.results.CellOutput;
 import org.normbench.results.CellStatus;
+import org.normbench.results.ResultsSchema;
 import org.normbench.results.RunDirectory;
 
 /**
@@ -231,7 +242,7 @@ public final class GridRun {
     private Summary runConcurrently() throws IOException {
         Map<CellStatus, Integer> statuses = new EnumMap<>(CellStatus.class);
         int skipped = 0;
-        List<Integer> todo = new java.util.ArrayList<>();
+        List<Integer> todo = new ArrayList<>();
         for (int i = 0; i < cells.size(); i++) {
             CellSpec cell = cells.get(i);
             var previous = dir.statusOf(cell.cellId());
@@ -251,12 +262,10 @@ public final class GridRun {
         long[] doneWork = {0};
         long started = System.nanoTime();
         lastRebuildEnd = started;
-        java.util.concurrent.atomic.AtomicInteger running =
-                new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger threadNumber =
-                new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.ExecutorService pool =
-                java.util.concurrent.Executors.newFixedThreadPool(
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger threadNumber = new AtomicInteger();
+        ExecutorService pool =
+                Executors.newFixedThreadPool(
                         jobs,
                         r -> {
                             Thread t =
@@ -269,8 +278,7 @@ public final class GridRun {
                             t.setDaemon(true);
                             return t;
                         });
-        java.util.concurrent.CompletionService<Finished> done =
-                new java.util.concurrent.ExecutorCompletionService<>(pool);
+        CompletionService<Finished> done = new ExecutorCompletionService<>(pool);
         for (int i : todo) {
             CellSpec cell = cells.get(i);
             done.submit(
@@ -326,7 +334,7 @@ public final class GridRun {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted while waiting for cells", e);
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     throw e.getCause() instanceof RuntimeException re
                             ? re
                             : new IllegalStateException(e.getCause());
@@ -360,7 +368,7 @@ public final class GridRun {
         } finally {
             pool.shutdownNow();
             try {
-                pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+                pool.awaitTermination(1, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -389,7 +397,7 @@ public final class GridRun {
     private void rebuildAggregatesAfterCell() throws IOException {
         long now = System.nanoTime();
         if (now - lastRebuildEnd < REBUILD_COST_FACTOR * lastRebuildNanos) {
-            dir.rebuildAggregates(List.of(org.normbench.results.ResultsSchema.CELLS));
+            dir.rebuildAggregates(List.of(ResultsSchema.CELLS));
             return;
         }
         dir.rebuildAggregates();
@@ -401,9 +409,9 @@ public final class GridRun {
     static long expectedWork(CellSpec c) {
         double perStep = Math.max(0.05, c.width() * c.width()) * Math.max(1, c.batchSize());
         long steps =
-                c.kind() == org.normbench.grid.CellKind.THROUGHPUT
+                c.kind() == CellKind.THROUGHPUT
                         ? c.throughput().warmupSteps() + c.throughput().timedSteps()
-                        : c.budget().unit() == org.normbench.grid.Budget.Unit.STEPS
+                        : c.budget().unit() == Budget.Unit.STEPS
                                 ? (long) c.budget().amount()
                                 : (long)
                                         Math.ceil(

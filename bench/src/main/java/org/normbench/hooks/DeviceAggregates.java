@@ -9,7 +9,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The raw aggregates of all hooked layers of a step (the {@link ActivationStats.Aggregate}s, slot
@@ -115,7 +117,7 @@ final class DeviceAggregates implements AutoCloseable {
             constants.close();
         }
         constants = activations.get(0).getManager().getEngine().newBaseManager(device);
-        java.util.Map<Long, List<Integer>> groups = new java.util.LinkedHashMap<>();
+        Map<Long, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < shapes.size(); i++) {
             long inner = Plan.inner(shapes.get(i));
             groups.computeIfAbsent(inner % ROW == 0 ? 0 : inner, k -> new ArrayList<>()).add(i);

@@ -1,5 +1,7 @@
 package org.normbench.results;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,7 +26,7 @@ public record CellOutput(
                     "cell id '" + cellId + "' must use letters, digits, '.', '_', '-' only");
         }
         Objects.requireNonNull(outcome, "outcome");
-        spec = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(spec));
+        spec = Collections.unmodifiableMap(new LinkedHashMap<>(spec));
         curves = List.copyOf(curves);
         activations = List.copyOf(activations);
         histograms = List.copyOf(histograms);

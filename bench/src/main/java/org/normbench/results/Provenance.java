@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.normbench.engine.NativeStack;
 import org.normbench.engine.Versions;
 
@@ -171,7 +172,7 @@ public final class Provenance {
         }
     }
 
-    private static String safe(java.util.function.Supplier<String> s) {
+    private static String safe(Supplier<String> s) {
         try {
             return s.get();
         } catch (RuntimeException | UnsatisfiedLinkError e) {

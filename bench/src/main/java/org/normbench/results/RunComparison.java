@@ -3,6 +3,8 @@ package org.normbench.results;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -320,9 +322,7 @@ public final class RunComparison {
                     .get()
                     .parse(r)
                     .getRecords();
-        } catch (java.io.UncheckedIOException
-                | IllegalStateException
-                | java.nio.charset.CharacterCodingException e) {
+        } catch (UncheckedIOException | IllegalStateException | CharacterCodingException e) {
             throw new IllegalArgumentException(f + ": not a readable CSV (" + e.getMessage() + ")");
         }
     }

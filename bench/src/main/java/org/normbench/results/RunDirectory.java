@@ -3,9 +3,12 @@ package org.normbench.results;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -269,9 +272,8 @@ public final class RunDirectory {
                         Files.newOutputStream(
                                 file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 Writer w =
-                        new java.io.BufferedWriter(
-                                new java.io.OutputStreamWriter(os, StandardCharsets.UTF_8),
-                                1 << 16);
+                        new BufferedWriter(
+                                new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
                 CSVPrinter p = new CSVPrinter(w, CSV)) {
             p.printRecord(header);
             for (List<Object> row : rows) {
@@ -329,7 +331,7 @@ public final class RunDirectory {
                         StandardOpenOption.CREATE,
                         StandardOpenOption.TRUNCATE_EXISTING,
                         StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(bytes));
+            ch.write(ByteBuffer.wrap(bytes));
             ch.force(true);
         }
     }

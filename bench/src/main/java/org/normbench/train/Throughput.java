@@ -3,6 +3,7 @@ package org.normbench.train;
 import ai.djl.Device;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.normbench.engine.CpuUsage;
@@ -87,7 +88,7 @@ public final class Throughput {
                         .build();
         BatchSource data = new RandomImages(batchSize, imageShape, classes, seed);
         TimedCpu cpu = new TimedCpu(warmupSteps);
-        List<Callback> callbacks = new java.util.ArrayList<>(extraCallbacks);
+        List<Callback> callbacks = new ArrayList<>(extraCallbacks);
         callbacks.add(cpu);
         try (Learner learner = new Learner(model, cfg, data, null, callbacks)) {
             FitResult r = learner.fit();

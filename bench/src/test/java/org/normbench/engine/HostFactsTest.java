@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,7 @@ import org.normbench.cli.NormbenchCli;
  */
 class HostFactsTest {
     /** oneDNN 3.7's verbose ISA descriptions, longest first (they are prefixes of each other). */
-    private static final Map<String, String> VERBOSE = new java.util.LinkedHashMap<>();
+    private static final Map<String, String> VERBOSE = new LinkedHashMap<>();
 
     static {
         VERBOSE.put(

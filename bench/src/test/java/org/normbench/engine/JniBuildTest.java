@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -247,8 +248,7 @@ class JniBuildTest {
         Files.writeString(
                 cxx,
                 "#!/bin/sh\necho \"g++: fatal error: cannot execute 'as': execvp: No such file or directory\" >&2\nexit 1\n");
-        Files.setPosixFilePermissions(
-                cxx, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(cxx, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path key = tmp.resolve("cache/key");
         Files.createDirectories(key);
         JniBuild.SetupException e =

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -284,9 +286,9 @@ class GridParserTest {
                         Set.of("mnist"),
                         (norm, options) ->
                                 options.containsKey("groups")
-                                        ? java.util.Optional.empty()
-                                        : java.util.Optional.of("this registry needs groups"),
-                        (act, options) -> java.util.Optional.empty(),
+                                        ? Optional.empty()
+                                        : Optional.of("this registry needs groups"),
+                        (act, options) -> Optional.empty(),
                         Set.of());
 
         GridException e =
@@ -309,8 +311,8 @@ class GridParserTest {
                         Set.of("bn", "ghost"),
                         Set.of("relu"),
                         Set.of("mnist"),
-                        (n, o) -> java.util.Optional.empty(),
-                        (a, o) -> java.util.Optional.empty(),
+                        (n, o) -> Optional.empty(),
+                        (a, o) -> Optional.empty(),
                         Set.of("ghost"));
         String yaml =
                 """
@@ -336,8 +338,8 @@ class GridParserTest {
                                 Set.of("bn"),
                                 Set.of("relu"),
                                 Set.of("mnist"),
-                                (n, o) -> java.util.Optional.empty(),
-                                (a, o) -> java.util.Optional.empty(),
+                                (n, o) -> Optional.empty(),
+                                (a, o) -> Optional.empty(),
                                 Set.of("zz")));
     }
 
@@ -398,7 +400,7 @@ class GridParserTest {
     @Test
     void aUtf8ByteOrderMarkIsAccepted() throws Exception {
         byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
-        byte[] text = MINIMAL.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] text = MINIMAL.getBytes(StandardCharsets.UTF_8);
         byte[] withBom = new byte[bom.length + text.length];
         System.arraycopy(bom, 0, withBom, 0, bom.length);
         System.arraycopy(text, 0, withBom, bom.length, text.length);
@@ -415,8 +417,8 @@ class GridParserTest {
                         Set.of("gn"),
                         Set.of("relu"),
                         Set.of("mnist"),
-                        (n, o) -> java.util.Optional.empty(),
-                        (n, o) -> java.util.Optional.empty(),
+                        (n, o) -> Optional.empty(),
+                        (n, o) -> Optional.empty(),
                         Set.of());
         String yaml =
                 "train_limit: 100\n"

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.commons.csv.CSVFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.normbench.cli.NormbenchCli;
@@ -123,7 +124,7 @@ class ConcurrentGridTest {
     /** The table's rows, sorted, with the measured columns blanked when {@code dropMeasured}. */
     private static List<String> rows(Path csv, boolean dropMeasured) throws Exception {
         try (var parser =
-                org.apache.commons.csv.CSVFormat.DEFAULT
+                CSVFormat.DEFAULT
                         .builder()
                         .setHeader()
                         .setSkipHeaderRecord(true)

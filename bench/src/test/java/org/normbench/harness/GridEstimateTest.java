@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.normbench.grid.CellKind;
 import org.normbench.grid.CellSpec;
 import org.normbench.grid.GridParser;
 
@@ -46,10 +47,7 @@ class GridEstimateTest {
             t.put(p, new GridEstimate.Timing(p.batchSize() == 8 ? 10 : 100, 1));
         }
         CellSpec train =
-                cells.stream()
-                        .filter(c -> c.kind() == org.normbench.grid.CellKind.TRAIN)
-                        .findFirst()
-                        .orElseThrow();
+                cells.stream().filter(c -> c.kind() == CellKind.TRAIN).findFirst().orElseThrow();
         assertEquals(200, GridEstimate.steps(train), "2 epochs of 800 training images at batch 8");
         // 1 s set-up + 200 steps x 10 ms + (200 test + 200 validation images) / 8 forward passes x
         // 10 ms x 0.35

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -100,7 +101,7 @@ class GridHarnessTest {
         assertEquals(6, finished(cells).size());
         for (String id : before) {
             assertTrue(
-                    java.util.Arrays.equals(
+                    Arrays.equals(
                             kept.get(id),
                             Files.readAllBytes(cells.resolve(id).resolve("cell.json"))),
                     "finished cell " + id + " was not rerun");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,7 +51,7 @@ class ProbeTimerWindowTest {
     void aVeryFastCellStopsAtTheStepCaps() {
         ProbeTimer.Window w = new ProbeTimer.Window();
         double[] steps = new double[ProbeTimer.Window.maxSteps() + 5];
-        java.util.Arrays.fill(steps, 1);
+        Arrays.fill(steps, 1);
         assertEquals(ProbeTimer.Window.maxSteps(), feed(w, steps));
         assertEquals(ProbeTimer.Window.MAX_TIMED, w.timedSteps());
     }

@@ -9,6 +9,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.normbench.engine.TorchRuntime;
@@ -141,7 +142,7 @@ class ActivationStatsTest {
                     long[] c = pathCounts(m, v, spec, path);
                     assertEquals(
                             60,
-                            java.util.Arrays.stream(c).sum(),
+                            Arrays.stream(c).sum(),
                             "every value, NaN included, is counted once; "
                                     + path
                                     + ", spec "

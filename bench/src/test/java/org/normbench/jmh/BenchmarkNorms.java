@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.normbench.model.norms.NormRegistry;
+import org.openjdk.jmh.Main;
 
 /**
  * Entry point of {@code make jmh} and the norm list of the norm benchmarks. JMH's {@code @Param}
@@ -59,6 +60,6 @@ public final class BenchmarkNorms {
     }
 
     public static void main(String[] args) throws Exception {
-        org.openjdk.jmh.Main.main(withNorms(args));
+        Main.main(withNorms(args));
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.normbench.datasets.BatchAssembler;
 import org.normbench.datasets.CifarBinaryReader;
 import org.normbench.datasets.DatasetLoader;
@@ -47,7 +48,7 @@ public class DatasetPipelineBenchmark {
 
     static final int BATCH = 128;
     static final int IMAGES = 10_000;
-    private static final int[] ALL = java.util.stream.IntStream.range(0, BATCH).toArray();
+    private static final int[] ALL = IntStream.range(0, BATCH).toArray();
 
     private Path dir;
     private Path batchFile;

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.normbench.engine.TorchRuntime;
 import org.normbench.hooks.ActivationRow;
@@ -104,7 +105,7 @@ public class HookOverheadBenchmark {
                         .optMomentum(0.9f)
                         .optWeightDecays(5e-4f)
                         .build();
-        java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
+        SplittableRandom rng = new SplittableRandom(1);
         images = new float[batchSize * 3 * 32 * 32];
         for (int i = 0; i < images.length; i++) {
             images[i] = (float) rng.nextGaussian();

@@ -9,6 +9,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.normbench.engine.TorchRuntime;
 import org.normbench.model.norms.NormOptions;
@@ -103,14 +109,12 @@ public class NormForwardBackwardBenchmark {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         int calls = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         String[] norms = BenchmarkNorms.names().toArray(String[]::new);
-        com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean)
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        OperatingSystemMXBean os =
+                (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (int batch : new int[] {2, 32, 128}) {
-            java.util.Map<String, NormForwardBackwardBenchmark> states =
-                    new java.util.LinkedHashMap<>();
-            java.util.Map<String, double[]> wall = new java.util.LinkedHashMap<>();
-            java.util.Map<String, double[]> cpu = new java.util.LinkedHashMap<>();
+            Map<String, NormForwardBackwardBenchmark> states = new LinkedHashMap<>();
+            Map<String, double[]> wall = new LinkedHashMap<>();
+            Map<String, double[]> cpu = new LinkedHashMap<>();
             for (String n : norms) {
                 NormForwardBackwardBenchmark b = new NormForwardBackwardBenchmark();
                 b.norm = n;
@@ -138,7 +142,7 @@ public class NormForwardBackwardBenchmark {
             double bnCpu = median(cpu.get(norms[0]));
             for (String n : norms) {
                 System.out.printf(
-                        java.util.Locale.ROOT,
+                        Locale.ROOT,
                         "64x32x32 batch %3d %-4s wall median %8.2f ms ratio %.2f | cpu median %8.2f ms ratio %.2f%n",
                         batch,
                         n,
@@ -153,7 +157,7 @@ public class NormForwardBackwardBenchmark {
 
     private static double median(double[] v) {
         double[] a = v.clone();
-        java.util.Arrays.sort(a);
+        Arrays.sort(a);
         return a[a.length / 2];
     }
 }

@@ -5,11 +5,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -103,8 +106,7 @@ public class NormTrainingStepBenchmark {
             ps = new ParameterStore(manager, false);
             x = manager.randomNormal(c.inputShape(BATCH));
             labels =
-                    manager.randomInteger(
-                                    0, 10, new ai.djl.ndarray.types.Shape(BATCH), DataType.INT32)
+                    manager.randomInteger(0, 10, new Shape(BATCH), DataType.INT32)
                             .toType(DataType.FLOAT32, false);
             for (Parameter p : model.getParameters().values()) {
                 if (p.requiresGradient()) {
@@ -159,9 +161,8 @@ public class NormTrainingStepBenchmark {
         // Process CPU time (all libtorch threads) is reported beside wall time: on an
         // oversubscribed
         // machine it tracks the work done better than wall time does.
-        com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean)
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        OperatingSystemMXBean os =
+                (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (int r = 0; r < warmup + rounds; r++) {
             for (int k = 0; k < norms.length; k++) {
                 String n = norms[(r + k) % norms.length];

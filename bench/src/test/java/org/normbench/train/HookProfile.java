@@ -7,6 +7,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,8 +53,7 @@ public final class HookProfile {
     private HookProfile() {}
 
     private static final boolean CPU_TIME = Boolean.getBoolean("hooks.cpu");
-    private static final java.lang.management.ThreadMXBean THREADS =
-            java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** Wall time, or this thread's CPU time with {@code -Dhooks.cpu=true}, in ns. */
     private static long now() {

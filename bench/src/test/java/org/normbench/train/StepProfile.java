@@ -1,7 +1,11 @@
 package org.normbench.train;
 
 import ai.djl.Device;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.pytorch.jni.JniUtils;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -73,8 +77,7 @@ public final class StepProfile {
                         new Learner(
                                 model,
                                 cfg,
-                                new Throughput.RandomImages(
-                                        bs, new ai.djl.ndarray.types.Shape(3, image, image), 10, 0),
+                                new Throughput.RandomImages(bs, new Shape(3, image, image), 10, 0),
                                 null,
                                 List.of(phases))) {
                     FitResult fit = l.fit();
@@ -118,8 +121,7 @@ public final class StepProfile {
 
         private static final int TRACED_STEPS = 3;
         private static final boolean CPU = Boolean.getBoolean("profile.cpu");
-        private static final java.lang.management.ThreadMXBean THREADS =
-                java.lang.management.ManagementFactory.getThreadMXBean();
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
         Phases(int warmup) {
             this.warmup = warmup;
@@ -139,10 +141,10 @@ public final class StepProfile {
         @Override
         public void beforeBatch(Learner l) {
             if (TRACE != null && l.step() == warmup + 1) {
-                ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+                JniUtils.startProfile(false, true, false);
             }
             if (TRACE != null && l.step() == warmup + TRACED_STEPS + 1) {
-                ai.djl.pytorch.jni.JniUtils.stopProfile(TRACE + "-bs" + l.batchSize() + ".json");
+                JniUtils.stopProfile(TRACE + "-bs" + l.batchSize() + ".json");
             }
             t0 = now();
         }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -80,7 +81,7 @@ public final class ArchiveExtractor {
                     Files.createSymbolicLink(dest, Path.of(link));
                 } else if (e.isLink()) {
                     Path linked = safeResolve(archive, realRoot, e.getLinkName(), name);
-                    if (!Files.isRegularFile(linked, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    if (!Files.isRegularFile(linked, LinkOption.NOFOLLOW_LINKS)) {
                         throw new UnsafeArchiveException(
                                 archive,
                                 name,
@@ -146,7 +147,7 @@ public final class ArchiveExtractor {
     }
 
     static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         Files.walkFileTree(

@@ -2,6 +2,7 @@ package org.normbench.datasets;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ public final class DatasetCache {
                     long bytes = 0;
                     for (String f : DatasetRegistry.IDX_FILES) {
                         try (InputStream in = DatasetLoader.resource(spec, f)) {
-                            bytes += in.transferTo(java.io.OutputStream.nullOutputStream());
+                            bytes += in.transferTo(OutputStream.nullOutputStream());
                         }
                     }
                     return new Status(

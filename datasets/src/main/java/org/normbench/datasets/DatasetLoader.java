@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -192,7 +193,7 @@ public final class DatasetLoader {
 
     private static float[] ones(int n) {
         float[] a = new float[n];
-        java.util.Arrays.fill(a, 1f);
+        Arrays.fill(a, 1f);
         return a;
     }
 

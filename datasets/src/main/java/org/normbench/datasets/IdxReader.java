@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads IDX files (the MNIST / Fashion-MNIST format: big-endian magic {@code 0x0000 08 nd}, then nd
@@ -91,7 +92,7 @@ public final class IdxReader {
         int read;
         try {
             read = data.readNBytes(bytes, 0, bytes.length);
-        } catch (EOFException | java.util.zip.ZipException e) {
+        } catch (EOFException | ZipException e) {
             throw new DatasetFormatException(
                     source,
                     "gzip stream",

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -48,8 +49,7 @@ class AugmentTest {
             flips += p.flip() ? 1 : 0;
         }
         for (int c : seenY) {
-            assertTrue(
-                    c > 100, "every offset 0..8 drawn often: " + java.util.Arrays.toString(seenY));
+            assertTrue(c > 100, "every offset 0..8 drawn often: " + Arrays.toString(seenY));
         }
         assertTrue(flips > 850 && flips < 1150, "flip p=0.5, got " + flips + "/2000");
     }

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class BatchAssemblerTest {
@@ -70,9 +73,7 @@ class BatchAssemblerTest {
         assertArrayEquals(new int[] {1, 0, 2}, labels);
         for (int k = 0; k < idx.length; k++) {
             float[] expected = normalise(fit(ds.image(idx[k]), 1, 28, 28), 3, mean, std);
-            float[] got =
-                    java.util.Arrays.copyOfRange(
-                            out, k * a.imageFloats(), (k + 1) * a.imageFloats());
+            float[] got = Arrays.copyOfRange(out, k * a.imageFloats(), (k + 1) * a.imageFloats());
             assertArrayEquals(expected, got, 1e-6f);
         }
         // a padding pixel is (0 - mean) / std
@@ -85,7 +86,7 @@ class BatchAssemblerTest {
         float[] mean = {0.3f, 0.3f, 0.3f};
         float[] std = {0.4f, 0.4f, 0.4f};
         BatchAssembler a = new BatchAssembler(1, 28, 28, true, mean, std);
-        int[] idx = java.util.stream.IntStream.range(0, 40).toArray();
+        int[] idx = IntStream.range(0, 40).toArray();
         float[] out = new float[idx.length * a.imageFloats()];
         a.assemble(ds, idx, out, new int[idx.length], new SplittableRandom(99));
         SplittableRandom ref = new SplittableRandom(99);
@@ -96,13 +97,11 @@ class BatchAssemblerTest {
             flips += p.flip() ? 1 : 0;
             byte[] cropped = Augment.crop(fitted, 3, 32, 32, 4, p.offsetY(), p.offsetX());
             byte[] aug = p.flip() ? Augment.horizontalFlip(cropped, 3, 32, 32) : cropped;
-            float[] got =
-                    java.util.Arrays.copyOfRange(
-                            out, k * a.imageFloats(), (k + 1) * a.imageFloats());
+            float[] got = Arrays.copyOfRange(out, k * a.imageFloats(), (k + 1) * a.imageFloats());
             assertArrayEquals(normalise(aug, 3, mean, std), got, 1e-6f, "image " + k + " " + p);
         }
         // 40 images with p=0.5 flip: both branches were exercised
-        org.junit.jupiter.api.Assertions.assertTrue(flips > 5 && flips < 35, "flips " + flips);
+        Assertions.assertTrue(flips > 5 && flips < 35, "flips " + flips);
     }
 
     @Test
@@ -118,9 +117,7 @@ class BatchAssemblerTest {
         SplittableRandom ref = new SplittableRandom(5);
         for (int k = 0; k < idx.length; k++) {
             byte[] aug = Augment.cropAndFlip(ds.image(idx[k]), 3, 32, 32, 4, ref);
-            float[] got =
-                    java.util.Arrays.copyOfRange(
-                            out, k * a.imageFloats(), (k + 1) * a.imageFloats());
+            float[] got = Arrays.copyOfRange(out, k * a.imageFloats(), (k + 1) * a.imageFloats());
             assertArrayEquals(normalise(aug, 3, mean, std), got, 1e-6f);
         }
     }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
@@ -165,7 +166,7 @@ class DatasetCacheTest {
 
             Path batch = root.resolve("cifar10/cifar-10-batches-bin/data_batch_3.bin");
             byte[] b = Files.readAllBytes(batch);
-            Files.write(batch, java.util.Arrays.copyOf(b, CifarBinaryReader.RECORD_BYTES));
+            Files.write(batch, Arrays.copyOf(b, CifarBinaryReader.RECORD_BYTES));
             DatasetCache.Status after = DatasetCache.status(spec, root);
             assertFalse(after.verified());
             assertTrue(after.detail().contains("data_batch_3.bin"), after.detail());

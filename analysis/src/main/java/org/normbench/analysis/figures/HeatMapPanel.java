@@ -7,6 +7,8 @@ import java.awt.Shape;
 import java.awt.font.FontRenderContext;
 import java.awt.font.TextLayout;
 import java.awt.geom.AffineTransform;
+import java.awt.geom.Line2D;
+import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.util.Locale;
 
@@ -77,7 +79,7 @@ final class HeatMapPanel implements Panel {
         // from a
         // continuous scale by eye, and the SVG shrinks from thousands of elements to at most 64.
         // Runs of equal level along time become one rectangle, which shrinks the SVG several-fold.
-        java.awt.geom.Path2D.Double[] levels = new java.awt.geom.Path2D.Double[LEVELS];
+        Path2D.Double[] levels = new Path2D.Double[LEVELS];
         for (int b = 0; b < bins; b++) {
             int c = 0;
             while (c < columns) {
@@ -87,8 +89,7 @@ final class HeatMapPanel implements Panel {
                     end++;
                 }
                 if (levels[level] == null) {
-                    levels[level] =
-                            new java.awt.geom.Path2D.Double(java.awt.geom.Path2D.WIND_NON_ZERO);
+                    levels[level] = new Path2D.Double(Path2D.WIND_NON_ZERO);
                 }
                 // Overlap by a hair so anti-aliasing leaves no seams between cells.
                 levels[level].append(
@@ -114,14 +115,14 @@ final class HeatMapPanel implements Panel {
         int yStep = Math.max(1, bins / 4);
         for (int b = 0; b <= bins; b += yStep) {
             double y = top + plotH - b * ch;
-            g.draw(new java.awt.geom.Line2D.Double(left - 3, y, left, y));
+            g.draw(new Line2D.Double(left - 3, y, left, y));
             text(g, number(binEdges[b]), Theme.SMALL, left - 5, y + 3.5, 1.0);
         }
         // x ticks: first, middle and last logged step.
         if (columns > 0) {
             for (int c : new int[] {0, columns / 2, columns - 1}) {
                 double x = left + (c + 0.5) * cw;
-                g.draw(new java.awt.geom.Line2D.Double(x, top + plotH, x, top + plotH + 3));
+                g.draw(new Line2D.Double(x, top + plotH, x, top + plotH + 3));
                 text(g, Integer.toString(steps[c]), Theme.SMALL, x, top + plotH + 14, 0.5);
             }
         }

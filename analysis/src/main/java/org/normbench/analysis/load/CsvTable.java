@@ -3,14 +3,18 @@ package org.normbench.analysis.load;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -97,8 +101,7 @@ public final class CsvTable {
      * multi-million-row histogram file. Lines with quotes are never filtered; callers check them
      * again.
      */
-    public void forEach(java.util.function.Predicate<String> lineFilter, Consumer<Row> action)
-            throws IOException {
+    public void forEach(Predicate<String> lineFilter, Consumer<Row> action) throws IOException {
         ResultsColumns schema =
                 ResultsColumns.of(name)
                         .orElseThrow(
@@ -199,17 +202,14 @@ public final class CsvTable {
 
     private static List<String> parseQuoted(Path file, long line, String text) throws IOException {
         try (CSVParser parser =
-                CSVParser.builder()
-                        .setReader(new java.io.StringReader(text))
-                        .setFormat(RECORD)
-                        .get()) {
+                CSVParser.builder().setReader(new StringReader(text)).setFormat(RECORD).get()) {
             List<CSVRecord> records = parser.getRecords();
             if (records.size() != 1) {
                 throw new ResultsFormatException(
                         file + ":" + line + ": expected one CSV record, found " + records.size());
             }
             return records.get(0).toList();
-        } catch (java.io.UncheckedIOException | IllegalStateException e) {
+        } catch (UncheckedIOException | IllegalStateException e) {
             throw new ResultsFormatException(
                     file + ":" + line + ": malformed CSV: " + e.getMessage(), e);
         }
@@ -268,8 +268,8 @@ public final class CsvTable {
             while (true) {
                 int comma = text.indexOf(',', from);
                 if (n == starts.length) {
-                    starts = java.util.Arrays.copyOf(starts, n * 2);
-                    ends = java.util.Arrays.copyOf(ends, n * 2);
+                    starts = Arrays.copyOf(starts, n * 2);
+                    ends = Arrays.copyOf(ends, n * 2);
                 }
                 starts[n] = from;
                 ends[n] = comma < 0 ? text.length() : comma;

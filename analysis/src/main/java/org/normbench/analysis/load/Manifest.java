@@ -1,5 +1,6 @@
 package org.normbench.analysis.load;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -46,7 +47,7 @@ public record Manifest(
         JsonNode json;
         try {
             json = new ObjectMapper().readTree(text);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
+        } catch (JacksonException e) {
             throw new ResultsFormatException(
                     file
                             + ": malformed JSON at line "

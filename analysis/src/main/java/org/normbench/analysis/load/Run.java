@@ -1,6 +1,7 @@
 package org.normbench.analysis.load;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -32,7 +33,7 @@ public record Run(
         try {
             return CsvTable.locate(dir, fileName).isPresent();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.normbench.analysis.load;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -324,7 +325,7 @@ public final class RunLoader {
             JsonNode root;
             try {
                 root = mapper.readTree(file.toFile());
-            } catch (com.fasterxml.jackson.core.JacksonException e) {
+            } catch (JacksonException e) {
                 throw new ResultsFormatException(
                         file
                                 + ": malformed JSON at line "

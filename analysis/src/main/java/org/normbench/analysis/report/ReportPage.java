@@ -3,6 +3,7 @@ package org.normbench.analysis.report;
 import static org.normbench.analysis.html.Html.escape;
 import static org.normbench.analysis.html.Html.latex;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.normbench.analysis.figures.Canvas;
@@ -201,7 +202,7 @@ public final class ReportPage {
                             + t.stringColumn("norm").get(r)
                             + "|"
                             + t.stringColumn("activation").get(r);
-            java.util.Map<Integer, String> byBatch = new java.util.HashMap<>();
+            Map<Integer, String> byBatch = new HashMap<>();
             int first = r;
             while (r < t.rowCount()
                     && key.equals(

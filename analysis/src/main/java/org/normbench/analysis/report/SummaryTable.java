@@ -1,5 +1,6 @@
 package org.normbench.analysis.report;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,8 +43,7 @@ public final class SummaryTable {
                             .forEach(
                                     c ->
                                             byBatch.computeIfAbsent(
-                                                            c.batchSize(),
-                                                            k -> new java.util.ArrayList<>())
+                                                            c.batchSize(), k -> new ArrayList<>())
                                                     .add(c));
                     for (Map.Entry<Integer, List<Cell>> e : byBatch.entrySet()) {
                         double[] errors =

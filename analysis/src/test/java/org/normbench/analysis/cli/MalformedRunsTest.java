@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -351,8 +352,7 @@ class MalformedRunsTest {
         return String.join("\n", lines) + "\n";
     }
 
-    private static void editLine(
-            Path csv, int lineNo, java.util.function.UnaryOperator<String> edit)
+    private static void editLine(Path csv, int lineNo, UnaryOperator<String> edit)
             throws IOException {
         List<String> lines = new ArrayList<>(Files.readString(csv).lines().toList());
         lines.set(lineNo - 1, edit.apply(lines.get(lineNo - 1)));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
 import java.awt.Color;
 import java.awt.Graphics2D;
+import java.awt.geom.Line2D;
 import java.awt.geom.Rectangle2D;
 import org.junit.jupiter.api.Test;
 
@@ -51,13 +52,13 @@ class SvgWriterTest {
     void consecutiveSegmentsWithTheSameStrokeBecomeOnePathAndOtherShapesKeepTheirOrder() {
         VectorGraphics2D g = new VectorGraphics2D();
         g.setColor(Color.BLUE);
-        g.draw(new java.awt.geom.Line2D.Double(0, 0, 10, 0));
-        g.draw(new java.awt.geom.Line2D.Double(10, 0, 10, 10));
-        g.draw(new java.awt.geom.Line2D.Double(20, 20, 30, 30));
+        g.draw(new Line2D.Double(0, 0, 10, 0));
+        g.draw(new Line2D.Double(10, 0, 10, 10));
+        g.draw(new Line2D.Double(20, 20, 30, 30));
         g.setColor(Color.RED);
-        g.draw(new java.awt.geom.Line2D.Double(30, 30, 40, 40));
+        g.draw(new Line2D.Double(30, 30, 40, 40));
         g.fill(new Rectangle2D.Double(0, 0, 1, 1));
-        g.draw(new java.awt.geom.Line2D.Double(40, 40, 50, 50));
+        g.draw(new Line2D.Double(40, 40, 50, 50));
         String svg = SvgWriter.write("F9", g.getCommands(), 100, 100);
         String blue = "<path d=\"M0,0L10,0L10,10M20,20L30,30\" fill=\"none\" stroke=\"#0000ff\"";
         String red = "<path d=\"M30,30L40,40\" fill=\"none\" stroke=\"#ff0000\"";

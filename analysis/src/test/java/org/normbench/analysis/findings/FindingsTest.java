@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -239,9 +241,8 @@ class FindingsTest {
         assertEquals(2, why.size(), why.toString());
         assertTrue(why.get(0).startsWith("1 finished seed per grid point"), why.get(0));
         assertTrue(why.get(1).contains("'cpu-smoke' is a smoke test"), why.get(1));
-        com.fasterxml.jackson.databind.JsonNode grid =
-                new com.fasterxml.jackson.databind.ObjectMapper()
-                        .readTree("{\"train_limit\": 2000, \"train\": {\"epochs\": 1}}");
+        JsonNode grid =
+                new ObjectMapper().readTree("{\"train_limit\": 2000, \"train\": {\"epochs\": 1}}");
         assertEquals(2000, RunAdequacy.trainingImages(grid));
     }
 }

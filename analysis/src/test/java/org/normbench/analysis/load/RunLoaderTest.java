@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -85,7 +87,7 @@ class RunLoaderTest {
         // rebuild.
         Files.setLastModifiedTime(
                 curves,
-                java.nio.file.attribute.FileTime.fromMillis(
+                FileTime.fromMillis(
                         Files.getLastModifiedTime(dir.resolve("cells")).toMillis() - 60_000));
         List<Path> files = CsvTable.locate(dir, "curves.csv").files();
         assertFalse(files.contains(curves), files.toString());
@@ -247,7 +249,7 @@ class RunLoaderTest {
                 fromCells.activations().get(id).mean()[2][1]);
         long[] a = full.histograms(List.of(id)).get(id).counts()[1][2];
         long[] b = fromCells.histograms(List.of(id)).get(id).counts()[1][2];
-        assertTrue(java.util.Arrays.equals(a, b));
+        assertTrue(Arrays.equals(a, b));
     }
 
     @Test

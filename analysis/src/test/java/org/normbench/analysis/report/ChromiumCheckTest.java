@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -119,7 +120,7 @@ class ChromiumCheckTest {
     }
 
     private static Result run(Path script, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString()));
+        List<String> command = new ArrayList<>(List.of("bash", script.toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -78,14 +79,8 @@ class ReportGeneratorTest {
         assertEquals(a.keySet(), b.keySet());
         for (String name : a.keySet()) {
             if (name.equals("index.html")) {
-                List<String> la =
-                        new String(a.get(name), java.nio.charset.StandardCharsets.UTF_8)
-                                .lines()
-                                .toList();
-                List<String> lb =
-                        new String(b.get(name), java.nio.charset.StandardCharsets.UTF_8)
-                                .lines()
-                                .toList();
+                List<String> la = new String(a.get(name), StandardCharsets.UTF_8).lines().toList();
+                List<String> lb = new String(b.get(name), StandardCharsets.UTF_8).lines().toList();
                 assertEquals(la.size(), lb.size());
                 int differing = 0;
                 for (int i = 0; i < la.size(); i++) {

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -284,9 +285,9 @@ class NormConformanceTest {
                         + ": max relative error "
                         + worst
                         + "\n numeric "
-                        + java.util.Arrays.toString(numeric)
+                        + Arrays.toString(numeric)
                         + "\n analytic "
-                        + java.util.Arrays.toString(analytic));
+                        + Arrays.toString(analytic));
         double norm = 0;
         for (double a : analytic) {
             norm += a * a;

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.normbench.engine.TorchRuntime;
 
 /**
@@ -52,7 +53,7 @@ final class NormHarness implements AutoCloseable {
     }
 
     NDArray random(Shape shape, long seed) {
-        java.util.Random r = new java.util.Random(seed);
+        Random r = new Random(seed);
         double[] v = new double[(int) shape.size()];
         for (int i = 0; i < v.length; i++) {
             v[i] = r.nextGaussian() * (1 + i % 3) + (i % 5) - 2;

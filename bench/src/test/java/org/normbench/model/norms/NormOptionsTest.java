@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -108,7 +109,7 @@ class NormOptionsTest {
             NDArray y =
                     b.forward(
                                     new ParameterStore(m, false),
-                                    new ai.djl.ndarray.NDList(m.create(new float[] {-1, 3})),
+                                    new NDList(m.create(new float[] {-1, 3})),
                                     false)
                             .singletonOrThrow();
             assertEquals(-0.2f, y.getFloat(0), 1e-7f);

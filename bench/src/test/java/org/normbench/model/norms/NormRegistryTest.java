@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.normbench.engine.TorchRuntime;
 import org.normbench.model.ResNet18;
 import org.normbench.model.ResNetConfig;
 import org.normbench.model.activations.ActivationOptions;
@@ -31,8 +33,7 @@ class NormRegistryTest {
     @Test
     void aDiscoveredNormBuildsAResNet18WithTheStandardParameterCount() {
         ResNetConfig c = ResNetConfig.cifar(RmsNormForTests.NAME, "relu");
-        try (ai.djl.ndarray.NDManager m =
-                org.normbench.engine.TorchRuntime.engine().newBaseManager()) {
+        try (NDManager m = TorchRuntime.engine().newBaseManager()) {
             Block net = ResNet18.build(c);
             net.initialize(m, DataType.FLOAT32, c.inputShape(1));
             assertEquals(11_173_962L, ResNet18.trainableParameters(net));
