@@ -40,6 +40,8 @@ import org.normbench.train.FitResult;
 import org.normbench.train.HeartbeatCallback;
 import org.normbench.train.Learner;
 import org.normbench.train.ProgressCallback;
+import org.normbench.train.StandardCallbacks;
+import org.normbench.train.StepTimer;
 import org.normbench.train.Throughput;
 import org.normbench.train.TrainConfig;
 
@@ -208,22 +210,25 @@ public final class CellRunner implements AutoCloseable {
         } else if (heartbeatOut != null) {
             extra.add(new HeartbeatCallback(heartbeatOut, label, heartbeatEvery));
         }
+        TrainConfig config = TrainConfig.of(cell, device);
+        StandardCallbacks standard = StandardCallbacks.of(config);
         try (Learner learner =
-                new Learner(model, TrainConfig.of(cell, device), sources[0], sources[1], extra)) {
+                new Learner(model, config, sources[0], sources[1], standard.with(extra))) {
             row.params(ResNet18.trainableParameters(model));
             CpuUsage.Snapshot cpuBefore = CpuUsage.now();
             FitResult fit = learner.fit();
             putCpu(row, CpuUsage.now().since(cpuBefore));
             stop.throwIfRequested();
+            StepTimer timer = standard.timer();
             row.steps(fit.steps())
                     .epochs(fit.epochs())
-                    .finalTrainLoss(fit.finalTrainLoss())
+                    .finalTrainLoss(standard.recorder().finalTrainLoss())
                     .trainSeconds(fit.trainSeconds())
-                    .stepMsMedian(finiteOrNull(fit.stepMsMedian()))
-                    .stepMsP90(finiteOrNull(fit.stepMsP90()))
-                    .imagesPerSecond(finiteOrNull(fit.imagesPerSecond()))
-                    .peakMemoryBytes(fit.peakMemoryBytes());
-            for (CurvePoint p : fit.curve()) {
+                    .stepMsMedian(finiteOrNull(timer.medianMs()))
+                    .stepMsP90(finiteOrNull(timer.p90Ms()))
+                    .imagesPerSecond(finiteOrNull(timer.imagesPerSecond(config.batchSize())))
+                    .peakMemoryBytes(timer.peakMemoryBytes());
+            for (CurvePoint p : standard.recorder().curve()) {
                 curves.add(
                         Arrays.asList(
                                 cell.cellId(),
@@ -234,10 +239,10 @@ public final class CellRunner implements AutoCloseable {
                                 p.valLoss(),
                                 p.valAccuracy()));
             }
-            for (ActivationRow a : fit.activations()) {
+            for (ActivationRow a : standard.activations()) {
                 activations.add(a.csvValues(cell.cellId()));
             }
-            for (HistogramRow h : fit.histograms()) {
+            for (HistogramRow h : standard.histograms()) {
                 histograms.add(
                         Arrays.asList(
                                 cell.cellId(),

@@ -1,31 +1,13 @@
 package org.normbench.train;
 
-import java.util.List;
-import org.normbench.hooks.ActivationRow;
-import org.normbench.hooks.HistogramRow;
-
 /**
- * Everything a training cell reports: outcome, budget used, timing, memory, curves and activation
- * statistics. {@code finalTrainLoss} is the mean loss of the last {@link Recorder#FINAL_WINDOW}
- * steps (fewer when the fit was shorter). Step times exclude the timer's warm-up steps; they are
- * NaN when no step was timed. {@code peakMemoryBytes} is the process RSS high-water mark on CPU and
- * the largest CUDA memory use seen after a step on GPU.
+ * What the training loop itself knows after {@link Learner#fit()}: how it ended, the budget used
+ * and its wall time ({@code trainSeconds}, validation included). Metrics, timings and activation
+ * statistics are not here: they belong to their callbacks ({@link Recorder}, {@link StepTimer},
+ * {@link ActivationStatsCallback}; see {@link StandardCallbacks}).
  */
 public record FitResult(
-        Status status,
-        String message,
-        int steps,
-        double epochs,
-        double finalTrainLoss,
-        double trainSeconds,
-        double stepMsMedian,
-        double stepMsP90,
-        double imagesPerSecond,
-        long peakMemoryBytes,
-        List<CurvePoint> curve,
-        List<ActivationRow> activations,
-        List<HistogramRow> histograms,
-        Evaluation lastValidation) {
+        Status status, String message, int steps, double epochs, double trainSeconds) {
 
     public enum Status {
         OK,

@@ -27,14 +27,16 @@ import org.normbench.engine.TorchRuntime;
 /**
  * The training loop, fastai style: {@link #fit()} is a short sequence of named events and every
  * feature (schedule, metrics, divergence guard, timer, activation statistics, progress) is a {@link
- * Callback}. The standard callbacks are installed from the {@link TrainConfig}; extra ones are
- * appended. Each step's NDArrays live in a per-step NDManager scope closed at the end of the step,
- * gradients included ({@link LeafParameterStore}: no zeroing, no accumulation); parameters and
- * optimizer state live in the learner's manager. Optimiser: DJL's SGD (momentum, weight decay on
- * every parameter, also norm affine parameters), driven by {@link #lr()}, run once over all
- * parameters ({@link FlatSgd}: the learner makes every trainable parameter array a view of one
- * buffer). Not thread-safe; one fit per learner; learners on different threads are independent
- * (seeding and initialisation take turns). Closing releases the parameters it initialised.
+ * Callback} given by the caller ({@link StandardCallbacks} makes the usual set); the learner knows
+ * callbacks only through {@link Callback} and runs them by {@link Callback#order()}, and their
+ * results are read off them after the fit. Each step's NDArrays live in a per-step NDManager scope
+ * closed at the end of the step, gradients included ({@link LeafParameterStore}: no zeroing, no
+ * accumulation); parameters and optimizer state live in the learner's manager. Optimiser: DJL's SGD
+ * (momentum, weight decay on every parameter, also norm affine parameters), driven by {@link
+ * #lr()}, run once over all parameters ({@link FlatSgd}: the learner makes every trainable
+ * parameter array a view of one buffer). Not thread-safe; one fit per learner; learners on
+ * different threads are independent (seeding and initialisation take turns). Closing releases the
+ * parameters it initialised.
  */
 public final class Learner implements AutoCloseable {
     /** Held while seeding the global generators and initialising a model from them. */
@@ -50,10 +52,7 @@ public final class Learner implements AutoCloseable {
     private final List<Parameter> trainable = new ArrayList<>();
     private final FlatSgd sgd;
     private final Loss lossFunction = Loss.softmaxCrossEntropyLoss();
-    private final List<Callback> callbacks = new ArrayList<>();
-    private final Recorder recorder = new Recorder();
-    private final StepTimer timer;
-    private final ActivationStatsCallback stats;
+    private final List<Callback> callbacks;
     private final int stepsPerEpoch;
     private final int totalSteps;
 
@@ -80,14 +79,14 @@ public final class Learner implements AutoCloseable {
 
     /**
      * @param validation may be null (no validation)
-     * @param extraCallbacks run after the standard ones of the same order
+     * @param callbacks every callback of the fit (none is added); equal orders keep list order
      */
     public Learner(
             Block model,
             TrainConfig config,
             BatchSource train,
             BatchSource validation,
-            List<Callback> extraCallbacks) {
+            List<? extends Callback> callbacks) {
         this.model = model;
         this.config = config;
         this.train = train;
@@ -136,27 +135,8 @@ public final class Learner implements AutoCloseable {
         this.stepsPerEpoch = train.size() / config.batchSize();
         this.totalSteps = config.totalSteps(stepsPerEpoch);
         this.lr = config.lr();
-        this.timer = new StepTimer(config.timerWarmupSteps(), config.device());
-        this.stats =
-                config.statsEverySteps() > 0
-                        ? new ActivationStatsCallback(
-                                config.statsLayers(),
-                                config.statsEverySteps(),
-                                config.histogram(),
-                                config.statsDeadWindow())
-                        : null;
-        callbacks.add(new LrSchedule());
-        callbacks.add(recorder);
-        callbacks.add(new DivergenceGuard(config.divergenceLossBound()));
-        callbacks.add(timer);
-        if (stats != null) {
-            callbacks.add(stats);
-        }
-        if (config.progress()) {
-            callbacks.add(new ProgressCallback(System.err));
-        }
-        callbacks.addAll(extraCallbacks);
-        callbacks.sort(Comparator.comparingInt(Callback::order));
+        this.callbacks = new ArrayList<>(callbacks);
+        this.callbacks.sort(Comparator.comparingInt(Callback::order));
     }
 
     /**
@@ -169,20 +149,21 @@ public final class Learner implements AutoCloseable {
             TrainConfig config,
             DatasetSplits splits,
             boolean fitCifarStem,
-            List<Callback> extraCallbacks) {
-        this(model, config, DatasetSource.of(splits, fitCifarStem), extraCallbacks);
+            List<? extends Callback> callbacks) {
+        this(model, config, DatasetSource.of(splits, fitCifarStem), callbacks);
     }
 
     private Learner(
             Block model,
             TrainConfig config,
             DatasetSource[] sources,
-            List<Callback> extraCallbacks) {
-        this(model, config, sources[0], sources[1], extraCallbacks);
+            List<? extends Callback> callbacks) {
+        this(model, config, sources[0], sources[1], callbacks);
     }
 
     /**
-     * Trains for the configured budget and returns what happened (never throws for a divergence).
+     * Trains for the configured budget and returns what the loop itself knows (never throws for a
+     * divergence); metrics, timings and statistics are read off their callbacks.
      */
     public FitResult fit() {
         long start = System.nanoTime();
@@ -209,16 +190,7 @@ public final class Learner implements AutoCloseable {
                 message,
                 step,
                 (double) step / stepsPerEpoch,
-                recorder.finalTrainLoss(),
-                (System.nanoTime() - start) / 1e9,
-                timer.medianMs(),
-                timer.p90Ms(),
-                timer.imagesPerSecond(config.batchSize()),
-                timer.peakMemoryBytes(),
-                recorder.curve(),
-                stats == null ? List.of() : stats.rows(),
-                stats == null ? List.of() : stats.histogramRows(),
-                lastValidation);
+                (System.nanoTime() - start) / 1e9);
     }
 
     private void runEpoch() {

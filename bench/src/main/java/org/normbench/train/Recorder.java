@@ -10,7 +10,7 @@ import java.util.List;
  * module turns the curve into curves.csv.
  */
 public final class Recorder implements Callback {
-    /** Steps averaged for {@link FitResult#finalTrainLoss()}. */
+    /** Steps averaged for {@link #finalTrainLoss()}. */
     public static final int FINAL_WINDOW = 20;
 
     private final List<Double> losses = new ArrayList<>();

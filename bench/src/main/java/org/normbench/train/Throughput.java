@@ -88,17 +88,19 @@ public final class Throughput {
                         .build();
         BatchSource data = new RandomImages(batchSize, imageShape, classes, seed);
         TimedCpu cpu = new TimedCpu(warmupSteps);
-        List<Callback> callbacks = new ArrayList<>(extraCallbacks);
-        callbacks.add(cpu);
-        try (Learner learner = new Learner(model, cfg, data, null, callbacks)) {
-            FitResult r = learner.fit();
+        List<Callback> extra = new ArrayList<>(extraCallbacks);
+        extra.add(cpu);
+        StandardCallbacks standard = StandardCallbacks.of(cfg);
+        try (Learner learner = new Learner(model, cfg, data, null, standard.with(extra))) {
+            learner.fit();
+            StepTimer timer = standard.timer();
             return new Result(
                     batchSize,
                     timedSteps,
-                    r.stepMsMedian(),
-                    r.stepMsP90(),
-                    r.imagesPerSecond(),
-                    r.peakMemoryBytes(),
+                    timer.medianMs(),
+                    timer.p90Ms(),
+                    timer.imagesPerSecond(batchSize),
+                    timer.peakMemoryBytes(),
                     cpu.delta());
         }
     }

@@ -84,6 +84,7 @@ class DeadChannelTest {
                         .divergenceLossBound(1000)
                         .seed(0)
                         .build();
+        StandardCallbacks standard = StandardCallbacks.of(cfg);
         try (Learner l =
                 new Learner(
                         LessonCnn.build(
@@ -97,10 +98,10 @@ class DeadChannelTest {
                         cfg,
                         splits,
                         false,
-                        List.of())) {
+                        standard.with())) {
             FitResult r = l.fit();
             assertEquals(FitResult.Status.OK, r.status(), r.message());
-            return r.activations();
+            return standard.activations();
         }
     }
 }

@@ -102,7 +102,7 @@ public final class HookProfile {
                         cfg,
                         new Throughput.RandomImages(batch, new Shape(3, 32, 32), 10, 0),
                         null,
-                        List.of(schedule, schedule.stamp))) {
+                        StandardCallbacks.of(cfg).with(schedule, schedule.stamp))) {
             l.fit();
         }
         System.out.println(schedule.report(device, path, norm, batch, width, layers));

@@ -51,10 +51,10 @@ class LeafParameterStoreTest {
         Block learned = TestModels.resnet18(0.125, false);
         List<Double> learnerLosses;
         List<float[]> learnerParams;
-        Recorder rec = new Recorder();
-        try (Learner l = new Learner(learned, cfg, data, null, List.of(rec))) {
+        StandardCallbacks standard = StandardCallbacks.of(cfg);
+        try (Learner l = new Learner(learned, cfg, data, null, standard.with())) {
             assertEquals(STEPS, l.fit().steps());
-            learnerLosses = rec.losses();
+            learnerLosses = standard.recorder().losses();
             learnerParams = values(learned);
         }
 

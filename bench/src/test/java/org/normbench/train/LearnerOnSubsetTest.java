@@ -3,7 +3,6 @@ package org.normbench.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.normbench.datasets.DatasetLoader;
 import org.normbench.datasets.DatasetRequest;
@@ -26,22 +25,25 @@ class LearnerOnSubsetTest {
                         .statsEverySteps(0)
                         .seed(1)
                         .build();
+        StandardCallbacks standard = StandardCallbacks.of(cfg);
         try (Learner l =
-                new Learner(TestModels.resnet18(0.125, false), cfg, splits, true, List.of())) {
+                new Learner(
+                        TestModels.resnet18(0.125, false), cfg, splits, true, standard.with())) {
             FitResult r = l.fit();
             assertEquals(FitResult.Status.OK, r.status(), r.message());
             assertEquals(4 * (splits.train().size() / 32), r.steps());
-            double first = r.curve().get(0).trainLoss();
+            Recorder rec = standard.recorder();
+            double first = rec.curve().get(0).trainLoss();
             assertTrue(
-                    r.finalTrainLoss() < 0.6 * first,
-                    "loss " + first + " -> " + r.finalTrainLoss());
+                    rec.finalTrainLoss() < 0.6 * first,
+                    "loss " + first + " -> " + rec.finalTrainLoss());
             Evaluation test = l.evaluate(splits.test());
             assertEquals(splits.test().size(), test.count());
             assertTrue(
                     test.accuracy() >= 0.5, "test accuracy " + test.accuracy() + " (chance 0.1)");
             assertTrue(
-                    r.lastValidation().accuracy() >= 0.5,
-                    "validation accuracy " + r.lastValidation());
+                    l.lastValidation().accuracy() >= 0.5,
+                    "validation accuracy " + l.lastValidation());
         }
     }
 }

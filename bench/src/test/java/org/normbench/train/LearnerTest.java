@@ -32,37 +32,76 @@ class LearnerTest {
     }
 
     private static List<Double> losses(long seed, int steps) {
-        Recorder rec = new Recorder();
         TrainConfig cfg =
                 small().batchSize(8).maxSteps(steps).seed(seed).statsEverySteps(3).build();
+        StandardCallbacks standard = StandardCallbacks.of(cfg);
         try (Learner l =
                 new Learner(
                         TestModels.resnet18(0.125, false),
                         cfg,
                         TestModels.synthetic(96, 3),
                         null,
-                        List.of(rec))) {
+                        standard.with())) {
             l.fit();
         }
-        return rec.losses();
+        return standard.recorder().losses();
     }
 
     @Test
     void divergenceGuardStopsTheFitAndMarksItDiverged() {
         TrainConfig cfg = small().maxSteps(50).divergenceLossBound(0.5).build();
+        StandardCallbacks standard = StandardCallbacks.of(cfg);
         try (Learner l =
                 new Learner(
                         TestModels.resnet18(0.125, false),
                         cfg,
                         TestModels.synthetic(64, 1),
                         null,
-                        List.of())) {
+                        standard.with())) {
             FitResult r = l.fit();
             assertEquals(FitResult.Status.DIVERGED, r.status());
             assertEquals(1, r.steps());
             assertTrue(r.message().contains("above bound 0.5"), r.message());
-            assertEquals(1, r.curve().size(), "the diverged step's loss is on the curve");
+            assertEquals(
+                    1,
+                    standard.recorder().curve().size(),
+                    "the diverged step's loss is on the curve");
         }
+    }
+
+    @Test
+    void theLearnerRunsExactlyItsCallbacksByOrderThenListOrder() {
+        List<String> events = new ArrayList<>();
+        TrainConfig cfg = small().batchSize(8).maxSteps(1).build();
+        try (Learner l =
+                new Learner(
+                        TestModels.resnet18(0.125, false),
+                        cfg,
+                        TestModels.synthetic(8, 1),
+                        null,
+                        List.of(
+                                named("a", 50, events),
+                                named("b", 50, events),
+                                named("first", 10, events)))) {
+            l.fit();
+            assertEquals(cfg.lr(), l.lr(), 1e-12, "no schedule unless one is passed: the peak lr");
+        }
+        assertEquals(List.of("first", "a", "b"), events);
+    }
+
+    /** A callback of {@code order} that logs its name before each batch. */
+    private static Callback named(String name, int order, List<String> events) {
+        return new Callback() {
+            @Override
+            public int order() {
+                return order;
+            }
+
+            @Override
+            public void beforeBatch(Learner l) {
+                events.add(name);
+            }
+        };
     }
 
     @Test
@@ -193,7 +232,7 @@ class LearnerTest {
                         cfg,
                         TestModels.synthetic(32, 1),
                         null,
-                        List.of(spy))) {
+                        List.of(new LrSchedule(), spy))) {
             l.fit();
         }
         double[] expected = {0.025, 0.05, 0.05, 0.05}; // peak 0.1 * 8 / 16, warm-up 2 of 4 steps

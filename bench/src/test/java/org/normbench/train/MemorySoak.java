@@ -136,15 +136,17 @@ public final class MemorySoak {
                         .seed(1)
                         .build();
         ResNetConfig model = ResNetConfig.cifar(norm, "relu").withWidth(width);
-        try (Learner l = new Learner(ResNet18.build(model), cfg, splits, true, List.of(probe))) {
+        StandardCallbacks standard = StandardCallbacks.of(cfg);
+        try (Learner l =
+                new Learner(ResNet18.build(model), cfg, splits, true, standard.with(probe))) {
             FitResult r = l.fit();
             System.out.printf(
                     Locale.ROOT,
                     "status %s steps %d median step %.1f ms, %d activation rows%n",
                     r.status(),
                     r.steps(),
-                    r.stepMsMedian(),
-                    r.activations().size());
+                    standard.timer().medianMs(),
+                    standard.activations().size());
         }
         System.out.println(jvmGrowth(samples));
         System.out.println(verdict(samples));

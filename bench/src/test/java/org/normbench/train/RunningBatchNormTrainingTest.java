@@ -59,7 +59,7 @@ class RunningBatchNormTrainingTest {
                         cfg,
                         TestModels.synthetic(60, 2),
                         null,
-                        List.of(collectBetweenForwardAndBackward))) {
+                        StandardCallbacks.of(cfg).with(collectBetweenForwardAndBackward))) {
             FitResult r = l.fit();
             assertEquals(FitResult.Status.OK, r.status(), r.message());
             assertEquals(12, r.steps());

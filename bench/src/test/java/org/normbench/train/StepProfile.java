@@ -73,21 +73,22 @@ public final class StepProfile {
                                 .device(Device.cpu())
                                 .divergenceLossBound(Double.MAX_VALUE)
                                 .build();
+                StandardCallbacks standard = StandardCallbacks.of(cfg);
                 try (Learner l =
                         new Learner(
                                 model,
                                 cfg,
                                 new Throughput.RandomImages(bs, new Shape(3, image, image), 10, 0),
                                 null,
-                                List.of(phases))) {
-                    FitResult fit = l.fit();
+                                standard.with(phases))) {
+                    l.fit();
                     System.out.println(
                             String.format(
                                     Locale.ROOT,
                                     "%s bs=%-3d step %.1f ms | %s",
                                     norm,
                                     bs,
-                                    fit.stepMsMedian(),
+                                    standard.timer().medianMs(),
                                     phases.summary()));
                 }
             }

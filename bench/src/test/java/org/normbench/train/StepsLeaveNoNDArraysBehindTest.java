@@ -54,7 +54,7 @@ class StepsLeaveNoNDArraysBehindTest {
                         cfg,
                         new TestModels.Synthetic(32, 3, 8, 8, 10, 1),
                         new TestModels.Synthetic(6, 3, 8, 8, 10, 2),
-                        List.of(count, extra))) {
+                        StandardCallbacks.of(cfg).with(count, extra))) {
             FitResult r = l.fit();
             assertEquals(TO, r.steps(), norm + ": " + r.status() + " " + r.message());
         }
