@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.normbench.analysis.figures.Variants;
+import org.normbench.analysis.load.ResultsColumns;
 
 /**
  * Writes a fake but plausible run in the results format (docs/results-format.md), so the report can
@@ -742,40 +743,13 @@ public final class SyntheticRun {
                 CSVPrinter printer =
                         new CSVPrinter(
                                 out, CSVFormat.RFC4180.builder().setRecordSeparator('\n').get())) {
-            String[] header = {
-                "cell_id",
-                "kind",
-                "norm",
-                "norm_options",
-                "activation",
-                "activation_options",
-                "batch_size",
-                "device",
-                "seed",
-                "width",
-                "dataset",
-                "implementation",
-                "status",
-                "error",
-                "params",
-                "epochs",
-                "steps",
-                "final_train_loss",
-                "test_loss",
-                "test_accuracy",
-                "train_seconds",
-                "images_per_second",
-                "step_ms_median",
-                "step_ms_p90",
-                "peak_memory_bytes",
-                "lr",
-                "started_at",
-                "finished_at",
-                "lr_protocol",
-                "model"
-            };
-            int columns = newColumns ? header.length : header.length - 2;
-            printer.printRecord((Object[]) Arrays.copyOf(header, columns));
+            // The loader's required columns, then the two optional ones a synthetic run sets.
+            List<String> header = new ArrayList<>(ResultsColumns.CELLS.required());
+            if (newColumns) {
+                header.addAll(List.of("lr_protocol", "model"));
+            }
+            int columns = header.size();
+            printer.printRecord(header);
             for (String[] row : rows) {
                 printer.printRecord((Object[]) Arrays.copyOf(row, columns));
             }
