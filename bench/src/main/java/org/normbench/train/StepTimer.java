@@ -18,6 +18,9 @@ public final class StepTimer implements Callback {
     private final List<Double> millis = new ArrayList<>();
     private long start;
     private long peakBytes = -1;
+    // True when the peak can be read once at the end (CPU, or a GPU JNI with the allocator's
+    // statistics); otherwise device-wide use is sampled after every step, a host call per step.
+    private boolean peakTracked;
 
     public StepTimer(int warmupSteps, Device device) {
         this.warmupSteps = warmupSteps;
@@ -31,7 +34,7 @@ public final class StepTimer implements Callback {
 
     @Override
     public void beforeFit(Learner l) {
-        PeakMemory.resetHighWaterMark();
+        peakTracked = PeakMemory.resetPeak(device);
     }
 
     @Override
@@ -46,15 +49,15 @@ public final class StepTimer implements Callback {
         if (l.step() > warmupSteps) {
             millis.add((end - start) / 1e6);
         }
-        if (device.isGpu()) {
+        if (!peakTracked) {
             peakBytes = Math.max(peakBytes, PeakMemory.deviceBytes(device));
         }
     }
 
     @Override
     public void afterFit(Learner l) {
-        if (!device.isGpu()) {
-            peakBytes = PeakMemory.rssHighWaterBytes();
+        if (peakTracked) {
+            peakBytes = PeakMemory.peakBytes(device);
         }
     }
 
