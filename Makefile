@@ -90,8 +90,8 @@ $(REPORT_JSA): $(REPORTJ)
 	@tmp=$$(mktemp -d) && $(REPORT_JAVA) -jar $(REPORTJ) synth --preset small --run-id cds --runs-dir $$tmp >/dev/null \
 	  && $(REPORT_JAVA) -XX:ArchiveClassesAtExit=$@ -jar $(REPORTJ) --runs-dir $$tmp --run cds --quiet; rm -rf $$tmp
 
-report: $(REPORTJ) $(REPORT_JSA) ## HTML report from stored results: make report [RUN=<run-id>]
-	$(REPORT_JAVA) $$([ -f $(REPORT_JSA) ] && echo -XX:SharedArchiveFile=$(REPORT_JSA)) -jar $(REPORTJ) $(if $(RUN),--run $(RUN),--all)
+report: $(REPORTJ) $(REPORT_JSA) ## HTML report from stored results: make report [RUN=<run-id>] [RUNS_DIR=<dir>, default reports/runs]
+	$(REPORT_JAVA) $$([ -f $(REPORT_JSA) ] && echo -XX:SharedArchiveFile=$(REPORT_JSA)) -jar $(REPORTJ) $(if $(RUN),--run $(RUN),--all) $(if $(RUNS_DIR),--runs-dir $(RUNS_DIR))
 
 # Screenshots of a built report (it does not rebuild it: run `make report RUN=<id>` first), one PNG
 # per part, for looking at how it renders. SHOTS: where the PNGs go (outside the repository by

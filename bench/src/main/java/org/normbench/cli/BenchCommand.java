@@ -439,11 +439,37 @@ public final class BenchCommand implements Callable<Integer> {
                 return 130;
             }
             out.println("done: " + summary.describe() + " -> " + dir.root());
-            out.println("report: make report RUN=" + id);
+            out.println("report: " + reportHint(id, System.getenv(LAUNCHER_ENV)));
             return summary.allOk() ? 0 : 1;
         } finally {
             stop.release();
         }
+    }
+
+    /**
+     * How to build this run's report, printed when a run ends: {@code make report} in a checkout
+     * ({@code RUNS_DIR=} when the runs are not under reports/runs), the bundle's {@code
+     * bin/normbench-report} where it has one; a bundle made without {@code DIST_REPORT=1} has no
+     * report, and the hint says what to do instead of naming a command that is not there.
+     */
+    String reportHint(String id, String launcher) {
+        boolean defaultRunsDir = runsDir.equals(Path.of("reports/runs"));
+        if (launcher != null && !launcher.isBlank()) {
+            Path bin = Path.of(launcher).toAbsolutePath().getParent();
+            if (Files.isExecutable(bin.resolve("normbench-report"))) {
+                return Path.of(launcher).resolveSibling("normbench-report")
+                        + " --run "
+                        + id
+                        + (defaultRunsDir ? "" : " --runs-dir " + runsDir);
+            }
+            if (Files.isDirectory(bin.resolveSibling("runtime"))) {
+                return "this bundle has no report (made without DIST_REPORT=1): copy "
+                        + runsDir.resolve(id)
+                        + " to reports/runs/ of a normbench checkout and run make report RUN="
+                        + id;
+            }
+        }
+        return "make report RUN=" + id + (defaultRunsDir ? "" : " RUNS_DIR=" + runsDir);
     }
 
     /**
