@@ -229,7 +229,8 @@ public final class Learner implements AutoCloseable {
                                 b.images(),
                                 new Shape(
                                         b.size(), train.channels(), train.height(), train.width()));
-                NDArray y = s.create(longs(b.labels()));
+                // (N, 1), the logits' rank: DJL's pick then gathers without reshaping the labels.
+                NDArray y = s.create(longs(b.labels()), new Shape(b.size(), 1));
                 // Not DJL's GradientCollector: it allows one collecting at a time per process (a
                 // static
                 // flag), while libtorch's grad mode is per thread, so concurrent cells (--jobs)
@@ -449,10 +450,13 @@ public final class Learner implements AutoCloseable {
         return logits;
     }
 
-    /** The current loss as a host number; the first call per step syncs with the device. */
+    /**
+     * The current loss as a host number; the first call per step syncs with the device. Read with
+     * toFloatArray: DJL's getFloat copies the value into a new array first (one more native op).
+     */
     public double lossValue() {
         if (lossValue == null) {
-            lossValue = (double) loss.getFloat();
+            lossValue = (double) loss.toFloatArray()[0];
         }
         return lossValue;
     }
@@ -480,7 +484,7 @@ public final class Learner implements AutoCloseable {
             if (syncProbe == null) {
                 syncProbe = sgd.flat().get(0);
             }
-            syncProbe.getFloat();
+            syncProbe.toFloatArray();
         }
     }
 
