@@ -30,13 +30,13 @@ import org.normbench.engine.TorchRuntime;
  * Callback} given by the caller ({@link StandardCallbacks} makes the usual set); the learner knows
  * callbacks only through {@link Callback} and runs them by {@link Callback#order()}, and their
  * results are read off them after the fit. Each step's NDArrays live in a per-step NDManager scope
- * closed at the end of the step, gradients included ({@link LeafParameterStore}: no zeroing, no
- * accumulation); parameters and optimizer state live in the learner's manager. Optimiser: DJL's SGD
- * (momentum, weight decay on every parameter, also norm affine parameters), driven by {@link
- * #lr()}, run once over all parameters ({@link FlatSgd}: the learner makes every trainable
- * parameter array a view of one buffer). Not thread-safe; one fit per learner; learners on
- * different threads are independent (seeding and initialisation take turns). Closing releases the
- * parameters it initialised.
+ * closed at the end of the step, gradients included ({@link LeafParameterStore}: one fresh leaf of
+ * all parameters per step, no zeroing, no accumulation); parameters and optimizer state live in the
+ * learner's manager. Optimiser: DJL's SGD (momentum, weight decay on every parameter, also norm
+ * affine parameters), driven by {@link #lr()}, run once over all parameters ({@link FlatSgd}: the
+ * learner makes every trainable parameter array a view of one buffer). Not thread-safe; one fit per
+ * learner; learners on different threads are independent (seeding and initialisation take turns).
+ * Closing releases the parameters it initialised.
  */
 public final class Learner implements AutoCloseable {
     /** Held while seeding the global generators and initialising a model from them. */
@@ -117,7 +117,6 @@ public final class Learner implements AutoCloseable {
                                 train.width()));
             }
         }
-        this.parameterStore = new LeafParameterStore(root);
         for (Pair<String, Parameter> p : model.getParameters()) {
             if (p.getValue().requiresGradient()) {
                 trainable.add(p.getValue());
@@ -132,6 +131,7 @@ public final class Learner implements AutoCloseable {
                                 .optWeightDecays((float) config.optimizer().weightDecay())
                                 .build(),
                         root);
+        this.parameterStore = new LeafParameterStore(root, sgd);
         this.stepsPerEpoch = train.size() / config.batchSize();
         this.totalSteps = config.totalSteps(stepsPerEpoch);
         this.lr = config.lr();
@@ -229,7 +229,8 @@ public final class Learner implements AutoCloseable {
                                 b.images(),
                                 new Shape(
                                         b.size(), train.channels(), train.height(), train.width()));
-                NDArray y = s.create(longs(b.labels()));
+                // (N, 1), the logits' rank: DJL's pick then gathers without reshaping the labels.
+                NDArray y = s.create(longs(b.labels()), new Shape(b.size(), 1));
                 // Not DJL's GradientCollector: it allows one collecting at a time per process (a
                 // static
                 // flag), while libtorch's grad mode is per thread, so concurrent cells (--jobs)
@@ -263,11 +264,11 @@ public final class Learner implements AutoCloseable {
     }
 
     /**
-     * DJL's SGD over all parameters at once ({@link FlatSgd}) with this step's gradients; the
+     * DJL's SGD over all parameters at once ({@link FlatSgd}) with this step's flat gradient; the
      * stored arrays never get a gradient of their own, so nothing needs zeroing.
      */
     private void updateParameters() {
-        sgd.step(parameterStore, scope);
+        sgd.step(parameterStore.flatGradient());
     }
 
     private void validate() {
@@ -449,10 +450,13 @@ public final class Learner implements AutoCloseable {
         return logits;
     }
 
-    /** The current loss as a host number; the first call per step syncs with the device. */
+    /**
+     * The current loss as a host number; the first call per step syncs with the device. Read with
+     * toFloatArray: DJL's getFloat copies the value into a new array first (one more native op).
+     */
     public double lossValue() {
         if (lossValue == null) {
-            lossValue = (double) loss.getFloat();
+            lossValue = (double) loss.toFloatArray()[0];
         }
         return lossValue;
     }
@@ -480,7 +484,7 @@ public final class Learner implements AutoCloseable {
             if (syncProbe == null) {
                 syncProbe = sgd.flat().get(0);
             }
-            syncProbe.getFloat();
+            syncProbe.toFloatArray();
         }
     }
 

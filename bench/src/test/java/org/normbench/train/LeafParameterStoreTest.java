@@ -3,6 +3,7 @@ package org.normbench.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -12,6 +13,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
@@ -130,6 +133,68 @@ class LeafParameterStoreTest {
         assertFalse(
                 Arrays.equals(referenceParams.get(0), initialFirstParameter(cfg, data)),
                 "training must move the weights");
+    }
+
+    /**
+     * In a step every trainable parameter is a view of one fresh leaf of the flat buffer, in its
+     * own shape and with its stored values; the backward pass leaves one gradient of the whole
+     * buffer: here of {@code sum(w * w)} for one parameter {@code w}, so {@code 2 w} in that
+     * parameter's slice and exactly 0 everywhere else (parameters the forward pass did not use).
+     * Outside a step the store hands out the stored arrays.
+     */
+    @Test
+    void aStepsParametersAreViewsOfOneLeafWhoseGradientIsFlat() {
+        TrainConfig cfg =
+                TrainConfig.builder()
+                        .batchSize(4)
+                        .maxSteps(1)
+                        .statsEverySteps(0)
+                        .timerWarmupSteps(0)
+                        .seed(5)
+                        .build();
+        Block model = TestModels.resnet18(0.125, false);
+        try (Learner l = new Learner(model, cfg, TestModels.synthetic(16, 1), null, List.of());
+                NDManager step = TorchRuntime.engine().newBaseManager(cfg.device())) {
+            FlatSgd sgd = l.flatSgd();
+            LeafParameterStore store = new LeafParameterStore(step, sgd);
+            List<Parameter> trainable = sgd.parameters();
+            int k = trainable.size() / 2;
+            Parameter used = trainable.get(k);
+            assertSame(
+                    used.getArray(),
+                    store.getValue(used, cfg.device(), true),
+                    "no step: the stored array");
+            boolean gradMode = JniUtils.isGradMode();
+            JniUtils.setGradMode(true);
+            try (NDManager scope = step.newSubManager()) {
+                store.beginStep(scope);
+                for (Parameter p : trainable) {
+                    NDArray v = store.getValue(p, cfg.device(), true);
+                    assertEquals(p.getShape(), v.getShape());
+                    assertArrayEquals(p.getArray().toFloatArray(), v.toFloatArray());
+                }
+                NDArray w = store.getValue(used, cfg.device(), true);
+                assertSame(w, store.getValue(used, cfg.device(), true), "one view per step");
+                NDArray loss = w.mul(w).sum();
+                JniUtils.backward(
+                        (PtNDArray) loss, (PtNDArray) scope.ones(loss.getShape()), false, false);
+                float[] g = store.flatGradient().toFloatArray();
+                float[] expected = new float[g.length];
+                long offset = 0;
+                for (int i = 0; i < k; i++) {
+                    offset += trainable.get(i).getShape().size();
+                }
+                float[] values = used.getArray().toFloatArray();
+                for (int i = 0; i < values.length; i++) {
+                    expected[(int) offset + i] = 2 * values[i];
+                }
+                assertArrayEquals(expected, g);
+                store.endStep();
+            } finally {
+                JniUtils.setGradMode(gradMode);
+            }
+            assertSame(used.getArray(), store.getValue(used, cfg.device(), true), "after the step");
+        }
     }
 
     /** Every parameter (trainable and running statistics) as host floats, in the block's order. */

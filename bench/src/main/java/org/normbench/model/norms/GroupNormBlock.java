@@ -11,14 +11,16 @@ import ai.djl.training.ParameterStore;
  * C, H, W per sample), {@code G = C} is instance norm. Same in training and eval; no running state.
  *
  * <p>Why the native layer_norm: normalising (N, G, C/G*H*W) over its last axis is exactly
- * GroupNorm's statistics, and torch's fused layer_norm kernel (with its fused backward) costs about
- * the same as batch_norm, where reshape + mean + variance + arithmetic built from NDArray ops
- * doubled the time of a whole ResNet18 training step (docs/norms.md). Its own affine is over the
- * last axis, not per channel, so it gets ones/zeros and the per-channel affine follows as one fused
- * kernel ({@link #channelAffine}), for G = 1 too: expanding the per-channel scale and shift over
- * H*W into the layer_norm kernel saved one pass but cost 10 more native ops per layer and step
- * (reshapes, expands, their backward sums; docs/performance.md, make bench-ops), and measured no
- * faster on CPU.
+ * GroupNorm's statistics (for G = 1, x itself over (C, H, W): the same kernel on the same memory,
+ * without the reshape in and out and their two backward reshapes, 4 native ops per layer and step),
+ * and torch's fused layer_norm kernel (with its fused backward) costs about the same as batch_norm,
+ * where reshape + mean + variance + arithmetic built from NDArray ops doubled the time of a whole
+ * ResNet18 training step (docs/norms.md). Its own affine is over the last axis, not per channel, so
+ * it gets ones/zeros and the per-channel affine follows as one fused kernel ({@link
+ * #channelAffine}), for G = 1 too: expanding the per-channel scale and shift over H*W into the
+ * layer_norm kernel saved one pass but cost 10 more native ops per layer and step (reshapes,
+ * expands, their backward sums; docs/performance.md, make bench-ops), and measured no faster on
+ * CPU.
  */
 public final class GroupNormBlock extends PerChannelNormBlock {
     private final int groups;
@@ -46,20 +48,31 @@ public final class GroupNormBlock extends PerChannelNormBlock {
     protected NDArray normalize(
             ParameterStore ps, NDArray x, NDArray g, NDArray b, boolean training) {
         Shape shape = x.getShape();
-        long n = shape.get(0);
-        long perSample = shape.size() / n;
-        long perGroup = perSample / groups;
-        NDArray ones = constant(0, 1, perGroup, x, ps);
-        NDArray zeros = constant(1, 0, perGroup, x, ps);
-        NDArray y =
-                LayerNorm.layerNorm(
-                                x.reshape(n, groups, perGroup),
-                                new Shape(perGroup),
-                                ones,
-                                zeros,
-                                (float) eps)
-                        .singletonOrThrow()
-                        .reshape(shape);
+        NDArray y;
+        if (groups == 1) {
+            // One group is everything but the batch axis: layer_norm takes x as it is.
+            Shape perSample = shape.slice(1);
+            y =
+                    LayerNorm.layerNorm(
+                                    x,
+                                    perSample,
+                                    constant(0, 1, perSample, x, ps),
+                                    constant(1, 0, perSample, x, ps),
+                                    (float) eps)
+                            .singletonOrThrow();
+        } else {
+            long n = shape.get(0);
+            long perGroup = shape.size() / n / groups;
+            y =
+                    LayerNorm.layerNorm(
+                                    x.reshape(n, groups, perGroup),
+                                    new Shape(perGroup),
+                                    constant(0, 1, perGroup, x, ps),
+                                    constant(1, 0, perGroup, x, ps),
+                                    (float) eps)
+                            .singletonOrThrow()
+                            .reshape(shape);
+        }
         return channelAffine(
                 y, g, b, constant(2, 0, channels, x, ps), constant(3, 1, channels, x, ps));
     }

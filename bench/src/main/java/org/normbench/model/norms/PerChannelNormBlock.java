@@ -150,15 +150,19 @@ public abstract class PerChannelNormBlock extends AbstractBlock {
      */
     protected final NDArray constant(
             int slot, float value, long length, NDArray like, ParameterStore ps) {
+        return constant(slot, value, new Shape(length), like, ps);
+    }
+
+    /** {@link #constant(int, float, long, NDArray, ParameterStore)} of any shape. */
+    protected final NDArray constant(
+            int slot, float value, Shape shape, NDArray like, ParameterStore ps) {
         NDArray c = constants[slot];
         if (c == null
                 || c.isReleased()
-                || c.size() != length
+                || !c.getShape().equals(shape)
                 || c.getDataType() != like.getDataType()
                 || !c.getDevice().equals(like.getDevice())) {
-            c =
-                    ps.getManager()
-                            .full(new Shape(length), value, like.getDataType(), like.getDevice());
+            c = ps.getManager().full(shape, value, like.getDataType(), like.getDevice());
             constants[slot] = c;
         }
         return c;
