@@ -25,11 +25,14 @@ import time
 CELL_COLUMNS = ["cell_id", "kind", "norm", "norm_options", "activation", "activation_options", "batch_size",
                 "device", "seed", "width", "dataset", "implementation", "status", "error", "params", "epochs",
                 "steps", "final_train_loss", "test_loss", "test_accuracy", "train_seconds", "images_per_second",
-                "step_ms_median", "step_ms_p90", "peak_memory_bytes", "lr", "started_at", "finished_at"]
+                "step_ms_median", "step_ms_p90", "peak_memory_bytes", "lr", "started_at", "finished_at",
+                "cpu_share", "contended", "lr_protocol", "model"]
+# normbench's results format (docs/results-format.md); ReferenceScriptColumnsTest holds these lists to it.
 OTHER_TABLES = {
     "curves.csv": ["cell_id", "step", "epoch", "train_loss", "lr", "val_loss", "val_accuracy"],
     "activations.csv": ["cell_id", "step", "layer", "layer_index", "mean", "std", "min", "max",
-                        "frac_nonpositive", "dead_channel_frac"],
+                        "frac_nonpositive", "dead_channel_frac", "zero_frac", "near_zero_frac",
+                        "dead_channel_frac_window"],
     "histograms.csv": ["cell_id", "step", "layer", "bin", "lower", "upper", "count"],
 }
 
@@ -99,6 +102,24 @@ def peak_rss_bytes():
     return ""
 
 
+def scheduler_ns():
+    """(CPU time, time waiting runnable for a CPU) of this process's threads, in ns, from
+    /proc/self/task/*/schedstat (Linux); None elsewhere. normbench's cpu_share comes from the same."""
+    run = wait = 0
+    try:
+        for task in os.listdir("/proc/self/task"):
+            try:
+                with open("/proc/self/task/%s/schedstat" % task) as f:
+                    fields = f.read().split()
+                run += int(fields[0])
+                wait += int(fields[1])
+            except OSError:
+                pass  # a thread that ended meanwhile
+    except OSError:
+        return None
+    return run, wait
+
+
 def time_cell(torch, norm, act, bs, width, device, warmup, steps, seed, lr):
     torch.manual_seed(seed)
     dev = torch.device(device)
@@ -112,7 +133,10 @@ def time_cell(torch, norm, act, bs, width, device, warmup, steps, seed, lr):
         torch.cuda.reset_peak_memory_stats(dev)
     times = []
     loss = None
+    sched = None
     for i in range(warmup + steps):
+        if i == warmup:
+            sched = scheduler_ns()
         if dev.type == "cuda":
             torch.cuda.synchronize(dev)
         t0 = time.perf_counter()
@@ -125,11 +149,15 @@ def time_cell(torch, norm, act, bs, width, device, warmup, steps, seed, lr):
             torch.cuda.synchronize(dev)
         if i >= warmup:
             times.append((time.perf_counter() - t0) * 1000.0)
+    end = scheduler_ns()
+    cpu_share = ""
+    if sched is not None and end is not None and (end[0] - sched[0]) + (end[1] - sched[1]) > 0:
+        cpu_share = (end[0] - sched[0]) / ((end[0] - sched[0]) + (end[1] - sched[1]))
     times.sort()
     median = statistics.median(times)
     p90 = times[min(len(times) - 1, int(round(0.9 * (len(times) - 1))))]
     peak = torch.cuda.max_memory_allocated(dev) if dev.type == "cuda" else peak_rss_bytes()
-    return params, median, p90, peak, loss_value, sum(times) / 1000.0
+    return params, median, p90, peak, loss_value, sum(times) / 1000.0, cpu_share
 
 
 def write_cell(run_dir, row):
@@ -175,13 +203,15 @@ def run(args):
             row = {c: "" for c in CELL_COLUMNS}
             row.update(cell_id=cell_id, kind="throughput", norm=norm, activation=args.activation, batch_size=bs,
                        device=dev, seed=args.seed, width=float(args.width), dataset="random",
-                       implementation="pytorch-eager", lr=lr, started_at=started, epochs="", steps=args.steps)
+                       implementation="pytorch-eager", lr=lr, started_at=started, epochs="", steps=args.steps,
+                       lr_protocol="linear_scaling", model="resnet18")
             try:
-                params, med, p90, peak, loss, secs = time_cell(torch, norm, args.activation, bs, args.width,
+                params, med, p90, peak, loss, secs, share = time_cell(torch, norm, args.activation, bs, args.width,
                                                                args.device, args.warmup, args.steps, args.seed, lr)
                 row.update(status="ok", params=params, step_ms_median=med, step_ms_p90=p90,
                            images_per_second=bs * 1000.0 / med, peak_memory_bytes=peak, final_train_loss=loss,
-                           train_seconds=secs)
+                           train_seconds=secs, cpu_share=share,
+                           contended="" if share == "" else str(share < 0.8).lower())
                 print("pytorch-eager %-3s bs=%-4d median %.1f ms  p90 %.1f ms  %.0f img/s" % (norm, bs, med, p90,
                                                                                                bs * 1000.0 / med),
                       flush=True)
@@ -210,17 +240,26 @@ def summarize(run_dir):
         ratio = djl[k] / ref[k]
         worst = max(worst, ratio)
         print("%-5s %-11s %-6s %6d %12.1f %14.1f %10.3f" % (k[0], k[1], k[2], k[4], djl[k], ref[k], ratio))
-    missing = sorted(set(djl) ^ set(ref))
+    missing = sorted(k for k in set(djl) ^ set(ref) if k[0] != "rbn")
     if missing:
         print("unpaired cells (no counterpart): %s" % missing)
     print("worst DJL/PyTorch step-time ratio: %.3f (target <= 1.05)" % worst)
+    # RunningBatchNorm has no PyTorch side here: compare its DJL step with DJL's bn (target <= 1.3).
+    rbn = sorted(k for k in djl if k[0] == "rbn" and ("bn",) + k[1:] in djl)
+    if rbn:
+        print("%-11s %-6s %6s %12s %12s %10s" % ("activation", "device", "batch", "rbn ms", "bn ms", "rbn/bn"))
+        for k in rbn:
+            bn = djl[("bn",) + k[1:]]
+            print("%-11s %-6s %6d %12.1f %12.1f %10.3f" % (k[1], k[2], k[4], djl[k], bn, djl[k] / bn))
+        print("worst rbn/bn step-time ratio (DJL): %.3f (target <= 1.3)"
+              % max(djl[k] / djl[("bn",) + k[1:]] for k in rbn))
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", help="run directory to add pytorch-eager cells to (reports/runs/<run-id>)")
     p.add_argument("--summarize", metavar="RUN_DIR", help="print DJL/PyTorch step-time ratios of a run and exit")
-    p.add_argument("--norms", default="bn,gn", help="comma list of bn, gn (default bn,gn)")
+    p.add_argument("--norms", default="bn,gn", help="comma list of bn, gn, ln (default bn,gn)")
     p.add_argument("--activation", default="relu", choices=["relu", "leaky_relu"])
     p.add_argument("--batch-sizes", default="2,8,32,128")
     p.add_argument("--width", type=float, default=1.0)
