@@ -99,7 +99,7 @@ public record DeviceSpec(Kind kind, int gpuIndex) {
                                                     + " GPU(s) are visible (gpu:0..gpu:"
                                                     + (visibleGpus - 1)
                                                     + ")")
-                                    + "; see README 'GPU set-up', or use --device cpu");
+                                    + "; see README 'GPU set-up' (make gpu-setup), or give the grid devices: [cpu]");
                 }
                 return this;
         }

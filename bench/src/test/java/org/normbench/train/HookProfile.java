@@ -67,6 +67,10 @@ public final class HookProfile {
     }
 
     public static void main(String[] args) throws IOException {
+        // normbench's loading first (offline, gpu-setup's selection): Device.fromName alone would
+        // let
+        // DJL pick a libtorch itself, and try to download one.
+        TorchRuntime.engine();
         Device device = Device.fromName(System.getProperty("hooks.device", "cpu"));
         ActivationStats.Path path =
                 ActivationStats.Path.valueOf(System.getProperty("hooks.path", "DEVICE_OPS"));
