@@ -20,7 +20,7 @@ ESTIMATE ?= 1
 DATASET  ?= fashion-mnist
 
 .DEFAULT_GOAL := help
-.PHONY: help build test format bench bench-compare bench-ops bench-hooks report jmh datasets doctor summary clean test-faults bench-contention reliability-doc gpu-setup test-gpu dist
+.PHONY: help build test format bench bench-compare bench-ops bench-hooks report jmh datasets doctor summary clean test-faults bench-contention reliability-doc gpu-setup test-gpu dist gpu-kit
 
 help: ## List the targets
 	@echo "normbench - reproducible normalization x activation benchmarks (ResNet18, DJL + PyTorch)"
@@ -123,6 +123,11 @@ test-gpu: ## GPU tests (JUnit tag gpu) on the libtorch gpu-setup selected; skipp
 dist: ## Relocatable Linux x86-64 tar.gz with its own Java runtime under dist/; DIST_CPU=1 adds the CPU libtorch, DIST_REPORT=1 the report
 	$(MVNW) package -DskipTests
 	DJL_SRC="$${DJL_SRC:-$(DJL_SRC_LOCAL)}" bash bench/dist/make-dist.sh
+
+gpu-kit: ## gpu-kit/: the GPU bundle, the gpu tests and bench/dist/gpu-checks.sh, to run every GPU check in one go on a node without Java (docs/gpu.md)
+	$(MAKE) --no-print-directory dist DIST_CPU=0 DIST_REPORT=0
+	$(MVNW) test-compile -pl bench -am
+	bash bench/dist/make-gpu-kit.sh
 
 clean: ## Remove build outputs (keeps datasets cache and stored results)
 	$(MVNW) clean

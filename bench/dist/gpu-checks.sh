@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# The GPU checks of issues 13 and 14 in one go, from the kit `make gpu-kit` builds (docs/gpu.md,
+# "A GPU session in one script"): the GPU bundle (its own Java runtime, so the node needs no JDK,
+# no Maven and no network), the gpu-tagged tests and the hook profiler. Stages, each with its own
+# time limit, log and exit code; a failed stage is reported and the next one runs:
+#   env       nvidia-smi, python3's torch
+#   setup     bin/normbench gpu-setup (builds DJL's JNI against the node's own torch; cached)
+#   doctor    bin/normbench doctor
+#   tests     the gpu-tagged JUnit tests (org.normbench.gpu.GpuTestMain)
+#   compare   DJL vs PyTorch eager step time, bn/gn/ln, batch 2-128; rbn vs bn (bench-compare.sh)
+#   hooks     what activation statistics cost a step, every step and every 10 (HookProfile)
+#   jobs      cells per hour, --jobs 8 vs --jobs 1, eight batch-2 cells on one GPU (jobs-gpu.yaml)
+#   estimate  bench --estimate for the full profile, --jobs auto then 1
+# Usage (on the GPU node, from the folder the kit was copied to):
+#   OUT=<folder for logs and runs>  bash gpu-kit/gpu-checks.sh
+#   STAGES="setup doctor tests"      only these stages
+#   BUDGET_S=540                     whole-script limit; each stage gets min(its limit, what is left)
+#   DEVICE=cpu                       dry run of the mechanics on a machine without a GPU
+#   WORK=<folder>                    unpacked bundle and gpu-setup's cache (kept between calls)
+# The summary (stage, exit code, seconds, the tail of each log) is $OUT/summary.txt.
+set -uo pipefail
+kit="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+OUT="${OUT:-/tmp/normbench-gpu-checks}"
+DEVICE="${DEVICE:-gpu}"
+STAGES="${STAGES:-env setup doctor tests compare hooks jobs estimate}"
+BUDGET_S="${BUDGET_S:-540}"
+WORK="${WORK:-$kit/../.gpu-work}"
+mkdir -p "$OUT" "$WORK"
+OUT="$(cd "$OUT" && pwd)"
+WORK="$(cd "$WORK" && pwd)"
+export NORMBENCH_CACHE="$WORK/cache" DJL_CACHE_DIR="$WORK/djl"
+start=$(date +%s)
+summary="$OUT/summary.txt"
+: >"$summary"
+say() { echo "$*" | tee -a "$summary"; }
+
+bundle="$(ls "$kit"/normbench-*-linux-x86_64.tar.gz | head -1)"
+if [[ ! -d "$WORK/bundle" || "$bundle" -nt "$WORK/bundle" ]]; then
+  rm -rf "$WORK/bundle" && mkdir -p "$WORK/bundle" && tar -C "$WORK/bundle" -xzf "$bundle"
+fi
+root="$(echo "$WORK"/bundle/normbench-*)"
+cd "$root" || exit 2
+java="$root/runtime/bin/java"
+test_cp="$root/app/normbench.jar:$root/app/lib/*:$kit/tests/*"
+export OUT DEVICE root java test_cp kit
+say "gpu-checks: bundle $(basename "$bundle"), device $DEVICE, stages: $STAGES, budget ${BUDGET_S}s, $(date -u +%FT%TZ)"
+
+# stage NAME LIMIT_S COMMAND...: runs COMMAND with its output in $OUT/NAME.log, under the smaller of
+# LIMIT_S and the budget left; never stops the script.
+stage() {
+  local name=$1 limit=$2
+  shift 2
+  [[ " $STAGES " == *" $name "* ]] || return 0
+  local left=$((BUDGET_S - ($(date +%s) - start)))
+  ((left < limit)) && limit=$left
+  if ((limit < 10)); then
+    say "== $name: skipped, the budget is spent"
+    return 0
+  fi
+  local t0
+  t0=$(date +%s)
+  say "== $name (limit ${limit}s)"
+  # Through bash -c so that the stages written as functions below (exported) run under timeout too.
+  timeout --kill-after=5 "$limit" bash -c '"$@"' _ "$@" >"$OUT/$name.log" 2>&1
+  local rc=$?
+  say "   exit $rc after $(($(date +%s) - t0)) s$( ((rc == 124 || rc == 137)) && echo ' (time limit)'); log: $name.log"
+  tail -n "${TAIL:-20}" "$OUT/$name.log" | sed 's/^/   | /' | tee -a "$summary" >/dev/null
+}
+
+env_facts() {
+  nvidia-smi || echo "no nvidia-smi"
+  python3 -c 'import torch; print("python3 torch", torch.__version__, "cuda", torch.version.cuda, "devices", torch.cuda.device_count())'
+  nproc
+  free -g
+}
+
+gpu_tests() { "$java" -cp "$test_cp" org.normbench.gpu.GpuTestMain; }
+
+compare() {
+  local grid="$root/bench/grids/compare-gpu.yaml"
+  if [[ "$DEVICE" == cpu ]]; then
+    grid="$OUT/compare-cpu-dry.yaml"
+    sed -e 's/^devices: \[gpu\]/devices: [cpu]/' -e 's/batch_sizes: \[2, 8, 32, 128\]/batch_sizes: [2, 8]/' \
+      -e 's/warmup_steps: 10/warmup_steps: 2/' -e 's/timed_steps: 40/timed_steps: 3/' \
+      "$root/bench/grids/compare-gpu.yaml" >"$grid"
+  fi
+  DEVICE="$DEVICE" GRID="$grid" RUNS_DIR="$OUT/runs" RUN=compare bash bench/reference/bench-compare.sh
+}
+
+hooks() {
+  "$java" -cp "$test_cp" -Dai.djl.pytorch.num_threads=1 -Dhooks.device="$DEVICE" -Dhooks.path=DEVICE_OPS \
+    -Dhooks.norm=bn -Dhooks.batch=8 -Dhooks.width=1.0 -Dhooks.rounds="${HOOK_ROUNDS:-8}" -Dhooks.block=10 \
+    -Dhooks.cpu=false -Dhooks.trace="$OUT/hook-traces" org.normbench.train.HookProfile
+}
+
+jobs_ratio() {
+  local grid="$kit/jobs-gpu.yaml" n="${JOBS_N:-8}"
+  if [[ "$DEVICE" == cpu ]]; then
+    n=2
+    grid="$OUT/jobs-cpu-dry.yaml"
+    sed -e 's/^devices: \[gpu\]/devices: [cpu]/' -e 's/^  width: 1.0/  width: 0.125/' -e 's/^  steps: 300/  steps: 20/' \
+      "$kit/jobs-gpu.yaml" >"$grid"
+  fi
+  for j in 1 "$n"; do
+    bin/normbench bench --grid "$grid" --run "jobs$j" --runs-dir "$OUT/runs" --jobs "$j" --quiet || true
+  done
+  python3 - "$OUT/runs" "$n" <<'PY'
+import json, sys
+runs, n = sys.argv[1], sys.argv[2]
+def wall(run):
+    m = json.load(open("%s/%s/manifest.json" % (runs, run)))
+    return sum(c["wall_seconds"] for c in m["conditions"]), m["summary"]
+w1, s1 = wall("jobs1"); wn, sn = wall("jobs" + n)
+print("--jobs 1: %.1f s %s" % (w1, s1["statuses"]))
+print("--jobs %s: %.1f s %s" % (n, wn, sn["statuses"]))
+print("cells per hour: %.0f vs %.0f -> %.2fx (target >= 5x with --jobs 8 on one GPU)"
+      % (s1["ran"] * 3600 / w1, sn["ran"] * 3600 / wn, (sn["ran"] / wn) / (s1["ran"] / w1)))
+PY
+}
+
+estimate() {
+  for j in auto 1; do
+    bin/normbench bench --profile full --estimate --jobs "$j"
+  done
+}
+
+export -f env_facts gpu_tests compare hooks jobs_ratio estimate
+stage env 30 env_facts
+stage setup 240 bin/normbench gpu-setup
+stage doctor 60 bin/normbench doctor
+stage tests 180 gpu_tests
+stage compare 200 compare
+stage hooks 120 hooks
+stage jobs 150 jobs_ratio
+stage estimate 200 estimate
+say "gpu-checks: done in $(($(date +%s) - start)) s; logs and runs in $OUT"
