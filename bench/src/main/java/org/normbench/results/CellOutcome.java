@@ -264,7 +264,7 @@ public record CellOutcome(
                     new Column<>(
                             "peak_memory_bytes",
                             Type.LONG,
-                            "peak device memory (GPU) or peak process RSS (CPU) during the cell",
+                            "peak during the cell: process RSS high-water mark on CPU; on a GPU the bytes held by tensors, as `torch.cuda.max_memory_allocated` reads them, with a JNI built by `gpu-setup`, else the device-wide use (`cudaMemGetInfo`, which also counts the allocator's cache and the CUDA context) sampled after every step",
                             CellOutcome::peakMemoryBytes,
                             Builder::peakMemoryBytes),
                     new Column<>(
@@ -306,7 +306,7 @@ public record CellOutcome(
                     new Column<>(
                             "model",
                             Type.MODEL,
-                            "the architecture (grid key `model`; `lesson_cnn` is fast.ai lesson 10's small CNN, see grid-format.md); the report does not yet separate cells by model, so keep one model per run",
+                            "the architecture (grid key `model`; `lesson_cnn` is fast.ai lesson 10's small CNN, see grid-format.md); part of each cell's setting: the report evaluates findings per model and says which model each figure shows",
                             CellOutcome::model,
                             Builder::model));
 
