@@ -14,14 +14,15 @@ import org.normbench.grid.CellSpec;
 
 /**
  * The expected wall time of a grid before it runs ({@code normbench bench --estimate}, also printed
- * by {@code --dry-run}): times a few training steps of each distinct (norm, batch, width, device)
- * with the per-cell threads of the chosen {@code --jobs}, multiplies by the steps each cell asks
- * for (plus its evaluation passes and set-up), and places the cells on the jobs in grid order, each
- * on the first job that frees up, as the run does. What it leaves out: the activation, the input
- * shape of the dataset (probes use 3x32x32 random images), hook statistics, contention between
- * concurrent cells for memory bandwidth, and dataset loading; a dataset without {@code train_limit}
- * is taken as {@value #ASSUMED_TRAIN_IMAGES} training images. The arithmetic ({@link #plan}) is
- * separate from the timing, so it is testable with given step times.
+ * by {@code --dry-run}): times training steps of each distinct (norm, batch, width, device) on the
+ * first cell's code path ({@link ProbeTimer}) with the per-cell threads of the chosen {@code
+ * --jobs}, multiplies by the steps each cell asks for (plus its evaluation passes and set-up), and
+ * places the cells on the jobs in grid order, each on the first job that frees up, as the run does.
+ * What it leaves out: the activation and options other than the norm's (the first cell's stand for
+ * the rest), contention between concurrent cells for memory bandwidth, and dataset loading; a
+ * dataset without {@code train_limit} is taken as {@value #ASSUMED_TRAIN_IMAGES} training images.
+ * The arithmetic ({@link #plan}) is separate from the timing, so it is testable with given step
+ * times.
  */
 public final class GridEstimate {
     /** Training images assumed where a cell has no train_limit (CIFAR-10's training set). */
@@ -43,8 +44,9 @@ public final class GridEstimate {
     }
 
     /**
-     * A probe's measurement: median step and the per-cell set-up (model build and initialisation);
-     * {@code failure} says why a probe could not be timed (e.g. its GPU is not visible here).
+     * A probe's measurement: milliseconds per training step (hook statistics included at the cell's
+     * rate) and the per-cell set-up (model build and initialisation); {@code failure} says why a
+     * probe could not be timed (e.g. its GPU is not visible here).
      */
     public record Timing(double stepMs, double setupSeconds, String failure) {
         public Timing(double stepMs, double setupSeconds) {
@@ -199,7 +201,7 @@ public final class GridEstimate {
                         "",
                         GridRun.human(seconds(r.cellSeconds())),
                         GridRun.human(seconds(r.wallSeconds()))));
-        sb.append("  step times measured (median ms; set-up s):");
+        sb.append("  step times measured (ms per step; set-up s):");
         r.timings()
                 .forEach(
                         (p, t) ->
