@@ -68,8 +68,8 @@ public final class ProbeTimer {
      * arithmetic on given samples.
      */
     static final class JitActivity {
-        static final double QUIET_SECONDS = 2;
-        static final double BUSY_FRACTION = 0.05;
+        static final double QUIET_SECONDS = 1;
+        static final double BUSY_FRACTION = 0.1;
 
         /** (seconds, total compile ms) samples, oldest first; the oldest is the baseline. */
         private final Deque<double[]> samples = new ArrayDeque<>();
