@@ -2,12 +2,14 @@ package org.normbench.harness;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.function.Function;
+import org.normbench.engine.CpuUsage;
 import org.normbench.grid.Budget;
 import org.normbench.grid.CellKind;
 import org.normbench.grid.CellSpec;
@@ -45,20 +47,25 @@ public final class GridEstimate {
 
     /**
      * A probe's measurement: milliseconds per training step (hook statistics included at the cell's
-     * rate) and the per-cell set-up (model build and initialisation); {@code failure} says why a
+     * rate), the per-cell set-up (model build and initialisation), and the share of the CPU the
+     * process got while it ran ({@link CpuUsage}; null when unknown); {@code failure} says why a
      * probe could not be timed (e.g. its GPU is not visible here).
      */
-    public record Timing(double stepMs, double setupSeconds, String failure) {
+    public record Timing(double stepMs, double setupSeconds, Double cpuShare, String failure) {
         public Timing(double stepMs, double setupSeconds) {
-            this(stepMs, setupSeconds, null);
+            this(stepMs, setupSeconds, null, null);
         }
 
         public static Timing failed(String why) {
-            return new Timing(Double.NaN, Double.NaN, why);
+            return new Timing(Double.NaN, Double.NaN, null, why);
         }
 
         boolean ok() {
             return failure == null;
+        }
+
+        boolean contended() {
+            return cpuShare != null && cpuShare < CpuUsage.CONTENDED_BELOW;
         }
     }
 
@@ -138,7 +145,11 @@ public final class GridEstimate {
         double total =
                 cells.stream().mapToDouble(c -> cellSeconds(c, timings.get(Probe.of(c)))).sum();
         return new Result(
-                jobs, sections, total, makespan(cells, jobs, timings), Map.copyOf(timings));
+                jobs,
+                sections,
+                total,
+                makespan(cells, jobs, timings),
+                Collections.unmodifiableMap(new LinkedHashMap<>(timings)));
     }
 
     private static double makespan(List<CellSpec> cells, int jobs, Map<Probe, Timing> timings) {
@@ -201,7 +212,7 @@ public final class GridEstimate {
                         "",
                         GridRun.human(seconds(r.cellSeconds())),
                         GridRun.human(seconds(r.wallSeconds()))));
-        sb.append("  step times measured (ms per step; set-up s):");
+        sb.append("  step times measured (ms per step; set-up s; cpu share):");
         r.timings()
                 .forEach(
                         (p, t) ->
@@ -209,15 +220,29 @@ public final class GridEstimate {
                                         t.ok()
                                                 ? String.format(
                                                         Locale.ROOT,
-                                                        "%n    %-28s %9.1f ms  %5.1f s",
+                                                        "%n    %-28s %9.1f ms  %5.1f s  %s",
                                                         p,
                                                         t.stepMs(),
-                                                        t.setupSeconds())
+                                                        t.setupSeconds(),
+                                                        t.cpuShare() == null
+                                                                ? "-"
+                                                                : String.format(
+                                                                        Locale.ROOT,
+                                                                        "%.2f",
+                                                                        t.cpuShare()))
                                                 : String.format(
                                                         Locale.ROOT,
                                                         "%n    %-28s not timed, its cells are left out: %s",
                                                         p,
                                                         t.failure())));
+        if (r.timings().values().stream().anyMatch(Timing::contended)) {
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%n  (some probes got less than %.0f %% of the CPU they wanted: the machine is busy,"
+                                    + " and the estimate holds only while the load stays the same)",
+                            CpuUsage.CONTENDED_BELOW * 100));
+        }
         sb.append(
                 String.format(
                         Locale.ROOT,

@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 import org.normbench.datasets.BatchAssembler;
 import org.normbench.datasets.DatasetRegistry;
 import org.normbench.datasets.DatasetSpec;
+import org.normbench.engine.CpuUsage;
 import org.normbench.engine.DeviceSpec;
 import org.normbench.engine.TorchRuntime;
 import org.normbench.grid.CellKind;
@@ -229,6 +230,7 @@ public final class ProbeTimer {
 
     private static GridEstimate.Timing measure(CellSpec cell) {
         long t0 = System.nanoTime();
+        CpuUsage.Snapshot cpu = CpuUsage.now();
         Device device = TorchRuntime.device(DeviceSpec.parse(cell.device()));
         Window window;
         int statsEvery = 0;
@@ -254,7 +256,10 @@ public final class ProbeTimer {
         }
         double total = (System.nanoTime() - t0) / 1e9;
         return new GridEstimate.Timing(
-                window.stepMs(statsEvery), Math.max(0, total - window.seconds()));
+                window.stepMs(statsEvery),
+                Math.max(0, total - window.seconds()),
+                CpuUsage.now().since(cpu).cpuShare(),
+                null);
     }
 
     /**

@@ -49,6 +49,9 @@ class ProbeTimerTest {
             assertTrue(t.ok(), c.cellId() + ": " + t.failure());
             assertTrue(t.stepMs() > 0 && Double.isFinite(t.stepMs()), c.cellId() + ": " + t);
             assertTrue(t.setupSeconds() >= 0, c.cellId() + ": " + t);
+            assertTrue(
+                    t.cpuShare() == null || (t.cpuShare() > 0 && t.cpuShare() <= 1),
+                    c.cellId() + ": " + t);
         }
     }
 }
