@@ -171,9 +171,7 @@ public final class CellRunner implements AutoCloseable {
             List<List<Object>> curves,
             List<List<Object>> activations,
             List<List<Object>> histograms) {
-        // the ResNet's CIFAR stem wants 3x32x32 (grey repeated, zero-padded); the lesson CNN takes
-        // the images as they are
-        boolean fitCifarStem = cell.model().equals("resnet18");
+        boolean fitCifarStem = fitsCifarStem(cell);
         DatasetSplits splits;
         synchronized (
                 datasets) { // concurrent cells (--jobs): one loader at a time, each dataset loaded
@@ -260,6 +258,14 @@ public final class CellRunner implements AutoCloseable {
             Evaluation test = learner.evaluate(sources[2]);
             row.testLoss(test.loss()).testAccuracy(test.accuracy()).status(CellStatus.OK);
         }
+    }
+
+    /**
+     * Whether the cell's images are fitted to the CIFAR stem: the ResNet's stem wants 3x32x32 (grey
+     * repeated, zero-padded); the lesson CNN takes the images as they are.
+     */
+    static boolean fitsCifarStem(CellSpec cell) {
+        return cell.model().equals("resnet18");
     }
 
     /**

@@ -2,26 +2,29 @@ package org.normbench.harness;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.function.Function;
+import org.normbench.engine.CpuUsage;
 import org.normbench.grid.Budget;
 import org.normbench.grid.CellKind;
 import org.normbench.grid.CellSpec;
 
 /**
  * The expected wall time of a grid before it runs ({@code normbench bench --estimate}, also printed
- * by {@code --dry-run}): times a few training steps of each distinct (norm, batch, width, device)
- * with the per-cell threads of the chosen {@code --jobs}, multiplies by the steps each cell asks
- * for (plus its evaluation passes and set-up), and places the cells on the jobs in grid order, each
- * on the first job that frees up, as the run does. What it leaves out: the activation, the input
- * shape of the dataset (probes use 3x32x32 random images), hook statistics, contention between
- * concurrent cells for memory bandwidth, and dataset loading; a dataset without {@code train_limit}
- * is taken as {@value #ASSUMED_TRAIN_IMAGES} training images. The arithmetic ({@link #plan}) is
- * separate from the timing, so it is testable with given step times.
+ * by {@code --dry-run}): times training steps of each distinct (norm, batch, width, device) on the
+ * first cell's code path ({@link ProbeTimer}) with the per-cell threads of the chosen {@code
+ * --jobs}, multiplies by the steps each cell asks for (plus its evaluation passes and set-up), and
+ * places the cells on the jobs in grid order, each on the first job that frees up, as the run does.
+ * What it leaves out: the activation and options other than the norm's (the first cell's stand for
+ * the rest), contention between concurrent cells for memory bandwidth, and dataset loading; a
+ * dataset without {@code train_limit} is taken as {@value #ASSUMED_TRAIN_IMAGES} training images.
+ * The arithmetic ({@link #plan}) is separate from the timing, so it is testable with given step
+ * times.
  */
 public final class GridEstimate {
     /** Training images assumed where a cell has no train_limit (CIFAR-10's training set). */
@@ -43,20 +46,26 @@ public final class GridEstimate {
     }
 
     /**
-     * A probe's measurement: median step and the per-cell set-up (model build and initialisation);
-     * {@code failure} says why a probe could not be timed (e.g. its GPU is not visible here).
+     * A probe's measurement: milliseconds per training step (hook statistics included at the cell's
+     * rate), the per-cell set-up (model build and initialisation), and the share of the CPU the
+     * process got while it ran ({@link CpuUsage}; null when unknown); {@code failure} says why a
+     * probe could not be timed (e.g. its GPU is not visible here).
      */
-    public record Timing(double stepMs, double setupSeconds, String failure) {
+    public record Timing(double stepMs, double setupSeconds, Double cpuShare, String failure) {
         public Timing(double stepMs, double setupSeconds) {
-            this(stepMs, setupSeconds, null);
+            this(stepMs, setupSeconds, null, null);
         }
 
         public static Timing failed(String why) {
-            return new Timing(Double.NaN, Double.NaN, why);
+            return new Timing(Double.NaN, Double.NaN, null, why);
         }
 
         boolean ok() {
             return failure == null;
+        }
+
+        boolean contended() {
+            return cpuShare != null && cpuShare < CpuUsage.CONTENDED_BELOW;
         }
     }
 
@@ -136,7 +145,11 @@ public final class GridEstimate {
         double total =
                 cells.stream().mapToDouble(c -> cellSeconds(c, timings.get(Probe.of(c)))).sum();
         return new Result(
-                jobs, sections, total, makespan(cells, jobs, timings), Map.copyOf(timings));
+                jobs,
+                sections,
+                total,
+                makespan(cells, jobs, timings),
+                Collections.unmodifiableMap(new LinkedHashMap<>(timings)));
     }
 
     private static double makespan(List<CellSpec> cells, int jobs, Map<Probe, Timing> timings) {
@@ -199,7 +212,7 @@ public final class GridEstimate {
                         "",
                         GridRun.human(seconds(r.cellSeconds())),
                         GridRun.human(seconds(r.wallSeconds()))));
-        sb.append("  step times measured (median ms; set-up s):");
+        sb.append("  step times measured (ms per step; set-up s; cpu share):");
         r.timings()
                 .forEach(
                         (p, t) ->
@@ -207,15 +220,29 @@ public final class GridEstimate {
                                         t.ok()
                                                 ? String.format(
                                                         Locale.ROOT,
-                                                        "%n    %-28s %9.1f ms  %5.1f s",
+                                                        "%n    %-28s %9.1f ms  %5.1f s  %s",
                                                         p,
                                                         t.stepMs(),
-                                                        t.setupSeconds())
+                                                        t.setupSeconds(),
+                                                        t.cpuShare() == null
+                                                                ? "-"
+                                                                : String.format(
+                                                                        Locale.ROOT,
+                                                                        "%.2f",
+                                                                        t.cpuShare()))
                                                 : String.format(
                                                         Locale.ROOT,
                                                         "%n    %-28s not timed, its cells are left out: %s",
                                                         p,
                                                         t.failure())));
+        if (r.timings().values().stream().anyMatch(Timing::contended)) {
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%n  (some probes got less than %.0f %% of the CPU they wanted: the machine is busy,"
+                                    + " and the estimate holds only while the load stays the same)",
+                            CpuUsage.CONTENDED_BELOW * 100));
+        }
         sb.append(
                 String.format(
                         Locale.ROOT,

@@ -86,7 +86,7 @@ public final class Throughput {
                         .device(device)
                         .divergenceLossBound(Double.MAX_VALUE)
                         .build();
-        BatchSource data = new RandomImages(batchSize, imageShape, classes, seed);
+        BatchSource data = randomImages(batchSize, imageShape, classes, seed);
         TimedCpu cpu = new TimedCpu(warmupSteps);
         List<Callback> extra = new ArrayList<>(extraCallbacks);
         extra.add(cpu);
@@ -103,6 +103,15 @@ public final class Throughput {
                     timer.peakMemoryBytes(),
                     cpu.delta());
         }
+    }
+
+    /**
+     * One batch of fixed random images of {@code imageShape} (C,H,W) and labels in {@code [0,
+     * classes)}, the data throughput cells train on (also {@code normbench bench --estimate}'s).
+     */
+    public static BatchSource randomImages(
+            int batchSize, Shape imageShape, int classes, long seed) {
+        return new RandomImages(batchSize, imageShape, classes, seed);
     }
 
     /** CPU counters from the end of the last warm-up step to the end of the fit. */

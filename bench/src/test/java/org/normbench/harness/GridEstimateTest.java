@@ -1,6 +1,7 @@
 package org.normbench.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
@@ -70,6 +71,15 @@ class GridEstimateTest {
         assertEquals(2 * 13, two.sections().get(1).steps());
         String text = GridEstimate.format(two, "2 cells at once");
         assertTrue(text.contains("total") && text.contains("bn bs32 w1.0 cpu"), text);
+        assertFalse(text.contains("of the CPU"), "no cpu share known: no warning");
+
+        GridEstimate.Probe first = probes.get(0);
+        t.put(first, new GridEstimate.Timing(10, 1, 0.55, null));
+        String busy = GridEstimate.format(GridEstimate.plan(cells, 2, t), "x");
+        assertTrue(busy.contains(" 0.55") && busy.contains("less than 80 % of the CPU"), busy);
+        t.put(first, new GridEstimate.Timing(10, 1, 0.97, null));
+        assertFalse(
+                GridEstimate.format(GridEstimate.plan(cells, 2, t), "x").contains("of the CPU"));
 
         GridEstimate.Probe throughput = GridEstimate.Probe.of(cells.get(cells.size() - 1));
         t.put(throughput, GridEstimate.Timing.failed("no CUDA GPU is visible"));

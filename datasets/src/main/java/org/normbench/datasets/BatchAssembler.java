@@ -39,9 +39,10 @@ public final class BatchAssembler {
         this.inC = channels;
         this.inH = height;
         this.inW = width;
-        this.outC = fitCifarStem && channels == 1 ? 3 : channels;
-        this.outH = fitCifarStem ? Math.max(height, CIFAR_SIDE) : height;
-        this.outW = fitCifarStem ? Math.max(width, CIFAR_SIDE) : width;
+        int[] out = outputShape(channels, height, width, fitCifarStem);
+        this.outC = out[0];
+        this.outH = out[1];
+        this.outW = out[2];
         this.padTop = (outH - height) / 2;
         this.padLeft = (outW - width) / 2;
         if (mean.length != outC || std.length != outC) {
@@ -70,6 +71,18 @@ public final class BatchAssembler {
             }
             zeroValue[c] = lut[c * 256];
         }
+    }
+
+    /**
+     * The {C, H, W} of the batches made of {@code channels x height x width} images, known before
+     * any image is loaded (e.g. for {@code normbench bench --estimate}).
+     */
+    public static int[] outputShape(int channels, int height, int width, boolean fitCifarStem) {
+        return new int[] {
+            fitCifarStem && channels == 1 ? 3 : channels,
+            fitCifarStem ? Math.max(height, CIFAR_SIDE) : height,
+            fitCifarStem ? Math.max(width, CIFAR_SIDE) : width
+        };
     }
 
     /**
