@@ -75,7 +75,10 @@ if [[ -z "$ratio" ]]; then
   echo "contention-bench: a run of '$first' did not finish; no slowdown figure written" >&2
   exit 1
 fi
-printf 'slowdown under one busy core\t%s (median wall time with one busy core / without; grid %s, %s settings, %d round(s) A/B interleaved; machine shared, 1-min load %s at the end)\n' \
-  "$ratio" "$(basename "$grid" .yaml)" "$first" "$rounds" "$(cut -d' ' -f1 /proc/loadavg)" \
+quiet_s=$(awk -v s="$first" '$1==s{print $3; exit}' "$out/summary.txt")
+busy_s=$(awk -v s="$first" '$1==s{print $5; exit}' "$out/summary.txt")
+printf 'slowdown under one busy core\t%s (%s wall time with one busy core %s s / without %s s, medians of %d round(s) A/B interleaved; %s settings; commit %s, %s; 1-min load %s at the end)\n' \
+  "$ratio" "$(basename "$grid" .yaml)" "$busy_s" "$quiet_s" "$rounds" "$first" \
+  "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$(date -u +%Y-%m-%dT%H:%MZ)" "$(cut -d' ' -f1 /proc/loadavg)" \
   > "$root/bench/target/reliability/slowdown-under-one-busy-core.tsv"
 echo "table: $table"
