@@ -2,6 +2,7 @@ package org.normbench.analysis.load;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.zip.GZIPInputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -38,14 +40,24 @@ public final class CsvTable {
     }
 
     /**
-     * The aggregate {@code runDir/name}, else every {@code runDir/cells/<id>/name} in cell-id
-     * order, else nothing (an empty, absent table). The per-cell files are also used when {@code
-     * cells/} changed after the aggregate was written: the harness rebuilds the large aggregates
-     * only now and then during a run, so in a running or killed run they can lag the finished
-     * cells.
+     * Suffix of a gzip-compressed results file, read like the plain one (docs/results-format.md).
+     */
+    public static final String GZIP_SUFFIX = ".gz";
+
+    /**
+     * The aggregate {@code runDir/name} (or, when that is absent, its gzip-compressed {@code
+     * name.gz}, as the committed reference runs store their large tables), else every {@code
+     * runDir/cells/<id>/name} in cell-id order, else nothing (an empty, absent table). The per-cell
+     * files are also used when {@code cells/} changed after the aggregate was written: the harness
+     * rebuilds the large aggregates only now and then during a run, so in a running or killed run
+     * they can lag the finished cells.
      */
     public static CsvTable locate(Path runDir, String name) throws IOException {
         Path aggregate = runDir.resolve(name);
+        if (!Files.isRegularFile(aggregate)
+                && Files.isRegularFile(runDir.resolve(name + GZIP_SUFFIX))) {
+            aggregate = runDir.resolve(name + GZIP_SUFFIX);
+        }
         Path cells = runDir.resolve("cells");
         if (Files.isRegularFile(aggregate)
                 && !(Files.isDirectory(cells)
@@ -65,6 +77,14 @@ public final class CsvTable {
             }
         }
         return new CsvTable(name, perCell);
+    }
+
+    /** The bytes of a results file, decompressed when its name ends in {@value #GZIP_SUFFIX}. */
+    static InputStream open(Path file) throws IOException {
+        InputStream in = Files.newInputStream(file);
+        return file.getFileName().toString().endsWith(GZIP_SUFFIX)
+                ? new GZIPInputStream(in, 1 << 16)
+                : in;
     }
 
     /** Exactly these files, in this order. */
@@ -116,9 +136,7 @@ public final class CsvTable {
             // from a read-ahead buffer, so the message can name the line.
             try (BufferedReader in =
                     new BufferedReader(
-                            new InputStreamReader(
-                                    Files.newInputStream(file), StandardCharsets.UTF_8),
-                            1 << 16)) {
+                            new InputStreamReader(open(file), StandardCharsets.UTF_8), 1 << 16)) {
                 String headerLine = in.readLine();
                 if (headerLine == null) {
                     throw new ResultsFormatException(

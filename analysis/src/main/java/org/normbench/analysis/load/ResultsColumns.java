@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -155,7 +154,7 @@ public enum ResultsColumns {
                 try (BufferedReader in =
                         new BufferedReader(
                                 new InputStreamReader(
-                                        Files.newInputStream(file), StandardCharsets.UTF_8))) {
+                                        CsvTable.open(file), StandardCharsets.UTF_8))) {
                     header = in.readLine();
                 }
                 if (header == null || header.indexOf('\0') >= 0 || header.indexOf('\uFFFD') >= 0) {

@@ -1,18 +1,22 @@
 package org.normbench.analysis.load;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.normbench.analysis.synth.SyntheticRun;
@@ -48,6 +52,34 @@ class RunLoaderTest {
         assertEquals(-10.0, h.lowerEdges()[0]);
         assertEquals(10.0, h.upperEdge());
         assertEquals(3, h.steps().length);
+    }
+
+    @Test
+    void gzipCompressedTablesAreReadLikeThePlainOnes() throws IOException {
+        // The committed reference runs keep activations.csv and histograms.csv as .csv.gz.
+        Run plain = RunLoader.load(smallRun("plain"));
+        Path dir = smallRun("gz");
+        for (String table : List.of("activations.csv", "histograms.csv")) {
+            Path file = dir.resolve(table);
+            try (OutputStream out =
+                    new GZIPOutputStream(Files.newOutputStream(dir.resolve(table + ".gz")))) {
+                Files.copy(file, out);
+            }
+            Files.delete(file);
+        }
+        try (var cells = Files.walk(dir.resolve("cells"))) {
+            for (Path p : cells.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        Run gz = RunLoader.load(dir);
+        String id = "train-gn-relu-bs8-cpu-s0";
+        assertEquals(plain.activations().keySet(), gz.activations().keySet());
+        assertEquals(plain.activations().get(id).layers(), gz.activations().get(id).layers());
+        assertArrayEquals(
+                plain.histograms(List.of(id)).get(id).steps(),
+                gz.histograms(List.of(id)).get(id).steps());
+        assertTrue(gz.hasTable("histograms.csv"));
     }
 
     @Test
