@@ -12,12 +12,15 @@
 #   jobs      cells per hour, --jobs 8 vs --jobs 1, eight batch-2 cells on one GPU (jobs-gpu.yaml)
 #   estimate  bench --estimate for the full profile, --jobs auto then 1
 # Usage (on the GPU node, from the folder the kit was copied to):
-#   OUT=<folder for logs and runs>  bash gpu-kit/gpu-checks.sh
+#   OUT=<folder for the results>     bash gpu-kit/gpu-checks.sh
 #   STAGES="setup doctor tests"      only these stages
 #   BUDGET_S=540                     whole-script limit; each stage gets min(its limit, what is left)
 #   DEVICE=cpu                       dry run of the mechanics on a machine without a GPU
 #   WORK=<folder>                    unpacked bundle and gpu-setup's cache (kept between calls)
-# The summary (stage, exit code, seconds, the tail of each log) is $OUT/summary.txt.
+# $OUT gets two files: summary.txt (stage, exit code, seconds, the tail of each log; written as the
+# stages go) and checks.tar.gz (remade after each stage: every log, and each run's CSVs and manifest without the
+# per-cell folders and histograms). Two files, because a lent machine hands back at most 8. The full
+# record (runs, hook traces) stays in $WORK/checks-<time>/.
 set -uo pipefail
 kit="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="${OUT:-/tmp/normbench-gpu-checks}"
@@ -28,6 +31,8 @@ WORK="${WORK:-$kit/../.gpu-work}"
 mkdir -p "$OUT" "$WORK"
 OUT="$(cd "$OUT" && pwd)"
 WORK="$(cd "$WORK" && pwd)"
+REC="$WORK/checks-$(date -u +%Y%m%d-%H%M%S)"
+mkdir -p "$REC"
 export NORMBENCH_CACHE="$WORK/cache" DJL_CACHE_DIR="$WORK/djl"
 start=$(date +%s)
 summary="$OUT/summary.txt"
@@ -42,10 +47,10 @@ root="$(echo "$WORK"/bundle/normbench-*)"
 cd "$root" || exit 2
 java="$root/runtime/bin/java"
 test_cp="$root/app/normbench.jar:$root/app/lib/*:$kit/tests/*"
-export OUT DEVICE root java test_cp kit
+export REC DEVICE root java test_cp kit
 say "gpu-checks: bundle $(basename "$bundle"), device $DEVICE, stages: $STAGES, budget ${BUDGET_S}s, $(date -u +%FT%TZ)"
 
-# stage NAME LIMIT_S COMMAND...: runs COMMAND with its output in $OUT/NAME.log, under the smaller of
+# stage NAME LIMIT_S COMMAND...: runs COMMAND with its output in $REC/NAME.log, under the smaller of
 # LIMIT_S and the budget left; never stops the script.
 stage() {
   local name=$1 limit=$2
@@ -61,10 +66,16 @@ stage() {
   t0=$(date +%s)
   say "== $name (limit ${limit}s)"
   # Through bash -c so that the stages written as functions below (exported) run under timeout too.
-  timeout --kill-after=5 "$limit" bash -c '"$@"' _ "$@" >"$OUT/$name.log" 2>&1
+  timeout --kill-after=5 "$limit" bash -c '"$@"' _ "$@" >"$REC/$name.log" 2>&1
   local rc=$?
   say "   exit $rc after $(($(date +%s) - t0)) s$( ((rc == 124 || rc == 137)) && echo ' (time limit)'); log: $name.log"
-  tail -n "${TAIL:-20}" "$OUT/$name.log" | sed 's/^/   | /' | tee -a "$summary" >/dev/null
+  tail -n "${TAIL:-20}" "$REC/$name.log" | sed 's/^/   | /' | tee -a "$summary" >/dev/null
+  pack
+}
+
+# $OUT/checks.tar.gz, remade after every stage so that a run cut short still hands back what it did.
+pack() {
+  tar -C "$REC" --exclude='cells' --exclude='histograms.csv' --exclude='hook-traces' -czf "$OUT/checks.tar.gz" .
 }
 
 env_facts() {
@@ -79,32 +90,32 @@ gpu_tests() { "$java" -cp "$test_cp" org.normbench.gpu.GpuTestMain; }
 compare() {
   local grid="$root/bench/grids/compare-gpu.yaml"
   if [[ "$DEVICE" == cpu ]]; then
-    grid="$OUT/compare-cpu-dry.yaml"
+    grid="$REC/compare-cpu-dry.yaml"
     sed -e 's/^devices: \[gpu\]/devices: [cpu]/' -e 's/batch_sizes: \[2, 8, 32, 128\]/batch_sizes: [2, 8]/' \
       -e 's/warmup_steps: 10/warmup_steps: 2/' -e 's/timed_steps: 40/timed_steps: 3/' \
       "$root/bench/grids/compare-gpu.yaml" >"$grid"
   fi
-  DEVICE="$DEVICE" GRID="$grid" RUNS_DIR="$OUT/runs" RUN=compare bash bench/reference/bench-compare.sh
+  DEVICE="$DEVICE" GRID="$grid" RUNS_DIR="$REC/runs" RUN=compare bash bench/reference/bench-compare.sh
 }
 
 hooks() {
   "$java" -cp "$test_cp" -Dai.djl.pytorch.num_threads=1 -Dhooks.device="$DEVICE" -Dhooks.path=DEVICE_OPS \
     -Dhooks.norm=bn -Dhooks.batch=8 -Dhooks.width=1.0 -Dhooks.rounds="${HOOK_ROUNDS:-8}" -Dhooks.block=10 \
-    -Dhooks.cpu=false -Dhooks.trace="$OUT/hook-traces" org.normbench.train.HookProfile
+    -Dhooks.cpu=false -Dhooks.trace="$REC/hook-traces" org.normbench.train.HookProfile
 }
 
 jobs_ratio() {
   local grid="$kit/jobs-gpu.yaml" n="${JOBS_N:-8}"
   if [[ "$DEVICE" == cpu ]]; then
     n=2
-    grid="$OUT/jobs-cpu-dry.yaml"
+    grid="$REC/jobs-cpu-dry.yaml"
     sed -e 's/^devices: \[gpu\]/devices: [cpu]/' -e 's/^  width: 1.0/  width: 0.125/' -e 's/^  steps: 300/  steps: 20/' \
       "$kit/jobs-gpu.yaml" >"$grid"
   fi
   for j in 1 "$n"; do
-    bin/normbench bench --grid "$grid" --run "jobs$j" --runs-dir "$OUT/runs" --jobs "$j" --quiet || true
+    bin/normbench bench --grid "$grid" --run "jobs$j" --runs-dir "$REC/runs" --jobs "$j" --quiet || true
   done
-  python3 - "$OUT/runs" "$n" <<'PY'
+  python3 - "$REC/runs" "$n" <<'PY'
 import json, sys
 runs, n = sys.argv[1], sys.argv[2]
 def wall(run):
@@ -133,4 +144,4 @@ stage compare 200 compare
 stage hooks 120 hooks
 stage jobs 150 jobs_ratio
 stage estimate 200 estimate
-say "gpu-checks: done in $(($(date +%s) - start)) s; logs and runs in $OUT"
+say "gpu-checks: done in $(($(date +%s) - start)) s; $OUT/checks.tar.gz ($(du -k "$OUT/checks.tar.gz" | cut -f1) KB) holds the logs and run tables; full record in $REC"
