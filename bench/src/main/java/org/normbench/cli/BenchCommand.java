@@ -112,9 +112,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Run id (default: <grid name>-<UTC time>). Reuse it to resume.")
     String runId;
 
+    /** Where runs go unless {@code --runs-dir} says otherwise (and where make's targets look). */
+    static final String DEFAULT_RUNS_DIR = "reports/runs";
+
     @Option(
             names = "--runs-dir",
-            defaultValue = "reports/runs",
+            defaultValue = DEFAULT_RUNS_DIR,
             paramLabel = "DIR",
             description = "Where runs are stored (default: ${DEFAULT-VALUE}).")
     Path runsDir;
@@ -447,13 +450,20 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
+     * True when the runs go where make's targets look for them (no RUNS_DIR / --runs-dir needed).
+     */
+    private boolean isDefaultRunsDir() {
+        return runsDir.equals(Path.of(DEFAULT_RUNS_DIR));
+    }
+
+    /**
      * How to build this run's report, printed when a run ends: {@code make report} in a checkout
      * ({@code RUNS_DIR=} when the runs are not under reports/runs), the bundle's {@code
      * bin/normbench-report} where it has one; a bundle made without {@code DIST_REPORT=1} has no
      * report, and the hint says what to do instead of naming a command that is not there.
      */
     String reportHint(String id, String launcher) {
-        boolean defaultRunsDir = runsDir.equals(Path.of("reports/runs"));
+        boolean defaultRunsDir = isDefaultRunsDir();
         if (launcher != null && !launcher.isBlank()) {
             Path bin = Path.of(launcher).toAbsolutePath().getParent();
             if (Files.isExecutable(bin.resolve("normbench-report"))) {
@@ -481,7 +491,7 @@ public final class BenchCommand implements Callable<Integer> {
      * alike.
      */
     String resumeCommand(String id, String profileName) {
-        boolean defaultRunsDir = runsDir.equals(Path.of("reports/runs"));
+        boolean defaultRunsDir = isDefaultRunsDir();
         if (System.getenv(VIA_MAKE_ENV) != null && defaultRunsDir && shard == null) {
             return "make bench "
                     + (gridFile != null ? "GRID=" + gridFile : "PROFILE=" + profileName)
