@@ -1,7 +1,6 @@
 package org.normbench.model.norms;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
@@ -22,22 +21,8 @@ public final class BatchNormBlock extends PerChannelNormBlock {
     public BatchNormBlock(String normName, int channels, double eps, double momentum) {
         super(normName, channels, eps);
         this.momentum = momentum;
-        this.runningMean =
-                addParameter(
-                        Parameter.builder()
-                                .setName("runningMean")
-                                .setType(Parameter.Type.RUNNING_MEAN)
-                                .optShape(new Shape(channels))
-                                .optRequiresGrad(false)
-                                .build());
-        this.runningVar =
-                addParameter(
-                        Parameter.builder()
-                                .setName("runningVar")
-                                .setType(Parameter.Type.RUNNING_VAR)
-                                .optShape(new Shape(channels))
-                                .optRequiresGrad(false)
-                                .build());
+        this.runningMean = addChannelState("runningMean", Parameter.Type.RUNNING_MEAN);
+        this.runningVar = addChannelState("runningVar", Parameter.Type.RUNNING_VAR);
     }
 
     @Override

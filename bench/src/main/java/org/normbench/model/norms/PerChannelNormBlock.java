@@ -13,8 +13,8 @@ import java.util.Arrays;
 /**
  * Base of the built-in norm blocks: a per-channel scale {@code gamma} (ones) and shift {@code beta}
  * (zeros) on axis 1, input checks with messages that name the norm, and shape-preserving output. A
- * user's norm may extend it but need not. Not for running-statistics bookkeeping (subclasses own
- * that).
+ * user's norm may extend it but need not. Running statistics are the subclasses' own bookkeeping;
+ * they register their state vectors through {@link #addChannelState}.
  */
 public abstract class PerChannelNormBlock extends AbstractBlock {
     /**
@@ -58,6 +58,21 @@ public abstract class PerChannelNormBlock extends AbstractBlock {
                                 .setType(Parameter.Type.BETA)
                                 .optShape(new Shape(channels))
                                 .build());
+    }
+
+    /**
+     * Registers a per-channel state vector that training updates in place and autograd never sees
+     * (running statistics); {@code type} picks DJL's initial value (RUNNING_MEAN zeros, RUNNING_VAR
+     * ones).
+     */
+    protected final Parameter addChannelState(String name, Parameter.Type type) {
+        return addParameter(
+                Parameter.builder()
+                        .setName(name)
+                        .setType(type)
+                        .optShape(new Shape(channels))
+                        .optRequiresGrad(false)
+                        .build());
     }
 
     public int channels() {

@@ -3,7 +3,6 @@ package org.normbench.model.norms;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import java.io.DataInputStream;
@@ -53,22 +52,8 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
     public RunningBatchNormBlock(String normName, int channels, double eps, double momentum) {
         super(normName, channels, eps);
         this.momentum = momentum;
-        this.runningMean =
-                addParameter(
-                        Parameter.builder()
-                                .setName("running_mean")
-                                .setType(Parameter.Type.RUNNING_MEAN)
-                                .optShape(new Shape(channels))
-                                .optRequiresGrad(false)
-                                .build());
-        this.runningVar =
-                addParameter(
-                        Parameter.builder()
-                                .setName("running_var")
-                                .setType(Parameter.Type.RUNNING_MEAN)
-                                .optShape(new Shape(channels))
-                                .optRequiresGrad(false)
-                                .build());
+        this.runningMean = addChannelState("running_mean", Parameter.Type.RUNNING_MEAN);
+        this.runningVar = addChannelState("running_var", Parameter.Type.RUNNING_MEAN);
     }
 
     /** Training steps seen. */
