@@ -1,10 +1,10 @@
 package org.normbench.model.activations;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.normbench.model.OptionKeys;
 
 /**
  * Typed options of an activation ({@code --act-opt negative_slope=0.1}); {@code extra} holds the
@@ -39,17 +39,8 @@ public record ActivationOptions(double negativeSlope, Map<String, String> extra)
         double slope = DEFAULT_NEGATIVE_SLOPE;
         Map<String, String> extra = new TreeMap<>();
         for (Map.Entry<String, String> e : new TreeMap<>(options).entrySet()) {
-            String key = e.getKey().trim().toLowerCase(Locale.ROOT);
+            String key = OptionKeys.allowedKey(e.getKey(), allowed, "activation " + act.name());
             String value = e.getValue() == null ? "" : e.getValue().trim();
-            if (!allowed.contains(key)) {
-                throw new IllegalArgumentException(
-                        "unknown option '"
-                                + e.getKey()
-                                + "' for activation "
-                                + act.name()
-                                + "; allowed: "
-                                + (allowed.isEmpty() ? "(none)" : String.join(", ", allowed)));
-            }
             if (key.equals(NEGATIVE_SLOPE)) {
                 try {
                     slope = Double.parseDouble(value);

@@ -1,10 +1,10 @@
 package org.normbench.model.norms;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.normbench.model.OptionKeys;
 
 /**
  * Typed options of a norm, as a user writes them ({@code --norm-opt groups=16}, a grid file's
@@ -76,17 +76,8 @@ public record NormOptions(int groups, double eps, double momentum, Map<String, S
         NormOptions o = DEFAULTS;
         Map<String, String> extra = new TreeMap<>();
         for (Map.Entry<String, String> e : new TreeMap<>(options).entrySet()) {
-            String key = e.getKey().trim().toLowerCase(Locale.ROOT);
+            String key = OptionKeys.allowedKey(e.getKey(), allowed, "norm " + norm.name());
             String value = e.getValue() == null ? "" : e.getValue().trim();
-            if (!allowed.contains(key)) {
-                throw new IllegalArgumentException(
-                        "unknown option '"
-                                + e.getKey()
-                                + "' for norm "
-                                + norm.name()
-                                + "; allowed: "
-                                + (allowed.isEmpty() ? "(none)" : String.join(", ", allowed)));
-            }
             try {
                 switch (key) {
                     case GROUPS:
