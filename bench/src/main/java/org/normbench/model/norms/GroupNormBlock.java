@@ -1,6 +1,7 @@
 package org.normbench.model.norms;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
@@ -10,20 +11,19 @@ import ai.djl.training.ParameterStore;
  * positions, then a per-channel affine. {@code G = 1} is this project's LayerNorm ({@code ln}: over
  * C, H, W per sample), {@code G = C} is instance norm. Same in training and eval; no running state.
  *
- * <p>Why the native layer_norm: normalising (N, G, C/G*H*W) over its last axis is exactly
- * GroupNorm's statistics (for G = 1, x itself over (C, H, W): the same kernel on the same memory,
- * without the reshape in and out and their two backward reshapes, 4 native ops per layer and step),
- * and torch's fused layer_norm kernel (with its fused backward) costs about the same as batch_norm,
- * where reshape + mean + variance + arithmetic built from NDArray ops doubled the time of a whole
- * ResNet18 training step (docs/norms.md). Its own affine is over the last axis, not per channel, so
- * it gets ones/zeros and the per-channel affine follows as one fused kernel ({@link
- * #channelAffine}), for G = 1 too: expanding the per-channel scale and shift over H*W into the
- * layer_norm kernel saved one pass but cost 10 more native ops per layer and step (reshapes,
- * expands, their backward sums; docs/performance.md, make bench-ops), and measured no faster on
- * CPU.
+ * <p>Why torch's {@code group_norm}, through a {@link ScriptedOp} (DJL's JNI does not bind it): it
+ * is one fused kernel forward and one backward, statistics and affine together, what PyTorch's
+ * {@code nn.GroupNorm} runs. The map built from the ops DJL binds (layer_norm over (N, G, C/G*H*W),
+ * then the per-channel affine as a batch_norm kernel in eval mode) is the same up to float rounding
+ * (GroupNormBlockTest holds the two to each other, values and gradients) but costs 4 kernels and,
+ * for G &gt; 1, 4 reshapes per layer and step: gn at 1.48x PyTorch eager's ops per step, ln at 1.1x
+ * (docs/performance.md, {@code make bench-ops}), where a GPU step is bound by that per-op cost.
  */
 public final class GroupNormBlock extends PerChannelNormBlock {
     private final int groups;
+
+    /** torch.group_norm with this block's groups and eps; loaded on first use per manager. */
+    private ScriptedOp groupNorm;
 
     public GroupNormBlock(String normName, int channels, int groups, double eps) {
         super(normName, channels, eps);
@@ -47,34 +47,44 @@ public final class GroupNormBlock extends PerChannelNormBlock {
     @Override
     protected NDArray normalize(
             ParameterStore ps, NDArray x, NDArray g, NDArray b, boolean training) {
-        Shape shape = x.getShape();
-        NDArray y;
-        if (groups == 1) {
-            // One group is everything but the batch axis: layer_norm takes x as it is.
-            Shape perSample = shape.slice(1);
-            y =
-                    LayerNorm.layerNorm(
-                                    x,
-                                    perSample,
-                                    constant(0, 1, perSample, x, ps),
-                                    constant(1, 0, perSample, x, ps),
-                                    (float) eps)
-                            .singletonOrThrow();
-        } else {
-            long n = shape.get(0);
-            long perGroup = shape.size() / n / groups;
-            y =
-                    LayerNorm.layerNorm(
-                                    x.reshape(n, groups, perGroup),
-                                    new Shape(perGroup),
-                                    constant(0, 1, perGroup, x, ps),
-                                    constant(1, 0, perGroup, x, ps),
-                                    (float) eps)
-                            .singletonOrThrow()
-                            .reshape(shape);
+        NDManager manager = ps.getManager();
+        if (groupNorm == null || !groupNorm.loadedIn(manager)) {
+            // Loaded where the parameters live (outlives the step); eps exactly as a double
+            // literal (Double.toString round-trips); cudnn_enabled is unused by group_norm.
+            groupNorm =
+                    ScriptedOp.load(
+                            manager,
+                            "GroupNorm",
+                            "x: Tensor, weight: Tensor, bias: Tensor",
+                            "Tensor",
+                            "    return torch.group_norm(x, "
+                                    + groups
+                                    + ", weight, bias, "
+                                    + Double.toString(eps)
+                                    + ", False)\n");
         }
-        return channelAffine(
-                y, g, b, constant(2, 0, channels, x, ps), constant(3, 1, channels, x, ps));
+        return groupNorm.call(x, g, b);
+    }
+
+    /**
+     * The same map from the ops DJL binds: layer_norm over each group, then the per-channel affine.
+     * Not on the training path; the reference GroupNormBlockTest holds {@link #normalize} to.
+     */
+    static NDArray composite(NDArray x, NDArray g, NDArray b, int groups, double eps) {
+        Shape shape = x.getShape();
+        NDManager m = x.getManager();
+        long n = shape.get(0);
+        long perGroup = shape.size() / n / groups;
+        NDArray y =
+                LayerNorm.layerNorm(
+                                x.reshape(n, groups, perGroup),
+                                new Shape(perGroup),
+                                m.ones(new Shape(perGroup), x.getDataType(), x.getDevice()),
+                                m.zeros(new Shape(perGroup), x.getDataType(), x.getDevice()),
+                                (float) eps)
+                        .singletonOrThrow()
+                        .reshape(shape);
+        return channelAffine(y, g, b);
     }
 
     @Override
