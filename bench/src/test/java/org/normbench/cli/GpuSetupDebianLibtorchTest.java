@@ -24,7 +24,7 @@ import org.normbench.results.ResultsSchema;
 /**
  * The real gpu-setup path on CPU, as CI runs it: Debian's libtorch-dev 1.13.1 (which DJL's prebuilt
  * 2.7.1 JNI cannot load) gets a JNI built from the DJL 0.36.0 sources in ../shared/third_party,
- * then doctor and a one-cell grid run on it in fresh JVMs and the run's manifest records libtorch
+ * then doctor and a three-cell grid run on it in fresh JVMs and the run's manifest records libtorch
  * 1.13.1. Skipped, with the reason printed, where the headers, the sources or a compiler are
  * absent. Takes minutes (the compile), in its own temporary cache.
  */
@@ -72,18 +72,18 @@ class GpuSetupDebianLibtorchTest {
         assertTrue(setupOut.contains("doctor: all devices OK"), setupOut);
 
         env.remove("PYTORCH_LIBRARY_PATH");
-        Path grid = tmp.resolve("one-cell.yaml");
+        Path grid = tmp.resolve("three-cell.yaml");
         Files.writeString(
                 grid,
                 String.join(
                         "\n",
-                        "name: one-cell",
+                        "name: three-cell",
                         "dataset: fashion-mnist-subset",
                         "train_limit: 64",
                         "test_limit: 32",
                         "train:",
                         "  width: 0.125",
-                        "  norms: [bn]",
+                        "  norms: [bn, gn, rbn]",
                         "  activations: [relu]",
                         "  batch_sizes: [8]",
                         "  steps: 4",
@@ -109,7 +109,15 @@ class GpuSetupDebianLibtorchTest {
         assertEquals("1.13.1", versions.get("libtorch").asText(), versions.toString());
         assertTrue(versions.get("jni").asText().startsWith(cache.toString()), versions.toString());
         String cells = Files.readString(runs.resolve("r").resolve(ResultsSchema.CELLS));
-        assertTrue(cells.contains(",ok,"), cells);
+        // gn and rbn run scripted kernels (ScriptedOp): the archive normbench writes must load and
+        // train on this libtorch too, not only on the bundled 2.7.1.
+        for (String norm : List.of("bn", "gn", "rbn")) {
+            assertTrue(
+                    cells.lines()
+                            .anyMatch(
+                                    l -> l.startsWith("train-" + norm + "-") && l.contains(",ok,")),
+                    norm + ":\n" + cells);
+        }
     }
 
     private static void skipUnless(boolean condition, String reason) {

@@ -24,13 +24,15 @@ import java.util.zip.ZipOutputStream;
  * ops DJL binds (layer_norm over groups, then a per-channel affine) costs 4 kernels and 4 reshapes
  * per layer and step: on a GPU, where a ResNet18 step is bound by the host's per-op cost, that is
  * the difference between gn at 1.5x and at about 1x PyTorch eager's ops per step
- * (docs/performance.md, {@code make bench-ops}).
+ * (docs/performance.md, {@code make bench-ops}). RunningBatchNorm's training step uses it the same
+ * way, for {@code lerp}, {@code addcmul}, {@code rsqrt} and {@code var_mean}.
  *
  * <p>The archive holds what {@code torch.jit.save} writes for a module without parameters (format
- * version 3, which every libtorch since 1.5 reads): {@code data.pkl} (the module object, a pickle
- * of its class and {@code training}), {@code code/__torch__.py} (the method's source), {@code
- * constants.pkl} (empty) and {@code version}. Constants of the op (groups, eps) are written into
- * the source, so one module serves one configuration and needs no scalar arguments.
+ * version 3, as torch 1.13 writes it; loaded by libtorch 1.13 and 2.7 in the tests): {@code
+ * data.pkl} (the module object, a pickle of its class and {@code training}), {@code
+ * code/__torch__.py} (the method's source), {@code constants.pkl} (empty) and {@code version}.
+ * Constants of the op (groups, eps) are written into the source, so one module serves one
+ * configuration and needs no scalar arguments.
  *
  * <p>Autograd records the op as it records an eager op (under the thread's grad mode), so the
  * backward is libtorch's own. The module holds no tensors, so the device it was loaded for does not
