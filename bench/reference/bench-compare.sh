@@ -4,9 +4,9 @@
 # median step-time ratios per norm and batch size.
 #   DEVICE=cpu|gpu  RUN=<run-id>  GRID=<file>  (norms, batch sizes, steps: bench/grids/compare-{cpu,gpu}.yaml)
 #   RUNS_DIR=<dir> (default reports/runs)
-# Runs in a checkout (bench/bin/normbench) and in a `make dist` bundle (bin/normbench). Norms that
-# pytorch_resnet18.py does not build (rbn) are timed on the DJL side only; the summary compares
-# them with bn.
+# Runs in a checkout (bench/bin/normbench) and in a `make dist` bundle (bin/normbench). rbn's
+# PyTorch side is fast.ai's notebook code (count_ops.py); the summary also compares rbn with bn,
+# on each side.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DEVICE="${DEVICE:-cpu}"
@@ -37,15 +37,17 @@ threads="$(nproc)"
 source "$(dirname "$NB")/cpu-env.sh"
 echo "== DJL side ($grid) -> $RUNS_DIR/$RUN"
 "$NB" bench --grid "$grid" --run "$RUN" --runs-dir "$RUNS_DIR" --quiet
-# Same norms (those PyTorch's side builds: bn, gn, ln) and batch sizes as the grid's throughput section.
-NORMS="$(sed -n 's/^ *norms: *\[\(.*\)\].*/\1/p' "$grid" | tail -1 | tr -d ' ' | tr ',' '\n' | grep -xE 'bn|gn|ln' | paste -sd, -)"
+# Same norms (those PyTorch's side builds: bn, gn, ln, and rbn as fast.ai's notebook writes it) and batch
+# sizes as the grid's throughput section.
+NORMS="$(sed -n 's/^ *norms: *\[\(.*\)\].*/\1/p' "$grid" | tail -1 | tr -d ' ' | tr ',' '\n' | grep -xE 'bn|gn|ln|rbn' | paste -sd, -)"
 BATCH_SIZES="$(sed -n 's/^ *batch_sizes: *\[\(.*\)\].*/\1/p' "$grid" | tail -1 | tr -d ' ')"
+WIDTH="$(sed -n 's/^ *width: *\([0-9.]*\).*/\1/p' "$grid" | tail -1)"
 # and the same warm-up and timed steps (the script's own defaults, timm's 10 + 40, differ from the grid's).
 WARMUP="$(sed -n 's/^ *warmup_steps: *\([0-9]*\).*/\1/p' "$grid" | tail -1)"
 TIMED="$(sed -n 's/^ *timed_steps: *\([0-9]*\).*/\1/p' "$grid" | tail -1)"
 echo "== PyTorch eager side ($("$PY" -c 'import torch; print(torch.__version__)'), $threads threads)"
 "$PY" bench/reference/pytorch_resnet18.py --out "$RUNS_DIR/$RUN" --norms "$NORMS" \
-  --batch-sizes "$BATCH_SIZES" --device "$pydev" --threads "$threads" ${WARMUP:+--warmup "$WARMUP"} ${TIMED:+--steps "$TIMED"}
+  --batch-sizes "$BATCH_SIZES" --device "$pydev" --threads "$threads" ${WIDTH:+--width "$WIDTH"} ${WARMUP:+--warmup "$WARMUP"} ${TIMED:+--steps "$TIMED"}
 # Rerunning the same run id skips the finished DJL cells and rebuilds the aggregate CSVs with both sides.
 "$NB" bench --grid "$grid" --run "$RUN" --runs-dir "$RUNS_DIR" --quiet >/dev/null
 echo "== DJL / PyTorch eager median step time (lower is better for DJL; target <= 1.05)"
