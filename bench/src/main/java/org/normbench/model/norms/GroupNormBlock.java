@@ -68,7 +68,7 @@ public final class GroupNormBlock extends PerChannelNormBlock {
 
     /**
      * The same map from the ops DJL binds: layer_norm over each group, then the per-channel affine.
-     * Not on the training path; the reference GroupNormBlockTest holds {@link #normalize} to.
+     * Not on the training path: the reference that GroupNormBlockTest holds {@link #normalize} to.
      */
     static NDArray composite(NDArray x, NDArray g, NDArray b, int groups, double eps) {
         Shape shape = x.getShape();

@@ -93,9 +93,8 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
         NDArray runVarState = ps.getValue(runningVar, x.getDevice(), training);
         if (!training) {
             // The state arrays and, in eval, the parameters live in the model's manager, and an
-            // op's
-            // result joins its first operand's manager: views in the step's scope (x's) keep the
-            // intermediates from living until the model closes.
+            // op's result joins its first operand's manager: views in the step's scope (x's) keep
+            // the intermediates from living until the model closes.
             g = stepView(g, x);
             b = stepView(b, x);
             if (step == 0) {
@@ -235,16 +234,6 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
         }
         return BatchNorm.batchNorm(x, mean, var, g, b, TORCH_CHANNEL_AXIS, 0.9f, (float) eps, false)
                 .singletonOrThrow();
-    }
-
-    private static int[] reductionAxes(NDArray x) {
-        int d = x.getShape().dimension();
-        int[] axes = new int[d - 1];
-        axes[0] = 0;
-        for (int i = 2; i < d; i++) {
-            axes[i - 1] = i;
-        }
-        return axes;
     }
 
     @Override
