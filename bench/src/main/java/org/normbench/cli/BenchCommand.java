@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
+import org.normbench.engine.CudaStreams;
 import org.normbench.engine.HostFacts;
 import org.normbench.engine.ThreadSettings;
 import org.normbench.engine.TorchRuntime;
@@ -713,6 +714,7 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("cpu", HostFacts.cpu());
         m.put("threads", ThreadSettings.describe());
         m.put("torchscript_graph_optimizer", ScriptedOp.graphOptimizer());
+        m.put("cuda_streams", CudaStreams.mode(engine.getGpuCount() > 0));
         m.put("command", String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         String now = Instant.now().toString();
         m.put(

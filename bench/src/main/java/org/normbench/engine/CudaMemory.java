@@ -42,7 +42,11 @@ public final class CudaMemory {
         return f.isPresent();
     }
 
-    private static Optional<Function> function(String name) {
+    /**
+     * A C symbol of the loaded JNI ({@code gpu-setup}'s CUDA builds add normbench's own); empty
+     * when no JNI is mapped or it lacks the symbol (DJL's prebuilt JNI, CPU builds).
+     */
+    static Optional<Function> function(String name) {
         TorchRuntime.engine();
         Optional<Path> jni =
                 NativeStack.mappedFiles().stream()

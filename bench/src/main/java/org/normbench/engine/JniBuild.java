@@ -416,18 +416,15 @@ public final class JniBuild {
             try (Stream<Path> s = Files.list(djlSrc.resolve(NATIVE_DIR))) {
                 s.filter(p -> p.toString().endsWith(".cc")).sorted().forEach(sources::add);
             }
-            if (install.cuda()) {
-                Path extra = work.resolve("normbench_cuda_memory.cc");
-                try (var in = JniBuild.class.getResourceAsStream(CudaMemory.SOURCE_RESOURCE)) {
-                    Files.copy(in, extra);
-                }
-                sources.add(extra);
-            }
             log.printf(
                     "compiling %d files with %s (%d at a time): %s%n",
                     sources.size(), cxx, jobs, String.join(" ", flags));
             log.flush();
             List<Path> objects = compileAll(cxx, flags, sources, work.resolve("obj"), jobs, log);
+            List<String> extras = new ArrayList<>();
+            if (install.cuda()) {
+                objects.addAll(normbenchExtras(cxx, flags, work, log, extras));
+            }
             Path so = work.resolve(JniCache.JNI_FILE);
             List<String> link =
                     new ArrayList<>(List.of(cxx.toString(), "-shared", "-o", so.toString()));
@@ -463,6 +460,7 @@ public final class JniBuild {
                             + firstLine(LibtorchInstall.run(List.of(cxx.toString(), "--version"))));
             p.setProperty("compile_flags", String.join(" ", flags));
             p.setProperty("link_libraries", String.join(" ", linkLibraries(install)));
+            p.setProperty("normbench_extras", String.join(" ", extras));
             p.setProperty(
                     "build_seconds",
                     String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
@@ -477,6 +475,38 @@ public final class JniBuild {
         } finally {
             deleteTree(work);
         }
+    }
+
+    /**
+     * normbench's own CUDA additions to the JNI (peak memory, per-thread streams), each compiled on
+     * its own. One that does not compile against this libtorch is left out with a warning instead
+     * of failing the whole build: the Java side falls back when its symbols are missing (peak
+     * memory from cudaMemGetInfo, cells on the default stream). {@code built} gets the file names
+     * that made it in.
+     */
+    static List<Path> normbenchExtras(
+            Path cxx, List<String> flags, Path work, PrintWriter log, List<String> built)
+            throws IOException {
+        List<Path> objects = new ArrayList<>();
+        for (String resource : List.of(CudaMemory.SOURCE_RESOURCE, CudaStreams.SOURCE_RESOURCE)) {
+            Path src = work.resolve(resource.substring(resource.lastIndexOf('/') + 1));
+            try (var in = JniBuild.class.getResourceAsStream(resource)) {
+                Files.copy(in, src, StandardCopyOption.REPLACE_EXISTING);
+            }
+            try {
+                objects.addAll(compileAll(cxx, flags, List.of(src), work.resolve("obj"), 1, log));
+                built.add(src.getFileName().toString());
+            } catch (SetupException e) {
+                log.println(
+                        "warning: left out "
+                                + src.getFileName()
+                                + " (normbench's optional CUDA addition), which did not compile"
+                                + " against this libtorch:\n    "
+                                + e.getMessage().replace("\n", "\n    "));
+                log.flush();
+            }
+        }
+        return objects;
     }
 
     /** {@code javac -h}: the JNI header of DJL's PyTorchLibrary, with the in-process compiler. */

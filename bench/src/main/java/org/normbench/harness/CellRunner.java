@@ -16,6 +16,7 @@ import org.normbench.datasets.DatasetLoader;
 import org.normbench.datasets.DatasetRequest;
 import org.normbench.datasets.DatasetSplits;
 import org.normbench.engine.CpuUsage;
+import org.normbench.engine.CudaStreams;
 import org.normbench.engine.DeviceSpec;
 import org.normbench.engine.TorchRuntime;
 import org.normbench.grid.CellKind;
@@ -109,6 +110,8 @@ public final class CellRunner implements AutoCloseable {
         List<List<Object>> histograms = new ArrayList<>();
         try {
             Device torchDevice = TorchRuntime.device(DeviceSpec.parse(device));
+            // Before anything is allocated there: this thread's cells queue on a stream of its own.
+            CudaStreams.ownStreamForThisThread(torchDevice);
             row.device(DeviceSpec.parse(device).resolve(engine.getGpuCount()).toString());
             if (cell.kind() == CellKind.THROUGHPUT) {
                 runThroughput(cell, torchDevice, progressLabel, row);

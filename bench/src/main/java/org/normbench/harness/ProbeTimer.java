@@ -15,6 +15,7 @@ import org.normbench.datasets.BatchAssembler;
 import org.normbench.datasets.DatasetRegistry;
 import org.normbench.datasets.DatasetSpec;
 import org.normbench.engine.CpuUsage;
+import org.normbench.engine.CudaStreams;
 import org.normbench.engine.DeviceSpec;
 import org.normbench.engine.TorchRuntime;
 import org.normbench.grid.CellKind;
@@ -232,6 +233,8 @@ public final class ProbeTimer {
         long t0 = System.nanoTime();
         CpuUsage.Snapshot cpu = CpuUsage.now();
         Device device = TorchRuntime.device(DeviceSpec.parse(cell.device()));
+        // As CellRunner: probes time the stream set-up the cells will run with.
+        CudaStreams.ownStreamForThisThread(device);
         Window window;
         int statsEvery = 0;
         if (cell.kind() == CellKind.THROUGHPUT) {

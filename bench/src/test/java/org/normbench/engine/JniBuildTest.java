@@ -269,6 +269,38 @@ class JniBuildTest {
         assertEquals(List.of(), Files.list(key).toList(), "no JNI, no half-built work directory");
     }
 
+    /**
+     * normbench's optional CUDA sources: one that does not compile is left out with a warning that
+     * names it and quotes the compiler, and the others still make it into the build (a compiler
+     * that fails on the streams file only, writes an object file for the rest).
+     */
+    @Test
+    void optionalCudaAdditionThatDoesNotCompileIsLeftOutWithAWarning() throws Exception {
+        Path cxx = tmp.resolve("bin/g++");
+        Files.createDirectories(cxx.getParent());
+        Files.writeString(
+                cxx,
+                "#!/bin/sh\n"
+                        + "for a in \"$@\"; do case \"$a\" in *streams.cc) echo \"streams.cc:9: error:"
+                        + " no getStreamFromPool\" >&2; exit 1;; esac; done\n"
+                        + "while [ $# -gt 0 ]; do if [ \"$1\" = -o ]; then : > \"$2\"; fi; shift; done\n");
+        Files.setPosixFilePermissions(cxx, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path work = tmp.resolve("work");
+        Files.createDirectories(work.resolve("obj"));
+        StringWriter log = new StringWriter();
+        List<String> built = new java.util.ArrayList<>();
+        List<Path> objects =
+                JniBuild.normbenchExtras(
+                        cxx, List.of("-O2"), work, new PrintWriter(log, true), built);
+        assertEquals(List.of("normbench_cuda_memory.cc"), built);
+        assertEquals(List.of(work.resolve("obj/normbench_cuda_memory.o")), objects);
+        assertTrue(Files.exists(objects.get(0)));
+        assertTrue(
+                log.toString().contains("warning: left out normbench_cuda_streams.cc")
+                        && log.toString().contains("no getStreamFromPool"),
+                log.toString());
+    }
+
     @Test
     void compileFlagsCarryAbiDefinesAndIncludes() throws Exception {
         LibtorchInstall t =
