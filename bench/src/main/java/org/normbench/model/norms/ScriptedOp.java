@@ -34,6 +34,9 @@ import java.util.zip.ZipOutputStream;
  * Constants of the op (groups, eps) are written into the source, so one module serves one
  * configuration and needs no scalar arguments.
  *
+ * <p>Plug-in norms may use it the same way (docs/norms.md, "Adding your own norm"): load once per
+ * parameter-store manager ({@link #loadedIn}), call per step.
+ *
  * <p>Autograd records the op as it records an eager op (under the thread's grad mode), so the
  * backward is libtorch's own. The module holds no tensors, so the device it was loaded for does not
  * matter.
@@ -69,7 +72,7 @@ public final class ScriptedOp {
      * (TorchScript lines, each indented by 4 spaces and ending in a newline). It lives as long as
      * {@code manager}.
      */
-    static ScriptedOp load(
+    public static ScriptedOp load(
             NDManager manager, String className, String params, String returnType, String body) {
         String source =
                 "class "
@@ -103,7 +106,7 @@ public final class ScriptedOp {
     }
 
     /** Whether this module can serve calls for {@code manager} (loaded there and still open). */
-    boolean loadedIn(NDManager manager) {
+    public boolean loadedIn(NDManager manager) {
         return loadedIn == manager && manager.isOpen();
     }
 
@@ -111,12 +114,12 @@ public final class ScriptedOp {
      * Runs {@code forward} on {@code inputs} for its one tensor. The result joins the first input's
      * manager, as an op's result does.
      */
-    NDArray call(NDArray... inputs) {
+    public NDArray call(NDArray... inputs) {
         return callAll(inputs).singletonOrThrow();
     }
 
     /** Runs {@code forward} on {@code inputs} for all its tensors (a tuple's, in order). */
-    NDList callAll(NDArray... inputs) {
+    public NDList callAll(NDArray... inputs) {
         for (NDArray a : inputs) {
             String name = a.getName();
             if (name != null && MARKED_NAME.matcher(name).matches()) {
