@@ -11,7 +11,6 @@
 #   hooks     what activation statistics cost a step, every step and every 10 (HookProfile)
 #   jobs      cells per hour, --jobs 8 vs --jobs 1, eight batch-2 cells on one GPU (jobs-gpu.yaml)
 #   estimate  bench --estimate for the full profile, --jobs auto then 1
-#   optimizer rbn/bn step time with the TorchScript graph optimiser off and on (-Dnormbench.torchscript.optimize)
 # Usage (on the GPU node, from the folder the kit was copied to):
 #   OUT=<folder for the results>     bash gpu-kit/gpu-checks.sh
 #   STAGES="setup doctor tests"      only these stages
@@ -26,7 +25,7 @@ set -uo pipefail
 kit="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="${OUT:-/tmp/normbench-gpu-checks}"
 DEVICE="${DEVICE:-gpu}"
-STAGES="${STAGES:-env setup doctor tests compare hooks jobs estimate optimizer}"
+STAGES="${STAGES:-env setup doctor tests compare hooks jobs estimate}"
 BUDGET_S="${BUDGET_S:-540}"
 WORK="${WORK:-$kit/../.gpu-work}"
 mkdir -p "$OUT" "$WORK"
@@ -136,39 +135,7 @@ estimate() {
   done
 }
 
-# rbn/bn step time with libtorch's TorchScript graph optimiser off (default) and on for normbench's
-# scripted ops (-Dnormbench.torchscript.optimize=true): whether the profiling executor's fusion
-# brings rbn's per-channel chain closer to bn on a GPU (on CPU it adds ops; docs/performance.md).
-optimizer() {
-  local grid="$REC/optimizer.yaml"
-  sed -e 's/norms: \[bn, gn, ln, rbn\]/norms: [bn, rbn]/' -e 's/batch_sizes: \[2, 8, 32, 128\]/batch_sizes: [8, 32]/' \
-    "$root/bench/grids/compare-gpu.yaml" >"$grid"
-  if [[ "$DEVICE" == cpu ]]; then
-    sed -i -e 's/^devices: \[gpu\]/devices: [cpu]/' -e 's/^  width: 1.0/  width: 0.25/' \
-      -e 's/warmup_steps: 10/warmup_steps: 3/' -e 's/timed_steps: 40/timed_steps: 5/' "$grid"
-  fi
-  bin/normbench bench --grid "$grid" --run optimizer-off --runs-dir "$REC/runs" --quiet || true
-  NORMBENCH_JAVA_OPTS="-Xmx4g -Dnormbench.torchscript.optimize=true" \
-    bin/normbench bench --grid "$grid" --run optimizer-on --runs-dir "$REC/runs" --quiet || true
-  python3 - "$REC/runs" <<'PY'
-import csv, json, sys
-runs = sys.argv[1]
-for run in ("optimizer-off", "optimizer-on"):
-    try:
-        cells = {r["cell_id"]: r for r in csv.DictReader(open("%s/%s/cells.csv" % (runs, run)))}
-        flag = json.load(open("%s/%s/manifest.json" % (runs, run))).get("torchscript_graph_optimizer")
-    except OSError as e:
-        print(run, "missing:", e)
-        continue
-    ms = {(r["norm"], r["batch_size"]): float(r["step_ms_median"] or "nan") for r in cells.values()}
-    for bs in sorted({b for _, b in ms}, key=int):
-        bn, rbn = ms.get(("bn", bs), float("nan")), ms.get(("rbn", bs), float("nan"))
-        print("%s (manifest torchscript_graph_optimizer=%s) batch %s: bn %.2f ms, rbn %.2f ms, rbn/bn %.2f (target <= 1.3)"
-              % (run, flag, bs, bn, rbn, rbn / bn))
-PY
-}
-
-export -f env_facts gpu_tests compare hooks jobs_ratio estimate optimizer
+export -f env_facts gpu_tests compare hooks jobs_ratio estimate
 stage env 30 env_facts
 stage setup 240 bin/normbench gpu-setup
 stage doctor 60 bin/normbench doctor
@@ -177,5 +144,4 @@ stage compare 200 compare
 stage hooks 120 hooks
 stage jobs 150 jobs_ratio
 stage estimate 200 estimate
-stage optimizer 150 optimizer
 say "gpu-checks: done in $(($(date +%s) - start)) s; $OUT/checks.tar.gz ($(du -k "$OUT/checks.tar.gz" | cut -f1) KB) holds the logs and run tables; full record in $REC"

@@ -49,7 +49,6 @@ import org.normbench.harness.ProbeTimer;
 import org.normbench.harness.RegistryVocabulary;
 import org.normbench.harness.RunConditions;
 import org.normbench.harness.StopRequest;
-import org.normbench.model.norms.ScriptedOp;
 import org.normbench.results.Provenance;
 import org.normbench.results.ResultsSchema;
 import org.normbench.results.RunDirectory;
@@ -713,7 +712,6 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("torch_threads", Provenance.torchThreads());
         m.put("cpu", HostFacts.cpu());
         m.put("threads", ThreadSettings.describe());
-        m.put("torchscript_graph_optimizer", ScriptedOp.graphOptimizer());
         m.put("cuda_streams", CudaStreams.mode(engine.getGpuCount() > 0));
         m.put("command", String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         String now = Instant.now().toString();

@@ -102,7 +102,6 @@ public final class RunComparison {
                     },
                     new String[] {"CPU threads", "host.cpu_threads"},
                     new String[] {"grid", "grid_sha256"},
-                    new String[] {"TorchScript optimiser", "torchscript_graph_optimizer"},
                     new String[] {"GPUs", "gpus"});
 
     private static final ObjectMapper JSON = new ObjectMapper();

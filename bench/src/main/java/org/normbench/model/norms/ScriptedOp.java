@@ -42,16 +42,6 @@ import java.util.zip.ZipOutputStream;
  * matter.
  */
 public final class ScriptedOp {
-    /**
-     * System property that turns libtorch's TorchScript graph optimiser on for these modules
-     * ({@code -Dnormbench.torchscript.optimize=true}, e.g. through NORMBENCH_JAVA_OPTS). Off by
-     * default, see {@link #callAll}. An experiment for GPUs, where the profiling executor may fuse
-     * rbn's per-channel chain into fewer kernels; the manifest records the setting.
-     */
-    public static final String GRAPH_OPTIMIZER_PROPERTY = "normbench.torchscript.optimize";
-
-    private static final boolean GRAPH_OPTIMIZER = Boolean.getBoolean(GRAPH_OPTIMIZER_PROPERTY);
-
     /** Names DJL's {@code IValueUtils} reads as list, tuple, dict or method markers. */
     private static final Pattern MARKED_NAME = Pattern.compile(".*[.\\[\\]()].*|module_method:.*");
 
@@ -100,11 +90,6 @@ public final class ScriptedOp {
         }
     }
 
-    /** Whether the graph optimiser runs these modules ({@link #GRAPH_OPTIMIZER_PROPERTY}). */
-    public static boolean graphOptimizer() {
-        return GRAPH_OPTIMIZER;
-    }
-
     /** Whether this module can serve calls for {@code manager} (loaded there and still open). */
     public boolean loadedIn(NDManager manager) {
         return loadedIn == manager && manager.isOpen();
@@ -134,11 +119,10 @@ public final class ScriptedOp {
         // exactly when it records eager ops (inside a GradientCollector, in training or eval).
         // false would run it under DJL's JITCallGuard, without gradients even where asked for.
         // The graph executor's optimisations off (a thread-local flag, so set per call: cells run
-        // on
-        // several threads): with them, libtorch's profiling executor turns a chain of ops into an
-        // autodiff subgraph run by the interpreter, which detaches every input and adds its own
-        // backward graph: more ops per step, not fewer (make bench-ops), and numbers that depend
-        // on how many calls were profiled.
+        // on several threads). With them, libtorch's profiling executor makes the profiled first
+        // call eager-like and later calls an autodiff subgraph with TorchScript's own symbolic
+        // gradients, and for rbn's step those were wrong: input gradients off by ~18 % from the
+        // second call (RunningBatchNormNotebookTest, all 16 cases, libtorch 2.7.1, 2026-11-28).
         JniUtils.setGraphExecutorOptimize(false);
         return IValueUtils.forward(module, new NDList(inputs), true);
     }
