@@ -51,8 +51,10 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
      */
     Boolean onePassStatistics;
 
-    /** {@link #trainingStep}'s modules by their source (a few: rank x device kind x floor). */
-    private final Map<String, ScriptedOp> trainingSteps = new HashMap<>();
+    /** {@link #trainingStep}'s modules by what selects the source: input rank, floor, kind. */
+    private final Map<StepKind, ScriptedOp> trainingSteps = new HashMap<>();
+
+    private record StepKind(int rank, boolean clamp, boolean onePassStatistics) {}
 
     private double count;
     private double dbias;
@@ -162,8 +164,10 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
      */
     private ScriptedOp trainingStep(ParameterStore ps, NDArray x, boolean clamp) {
         boolean onePass = onePassStatistics != null ? onePassStatistics : x.getDevice().isGpu();
-        String body = trainingStepSource(x.getShape().dimension(), clamp, onePass);
-        ScriptedOp op = trainingSteps.get(body);
+        // Keyed by the three choices, so the source is written only when a module is loaded, not
+        // per layer and step.
+        StepKind kind = new StepKind(x.getShape().dimension(), clamp, onePass);
+        ScriptedOp op = trainingSteps.get(kind);
         if (op == null || !op.loadedIn(ps.getManager())) {
             op =
                     ScriptedOp.load(
@@ -173,14 +177,15 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
                                     + " run_var: Tensor, per_element: Tensor, w_new: Tensor,"
                                     + " w_both: Tensor, zeros: Tensor, ones: Tensor",
                             "Tensor",
-                            body);
-            trainingSteps.put(body, op);
+                            trainingStepSource(kind));
+            trainingSteps.put(kind, op);
         }
         return op;
     }
 
     /** The body of {@link #trainingStep}'s method. */
-    private String trainingStepSource(int rank, boolean clamp, boolean onePassStatistics) {
+    private String trainingStepSource(StepKind kind) {
+        int rank = kind.rank();
         StringBuilder dims = new StringBuilder("0");
         StringBuilder channelShape = new StringBuilder("1, -1");
         for (int i = 2; i < rank; i++) {
@@ -188,7 +193,7 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
             channelShape.append(", 1");
         }
         String statistics =
-                onePassStatistics
+                kind.onePassStatistics()
                         ? "    batch_var, batch_mean = torch.var_mean(x, [" + dims + "], False)\n"
                         : "    batch_mean = torch.sum(x, ["
                                 + dims
@@ -205,7 +210,7 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
                 + "    var = torch.addcmul(torch.lerp(run_var, batch_var, w_new), diff, diff *"
                 + " w_both)\n"
                 + "    scale = weight * torch.rsqrt("
-                + (clamp ? "torch.clamp_min(var, " + VAR_FLOOR + ")" : "var")
+                + (kind.clamp() ? "torch.clamp_min(var, " + VAR_FLOOR + ")" : "var")
                 + " + "
                 + Double.toString(eps)
                 + ")\n"
