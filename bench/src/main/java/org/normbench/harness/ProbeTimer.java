@@ -20,6 +20,7 @@ import org.normbench.engine.DeviceSpec;
 import org.normbench.engine.TorchRuntime;
 import org.normbench.grid.CellKind;
 import org.normbench.grid.CellSpec;
+import org.normbench.train.ActivationStatsCallback;
 import org.normbench.train.BatchSource;
 import org.normbench.train.Callback;
 import org.normbench.train.CancelFitException;
@@ -334,7 +335,7 @@ public final class ProbeTimer {
         public void afterBatch(Learner l) {
             long now = System.nanoTime();
             JIT_ACTIVITY.sample(now / 1e9, compileMs());
-            boolean hooked = statsEvery > 0 && (l.step() == 1 || l.step() % statsEvery == 0);
+            boolean hooked = ActivationStatsCallback.logsAt(l.step(), statsEvery);
             if (window.add((now - last) / 1e6, JIT_ACTIVITY.quiet(), hooked)) {
                 throw new CancelFitException("probe has enough steps");
             }

@@ -66,9 +66,17 @@ public final class ActivationStatsCallback implements Callback {
         stats = new ActivationStats(histogram, order, path, deadWindow);
     }
 
+    /**
+     * Whether statistics taken every {@code everySteps} steps (0 = never) are taken at {@code
+     * step}: the first step and every multiple of the period.
+     */
+    public static boolean logsAt(int step, int everySteps) {
+        return everySteps > 0 && (step == 1 || step % everySteps == 0);
+    }
+
     @Override
     public void beforeBatch(Learner l) {
-        if (l.step() == 1 || l.step() % everySteps == 0) {
+        if (logsAt(l.step(), everySteps)) {
             handle = Hooks.register(l.model(), layers, stats.hook());
         }
     }
