@@ -20,14 +20,7 @@ class FlatSgdTest {
      */
     @Test
     void parametersBecomeViewsOfOneBufferWithTheirValues() {
-        TrainConfig cfg =
-                TrainConfig.builder()
-                        .batchSize(4)
-                        .maxSteps(1)
-                        .statsEverySteps(0)
-                        .timerWarmupSteps(0)
-                        .seed(3)
-                        .build();
+        TrainConfig cfg = TestModels.oneStep(3);
         Block model = TestModels.resnet18(0.125, false);
         try (Learner l = new Learner(model, cfg, TestModels.synthetic(16, 1), null, List.of())) {
             List<Parameter> trainable = new ArrayList<>();

@@ -144,14 +144,7 @@ class LeafParameterStoreTest {
      */
     @Test
     void aStepsParametersAreViewsOfOneLeafWhoseGradientIsFlat() {
-        TrainConfig cfg =
-                TrainConfig.builder()
-                        .batchSize(4)
-                        .maxSteps(1)
-                        .statsEverySteps(0)
-                        .timerWarmupSteps(0)
-                        .seed(5)
-                        .build();
+        TrainConfig cfg = TestModels.oneStep(5);
         Block model = TestModels.resnet18(0.125, false);
         try (Learner l = new Learner(model, cfg, TestModels.synthetic(16, 1), null, List.of());
                 NDManager step = TorchRuntime.engine().newBaseManager(cfg.device())) {

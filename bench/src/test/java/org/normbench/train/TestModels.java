@@ -20,6 +20,20 @@ public final class TestModels {
     }
 
     /**
+     * One training step at batch 4 with {@code seed}, no statistics, no timer warm-up: for tests of
+     * what a step does to the parameters.
+     */
+    public static TrainConfig oneStep(long seed) {
+        return TrainConfig.builder()
+                .batchSize(4)
+                .maxSteps(1)
+                .statsEverySteps(0)
+                .timerWarmupSteps(0)
+                .seed(seed)
+                .build();
+    }
+
+    /**
      * {@code n} images of 3x16x16 in 10 classes: a fixed prototype per class plus Gaussian noise.
      */
     public static BatchSource synthetic(int n, long seed) {
