@@ -8,6 +8,7 @@
 #   doctor    bin/normbench doctor
 #   tests     the gpu-tagged JUnit tests (org.normbench.gpu.GpuTestMain)
 #   compare   DJL vs PyTorch eager step time, bn/gn/ln, batch 2-128; rbn vs bn (bench-compare.sh)
+#   rbnfuse   rbn's step op by op (NORMBENCH_RBN_FUSE=off) against compare's fused default, batch 2/32
 #   hooks     what activation statistics cost a step, every step and every 10 (HookProfile)
 #   jobs      cells per hour, --jobs 8 vs --jobs 1, eight batch-2 cells on one GPU (jobs-gpu.yaml)
 #   estimate  bench --estimate for the full profile, --jobs auto then 1
@@ -25,7 +26,7 @@ set -uo pipefail
 kit="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="${OUT:-/tmp/normbench-gpu-checks}"
 DEVICE="${DEVICE:-gpu}"
-STAGES="${STAGES:-env setup doctor tests compare hooks jobs estimate}"
+STAGES="${STAGES:-env setup doctor tests compare rbnfuse hooks jobs estimate}"
 BUDGET_S="${BUDGET_S:-540}"
 WORK="${WORK:-$kit/../.gpu-work}"
 mkdir -p "$OUT" "$WORK"
@@ -98,6 +99,38 @@ compare() {
   DEVICE="$DEVICE" GRID="$grid" RUNS_DIR="$REC/runs" RUN=compare bash bench/reference/bench-compare.sh
 }
 
+# rbn's scripted step runs under libtorch's graph executor (fused kernels) on a GPU by default; this
+# times it op by op on the same grid, so the fused/unfused ratio is read off one machine.
+rbn_fuse() {
+  local grid="$REC/rbn-unfused.yaml"
+  sed -e 's/^  norms: \[bn, gn, ln, rbn\]/  norms: [rbn]/' -e 's/batch_sizes: \[2, 8, 32, 128\]/batch_sizes: [2, 32]/' \
+    "$root/bench/grids/compare-gpu.yaml" >"$grid"
+  if [[ "$DEVICE" == cpu ]]; then
+    sed -i -e 's/^devices: \[gpu\]/devices: [cpu]/' -e 's/batch_sizes: \[2, 32\]/batch_sizes: [2]/' \
+      -e 's/warmup_steps: 10/warmup_steps: 2/' -e 's/timed_steps: 40/timed_steps: 3/' "$grid"
+  fi
+  NORMBENCH_RBN_FUSE=off bin/normbench bench --grid "$grid" --run rbn-unfused --runs-dir "$REC/runs" --quiet || true
+  python3 - "$REC/runs" <<'PY'
+import csv, sys
+runs = sys.argv[1]
+def medians(run):
+    try:
+        rows = list(csv.DictReader(open("%s/%s/cells.csv" % (runs, run))))
+    except OSError:
+        return {}
+    return {(r["norm"], r["batch_size"]): r["step_ms_median"] for r in rows if r["status"] == "ok"}
+fused, plain = medians("compare"), medians("rbn-unfused")
+for (norm, batch), ms in sorted(plain.items(), key=lambda kv: int(kv[0][1])):
+    f, bn = fused.get(("rbn", batch)), fused.get(("bn", batch))
+    line = "rbn batch %s: op by op %.1f ms" % (batch, float(ms))
+    if f:
+        line += ", fused (default) %.1f ms -> fused/op-by-op %.2f" % (float(f), float(f) / float(ms))
+    if f and bn:
+        line += "; rbn/bn %.2f fused, %.2f op by op (target <= 1.3)" % (float(f) / float(bn), float(ms) / float(bn))
+    print(line)
+PY
+}
+
 hooks() {
   "$java" -cp "$test_cp" -Dai.djl.pytorch.num_threads=1 -Dhooks.device="$DEVICE" -Dhooks.path=DEVICE_OPS \
     -Dhooks.norm=bn -Dhooks.batch=8 -Dhooks.width=1.0 -Dhooks.rounds="${HOOK_ROUNDS:-8}" -Dhooks.block=10 \
@@ -135,12 +168,13 @@ estimate() {
   done
 }
 
-export -f env_facts gpu_tests compare hooks jobs_ratio estimate
+export -f env_facts gpu_tests compare rbn_fuse hooks jobs_ratio estimate
 stage env 30 env_facts
 stage setup 240 bin/normbench gpu-setup
 stage doctor 60 bin/normbench doctor
 stage tests 180 gpu_tests
 stage compare 200 compare
+stage rbnfuse 60 rbn_fuse
 stage hooks 120 hooks
 stage jobs 150 jobs_ratio
 stage estimate 200 estimate

@@ -49,6 +49,7 @@ import org.normbench.harness.ProbeTimer;
 import org.normbench.harness.RegistryVocabulary;
 import org.normbench.harness.RunConditions;
 import org.normbench.harness.StopRequest;
+import org.normbench.model.norms.RunningBatchNormBlock;
 import org.normbench.results.Provenance;
 import org.normbench.results.ResultsSchema;
 import org.normbench.results.RunDirectory;
@@ -181,6 +182,8 @@ public final class BenchCommand implements Callable<Integer> {
         int beat;
         try {
             beat = heartbeatSeconds();
+            // Read by every rbn layer in every cell: a bad value stops here, before any training.
+            RunningBatchNormBlock.fuseSetting();
         } catch (IllegalArgumentException e) {
             err.println("normbench bench: " + e.getMessage());
             return 2;
@@ -713,6 +716,7 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("cpu", HostFacts.cpu());
         m.put("threads", ThreadSettings.describe());
         m.put("cuda_streams", CudaStreams.mode(engine.getGpuCount() > 0));
+        m.put("rbn_fuse", RunningBatchNormBlock.fuseSetting());
         m.put("command", String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         String now = Instant.now().toString();
         m.put(

@@ -57,6 +57,20 @@ class BenchCommandValidationTest {
     }
 
     @Test
+    void anUnknownRbnFuseSettingIsRefusedBeforeAnythingRuns(@TempDir Path dir) throws Exception {
+        String key = org.normbench.model.norms.RunningBatchNormBlock.FUSE_PROPERTY;
+        System.setProperty(key, "always");
+        try {
+            assertRefusedInOneLine(
+                    bench(Path.of("grids/cpu-smoke.yaml").toAbsolutePath(), dir.resolve("runs")),
+                    dir.resolve("runs"),
+                    "-Dnormbench.rbn.fuse=always: allowed values are gpu, on, off");
+        } finally {
+            System.clearProperty(key);
+        }
+    }
+
+    @Test
     void aBinaryGridIsRefusedWithOneLocatedLine(@TempDir Path dir) throws Exception {
         Path grid = dir.resolve("g.yaml");
         Files.write(grid, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13});

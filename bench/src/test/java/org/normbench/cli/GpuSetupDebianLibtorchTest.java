@@ -1,6 +1,7 @@
 package org.normbench.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.normbench.engine.JniBuild;
 import org.normbench.engine.JniCache;
+import org.normbench.model.norms.RunningBatchNormBlock;
 import org.normbench.results.ResultsSchema;
 
 /**
@@ -90,6 +92,9 @@ class GpuSetupDebianLibtorchTest {
                         "  hooks: {enabled: false}",
                         ""));
         Path runs = tmp.resolve("runs");
+        // rbn's step under the graph executor's optimisations, as on a GPU: TorchScript's symbolic
+        // gradients from the second of its 4 steps, on this libtorch too.
+        env.put(RunningBatchNormBlock.FUSE_ENV, "on");
         List<String> bench =
                 run(
                         env,
@@ -102,10 +107,13 @@ class GpuSetupDebianLibtorchTest {
                         runs.toString(),
                         "--quiet");
         assertEquals("0", bench.get(0), String.join("\n", bench));
-        JsonNode versions =
-                new ObjectMapper()
-                        .readTree(runs.resolve("r").resolve("manifest.json").toFile())
-                        .get("versions");
+        assertFalse(
+                String.join("\n", bench).contains("optimised TorchScript step failed"),
+                String.join("\n", bench));
+        JsonNode manifest =
+                new ObjectMapper().readTree(runs.resolve("r").resolve("manifest.json").toFile());
+        assertEquals("on", manifest.get("rbn_fuse").asText());
+        JsonNode versions = manifest.get("versions");
         assertEquals("1.13.1", versions.get("libtorch").asText(), versions.toString());
         assertTrue(versions.get("jni").asText().startsWith(cache.toString()), versions.toString());
         String cells = Files.readString(runs.resolve("r").resolve(ResultsSchema.CELLS));

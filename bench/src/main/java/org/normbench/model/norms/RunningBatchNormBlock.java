@@ -1,7 +1,10 @@
 package org.normbench.model.norms;
 
 import ai.djl.MalformedModelException;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
@@ -9,6 +12,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -51,10 +55,37 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
      */
     Boolean onePassStatistics;
 
-    /** {@link #trainingStep}'s modules by what selects the source: input rank, floor, kind. */
+    /**
+     * Whether {@link #trainingStep} runs with libtorch's graph executor optimisations (see {@link
+     * #FUSE_PROPERTY}): null follows the property; tests set it.
+     */
+    Boolean graphOptimizer;
+
+    /**
+     * System property (or environment variable {@link #FUSE_ENV}) that picks where rbn's training
+     * step runs under libtorch's graph executor optimisations: {@code gpu} (default: cells on a
+     * GPU, where its tensor-expression fuser compiles the step's per-channel arithmetic into a few
+     * kernels), {@code on} (everywhere) or {@code off} (nowhere: op by op). On CPU the optimiser
+     * fuses nothing (libtorch's CPU fuser is off by default) and adds 17 detach calls per layer, so
+     * the CPU keeps the plain step, and with it cpu-smoke-reference's exact numbers.
+     */
+    public static final String FUSE_PROPERTY = "normbench.rbn.fuse";
+
+    /** Environment variable read when {@link #FUSE_PROPERTY} is not set. */
+    public static final String FUSE_ENV = "NORMBENCH_RBN_FUSE";
+
+    public static final List<String> FUSE_SETTINGS = List.of("gpu", "on", "off");
+
+    /** Set after an optimised step failed in this process; later steps run op by op. */
+    private static volatile boolean optimizerFailed;
+
+    /** {@link #trainingStep}'s modules by what selects the source and its settings. */
     private final Map<StepKind, ScriptedOp> trainingSteps = new HashMap<>();
 
-    private record StepKind(int rank, boolean clamp, boolean onePassStatistics) {}
+    private record StepKind(
+            int rank, boolean clamp, boolean onePassStatistics, boolean optimized) {}
+
+    private ScriptedOp stateWrite;
 
     private double count;
     private double dbias;
@@ -126,20 +157,38 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
         NDArray wNewArray = settled ? scalars.of(ps, x, wNew) : SafeScalars.fresh(x, wNew);
         NDArray wBothArray =
                 settled ? scalars.of(ps, x, wOld * wNew) : SafeScalars.fresh(x, wOld * wNew);
-        // Also writes the new state: exactly this step's (mean, var) before the clamp, no graph.
-        NDArray y =
-                trainingStep(ps, x, batch + bs < CLAMP_SAMPLES)
-                        .call(
-                                x,
-                                g,
-                                b,
-                                runMeanState,
-                                runVarState,
-                                scalars.of(ps, x, 1 / c),
-                                wNewArray,
-                                wBothArray,
-                                constant(0, 0, channels, x, ps),
-                                constant(1, 1, channels, x, ps));
+        NDArray[] inputs = {
+            x,
+            g,
+            b,
+            runMeanState,
+            runVarState,
+            scalars.of(ps, x, 1 / c),
+            wNewArray,
+            wBothArray,
+            constant(0, 0, channels, x, ps),
+            constant(1, 1, channels, x, ps)
+        };
+        boolean clamp = batch + bs < CLAMP_SAMPLES;
+        boolean optimized = optimizedStep(x);
+        NDList out;
+        try {
+            out = trainingStep(ps, x, clamp, optimized).callAll(inputs);
+        } catch (EngineException e) {
+            if (!optimized) {
+                throw e;
+            }
+            // Nothing is written before the step returns, so running it again op by op is safe.
+            optimizerFailed = true;
+            System.err.printf(
+                    "warning: rbn's optimised TorchScript step failed on %s (%s); rbn runs op by op"
+                            + " from here on (%s=off avoids the attempt)%n",
+                    x.getDevice(), firstLine(e.getMessage()), FUSE_ENV);
+            out = trainingStep(ps, x, clamp, false).callAll(inputs);
+        }
+        // The new state: exactly this step's (mean, var) before the clamp, written without a graph.
+        stateWrite(ps).callAll(runMeanState, runVarState, out.get(1), out.get(2));
+        NDArray y = out.get(0);
         count = newCount;
         dbias = dbias * (1 - mom1) + mom1;
         batch += bs;
@@ -162,11 +211,12 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
      * 32): 4.0-5.7 ms vs 0.56-0.62 ms; +10 % on a whole CPU rbn step), while on a GPU it is one
      * reduction kernel where the two passes are four kernels and four more in the backward.
      */
-    private ScriptedOp trainingStep(ParameterStore ps, NDArray x, boolean clamp) {
+    private ScriptedOp trainingStep(
+            ParameterStore ps, NDArray x, boolean clamp, boolean optimized) {
         boolean onePass = onePassStatistics != null ? onePassStatistics : x.getDevice().isGpu();
-        // Keyed by the three choices, so the source is written only when a module is loaded, not
-        // per layer and step.
-        StepKind kind = new StepKind(x.getShape().dimension(), clamp, onePass);
+        // Keyed by the choices, so the source is written only when a module is loaded, not per
+        // layer and step.
+        StepKind kind = new StepKind(x.getShape().dimension(), clamp, onePass, optimized);
         ScriptedOp op = trainingSteps.get(kind);
         if (op == null || !op.loadedIn(ps.getManager())) {
             op =
@@ -176,8 +226,9 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
                             "x: Tensor, weight: Tensor, bias: Tensor, run_mean: Tensor,"
                                     + " run_var: Tensor, per_element: Tensor, w_new: Tensor,"
                                     + " w_both: Tensor, zeros: Tensor, ones: Tensor",
-                            "Tensor",
-                            trainingStepSource(kind));
+                            "Tuple[Tensor, Tensor, Tensor]",
+                            trainingStepSource(kind),
+                            optimized);
             trainingSteps.put(kind, op);
         }
         return op;
@@ -216,13 +267,78 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
                 + ")\n"
                 + "    shift = torch.addcmul(bias, mean, scale, value=-1.0)\n"
                 + "    y = torch.batch_norm(x, scale, shift, zeros, ones, False, 0.0, 0.0, True)\n"
-                // Restored after the copies; nothing between can throw short of a dead device.
-                + "    grad_was_enabled = torch.is_grad_enabled()\n"
-                + "    torch.set_grad_enabled(False)\n"
-                + "    run_mean.copy_(mean)\n"
-                + "    run_var.copy_(var)\n"
-                + "    torch.set_grad_enabled(grad_was_enabled)\n"
-                + "    return y\n";
+                + "    return (y, mean, var)\n";
+    }
+
+    /**
+     * Whether this step runs under the graph executor's optimisations: the test override, else
+     * {@link #FUSE_PROPERTY} for x's device, unless an optimised step already failed here.
+     */
+    private boolean optimizedStep(NDArray x) {
+        if (graphOptimizer != null) {
+            return graphOptimizer;
+        }
+        if (optimizerFailed) {
+            return false;
+        }
+        return switch (fuseSetting()) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> x.getDevice().isGpu();
+        };
+    }
+
+    /**
+     * The system property {@link #FUSE_PROPERTY}, else the environment variable {@link #FUSE_ENV},
+     * else {@code gpu}; anything but {@link #FUSE_SETTINGS} is refused with the allowed values (the
+     * bench command reads it before a grid starts).
+     */
+    public static String fuseSetting() {
+        String property = System.getProperty(FUSE_PROPERTY);
+        String env = System.getenv(FUSE_ENV);
+        String value = property != null ? property : env != null ? env : "gpu";
+        if (!FUSE_SETTINGS.contains(value.trim())) {
+            throw new IllegalArgumentException(
+                    (property != null ? "-D" + FUSE_PROPERTY : FUSE_ENV)
+                            + "="
+                            + value
+                            + ": allowed values are "
+                            + String.join(", ", FUSE_SETTINGS));
+        }
+        return value.trim();
+    }
+
+    /**
+     * Writes (mean, var) into the running state in place with gradients off: a module of its own,
+     * so the training step stays pure (see {@link ScriptedOp#load(NDManager, String, String,
+     * String, String, boolean)}).
+     */
+    private ScriptedOp stateWrite(ParameterStore ps) {
+        if (stateWrite == null || !stateWrite.loadedIn(ps.getManager())) {
+            stateWrite =
+                    ScriptedOp.load(
+                            ps.getManager(),
+                            "RunningBatchNormStateWrite",
+                            "run_mean: Tensor, run_var: Tensor, mean: Tensor, var: Tensor",
+                            "Tuple[()]",
+                            // Restored after the copies; nothing between can throw short of a
+                            // dead device.
+                            "    grad_was_enabled = torch.is_grad_enabled()\n"
+                                    + "    torch.set_grad_enabled(False)\n"
+                                    + "    run_mean.copy_(mean)\n"
+                                    + "    run_var.copy_(var)\n"
+                                    + "    torch.set_grad_enabled(grad_was_enabled)\n"
+                                    + "    return ()\n");
+        }
+        return stateWrite;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no message";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
     /**

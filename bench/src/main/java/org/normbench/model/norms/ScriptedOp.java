@@ -49,10 +49,12 @@ public final class ScriptedOp {
 
     private final NDManager loadedIn;
     private final PtSymbolBlock module;
+    private final boolean graphOptimizer;
 
-    private ScriptedOp(NDManager loadedIn, PtSymbolBlock module) {
+    private ScriptedOp(NDManager loadedIn, PtSymbolBlock module, boolean graphOptimizer) {
         this.loadedIn = loadedIn;
         this.module = module;
+        this.graphOptimizer = graphOptimizer;
     }
 
     /**
@@ -60,10 +62,31 @@ public final class ScriptedOp {
      * params} (a TorchScript parameter list without {@code self}, e.g. {@code "x: Tensor, w:
      * Tensor"}), returns {@code returnType} (a Tensor or a Tuple of them) and runs {@code body}
      * (TorchScript lines, each indented by 4 spaces and ending in a newline). It lives as long as
-     * {@code manager}.
+     * {@code manager}. It runs without the graph executor's optimisations: op by op, as written.
      */
     public static ScriptedOp load(
             NDManager manager, String className, String params, String returnType, String body) {
+        return load(manager, className, params, returnType, body, false);
+    }
+
+    /**
+     * As {@link #load(NDManager, String, String, String, String)}, with libtorch's graph executor
+     * optimisations on or off for this module's calls. On, libtorch's profiling executor runs the
+     * first call or two as written while it records shapes, then an optimised graph: on a GPU its
+     * tensor-expression fuser compiles runs of elementwise ops into one kernel each (forward and
+     * backward), and TorchScript's symbolic autodiff gives the gradients. The method must then be
+     * pure: no in-place writes to its inputs. With them, the optimised backward of rbn's step read
+     * the already written state and its input gradients were ~18 % off
+     * (RunningBatchNormNotebookTest, all 16 cases, libtorch 2.7.1); the same method returning its
+     * new state instead passes all.
+     */
+    public static ScriptedOp load(
+            NDManager manager,
+            String className,
+            String params,
+            String returnType,
+            String body,
+            boolean graphOptimizer) {
         String source =
                 "class "
                         + className
@@ -84,7 +107,7 @@ public final class ScriptedOp {
             PtSymbolBlock block =
                     JniUtils.loadModule(
                             (PtNDManager) manager, new ByteArrayInputStream(archive), true, false);
-            return new ScriptedOp(manager, block);
+            return new ScriptedOp(manager, block, graphOptimizer);
         } catch (IOException e) {
             throw new UncheckedIOException("loading a TorchScript module from memory", e);
         }
@@ -118,12 +141,9 @@ public final class ScriptedOp {
         // isTrain = true: the method runs under the thread's own grad mode, so autograd records it
         // exactly when it records eager ops (inside a GradientCollector, in training or eval).
         // false would run it under DJL's JITCallGuard, without gradients even where asked for.
-        // The graph executor's optimisations off (a thread-local flag, so set per call: cells run
-        // on several threads). With them, libtorch's profiling executor makes the profiled first
-        // call eager-like and later calls an autodiff subgraph with TorchScript's own symbolic
-        // gradients, and for rbn's step those were wrong: input gradients off by ~18 % from the
-        // second call (RunningBatchNormNotebookTest, all 16 cases, libtorch 2.7.1, 2026-11-28).
-        JniUtils.setGraphExecutorOptimize(false);
+        // The graph executor's optimisations as this module asks (see load): a thread-local flag,
+        // so set per call, since cells run on several threads and modules differ.
+        JniUtils.setGraphExecutorOptimize(graphOptimizer);
         return IValueUtils.forward(module, new NDList(inputs), true);
     }
 

@@ -44,10 +44,22 @@ class RunningBatchNormNotebookTest {
             for (boolean hostile : new boolean[] {false, true}) {
                 // Both kinds of batch statistics: the device's own (two passes on CPU) and the
                 // GPU's one-pass var_mean, run here on CPU so that CI holds it to the notebook too.
+                // And both ways of running the scripted step: op by op (CPU's default) and under
+                // the graph executor's optimisations (GPU's default): from its second call a
+                // graph with TorchScript's symbolic gradients, which the notebook holds too.
                 for (boolean onePass : new boolean[] {false, true}) {
-                    String n = c.get("name").asText() + (onePass ? " var_mean" : "");
-                    out.add(Arguments.of(n, c, DataType.FLOAT64, 1e-9, hostile, onePass));
-                    out.add(Arguments.of(n, c, DataType.FLOAT32, 2e-4, hostile, onePass));
+                    for (boolean optimized : new boolean[] {false, true}) {
+                        String n =
+                                c.get("name").asText()
+                                        + (onePass ? " var_mean" : "")
+                                        + (optimized ? " optimised" : "");
+                        out.add(
+                                Arguments.of(
+                                        n, c, DataType.FLOAT64, 1e-9, hostile, onePass, optimized));
+                        out.add(
+                                Arguments.of(
+                                        n, c, DataType.FLOAT32, 2e-4, hostile, onePass, optimized));
+                    }
                 }
             }
         }
@@ -63,7 +75,8 @@ class RunningBatchNormNotebookTest {
             DataType dtype,
             double tol,
             boolean hostile,
-            boolean onePassStatistics) {
+            boolean onePassStatistics,
+            boolean graphOptimizer) {
         JsonNode steps = c.get("steps");
         Shape first = NormHarness.shape(steps.get(0).get("shape"));
         try (NormHarness h =
@@ -74,6 +87,7 @@ class RunningBatchNormNotebookTest {
                         dtype,
                         first)) {
             ((RunningBatchNormBlock) h.block).onePassStatistics = onePassStatistics;
+            ((RunningBatchNormBlock) h.block).graphOptimizer = graphOptimizer;
             Parameter gamma = null;
             Parameter beta = null;
             for (Parameter p : h.trainable()) {
