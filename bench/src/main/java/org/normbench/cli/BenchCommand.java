@@ -29,10 +29,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
+import org.normbench.datasets.DatasetCache;
+import org.normbench.datasets.DatasetNotAvailableException;
+import org.normbench.datasets.DatasetRegistry;
 import org.normbench.engine.CudaStreams;
 import org.normbench.engine.HostFacts;
 import org.normbench.engine.ThreadSettings;
 import org.normbench.engine.TorchRuntime;
+import org.normbench.grid.CellKind;
 import org.normbench.grid.CellSpec;
 import org.normbench.grid.Grid;
 import org.normbench.grid.GridException;
@@ -281,6 +285,11 @@ public final class BenchCommand implements Callable<Integer> {
         if (dryRun || estimate) {
             out.println(estimateOf(cells, plan, threadSetup));
             return 0;
+        }
+        String missing = missingDataset(cells);
+        if (missing != null) {
+            err.println("normbench bench: nothing was run: " + missing);
+            return 2;
         }
 
         String id = runId != null ? runId : grid.name() + "-" + RUN_STAMP.format(Instant.now());
@@ -562,6 +571,27 @@ public final class BenchCommand implements Callable<Integer> {
                                     ? "has the same columns in another order"
                                     : String.join(", ", parts));
                 }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Why a dataset the train cells read is not usable (not fetched, or not verified in the cache),
+     * or null when all are. Checked before the run starts: otherwise every cell that reads it would
+     * fail on its own, one error row each. Throughput cells train on random images and need none.
+     */
+    private static String missingDataset(List<CellSpec> cells) {
+        for (String name :
+                cells.stream()
+                        .filter(c -> c.kind() != CellKind.THROUGHPUT)
+                        .map(CellSpec::dataset)
+                        .distinct()
+                        .toList()) {
+            try {
+                DatasetCache.requireVerified(DatasetRegistry.get(name), DatasetCache.defaultRoot());
+            } catch (DatasetNotAvailableException e) {
+                return e.getMessage();
             }
         }
         return null;

@@ -9,8 +9,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.normbench.datasets.DatasetCache;
+import org.normbench.datasets.DatasetRegistry;
+import org.normbench.datasets.DatasetSpec;
 
 /**
  * {@code normbench bench} on a grid that must not run: exit 2, a located message and no stack trace
@@ -54,6 +58,35 @@ class BenchCommandValidationTest {
                 o.err().contains("Exception") || o.err().contains("\tat "),
                 "a stack trace reached the user:\n" + o.err());
         assertFalse(Files.exists(runs), "a run directory was written");
+    }
+
+    @Test
+    void aGridOnADatasetThatIsNotFetchedIsRefusedBeforeAnythingRuns(@TempDir Path dir)
+            throws Exception {
+        DatasetSpec mnist = DatasetRegistry.get("mnist");
+        Path cache = DatasetCache.defaultRoot();
+        Assumptions.assumeFalse(
+                DatasetCache.status(mnist, cache).verified(),
+                "mnist is fetched in " + cache + " here; this test needs a machine without it");
+        Path grid = dir.resolve("g.yaml");
+        Files.writeString(
+                grid,
+                String.join(
+                        "\n",
+                        "name: needs-mnist",
+                        "dataset: mnist",
+                        "train:",
+                        "  width: 0.125",
+                        "  norms: [bn]",
+                        "  activations: [relu]",
+                        "  batch_sizes: [8]",
+                        "  steps: 2",
+                        ""));
+
+        assertRefusedInOneLine(
+                bench(grid, dir.resolve("runs")),
+                dir.resolve("runs"),
+                "nothing was run: dataset mnist is not available in " + mnist.dir(cache) + " (");
     }
 
     @Test
