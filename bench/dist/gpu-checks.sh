@@ -8,10 +8,10 @@
 #   doctor    bin/normbench doctor
 #   tests     the gpu-tagged JUnit tests (org.normbench.gpu.GpuTestMain)
 #   compare   DJL vs PyTorch eager step time, bn/gn/ln, batch 2-128; rbn vs bn (bench-compare.sh)
-#   rbnfuse   rbn's step op by op (NORMBENCH_RBN_FUSE=off) against compare's fused default, batch 2/32
 #   hooks     what activation statistics cost a step, every step and every 10 (HookProfile)
 #   jobs      cells per hour, --jobs 8 vs --jobs 1, eight batch-2 cells on one GPU (jobs-gpu.yaml)
 #   estimate  bench --estimate for the full profile, --jobs auto then 1
+#   rbnfuse   rbn's step op by op (NORMBENCH_RBN_FUSE=off) against compare's fused default, batch 2/32
 # Usage (on the GPU node, from the folder the kit was copied to):
 #   OUT=<folder for the results>     bash gpu-kit/gpu-checks.sh
 #   STAGES="setup doctor tests"      only these stages
@@ -26,7 +26,7 @@ set -uo pipefail
 kit="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="${OUT:-/tmp/normbench-gpu-checks}"
 DEVICE="${DEVICE:-gpu}"
-STAGES="${STAGES:-env setup doctor tests compare rbnfuse hooks jobs estimate}"
+STAGES="${STAGES:-env setup doctor tests compare hooks jobs estimate rbnfuse}"
 BUDGET_S="${BUDGET_S:-540}"
 WORK="${WORK:-$kit/../.gpu-work}"
 mkdir -p "$OUT" "$WORK"
@@ -118,7 +118,9 @@ def medians(run):
         rows = list(csv.DictReader(open("%s/%s/cells.csv" % (runs, run))))
     except OSError:
         return {}
-    return {(r["norm"], r["batch_size"]): r["step_ms_median"] for r in rows if r["status"] == "ok"}
+    # compare's run also holds the PyTorch side's cells (implementation pytorch).
+    return {(r["norm"], r["batch_size"]): r["step_ms_median"] for r in rows
+            if r["status"] == "ok" and r["implementation"] == "djl"}
 fused, plain = medians("compare"), medians("rbn-unfused")
 for (norm, batch), ms in sorted(plain.items(), key=lambda kv: int(kv[0][1])):
     f, bn = fused.get(("rbn", batch)), fused.get(("bn", batch))
@@ -174,8 +176,9 @@ stage setup 240 bin/normbench gpu-setup
 stage doctor 60 bin/normbench doctor
 stage tests 180 gpu_tests
 stage compare 200 compare
-stage rbnfuse 60 rbn_fuse
 stage hooks 120 hooks
 stage jobs 150 jobs_ratio
 stage estimate 200 estimate
+# Last: compare already times the default (fused) rbn against bn; this only says what fusion gave.
+stage rbnfuse 60 rbn_fuse
 say "gpu-checks: done in $(($(date +%s) - start)) s; $OUT/checks.tar.gz ($(du -k "$OUT/checks.tar.gz" | cut -f1) KB) holds the logs and run tables; full record in $REC"
