@@ -84,6 +84,17 @@ import picocli.CommandLine.Option;
             "Exit codes: 0 every cell ok; 1 some cell diverged, ran out of memory or failed; 2 bad input;",
             "  3 results could not be written (disk full, permissions; finished cells stay intact);",
             "  130/143 stopped by SIGINT/SIGTERM before every cell ran (the resume command is printed at start and on stop)."
+        },
+        footer = {
+            "",
+            "Environment:",
+            "  NORMBENCH_THREADS, NORMBENCH_INTEROP_THREADS  libtorch's intra-/inter-op threads (docs/performance.md)",
+            "  NORMBENCH_DATA                 dataset cache folder (default ~/.cache/normbench; docs/datasets.md)",
+            "  NORMBENCH_HEARTBEAT_SECONDS    as --heartbeat",
+            "  NORMBENCH_STOP_GRACE_SECONDS   how long a stop signal waits for the current step",
+            "  NORMBENCH_RBN_FUSE             gpu (default), on or off: rbn's step under libtorch's graph executor (docs/norms.md)",
+            "  NORMBENCH_MALLOC, NORMBENCH_JAVA_OPTS  the launcher's allocator settings and JVM options (docs/performance.md)",
+            "  NORMBENCH_CACHE, NORMBENCH_LIBTORCH  gpu-setup's JNI cache and the libtorch it selects (docs/gpu.md)"
         })
 public final class BenchCommand implements Callable<Integer> {
     private static final DateTimeFormatter RUN_STAMP =
