@@ -12,7 +12,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -125,11 +124,9 @@ public final class Learner implements AutoCloseable {
         this.sgd =
                 new FlatSgd(
                         trainable,
-                        Optimizer.sgd()
-                                .setLearningRateTracker((parameterId, numUpdate) -> (float) lr)
-                                .optMomentum((float) config.optimizer().momentum())
-                                .optWeightDecays((float) config.optimizer().weightDecay())
-                                .build(),
+                        (float) config.optimizer().momentum(),
+                        (float) config.optimizer().weightDecay(),
+                        () -> lr,
                         root);
         this.parameterStore = new LeafParameterStore(root, sgd);
         this.stepsPerEpoch = train.size() / config.batchSize();

@@ -2,6 +2,8 @@ package org.normbench.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
@@ -50,5 +52,28 @@ class FlatSgdTest {
                     0f,
                     "a write to the buffer is a write to the parameter");
         }
+    }
+
+    /**
+     * The momentum buffer is the learner's: the update uses it (one step moves it off zero) and it
+     * is closed with the learner. DJL's Sgd kept it outside every manager, one parameter-sized
+     * buffer left behind per learner, which a 180-cell grid showed as RSS growing by about that
+     * much per cell.
+     */
+    @Test
+    void theMomentumBufferIsUsedAndClosedWithTheLearner() {
+        TrainConfig cfg = TestModels.oneStep(3);
+        assertTrue(cfg.optimizer().momentum() > 0, "the default has momentum");
+        Block model = TestModels.resnet18(0.125, false);
+        NDArray velocity;
+        try (Learner l = new Learner(model, cfg, TestModels.synthetic(16, 1), null, List.of())) {
+            velocity = l.flatSgd().velocity();
+            assertEquals(l.flatSgd().flat().getShape(), velocity.getShape());
+            assertEquals(0f, velocity.abs().sum().getFloat(), "zeros before the first step");
+            l.fit();
+            assertTrue(velocity.abs().sum().getFloat() > 0, "the step's update moved it");
+            assertFalse(velocity.isReleased());
+        }
+        assertTrue(velocity.isReleased(), "closed with the learner");
     }
 }
