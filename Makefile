@@ -20,7 +20,7 @@ ESTIMATE ?= 1
 DATASET  ?= fashion-mnist
 
 .DEFAULT_GOAL := help
-.PHONY: help build test format bench bench-compare bench-ops bench-hooks report jmh datasets doctor summary clean test-faults bench-contention reliability-doc gpu-setup test-gpu dist gpu-kit
+.PHONY: help build test format bench bench-compare bench-ops bench-hooks bench-soak report jmh datasets doctor summary clean test-faults bench-contention reliability-doc gpu-setup test-gpu dist gpu-kit
 
 help: ## List the targets
 	@echo "normbench - reproducible normalization x activation benchmarks (ResNet18, DJL + PyTorch)"
@@ -70,6 +70,9 @@ bench-compare: $(JAR) ## DJL vs PyTorch eager step time on the same device (need
 bench-ops: $(JAR) ## aten ops per training step, DJL vs PyTorch eager, bn/gn/ln/rbn (needs python3-torch)
 	$(MVNW) test-compile -pl bench -am
 	bash bench/reference/bench-ops.sh
+
+bench-soak: $(JAR) ## Native memory cell after cell: CELLS throughput cells in one JVM, slope of each cell's peak (CELLS=120 NORM=bn, width 0.125; DEVICE=gpu on a CUDA box)
+	CELLS=$(or $(CELLS),120) NORM=$(NORM) WIDTH=$(or $(SOAK_WIDTH),0.125) DEVICE=$(or $(DEVICE),cpu) bash bench/reference/cell-soak.sh
 
 bench-hooks: $(JAR) ## What hook statistics cost a step on the device path (ops, host copies, overhead every step / 10 steps); DEVICE=gpu on a CUDA box
 	$(MVNW) test-compile -pl bench -am

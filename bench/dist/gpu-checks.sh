@@ -12,6 +12,7 @@
 #   jobs      cells per hour, --jobs 8 vs --jobs 1, eight batch-2 cells on one GPU (jobs-gpu.yaml)
 #   estimate  bench --estimate for the full profile, --jobs auto then 1
 #   rbnfuse   rbn's step op by op (NORMBENCH_RBN_FUSE=off) against compare's fused default, batch 2/32
+#   soak      device memory cell after cell: 40 full-width bn cells (bench/reference/cell-soak.sh)
 # Usage (on the GPU node, from the folder the kit was copied to):
 #   OUT=<folder for the results>     bash gpu-kit/gpu-checks.sh
 #   STAGES="setup doctor tests"      only these stages
@@ -26,7 +27,7 @@ set -uo pipefail
 kit="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="${OUT:-/tmp/normbench-gpu-checks}"
 DEVICE="${DEVICE:-gpu}"
-STAGES="${STAGES:-env setup doctor tests compare hooks jobs estimate rbnfuse}"
+STAGES="${STAGES:-env setup doctor tests compare hooks jobs estimate rbnfuse soak}"
 BUDGET_S="${BUDGET_S:-540}"
 WORK="${WORK:-$kit/../.gpu-work}"
 mkdir -p "$OUT" "$WORK"
@@ -170,7 +171,15 @@ estimate() {
   done
 }
 
-export -f env_facts gpu_tests compare rbn_fuse hooks jobs_ratio estimate
+soak() {
+  if [[ "$DEVICE" == cpu ]]; then
+    CELLS=30 WIDTH=0.125 DEVICE=cpu OUT="$REC/soak" bash bench/reference/cell-soak.sh
+  else
+    CELLS="${SOAK_CELLS:-40}" WIDTH=1.0 DEVICE=gpu OUT="$REC/soak" bash bench/reference/cell-soak.sh
+  fi
+}
+
+export -f env_facts gpu_tests compare rbn_fuse hooks jobs_ratio estimate soak
 stage env 30 env_facts
 stage setup 240 bin/normbench gpu-setup
 stage doctor 60 bin/normbench doctor
@@ -181,4 +190,5 @@ stage jobs 150 jobs_ratio
 stage estimate 200 estimate
 # Last: compare already times the default (fused) rbn against bn; this only says what fusion gave.
 stage rbnfuse 60 rbn_fuse
+stage soak 90 soak
 say "gpu-checks: done in $(($(date +%s) - start)) s; $OUT/checks.tar.gz ($(du -k "$OUT/checks.tar.gz" | cut -f1) KB) holds the logs and run tables; full record in $REC"
