@@ -1,6 +1,12 @@
 package org.normbench.gpu;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Assumptions;
 import org.normbench.engine.TorchRuntime;
 
@@ -38,5 +44,20 @@ final class Gpu {
             scale = Math.max(scale, Math.abs(b[i]));
         }
         return worst / (1 + scale);
+    }
+
+    /**
+     * One training-mode forward and backward of {@code block} on a copy of {@code input}: {output,
+     * d(sum(output * weights))/d(input)} as host arrays.
+     */
+    static float[][] forwardBackward(
+            Engine engine, Block block, ParameterStore ps, NDArray input, NDArray weights) {
+        NDArray x = input.duplicate();
+        x.setRequiresGradient(true);
+        try (GradientCollector gc = engine.newGradientCollector()) {
+            NDArray y = block.forward(ps, new NDList(x), true).singletonOrThrow();
+            gc.backward(y.mul(weights).sum());
+            return new float[][] {y.toFloatArray(), x.getGradient().toFloatArray()};
+        }
     }
 }

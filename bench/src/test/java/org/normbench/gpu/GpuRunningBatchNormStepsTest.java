@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -56,9 +54,9 @@ class GpuRunningBatchNormStepsTest {
                 try (NDManager step = cpu.newSubManager()) {
                     NDArray x = step.randomNormal(0, 2, shape, DataType.FLOAT32).add(0.5f);
                     NDArray weights = step.randomNormal(shape);
-                    float[][] onCpu = forwardBackward(engine, onCpuBlock, cpuStore, x, weights);
+                    float[][] onCpu = Gpu.forwardBackward(engine, onCpuBlock, cpuStore, x, weights);
                     float[][] onDevice =
-                            forwardBackward(
+                            Gpu.forwardBackward(
                                     engine,
                                     onGpuBlock,
                                     gpuStore,
@@ -82,17 +80,5 @@ class GpuRunningBatchNormStepsTest {
         Block block = NormRegistry.get("rbn").create(CHANNELS, NormOptions.DEFAULTS);
         block.initialize(manager, DataType.FLOAT32, new Shape(2, CHANNELS, 8, 8));
         return block;
-    }
-
-    /** {output, d(sum(output * weights))/d(input)} as host arrays. */
-    private static float[][] forwardBackward(
-            Engine engine, Block block, ParameterStore ps, NDArray input, NDArray weights) {
-        NDArray x = input.duplicate();
-        x.setRequiresGradient(true);
-        try (GradientCollector gc = engine.newGradientCollector()) {
-            NDArray y = block.forward(ps, new NDList(x), true).singletonOrThrow();
-            gc.backward(y.mul(weights).sum());
-            return new float[][] {y.toFloatArray(), x.getGradient().toFloatArray()};
-        }
     }
 }
