@@ -202,9 +202,11 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
      * {@code lerp} and {@code addcmul} for the running mixture, {@code rsqrt}, and on a GPU {@code
      * var_mean} (the batch's mean and biased variance in one kernel). Against the same arithmetic
      * from DJL's ops: a quarter fewer ops per ResNet18 training step with the GPU's statistics, a
-     * tenth with the CPU's (docs/performance.md, {@code make bench-ops}). It also writes the new
-     * running (mean, var) into the state in place, before the clamp and with gradients off: the ops
-     * that read the old state save none of it for backward.
+     * tenth with the CPU's (docs/performance.md, {@code make bench-ops}). It returns y and the new
+     * running (mean, var), before the clamp; {@link #stateWrite} then writes those into the state
+     * with gradients off (the ops that read the old state save none of it for backward). The method
+     * itself writes nothing, so it may run under the graph executor's optimisations ({@code
+     * optimized}, {@link #FUSE_PROPERTY}).
      *
      * <p>Why two kinds of statistics: torch's CPU {@code var_mean} over (N, H, W) is a Welford pass
      * 7-10x slower than a sum, a centred square and a second sum (torch 1.13, 1 thread, (8, 64, 32,

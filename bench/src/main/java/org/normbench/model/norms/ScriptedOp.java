@@ -75,10 +75,10 @@ public final class ScriptedOp {
      * first call or two as written while it records shapes, then an optimised graph: on a GPU its
      * tensor-expression fuser compiles runs of elementwise ops into one kernel each (forward and
      * backward), and TorchScript's symbolic autodiff gives the gradients. The method must then be
-     * pure: no in-place writes to its inputs. With them, the optimised backward of rbn's step read
-     * the already written state and its input gradients were ~18 % off
-     * (RunningBatchNormNotebookTest, all 16 cases, libtorch 2.7.1); the same method returning its
-     * new state instead passes all.
+     * pure: no in-place writes to its inputs. With them, rbn's step got input gradients ~18 % off
+     * (RunningBatchNormNotebookTest, all 16 cases, libtorch 2.7.1; apparently the optimised
+     * backward read the state already written); the same method returning its new state instead
+     * passes all.
      */
     public static ScriptedOp load(
             NDManager manager,
