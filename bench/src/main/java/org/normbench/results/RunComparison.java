@@ -242,7 +242,31 @@ public final class RunComparison {
                 out.add(new FactDiff(f[0], va, vb));
             }
         }
+        String fa = rbnFused(a);
+        String fb = rbnFused(b);
+        if (!fa.equals(fb)) {
+            out.add(new FactDiff("rbn step fused", fa, fb));
+        }
         return out;
+    }
+
+    /**
+     * Where rbn's training step ran under libtorch's graph executor ({@code rbn_fuse}), as it
+     * affected this run: {@code gpu} means nowhere on a machine without GPUs, and runs made before
+     * the setting existed ran it op by op everywhere. So a CPU run of today and the committed
+     * reference both read {@code off}, as their rbn arithmetic is the same.
+     */
+    static String rbnFused(Map<String, Object> manifest) {
+        String setting = fact(manifest, "rbn_fuse");
+        if (setting == null) {
+            return "off";
+        }
+        if (setting.equals("gpu")) {
+            return manifest.get("gpus") instanceof List<?> gpus && !gpus.isEmpty()
+                    ? "on GPU cells"
+                    : "off";
+        }
+        return setting.equals("on") ? "on" : "off";
     }
 
     /**

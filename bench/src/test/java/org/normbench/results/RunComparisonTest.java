@@ -158,4 +158,30 @@ class RunComparisonTest {
         }
         return new CellOutput(id, row, Map.of("norm", norm), curves, List.of(), List.of());
     }
+
+    /**
+     * rbn_fuse is named as a difference only where it changed rbn's arithmetic: the default on a
+     * machine without GPUs, and runs from before the setting, are both op by op.
+     */
+    @Test
+    void rbnFusionIsNamedOnlyWhereItChangedTheArithmetic() {
+        Map<String, Object> before = Map.of("gpus", List.of());
+        Map<String, Object> cpuDefault = Map.of("gpus", List.of(), "rbn_fuse", "gpu");
+        Map<String, Object> cpuOn = Map.of("gpus", List.of(), "rbn_fuse", "on");
+        Map<String, Object> gpuDefault =
+                Map.of("gpus", List.of(Map.of("name", "NVIDIA H100")), "rbn_fuse", "gpu");
+        assertTrue(labels(RunComparison.factDiffs(before, cpuDefault)).isEmpty());
+        assertEquals(
+                List.of("rbn step fused: off -> on"),
+                labels(RunComparison.factDiffs(cpuDefault, cpuOn)));
+        assertEquals(
+                List.of("rbn step fused: off -> on GPU cells"),
+                labels(RunComparison.factDiffs(before, gpuDefault)).stream()
+                        .filter(l -> l.startsWith("rbn"))
+                        .toList());
+    }
+
+    private static List<String> labels(List<RunComparison.FactDiff> diffs) {
+        return diffs.stream().map(d -> d.fact() + ": " + d.a() + " -> " + d.b()).toList();
+    }
 }
