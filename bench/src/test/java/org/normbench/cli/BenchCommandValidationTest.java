@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.normbench.datasets.DatasetCache;
 import org.normbench.datasets.DatasetRegistry;
 import org.normbench.datasets.DatasetSpec;
+import org.normbench.model.norms.RunningBatchNormBlock;
 
 /**
  * {@code normbench bench} on a grid that must not run: exit 2, a located message and no stack trace
@@ -91,7 +92,7 @@ class BenchCommandValidationTest {
 
     @Test
     void anUnknownRbnFuseSettingIsRefusedBeforeAnythingRuns(@TempDir Path dir) throws Exception {
-        String key = org.normbench.model.norms.RunningBatchNormBlock.FUSE_PROPERTY;
+        String key = RunningBatchNormBlock.FUSE_PROPERTY;
         System.setProperty(key, "always");
         try {
             assertRefusedInOneLine(
