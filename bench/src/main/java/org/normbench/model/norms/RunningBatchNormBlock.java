@@ -76,6 +76,12 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
 
     public static final List<String> FUSE_SETTINGS = List.of("gpu", "on", "off");
 
+    /**
+     * {@link #fuseSetting()} when this block was made: read once, not per layer and step (the bench
+     * command has checked it before any cell).
+     */
+    private final String fuse = fuseSetting();
+
     /** Set after an optimised step failed in this process; later steps run op by op. */
     private static volatile boolean optimizerFailed;
 
@@ -183,7 +189,9 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
             System.err.printf(
                     "warning: rbn's optimised TorchScript step failed on %s (%s); rbn runs op by op"
                             + " from here on (%s=off avoids the attempt)%n",
-                    x.getDevice(), firstLine(e.getMessage()), FUSE_ENV);
+                    x.getDevice(),
+                    String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
+                    FUSE_ENV);
             out = trainingStep(ps, x, clamp, false).callAll(inputs);
         }
         // The new state: exactly this step's (mean, var) before the clamp, written without a graph.
@@ -274,7 +282,7 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
 
     /**
      * Whether this step runs under the graph executor's optimisations: the test override, else
-     * {@link #FUSE_PROPERTY} for x's device, unless an optimised step already failed here.
+     * {@link #fuse} for x's device, unless an optimised step already failed here.
      */
     private boolean optimizedStep(NDArray x) {
         if (graphOptimizer != null) {
@@ -283,7 +291,7 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
         if (optimizerFailed) {
             return false;
         }
-        return switch (fuseSetting()) {
+        return switch (fuse) {
             case "on" -> true;
             case "off" -> false;
             default -> x.getDevice().isGpu();
@@ -333,14 +341,6 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
                                     + "    return ()\n");
         }
         return stateWrite;
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "no message";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 
     /**
