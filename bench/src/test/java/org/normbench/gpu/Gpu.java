@@ -18,6 +18,16 @@ import org.normbench.engine.TorchRuntime;
 final class Gpu {
     private Gpu() {}
 
+    /**
+     * How far a norm's GPU forward output may be from the CPU's, as {@link #scaledError}: cuDNN and
+     * the CPU kernels sum in different orders; a wrong kernel or a lost device copy is off by far
+     * more.
+     */
+    static final double FORWARD_TOLERANCE = 1e-4;
+
+    /** The same for the input gradient. */
+    static final double GRADIENT_TOLERANCE = 1e-3;
+
     /** gpu:0, or a skipped test when libtorch sees no CUDA device. */
     static Device device(String test) {
         int gpus = TorchRuntime.gpuCount();

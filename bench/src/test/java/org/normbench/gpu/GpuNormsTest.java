@@ -25,8 +25,6 @@ import org.normbench.model.norms.NormRegistry;
 @Tag("gpu")
 class GpuNormsTest {
     static final Shape INPUT = new Shape(4, 64, 8, 8);
-    static final double FORWARD_TOLERANCE = 1e-4;
-    static final double GRADIENT_TOLERANCE = 1e-3;
 
     @Test
     void everyRegisteredNormMatchesTheCpuForwardAndBackward() {
@@ -59,7 +57,7 @@ class GpuNormsTest {
                 double bwd = Gpu.scaledError(onDevice[1], onCpu[1]);
                 report.append(
                         String.format("%s: forward %.2e, input gradient %.2e%n", name, fwd, bwd));
-                ok &= fwd <= FORWARD_TOLERANCE && bwd <= GRADIENT_TOLERANCE;
+                ok &= fwd <= Gpu.FORWARD_TOLERANCE && bwd <= Gpu.GRADIENT_TOLERANCE;
             }
         }
         System.out.print(report);

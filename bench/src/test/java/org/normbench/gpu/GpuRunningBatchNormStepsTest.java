@@ -30,8 +30,6 @@ import org.normbench.model.norms.RunningBatchNormBlock;
 class GpuRunningBatchNormStepsTest {
     static final int CHANNELS = 64;
     static final int[] BATCHES = {4, 4, 4, 4, 4, 4, 8, 8, 8, 2, 2};
-    static final double FORWARD_TOLERANCE = 1e-4;
-    static final double GRADIENT_TOLERANCE = 1e-3;
 
     @Test
     void optimisedStepsOnTheGpuMatchPlainStepsOnTheCpu() {
@@ -68,7 +66,7 @@ class GpuRunningBatchNormStepsTest {
                             String.format(
                                     "step %d batch %d: forward %.2e, input gradient %.2e%n",
                                     i + 1, BATCHES[i], fwd, bwd));
-                    ok &= fwd <= FORWARD_TOLERANCE && bwd <= GRADIENT_TOLERANCE;
+                    ok &= fwd <= Gpu.FORWARD_TOLERANCE && bwd <= Gpu.GRADIENT_TOLERANCE;
                 }
             }
         }
