@@ -13,6 +13,8 @@ import org.normbench.engine.DeviceSpec;
 import org.normbench.engine.NativeStack;
 import org.normbench.engine.TorchRuntime;
 import org.normbench.engine.Versions;
+import org.normbench.model.norms.RunningBatchNormBlock;
+import org.normbench.model.norms.RunningBatchNormFuseCheck;
 import org.normbench.results.Provenance;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -96,6 +98,15 @@ public final class DoctorCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 ok = false;
                 out.printf("device %-6s %s: FAIL %s%n", d, what, e.getMessage());
+                continue;
+            }
+            if (RunningBatchNormBlock.optimizes(device)) {
+                // What a run checks before its first rbn cell here (NORMBENCH_RBN_FUSE): a failure
+                // costs speed, not results (rbn then runs op by op), so it warns without failing.
+                RunningBatchNormFuseCheck.Result r = RunningBatchNormFuseCheck.run(engine, device);
+                out.printf(
+                        "device %-6s rbn optimised step %s%s%n",
+                        d, r.passed() ? "OK, " : "WARN ", r.describe());
             }
         }
         if (gpus > 0) {

@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Assumptions;
 import org.normbench.engine.TorchRuntime;
+import org.normbench.model.norms.RunningBatchNormFuseCheck;
 
 /**
  * What the {@code gpu}-tagged tests share: the skip, with its reason printed, where no CUDA device
@@ -47,13 +48,7 @@ final class Gpu {
      * tests.
      */
     static double scaledError(float[] a, float[] b) {
-        double worst = 0;
-        double scale = 0;
-        for (int i = 0; i < a.length; i++) {
-            worst = Math.max(worst, Math.abs(a[i] - b[i]));
-            scale = Math.max(scale, Math.abs(b[i]));
-        }
-        return worst / (1 + scale);
+        return RunningBatchNormFuseCheck.scaledError(a, b);
     }
 
     /**

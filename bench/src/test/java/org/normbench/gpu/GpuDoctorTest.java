@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.normbench.cli.NormbenchCli;
+import org.normbench.model.norms.RunningBatchNormBlock;
 import picocli.CommandLine;
 
 /** doctor on a CUDA machine: every visible GPU computes, and the CUDA facts are reported. */
@@ -28,5 +29,11 @@ class GpuDoctorTest {
                 out.toString());
         assertTrue(out.toString().contains("cuda          runtime "), out.toString());
         assertTrue(out.toString().contains("cudnn         "), out.toString());
+        if (!RunningBatchNormBlock.fuseSetting().equals("off")) {
+            // rbn's optimised (fused) step against op by op on the GPU, as a run checks it.
+            assertTrue(
+                    out.toString().contains("rbn optimised step OK, passed: 9 steps"),
+                    out.toString());
+        }
     }
 }

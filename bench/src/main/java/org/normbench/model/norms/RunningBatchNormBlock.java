@@ -1,5 +1,6 @@
 package org.normbench.model.norms;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
@@ -288,14 +289,36 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
         if (graphOptimizer != null) {
             return graphOptimizer;
         }
-        if (optimizerFailed) {
-            return false;
-        }
-        return switch (fuse) {
+        return !optimizerFailed && optimizes(fuse, x.getDevice());
+    }
+
+    private static boolean optimizes(String setting, Device device) {
+        return switch (setting) {
             case "on" -> true;
             case "off" -> false;
-            default -> x.getDevice().isGpu();
+            default -> device.isGpu();
         };
+    }
+
+    /**
+     * Whether this process's setting ({@link #fuseSetting()}) runs rbn's training step optimised on
+     * {@code device}, and no optimised step has failed yet.
+     */
+    public static boolean optimizes(Device device) {
+        return !optimizerFailed && optimizes(fuseSetting(), device);
+    }
+
+    /** Whether an optimised step failed in this process (rbn then runs op by op). */
+    static boolean optimizerFailed() {
+        return optimizerFailed;
+    }
+
+    /**
+     * Runs every rbn block of this process op by op from now on (the optimised step failed {@link
+     * RunningBatchNormFuseCheck}).
+     */
+    static void disableOptimizer() {
+        optimizerFailed = true;
     }
 
     /**
