@@ -61,8 +61,7 @@ summary: $(JAR) ## Per-layer table of a ResNet18 variant: make summary NORM=gn A
 
 bench: $(JAR) ## The study: PROFILE=auto picks 'full' on a CUDA box, else 'cpu-smoke'; JOBS=N|auto cells at once; prints an estimate first (ESTIMATE=0 skips it)
 	bash datasets/scripts/fetch-embedded.sh
-	$(if $(filter 0,$(ESTIMATE)),,$(NB) bench --estimate --profile $(PROFILE) $(if $(GRID),--grid $(GRID)) $(if $(JOBS),--jobs $(JOBS)))
-	NORMBENCH_VIA_MAKE=1 $(NB) bench --profile $(PROFILE) $(if $(GRID),--grid $(GRID)) $(if $(RUN),--run $(RUN)) $(if $(JOBS),--jobs $(JOBS))
+	NORMBENCH_VIA_MAKE=1 $(NB) bench --profile $(PROFILE) $(if $(GRID),--grid $(GRID)) $(if $(RUN),--run $(RUN)) $(if $(JOBS),--jobs $(JOBS)) $(if $(filter 0,$(ESTIMATE)),,--estimate-first)
 
 bench-compare: $(JAR) ## DJL vs PyTorch eager step time on the same device (needs python3-torch)
 	bash bench/reference/bench-compare.sh

@@ -19,11 +19,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +35,7 @@ import org.normbench.datasets.DatasetCache;
 import org.normbench.datasets.DatasetNotAvailableException;
 import org.normbench.datasets.DatasetRegistry;
 import org.normbench.engine.CudaStreams;
+import org.normbench.engine.DeviceSpec;
 import org.normbench.engine.HostFacts;
 import org.normbench.engine.ThreadSettings;
 import org.normbench.engine.TorchRuntime;
@@ -53,7 +56,11 @@ import org.normbench.harness.ProbeTimer;
 import org.normbench.harness.RegistryVocabulary;
 import org.normbench.harness.RunConditions;
 import org.normbench.harness.StopRequest;
+import org.normbench.model.norms.Norm;
+import org.normbench.model.norms.NormOptions;
+import org.normbench.model.norms.NormRegistry;
 import org.normbench.model.norms.RunningBatchNormBlock;
+import org.normbench.model.norms.RunningBatchNormFuseCheck;
 import org.normbench.results.Provenance;
 import org.normbench.results.ResultsSchema;
 import org.normbench.results.RunDirectory;
@@ -92,7 +99,7 @@ import picocli.CommandLine.Option;
             "  NORMBENCH_DATA                 dataset cache folder (default ~/.cache/normbench; docs/datasets.md)",
             "  NORMBENCH_HEARTBEAT_SECONDS    as --heartbeat",
             "  NORMBENCH_STOP_GRACE_SECONDS   how long a stop signal waits for the current step",
-            "  NORMBENCH_RBN_FUSE             gpu (default), on or off: rbn's step under libtorch's graph executor (docs/norms.md)",
+            "  NORMBENCH_RBN_FUSE             gpu (default), on or off: rbn's step under libtorch's graph executor, checked against op by op first (docs/gpu.md)",
             "  NORMBENCH_MALLOC, NORMBENCH_JAVA_OPTS  the launcher's allocator settings and JVM options (docs/performance.md)",
             "  NORMBENCH_CACHE, NORMBENCH_LIBTORCH  gpu-setup's JNI cache and the libtorch it selects (docs/gpu.md)"
         })
@@ -173,8 +180,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--estimate",
             description =
-                    "Print the grid's expected wall time for the chosen --jobs (times a few steps of each distinct norm, batch, width, device) and exit.")
+                    "Print the grid's expected wall time for the chosen --jobs (times a few steps of each distinct norm, batch, width, device) and exit. With the --run id of a started run: only the cells it has left.")
     boolean estimate;
+
+    @Option(
+            names = "--estimate-first",
+            description =
+                    "Print that estimate for the cells this run has left, then train them in the same process (what make bench does).")
+    boolean estimateFirst;
 
     @Option(
             names = {"-q", "--quiet"},
@@ -293,8 +306,39 @@ public final class BenchCommand implements Callable<Integer> {
                 out.println("  " + c.cellId());
             }
         }
+        String gridHash = sha256(grid.yaml());
+        String id = runId != null ? runId : grid.name() + "-" + RUN_STAMP.format(Instant.now());
+        if (theShard.count() > 1 && !id.endsWith(shardSuffix(theShard))) {
+            id = id + shardSuffix(theShard);
+        }
+        try {
+            RunDirectory.requireSafeName(id);
+        } catch (IllegalArgumentException e) {
+            err.println("normbench bench: --run: " + e.getMessage());
+            return 2;
+        }
+        // A run started before under this id decides whether it can go on, and what is left of it;
+        // nothing is created until training is about to start.
+        Path root = runsDir.resolve(id);
+        RunDirectory started =
+                Files.isDirectory(root.resolve("cells")) ? RunDirectory.existing(root) : null;
+        if (started != null) {
+            String refusal = resumeRefusal(started, id, gridHash);
+            if (refusal != null) {
+                err.println("normbench bench: " + refusal);
+                return 2;
+            }
+        }
+        List<CellSpec> left =
+                started == null ? cells : GridRun.leftToRun(started, cells, retryFailed);
         if (dryRun || estimate) {
-            out.println(estimateOf(cells, plan, threadSetup));
+            if (started != null) {
+                out.println(leftLine(id, left.size(), cells.size()));
+            }
+            out.println(
+                    left.isEmpty()
+                            ? "estimate: nothing left to run"
+                            : estimateOf(left, plan, threadSetup));
             return 0;
         }
         String missing = missingDataset(cells);
@@ -303,44 +347,21 @@ public final class BenchCommand implements Callable<Integer> {
             return 2;
         }
 
-        String id = runId != null ? runId : grid.name() + "-" + RUN_STAMP.format(Instant.now());
-        if (theShard.count() > 1 && !id.endsWith(shardSuffix(theShard))) {
-            id = id + shardSuffix(theShard);
-        }
-        RunDirectory dir;
-        try {
-            dir = RunDirectory.open(runsDir, id);
-        } catch (IllegalArgumentException e) {
-            err.println("normbench bench: --run: " + e.getMessage());
-            return 2;
-        }
-        String gridHash = sha256(grid.yaml());
-        var existing = dir.readManifest();
-        if (existing.isPresent() && !gridHash.equals(existing.get().get("grid_sha256"))) {
-            err.println(
-                    "normbench bench: run "
-                            + id
-                            + " in "
-                            + dir.root()
-                            + " was started with a different grid (grid_sha256 "
-                            + existing.get().get("grid_sha256")
-                            + "); use a new --run id, or the grid it was started with.");
-            return 2;
-        }
-        String stale = otherCellColumns(dir);
-        if (stale != null) {
-            err.println(
-                    "normbench bench: run "
-                            + id
-                            + " in "
-                            + dir.root()
-                            + " was written with other cells.csv columns ("
-                            + stale
-                            + "), by another normbench version; resuming would mix row layouts. Finish it with that version, or use a new --run id.");
-            return 2;
-        }
-        RunConditions conditions = new RunConditions();
         Engine engine = TorchRuntime.engine();
+        Map<String, String> rbnChecks = checkRbnOptimizedSteps(left, out, err);
+        if (estimateFirst) {
+            // Timed in this process before the run directory is written: the probes' JIT warm-up
+            // serves the cells, and a stop here leaves nothing behind.
+            if (started != null) {
+                out.println(leftLine(id, left.size(), cells.size()));
+            }
+            if (!left.isEmpty()) {
+                out.println(estimateOf(left, plan, threadSetup));
+            }
+        }
+        RunDirectory dir = RunDirectory.open(runsDir, id);
+        var existing = dir.readManifest();
+        RunConditions conditions = new RunConditions();
         threadSetup.run(); // before the manifest records the thread counts
         Map<String, Object> manifest =
                 manifest(
@@ -353,6 +374,9 @@ public final class BenchCommand implements Callable<Integer> {
                         gridHash,
                         theShard,
                         engine);
+        if (!rbnChecks.isEmpty()) {
+            manifest.put("rbn_fuse_check", rbnChecks);
+        }
         List<Object> conditionList = new ArrayList<>();
         if (existing.isPresent() && existing.get().get("conditions") instanceof List<?> l) {
             conditionList.addAll(l);
@@ -689,6 +713,102 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             probe.shutdown();
         }
+    }
+
+    /**
+     * Checks rbn's optimised training step on each device where these cells would run it ({@link
+     * RunningBatchNormFuseCheck}, the first GPU standing for the others), before any of them
+     * trains: a failure is said on stderr and turns the optimiser off for the whole run. Returns
+     * each checked device's outcome, for the manifest.
+     */
+    private static Map<String, String> checkRbnOptimizedSteps(
+            List<CellSpec> cells, PrintStream out, PrintStream err) {
+        Map<String, String> outcomes = new TreeMap<>();
+        Set<String> seen = new HashSet<>();
+        for (CellSpec cell : cells) {
+            if (!seen.add(cell.device() + " " + cell.norm() + " " + cell.normOptions())
+                    || !buildsRunningBatchNorm(cell)) {
+                continue;
+            }
+            DeviceSpec spec;
+            try {
+                spec = DeviceSpec.parse(cell.device()).resolve(TorchRuntime.gpuCount());
+            } catch (RuntimeException e) {
+                continue; // the cell itself records why its device is not there
+            }
+            String name = spec.toString();
+            Device device = TorchRuntime.device(spec);
+            if (outcomes.containsKey(name) || !RunningBatchNormBlock.optimizes(device)) {
+                continue;
+            }
+            RunningBatchNormFuseCheck.Result r =
+                    RunningBatchNormFuseCheck.run(TorchRuntime.engine(), device);
+            outcomes.put(name, r.describe());
+            if (r.passed()) {
+                out.println("rbn optimised step on " + name + ": " + r.describe());
+            } else {
+                err.println(
+                        "warning: rbn optimised step on "
+                                + name
+                                + ": "
+                                + r.describe()
+                                + " ("
+                                + RunningBatchNormBlock.FUSE_ENV
+                                + "=off skips this check)");
+            }
+        }
+        return outcomes;
+    }
+
+    /** Whether the cell's norm, with its options, is a RunningBatchNorm (rbn or a plug-in). */
+    private static boolean buildsRunningBatchNorm(CellSpec cell) {
+        try {
+            Norm norm = NormRegistry.get(cell.norm());
+            return norm.create(64, NormOptions.parse(norm, cell.normOptions()))
+                    instanceof RunningBatchNormBlock;
+        } catch (RuntimeException e) {
+            return false; // the cell itself records what is wrong with its norm
+        }
+    }
+
+    /**
+     * Why run {@code id} in {@code dir} cannot go on with this grid (it was started with another,
+     * or its cells were written with other columns), or null.
+     */
+    private static String resumeRefusal(RunDirectory dir, String id, String gridHash)
+            throws IOException {
+        var manifest = dir.readManifest();
+        if (manifest.isPresent() && !gridHash.equals(manifest.get().get("grid_sha256"))) {
+            return "run "
+                    + id
+                    + " in "
+                    + dir.root()
+                    + " was started with a different grid (grid_sha256 "
+                    + manifest.get().get("grid_sha256")
+                    + "); use a new --run id, or the grid it was started with.";
+        }
+        String stale = otherCellColumns(dir);
+        if (stale != null) {
+            return "run "
+                    + id
+                    + " in "
+                    + dir.root()
+                    + " was written with other cells.csv columns ("
+                    + stale
+                    + "), by another normbench version; resuming would mix row layouts. Finish it"
+                    + " with that version, or use a new --run id.";
+        }
+        return null;
+    }
+
+    private static String leftLine(String id, int left, int all) {
+        return String.format(
+                Locale.ROOT,
+                "run %s: %d of %d cells left to run (%d stored results kept)",
+                id,
+                left,
+                all,
+                all - left);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -164,12 +165,7 @@ public final class GridRun {
             for (int i = 0; i < cells.size(); i++) {
                 CellSpec cell = cells.get(i);
                 var previous = dir.statusOf(cell.cellId());
-                boolean redo =
-                        previous.isPresent()
-                                && retryFailed
-                                && previous.get() != CellStatus.OK
-                                && previous.get() != CellStatus.DIVERGED;
-                if (previous.isPresent() && !redo) {
+                if (!runsAgain(previous, retryFailed)) {
                     skipped++;
                     statuses.merge(previous.get(), 1, Integer::sum);
                     work -= expectedWork(cell);
@@ -228,6 +224,30 @@ public final class GridRun {
         return new Summary(cells.size(), skipped, ran, statuses, stopped);
     }
 
+    /**
+     * The cells of {@code cells} that a run in {@code dir} would train, in grid order: those with
+     * no stored result, and with {@code retryFailed} those that ended oom or error (what {@link
+     * #run} does; the estimate of a resumed run times only these).
+     */
+    public static List<CellSpec> leftToRun(
+            RunDirectory dir, List<CellSpec> cells, boolean retryFailed) throws IOException {
+        List<CellSpec> left = new ArrayList<>();
+        for (CellSpec cell : cells) {
+            if (runsAgain(dir.statusOf(cell.cellId()), retryFailed)) {
+                left.add(cell);
+            }
+        }
+        return left;
+    }
+
+    /** Whether a cell with this stored status (none: never finished) is trained by this run. */
+    private static boolean runsAgain(Optional<CellStatus> previous, boolean retryFailed) {
+        return previous.isEmpty()
+                || (retryFailed
+                        && previous.get() != CellStatus.OK
+                        && previous.get() != CellStatus.DIVERGED);
+    }
+
     /** What a worker hands back: a cell's output, or that it was stopped or never started. */
     private record Finished(
             int index, CellOutput out, double seconds, boolean stopped, boolean notStarted) {}
@@ -246,12 +266,7 @@ public final class GridRun {
         for (int i = 0; i < cells.size(); i++) {
             CellSpec cell = cells.get(i);
             var previous = dir.statusOf(cell.cellId());
-            boolean redo =
-                    previous.isPresent()
-                            && retryFailed
-                            && previous.get() != CellStatus.OK
-                            && previous.get() != CellStatus.DIVERGED;
-            if (previous.isPresent() && !redo) {
+            if (!runsAgain(previous, retryFailed)) {
                 skipped++;
                 statuses.merge(previous.get(), 1, Integer::sum);
             } else {

@@ -52,14 +52,7 @@ public final class RunDirectory {
 
     /** Opens (creating if needed) the directory of {@code runId} under {@code runsDir}. */
     public static RunDirectory open(Path runsDir, String runId) throws IOException {
-        if (!isSafeName(runId)) {
-            throw new IllegalArgumentException(
-                    "run id '"
-                            + runId
-                            + "' must match "
-                            + SAFE_NAME.pattern()
-                            + " (letters, digits, '.', '_', '-')");
-        }
+        requireSafeName(runId);
         RunDirectory dir = new RunDirectory(runsDir.resolve(runId));
         Files.createDirectories(dir.cellsDir());
         dir.removeStaleTemporaries();
@@ -73,6 +66,18 @@ public final class RunDirectory {
                     root + " is not a normbench run directory (no cells/ inside)");
         }
         return new RunDirectory(root);
+    }
+
+    /** Refuses a run id that is not {@link #isSafeName safe}, saying what one looks like. */
+    public static void requireSafeName(String runId) {
+        if (!isSafeName(runId)) {
+            throw new IllegalArgumentException(
+                    "run id '"
+                            + runId
+                            + "' must match "
+                            + SAFE_NAME.pattern()
+                            + " (letters, digits, '.', '_', '-')");
+        }
     }
 
     public static boolean isSafeName(String name) {

@@ -113,6 +113,10 @@ class GpuSetupDebianLibtorchTest {
         JsonNode manifest =
                 new ObjectMapper().readTree(runs.resolve("r").resolve("manifest.json").toFile());
         assertEquals("on", manifest.get("rbn_fuse").asText());
+        // Checked against op by op before the cells, on this libtorch's graph executor.
+        assertTrue(
+                manifest.path("rbn_fuse_check").path("cpu").asText().startsWith("passed: 9 steps"),
+                manifest.toString());
         JsonNode versions = manifest.get("versions");
         assertEquals("1.13.1", versions.get("libtorch").asText(), versions.toString());
         assertTrue(versions.get("jni").asText().startsWith(cache.toString()), versions.toString());
