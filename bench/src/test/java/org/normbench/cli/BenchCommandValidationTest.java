@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,35 +22,18 @@ import org.normbench.model.norms.RunningBatchNormBlock;
  */
 class BenchCommandValidationTest {
 
-    private record Outcome(int code, String err) {}
-
-    private static Outcome bench(Path grid, Path runs) {
-        PrintStream saved = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code =
-                    NormbenchCli.commandLine()
-                            .execute(
-                                    "bench",
-                                    "--grid",
-                                    grid.toString(),
-                                    "--runs-dir",
-                                    runs.toString(),
-                                    "--quiet");
-            return new Outcome(code, err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(saved);
-        }
+    private static InProcessCli.Outcome bench(Path grid, Path runs) {
+        return InProcessCli.run(
+                "bench", "--grid", grid.toString(), "--runs-dir", runs.toString(), "--quiet");
     }
 
-    private static void assertRefusedInOneLine(Outcome o, Path runs, String message) {
+    private static void assertRefusedInOneLine(InProcessCli.Outcome o, Path runs, String message) {
         assertRefusedCleanly(o, runs, message);
         assertEquals(1, o.err().lines().count(), o.err());
         assertTrue(o.err().startsWith("normbench bench: "), o.err());
     }
 
-    private static void assertRefusedCleanly(Outcome o, Path runs, String message) {
+    private static void assertRefusedCleanly(InProcessCli.Outcome o, Path runs, String message) {
         assertEquals(2, o.code(), o.err());
         assertTrue(o.err().contains(message), o.err());
         assertFalse(
@@ -165,7 +146,7 @@ class BenchCommandValidationTest {
                     layers: "layr*"
                 """);
 
-        Outcome o = bench(grid, dir.resolve("runs"));
+        InProcessCli.Outcome o = bench(grid, dir.resolve("runs"));
 
         assertRefusedCleanly(o, dir.resolve("runs"), "the grid has 5 problem(s); nothing was run");
         assertTrue(o.err().contains("did you mean 'gn'?"), o.err());

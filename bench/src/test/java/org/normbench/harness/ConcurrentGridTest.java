@@ -3,19 +3,17 @@ package org.normbench.harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.commons.csv.CSVFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.normbench.cli.NormbenchCli;
+import org.normbench.cli.InProcessCli;
 import org.normbench.results.ResultsSchema;
 
 /**
@@ -96,29 +94,11 @@ class ConcurrentGridTest {
     }
 
     private static String bench(Path grid, Path runs, String run, String... extra) {
-        List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "bench",
-                                "--grid",
-                                grid.toString(),
-                                "--run",
-                                run,
-                                "--runs-dir",
-                                runs.toString(),
-                                "--quiet"));
-        args.addAll(List.of(extra));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            int code = NormbenchCli.commandLine().execute(args.toArray(String[]::new));
-            assertEquals(
-                    1, code, "some cells fail on purpose: " + out.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        String[] args = Arrays.copyOf(extra, extra.length + 1);
+        args[extra.length] = "--quiet";
+        InProcessCli.Outcome o = InProcessCli.bench(grid, runs, run, args);
+        assertEquals(1, o.code(), "some cells fail on purpose: " + o.log());
+        return o.out();
     }
 
     /** The table's rows, sorted, with the measured columns blanked when {@code dropMeasured}. */

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +19,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.normbench.cli.InProcessCli;
 import org.normbench.cli.NormbenchCli;
 import org.normbench.results.ResultsSchema;
 
@@ -76,27 +74,9 @@ class GridHarnessTest {
         }
 
         // Rerun with the same run id, in-process: finished cells are skipped, the rest complete.
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            code =
-                    NormbenchCli.commandLine()
-                            .execute(
-                                    "bench",
-                                    "--grid",
-                                    grid.toString(),
-                                    "--run",
-                                    "k",
-                                    "--runs-dir",
-                                    runs.toString(),
-                                    "--quiet");
-        } finally {
-            System.setOut(old);
-        }
-        String log = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, log);
+        InProcessCli.Outcome rerun = InProcessCli.bench(grid, runs, "k", "--quiet");
+        String log = rerun.out();
+        assertEquals(0, rerun.code(), rerun.log());
         assertTrue(log.contains(before.size() + " already finished"), log);
         assertEquals(6, finished(cells).size());
         for (String id : before) {
@@ -177,18 +157,8 @@ class GridHarnessTest {
         String manifest = Files.readString(run.resolve(ResultsSchema.MANIFEST));
         assertTrue(manifest.contains("\"stopped_at\""), manifest);
 
-        int code =
-                NormbenchCli.commandLine()
-                        .execute(
-                                "bench",
-                                "--grid",
-                                grid.toString(),
-                                "--run",
-                                "k",
-                                "--runs-dir",
-                                runs.toString(),
-                                "--quiet");
-        assertEquals(0, code);
+        InProcessCli.Outcome resumed = InProcessCli.bench(grid, runs, "k", "--quiet");
+        assertEquals(0, resumed.code(), resumed.log());
         assertEquals(6, read(run.resolve(ResultsSchema.CELLS)).size());
         assertUnique(read(run.resolve(ResultsSchema.CURVES)), "cell_id", "step");
     }
@@ -221,18 +191,8 @@ class GridHarnessTest {
                         "  timed_steps: 2",
                         ""));
         Path runs = tmp.resolve("runs");
-        int code =
-                NormbenchCli.commandLine()
-                        .execute(
-                                "bench",
-                                "--grid",
-                                grid.toString(),
-                                "--run",
-                                "d",
-                                "--runs-dir",
-                                runs.toString(),
-                                "--quiet");
-        assertEquals(1, code, "exit code 1 says some cell failed");
+        InProcessCli.Outcome run = InProcessCli.bench(grid, runs, "d", "--quiet");
+        assertEquals(1, run.code(), "exit code 1 says some cell failed\n" + run.log());
         List<CSVRecord> rows = read(runs.resolve("d").resolve(ResultsSchema.CELLS));
         List<String> statuses = new ArrayList<>();
         for (CSVRecord r : rows) {

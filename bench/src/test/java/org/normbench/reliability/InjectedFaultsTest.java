@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -16,7 +13,7 @@ import java.util.TreeMap;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.normbench.cli.NormbenchCli;
+import org.normbench.cli.InProcessCli;
 import org.normbench.engine.TorchRuntime;
 import org.normbench.results.ResultsSchema;
 
@@ -61,27 +58,9 @@ class InjectedFaultsTest {
         }
         int arraysBefore = system.getManagedArrays().size();
 
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            code =
-                    NormbenchCli.commandLine()
-                            .execute(
-                                    "bench",
-                                    "--grid",
-                                    grid.toString(),
-                                    "--run",
-                                    "f",
-                                    "--runs-dir",
-                                    tmp.resolve("runs").toString(),
-                                    "--quiet");
-        } finally {
-            System.setOut(old);
-        }
-        String log = out.toString(StandardCharsets.UTF_8);
-        assertEquals(1, code, "exit 1: some cell failed\n" + log);
+        InProcessCli.Outcome run = InProcessCli.bench(grid, tmp.resolve("runs"), "f", "--quiet");
+        String log = run.out();
+        assertEquals(1, run.code(), "exit 1: some cell failed\n" + run.log());
 
         Map<String, CSVRecord> byFault = new TreeMap<>();
         for (CSVRecord r :

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +13,7 @@ import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.normbench.cli.NormbenchCli;
+import org.normbench.cli.InProcessCli;
 import org.normbench.results.ResultsSchema;
 
 /**
@@ -52,28 +49,9 @@ class RunRecordsConditionsTest {
                         "  timed_steps: 150",
                         ""));
         Path runs = tmp.resolve("runs");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            code =
-                    NormbenchCli.commandLine()
-                            .execute(
-                                    "bench",
-                                    "--grid",
-                                    grid.toString(),
-                                    "--run",
-                                    "c",
-                                    "--runs-dir",
-                                    runs.toString(),
-                                    "--heartbeat",
-                                    "1");
-        } finally {
-            System.setOut(old);
-        }
-        String log = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, log);
+        InProcessCli.Outcome run = InProcessCli.bench(grid, runs, "c", "--heartbeat", "1");
+        String log = run.out();
+        assertEquals(0, run.code(), run.log());
         assertTrue(
                 log.contains(
                         "to resume if stopped: bench/bin/normbench bench --grid "
@@ -134,26 +112,8 @@ class RunRecordsConditionsTest {
         List<String> lines = Files.readAllLines(cellCsv);
         lines.set(0, lines.get(0).replace(",cpu_share,contended", ""));
         Files.write(cellCsv, lines);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream oldErr = System.err;
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code =
-                    NormbenchCli.commandLine()
-                            .execute(
-                                    "bench",
-                                    "--grid",
-                                    grid.toString(),
-                                    "--run",
-                                    "c",
-                                    "--runs-dir",
-                                    runs.toString());
-        } finally {
-            System.setErr(oldErr);
-        }
-        assertEquals(2, code, err.toString(StandardCharsets.UTF_8));
-        assertTrue(
-                err.toString(StandardCharsets.UTF_8).contains("lacks cpu_share, contended"),
-                err.toString(StandardCharsets.UTF_8));
+        InProcessCli.Outcome resumed = InProcessCli.bench(grid, runs, "c");
+        assertEquals(2, resumed.code(), resumed.log());
+        assertTrue(resumed.err().contains("lacks cpu_share, contended"), resumed.err());
     }
 }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +21,7 @@ import org.normbench.analysis.load.LayerStats;
 import org.normbench.analysis.load.ResultsColumns;
 import org.normbench.analysis.load.Run;
 import org.normbench.analysis.load.RunLoader;
-import org.normbench.cli.NormbenchCli;
+import org.normbench.cli.InProcessCli;
 
 /**
  * The results format is one contract with two sides: a small real run written by {@code normbench
@@ -68,26 +66,8 @@ class ResultsRoundTripTest {
         Path grid = tmp.resolve("roundtrip.yaml");
         Files.writeString(grid, GRID);
         Path runs = tmp.resolve("runs");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            code =
-                    NormbenchCli.commandLine()
-                            .execute(
-                                    "bench",
-                                    "--grid",
-                                    grid.toString(),
-                                    "--run",
-                                    "rt",
-                                    "--runs-dir",
-                                    runs.toString(),
-                                    "--quiet");
-        } finally {
-            System.setOut(old);
-        }
-        assertEquals(0, code, out.toString(StandardCharsets.UTF_8));
+        InProcessCli.Outcome bench = InProcessCli.bench(grid, runs, "rt", "--quiet");
+        assertEquals(0, bench.code(), bench.log());
         Path runDir = runs.resolve("rt");
 
         for (ResultsColumns declared : ResultsColumns.values()) {
