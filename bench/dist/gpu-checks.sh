@@ -191,4 +191,7 @@ stage estimate 200 estimate
 # Last: compare already times the default (fused) rbn against bn; this only says what fusion gave.
 stage rbnfuse 60 rbn_fuse
 stage soak 90 soak
+# rbn's optimised (fused) step: its check against op by op (doctor, each bench) and any later fallback.
+grep -h "rbn optimised step\|rbn's optimised TorchScript step failed" "$REC"/*.log 2>/dev/null | sort | uniq -c |
+  sed 's/^/   rbn: /' | tee -a "$summary" >/dev/null
 say "gpu-checks: done in $(($(date +%s) - start)) s; $OUT/checks.tar.gz ($(du -k "$OUT/checks.tar.gz" | cut -f1) KB) holds the logs and run tables; full record in $REC"
