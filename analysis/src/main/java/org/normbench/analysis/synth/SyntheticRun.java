@@ -167,25 +167,7 @@ public final class SyntheticRun {
         }
 
         public Spec withProtocols(List<String> protocols) {
-            return new Spec(
-                    runId,
-                    batchSizes,
-                    norms,
-                    activations,
-                    seeds,
-                    steps,
-                    curveEvery,
-                    statsEvery,
-                    layers,
-                    bins,
-                    throughput,
-                    jmh,
-                    failures,
-                    effects,
-                    protocols,
-                    deadUnitMeasures,
-                    profile,
-                    models);
+            return withTail(protocols, deadUnitMeasures, profile, models);
         }
 
         /**
@@ -193,47 +175,11 @@ public final class SyntheticRun {
          * and model existed.
          */
         public Spec withoutNewColumns() {
-            return new Spec(
-                    runId,
-                    batchSizes,
-                    norms,
-                    activations,
-                    seeds,
-                    steps,
-                    curveEvery,
-                    statsEvery,
-                    layers,
-                    bins,
-                    throughput,
-                    jmh,
-                    failures,
-                    effects,
-                    lrProtocols,
-                    false,
-                    profile,
-                    models);
+            return withTail(lrProtocols, false, profile, models);
         }
 
         public Spec withProfile(String name) {
-            return new Spec(
-                    runId,
-                    batchSizes,
-                    norms,
-                    activations,
-                    seeds,
-                    steps,
-                    curveEvery,
-                    statsEvery,
-                    layers,
-                    bins,
-                    throughput,
-                    jmh,
-                    failures,
-                    effects,
-                    lrProtocols,
-                    deadUnitMeasures,
-                    name,
-                    models);
+            return withTail(lrProtocols, deadUnitMeasures, name, models);
         }
 
         /**
@@ -242,6 +188,15 @@ public final class SyntheticRun {
          * together would show it.
          */
         public Spec withModels(List<String> names) {
+            return withTail(lrProtocols, deadUnitMeasures, profile, List.copyOf(names));
+        }
+
+        /** This spec with the components the with-methods change given anew. */
+        private Spec withTail(
+                List<String> lrProtocols,
+                boolean deadUnitMeasures,
+                String profile,
+                List<String> models) {
             return new Spec(
                     runId,
                     batchSizes,
@@ -260,7 +215,7 @@ public final class SyntheticRun {
                     lrProtocols,
                     deadUnitMeasures,
                     profile,
-                    List.copyOf(names));
+                    models);
         }
     }
 
