@@ -10,7 +10,7 @@
 #   compare   DJL vs PyTorch eager step time, bn/gn/ln, batch 2-128; rbn vs bn (bench-compare.sh)
 #   hooks     what activation statistics cost a step, every step and every 10 (HookProfile)
 #   jobs      cells per hour, --jobs 8 vs --jobs 1, eight batch-2 cells on one GPU (jobs-gpu.yaml)
-#   estimate  bench --estimate for the full profile, --jobs auto then 1
+#   estimate  bench --estimate for the full profile, --jobs auto (cell time: one job at a time)
 #   rbnfuse   rbn's step op by op (NORMBENCH_RBN_FUSE=off) against compare's fused default, batch 2/32
 #   soak      device memory cell after cell: 40 full-width bn cells (bench/reference/cell-soak.sh)
 # Usage (on the GPU node, from the folder the kit was copied to):
@@ -166,16 +166,19 @@ PY
 }
 
 estimate() {
-  for j in auto 1; do
-    bin/normbench bench --profile full --estimate --jobs "$j"
-  done
+  # One set of probes: the table's 'cell time' is the cells one after another (about --jobs 1; on a
+  # GPU the host threads per cell hardly change a step), 'wall' the grid with --jobs auto.
+  bin/normbench bench --profile full --estimate --jobs auto
 }
 
 soak() {
   if [[ "$DEVICE" == cpu ]]; then
     CELLS=30 WIDTH=0.125 DEVICE=cpu OUT="$REC/soak" bash bench/reference/cell-soak.sh
   else
-    CELLS="${SOAK_CELLS:-40}" WIDTH=1.0 DEVICE=gpu OUT="$REC/soak" bash bench/reference/cell-soak.sh
+    # rbn: its optimised step's fused CUDA kernels are compiled per module, so whether they are freed
+    # cell after cell is what a GPU soak can show that the CPU's cannot (the optimiser fuses nothing
+    # there); the learner's buffers are the same for every norm.
+    CELLS="${SOAK_CELLS:-40}" NORM="${SOAK_NORM:-rbn}" WIDTH=1.0 DEVICE=gpu OUT="$REC/soak" bash bench/reference/cell-soak.sh
   fi
 }
 

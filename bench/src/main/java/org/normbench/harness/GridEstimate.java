@@ -246,9 +246,13 @@ public final class GridEstimate {
         sb.append(
                 String.format(
                         Locale.ROOT,
-                        "%n  (section walls are each section alone; 'wall' of total is the whole grid with %d job%s)",
+                        "%n  (section walls are each section alone; 'wall' of total is the whole grid with %d job%s%s)",
                         r.jobs(),
-                        r.jobs() == 1 ? "" : "s"));
+                        r.jobs() == 1 ? "" : "s",
+                        r.jobs() == 1
+                                ? ""
+                                : "; 'cell time' is the cells one after another with the same"
+                                        + " per-cell threads, about --jobs 1"));
         return sb.toString();
     }
 

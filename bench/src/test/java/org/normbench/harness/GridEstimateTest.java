@@ -72,6 +72,12 @@ class GridEstimateTest {
         String text = GridEstimate.format(two, "2 cells at once");
         assertTrue(text.contains("total") && text.contains("bn bs32 w1.0 cpu"), text);
         assertFalse(text.contains("of the CPU"), "no cpu share known: no warning");
+        assertTrue(
+                text.contains("'cell time' is the cells one after another"),
+                "with jobs, the one-job figure is named: " + text);
+        assertFalse(
+                GridEstimate.format(one, "one at a time").contains("'cell time' is"),
+                "one job: wall and cell time are the same");
 
         GridEstimate.Probe first = probes.get(0);
         t.put(first, new GridEstimate.Timing(10, 1, 0.55, null));
