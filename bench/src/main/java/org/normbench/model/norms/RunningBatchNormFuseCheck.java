@@ -47,17 +47,13 @@ public final class RunningBatchNormFuseCheck {
     static final int SIZE = 6;
 
     /**
-     * What the check found on {@code device}.
+     * What the check found.
      *
+     * @param steps the steps it ran (both ways)
      * @param failure why it failed, null when it passed
      */
     public record Result(
-            String device,
-            int steps,
-            double forwardError,
-            double gradientError,
-            String failure,
-            double seconds) {
+            int steps, double forwardError, double gradientError, String failure, double seconds) {
         public boolean passed() {
             return failure == null;
         }
@@ -90,14 +86,7 @@ public final class RunningBatchNormFuseCheck {
             r = compare(engine, device, block(true), block(false));
         } catch (RuntimeException e) {
             // The plain step or the set-up failed: the cells will say more; the run goes on.
-            r =
-                    new Result(
-                            device.toString(),
-                            0,
-                            0,
-                            0,
-                            "the check could not run: " + firstLine(e),
-                            0);
+            r = new Result(0, 0, 0, "the check could not run: " + firstLine(e), 0);
         }
         if (!r.passed()) {
             RunningBatchNormBlock.disableOptimizer();
@@ -124,10 +113,8 @@ public final class RunningBatchNormFuseCheck {
             RunningBatchNormBlock candidate,
             RunningBatchNormBlock reference) {
         long t0 = System.nanoTime();
-        String where = device.toString();
         if (RunningBatchNormBlock.optimizerFailed()) {
-            return new Result(
-                    where, 0, 0, 0, "an optimised step already failed in this process", 0);
+            return new Result(0, 0, 0, "an optimised step already failed in this process", 0);
         }
         double forward = 0;
         double gradient = 0;
@@ -149,7 +136,6 @@ public final class RunningBatchNormFuseCheck {
                         a = forwardBackward(candidate, ps, x, weights);
                     } catch (RuntimeException e) {
                         return new Result(
-                                where,
                                 i + 1,
                                 forward,
                                 gradient,
@@ -160,7 +146,6 @@ public final class RunningBatchNormFuseCheck {
                         // The block caught its forward's failure and ran op by op (its warning
                         // says why).
                         return new Result(
-                                where,
                                 i + 1,
                                 forward,
                                 gradient,
@@ -185,7 +170,7 @@ public final class RunningBatchNormFuseCheck {
                             FORWARD_TOLERANCE,
                             GRADIENT_TOLERANCE);
         }
-        return new Result(where, BATCHES.length, forward, gradient, failure, seconds(t0));
+        return new Result(BATCHES.length, forward, gradient, failure, seconds(t0));
     }
 
     /**
