@@ -2,7 +2,8 @@
 # make bench-soak: does a long grid grow native memory cell after cell? Runs CELLS throughput cells
 # (one seed each, so one new model, learner and optimizer per cell) in one JVM with a fixed,
 # pre-touched Java heap (so heap sizing cannot mimic native growth) and reads each cell's
-# peak_memory_bytes (RSS high-water mark on CPU, tensors held on a GPU) from cells.csv.
+# peak_memory_bytes (RSS high-water mark on CPU, tensors held on a GPU) from cells.csv, and the
+# process's host RSS sampled while each cell ran (on a GPU the only host-side figure).
 #   CELLS=120  NORM=bn  WIDTH=0.125  BATCH=8  DEVICE=cpu|gpu  OUT=<runs dir, default a temp folder>
 # Verdict: the least-squares slope from cell 15 on (warm-up ends well before) against half a copy
 # of the model's parameters per cell (one leaked copy per cell would be 1). Found and fixed with it
@@ -41,7 +42,16 @@ throughput:
 EOF
 echo "== $CELLS cells of $NORM, width $WIDTH, batch $BATCH on $DEVICE -> $OUT"
 NORMBENCH_JAVA_OPTS="-Xms600m -Xmx600m -XX:+AlwaysPreTouch" NORMBENCH_THREADS="${NORMBENCH_THREADS:-1}" \
-  "$NB" bench --grid "$grid" --run soak --runs-dir "$OUT" --quiet >"$OUT/bench.log" 2>&1 || true
+  "$NB" bench --grid "$grid" --run soak --runs-dir "$OUT" --quiet >"$OUT/bench.log" 2>&1 &
+pid=$! # the launcher execs java, so this is the JVM
+# The process's resident host memory every 0.2 s: on a GPU a cell's peak_memory_bytes is device
+# memory, and what the host keeps per cell (compiled fused kernels, JNI objects) shows only here.
+while kill -0 "$pid" 2>/dev/null; do
+  rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+  [[ -n "$rss" ]] && echo "$(date -u +%s.%N) $rss"
+  sleep 0.2
+done >"$OUT/host-rss.txt"
+wait "$pid" || true
 grep -E '^done:' "$OUT/bench.log" || { tail -5 "$OUT/bench.log"; exit 1; }
 # Columns by name, rows in the order the cells started (ISO times sort as text), then the slope.
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
@@ -60,4 +70,32 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
     verdict = slope < 0.5 * copy ? "FLAT" : "GROWING"
     printf "verdict: %s (GROWING from half a parameter copy per cell)\n", verdict
     exit (verdict == "FLAT" && bad == 0) ? 0 : 1
-  }'
+  }' && device_ok=0 || device_ok=1
+# Host memory per cell: the largest RSS sample while the cell ran (or the first after it, for a cell
+# shorter than the sampling), the same slope and limit.
+python3 - "$OUT/soak/cells.csv" "$OUT/host-rss.txt" <<'PY' && host_ok=0 || host_ok=1
+import csv, sys
+from datetime import datetime
+def epoch(iso):  # 2026-12-07T19:40:44.859830767Z: nanoseconds cut to what datetime reads
+    head, frac = iso.rstrip("Z").split(".")
+    return datetime.fromisoformat(head + "+00:00").timestamp() + float("0." + frac)
+cells = sorted(csv.DictReader(open(sys.argv[1])), key=lambda r: r["started_at"])
+samples = [tuple(map(float, l.split())) for l in open(sys.argv[2]) if len(l.split()) == 2]
+rss = []
+for c in cells:
+    t0, t1 = epoch(c["started_at"]), epoch(c["finished_at"])
+    during = [kb for t, kb in samples if t0 <= t <= t1]
+    after = [kb for t, kb in samples if t > t1][:1]
+    rss.append(max(during or after or [float("nan")]) / 1024)
+start = 15
+xs = list(range(start, len(rss) + 1))
+ys = rss[start - 1:]
+m = len(xs)
+slope = (m * sum(x * y for x, y in zip(xs, ys)) - sum(xs) * sum(ys)) / (m * sum(x * x for x in xs) - sum(xs) ** 2)
+copy = int(cells[0]["params"]) * 4 / 1048576
+verdict = "FLAT" if slope < 0.5 * copy else "GROWING"
+print("host RSS MiB (sampled): cell 1 %.0f, cell %d %.0f, cell %d %.0f; slope from cell %d on: %+.3f MiB per cell; verdict: %s"
+      % (rss[0], start, rss[start - 1], len(rss), rss[-1], start, slope, verdict))
+sys.exit(0 if verdict == "FLAT" else 1)
+PY
+exit $((device_ok | host_ok))
