@@ -85,12 +85,17 @@ import picocli.CommandLine.Option;
             "  normbench bench                          # PROFILE=auto",
             "  normbench bench --grid my.yaml --run my-study",
             "  normbench bench --grid bench/grids/full.yaml --run full --shard 3/8 --quiet",
+            "  normbench bench --grid my.yaml --estimate --jobs 2  # wall time only",
             "",
             "SIGTERM or Ctrl-C stops at the next training step: finished cells are kept, the cell in progress reruns on resume.",
             "",
-            "Exit codes: 0 every cell ok; 1 some cell diverged, ran out of memory or failed; 2 bad input;",
-            "  3 results could not be written (disk full, permissions; finished cells stay intact);",
-            "  130/143 stopped by SIGINT/SIGTERM before every cell ran (the resume command is printed at start and on stop)."
+            "Exit codes:",
+            "  0        every cell ok",
+            "  1        some cell diverged, ran out of memory or failed",
+            "  2        bad input; nothing was trained",
+            "  3        results not writable (disk full, permissions); finished cells kept",
+            "  130/143  stopped by SIGINT/SIGTERM; the resume command is printed at start",
+            "           and on stop"
         },
         footer = {
             "",
