@@ -86,6 +86,16 @@ public final class DoctorCommand implements Callable<Integer> {
                                 + stack.get("gpu_driver")
                         : "no CUDA device visible");
         boolean ok = true;
+        boolean checkRbn;
+        try {
+            RunningBatchNormBlock.fuseSetting();
+            checkRbn = true;
+        } catch (IllegalArgumentException e) {
+            // bench refuses to start with it, so doctor says so too.
+            ok = false;
+            checkRbn = false;
+            out.printf("rbn fuse      FAIL %s%n", e.getMessage());
+        }
         for (DeviceSpec d : DeviceSpec.allVisible(gpus)) {
             Device device = TorchRuntime.device(d);
             String what = d.kind() == DeviceSpec.Kind.CPU ? "cpu" : gpuDescription(device);
@@ -100,7 +110,7 @@ public final class DoctorCommand implements Callable<Integer> {
                 out.printf("device %-6s %s: FAIL %s%n", d, what, e.getMessage());
                 continue;
             }
-            if (RunningBatchNormBlock.optimizes(device)) {
+            if (checkRbn && RunningBatchNormBlock.optimizes(device)) {
                 // What a run checks before its first rbn cell here (NORMBENCH_RBN_FUSE): a failure
                 // costs speed, not results (rbn then runs op by op), so it warns without failing.
                 RunningBatchNormFuseCheck.Result r = RunningBatchNormFuseCheck.run(engine, device);
