@@ -254,12 +254,17 @@ public final class RunComparison {
      * Where rbn's training step ran under libtorch's graph executor ({@code rbn_fuse}), as it
      * affected this run: {@code gpu} means nowhere on a machine without GPUs, and runs made before
      * the setting existed ran it op by op everywhere. So a CPU run of today and the committed
-     * reference both read {@code off}, as their rbn arithmetic is the same.
+     * reference both read {@code off}, as their rbn arithmetic is the same. A failed check of the
+     * optimised step ({@code rbn_fuse_check}) turned it off for the whole invocation.
      */
     static String rbnFused(Map<String, Object> manifest) {
         String setting = fact(manifest, "rbn_fuse");
         if (setting == null) {
             return "off";
+        }
+        if (manifest.get("rbn_fuse_check") instanceof Map<?, ?> checks
+                && checks.values().stream().anyMatch(v -> String.valueOf(v).startsWith("failed"))) {
+            return "off (its check failed)";
         }
         if (setting.equals("gpu")) {
             return manifest.get("gpus") instanceof List<?> gpus && !gpus.isEmpty()
