@@ -353,7 +353,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
 
         Engine engine = TorchRuntime.engine();
-        Map<String, String> rbnChecks = checkRbnOptimizedSteps(left, out, err);
+        Map<String, String> rbnChecks = checkRbnOptimizedSteps(left, plan.jobs(), out, err);
         if (estimateFirst) {
             // Timed in this process before the run directory is written: the probes' JIT warm-up
             // serves the cells, and a stop here leaves nothing behind.
@@ -722,44 +722,54 @@ public final class BenchCommand implements Callable<Integer> {
 
     /**
      * Checks rbn's optimised training step on each device where these cells would run it ({@link
-     * RunningBatchNormFuseCheck}, the first GPU standing for the others), before any of them
-     * trains: a failure is said on stderr and turns the optimiser off for the whole run. Returns
-     * each checked device's outcome, for the manifest.
+     * RunningBatchNormFuseCheck}; with {@code jobs} > 1 an {@code auto} cell may land on any GPU,
+     * so each is checked), before any of them trains: a failure is said on stderr and turns the
+     * optimiser off for the whole run. Returns each checked device's outcome, for the manifest.
      */
     private static Map<String, String> checkRbnOptimizedSteps(
-            List<CellSpec> cells, PrintStream out, PrintStream err) {
+            List<CellSpec> cells, int jobs, PrintStream out, PrintStream err) {
         Map<String, String> outcomes = new TreeMap<>();
         Set<String> seen = new HashSet<>();
+        int gpus = TorchRuntime.gpuCount();
         for (CellSpec cell : cells) {
             if (!seen.add(cell.device() + " " + cell.norm() + " " + cell.normOptions())
                     || !buildsRunningBatchNorm(cell)) {
                 continue;
             }
-            DeviceSpec spec;
+            List<DeviceSpec> devices = new ArrayList<>();
             try {
-                spec = DeviceSpec.parse(cell.device()).resolve(TorchRuntime.gpuCount());
+                DeviceSpec asked = DeviceSpec.parse(cell.device());
+                if (asked.kind() == DeviceSpec.Kind.AUTO && jobs > 1) {
+                    for (String name : DeviceSlots.poolFor(gpus)) {
+                        devices.add(DeviceSpec.parse(name));
+                    }
+                } else {
+                    devices.add(asked.resolve(gpus));
+                }
             } catch (RuntimeException e) {
                 continue; // the cell itself records why its device is not there
             }
-            String name = spec.toString();
-            Device device = TorchRuntime.device(spec);
-            if (outcomes.containsKey(name) || !RunningBatchNormBlock.optimizes(device)) {
-                continue;
-            }
-            RunningBatchNormFuseCheck.Result r =
-                    RunningBatchNormFuseCheck.run(TorchRuntime.engine(), device);
-            outcomes.put(name, r.describe());
-            if (r.passed()) {
-                out.println("rbn optimised step on " + name + ": " + r.describe());
-            } else {
-                err.println(
-                        "warning: rbn optimised step on "
-                                + name
-                                + ": "
-                                + r.describe()
-                                + " ("
-                                + RunningBatchNormBlock.FUSE_ENV
-                                + "=off skips this check)");
+            for (DeviceSpec spec : devices) {
+                String name = spec.toString();
+                Device device = TorchRuntime.device(spec);
+                if (outcomes.containsKey(name) || !RunningBatchNormBlock.optimizes(device)) {
+                    continue;
+                }
+                RunningBatchNormFuseCheck.Result r =
+                        RunningBatchNormFuseCheck.run(TorchRuntime.engine(), device);
+                outcomes.put(name, r.describe());
+                if (r.passed()) {
+                    out.println("rbn optimised step on " + name + ": " + r.describe());
+                } else {
+                    err.println(
+                            "warning: rbn optimised step on "
+                                    + name
+                                    + ": "
+                                    + r.describe()
+                                    + " ("
+                                    + RunningBatchNormBlock.FUSE_ENV
+                                    + "=off skips this check)");
+                }
             }
         }
         return outcomes;

@@ -51,11 +51,22 @@ class BenchCommandRbnCheckTest {
         String key = RunningBatchNormBlock.FUSE_PROPERTY;
         System.setProperty(key, "on");
         InProcessCli.Outcome optimised;
+        InProcessCli.Outcome concurrent;
         try {
             optimised = InProcessCli.bench(grid, runs, "optimised", "--quiet");
+            // With jobs, a cell on 'auto' may land on any device of the pool: each is checked.
+            concurrent = InProcessCli.bench(grid, runs, "jobs", "--quiet", "--jobs", "2");
         } finally {
             System.clearProperty(key);
         }
+        assertEquals(0, concurrent.code(), concurrent.log());
+        assertTrue(
+                manifest(runs, "jobs")
+                        .path("rbn_fuse_check")
+                        .path("cpu")
+                        .asText()
+                        .startsWith("passed: 9 steps"),
+                concurrent.out());
         assertEquals(0, optimised.code(), optimised.log());
         String line = "rbn optimised step on cpu: passed: 9 steps against op by op";
         int checkAt = optimised.out().indexOf(line);
