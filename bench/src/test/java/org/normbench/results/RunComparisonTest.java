@@ -181,21 +181,8 @@ class RunComparisonTest {
                         .toList());
         // A GPU run whose check of the optimised step failed trained rbn op by op.
         Map<String, Object> gpuCheckFailed =
-                Map.of(
-                        "gpus",
-                        List.of(Map.of("name", "NVIDIA H100")),
-                        "rbn_fuse",
-                        "gpu",
-                        "rbn_fuse_check",
-                        Map.of("gpu:0", "failed: step 2 threw: nvrtc; rbn runs op by op"));
-        Map<String, Object> gpuCheckPassed =
-                Map.of(
-                        "gpus",
-                        List.of(Map.of("name", "NVIDIA H100")),
-                        "rbn_fuse",
-                        "gpu",
-                        "rbn_fuse_check",
-                        Map.of("gpu:0", "passed: 9 steps against op by op"));
+                gpuRunWhoseCheck("failed: step 2 threw: nvrtc; rbn runs op by op");
+        Map<String, Object> gpuCheckPassed = gpuRunWhoseCheck("passed: 9 steps against op by op");
         assertEquals(
                 List.of("rbn step fused: on GPU cells -> off (its check failed)"),
                 labels(RunComparison.factDiffs(gpuCheckPassed, gpuCheckFailed)).stream()
@@ -205,6 +192,17 @@ class RunComparisonTest {
                 labels(RunComparison.factDiffs(gpuDefault, gpuCheckPassed)).stream()
                         .noneMatch(l -> l.startsWith("rbn")),
                 "a passed check changes nothing");
+    }
+
+    /** A GPU run's manifest with the default rbn_fuse and this outcome of its check on gpu:0. */
+    private static Map<String, Object> gpuRunWhoseCheck(String outcome) {
+        return Map.of(
+                "gpus",
+                List.of(Map.of("name", "NVIDIA H100")),
+                "rbn_fuse",
+                "gpu",
+                "rbn_fuse_check",
+                Map.of("gpu:0", outcome));
     }
 
     private static List<String> labels(List<RunComparison.FactDiff> diffs) {
