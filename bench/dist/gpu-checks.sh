@@ -12,7 +12,7 @@
 #   jobs      cells per hour, --jobs 8 vs --jobs 1, eight batch-2 cells on one GPU (jobs-gpu.yaml)
 #   estimate  bench --estimate for the full profile, --jobs auto (cell time: one job at a time)
 #   rbnfuse   rbn's step op by op (NORMBENCH_RBN_FUSE=off) against compare's fused default, batch 2/32
-#   soak      device memory cell after cell: 40 full-width bn cells (bench/reference/cell-soak.sh)
+#   soak      device memory and host RSS cell after cell: 40 full-width rbn cells (cell-soak.sh)
 # Usage (on the GPU node, from the folder the kit was copied to):
 #   OUT=<folder for the results>     bash gpu-kit/gpu-checks.sh
 #   STAGES="setup doctor tests"      only these stages
