@@ -53,49 +53,43 @@ while kill -0 "$pid" 2>/dev/null; do
 done >"$OUT/host-rss.txt"
 wait "$pid" || true
 grep -E '^done:' "$OUT/bench.log" || { tail -5 "$OUT/bench.log"; exit 1; }
-# Columns by name, rows in the order the cells started (ISO times sort as text), then the slope.
-awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-  { print $(col["started_at"]), $(col["peak_memory_bytes"]), $(col["params"]), $(col["status"]) }' \
-  "$OUT/soak/cells.csv" | sort | awk -v from=15 '
-  { n++; peak[n] = $2 / 1048576; params = $3; if ($4 != "ok") bad++ }
-  END {
-    # Least-squares slope over cells from..n: a single allocator jump moves it less than it moves
-    # the difference of two end points.
-    for (i = from; i <= n; i++) { m++; sx += i; sy += peak[i]; sxx += i * i; sxy += i * peak[i] }
-    slope = (m * sxy - sx * sy) / (m * sxx - sx * sx)
-    copy = params * 4 / 1048576
-    printf "peak MiB: cell 1 %.0f, cell %d %.0f, cell %d %.0f; slope from cell %d on: %+.3f MiB per cell\n", \
-      peak[1], from, peak[from], n, peak[n], from, slope
-    printf "one copy of the parameters: %.2f MiB; cells not ok: %d\n", copy, bad + 0
-    verdict = slope < 0.5 * copy ? "FLAT" : "GROWING"
-    printf "verdict: %s (GROWING from half a parameter copy per cell)\n", verdict
-    exit (verdict == "FLAT" && bad == 0) ? 0 : 1
-  }' && device_ok=0 || device_ok=1
-# Host memory per cell: the largest RSS sample while the cell ran (or the first after it, for a cell
-# shorter than the sampling), the same slope and limit.
-python3 - "$OUT/soak/cells.csv" "$OUT/host-rss.txt" <<'PY' && host_ok=0 || host_ok=1
+# Per cell, in the order the cells started: its peak_memory_bytes, and the largest host RSS sample
+# while it ran (or the first after it, for a cell shorter than the sampling). Each series gets the
+# same verdict: its least-squares slope from cell 15 on (a single allocator jump moves it less than
+# it moves the difference of two end points) against half a parameter copy per cell.
+python3 - "$OUT/soak/cells.csv" "$OUT/host-rss.txt" <<'PY'
 import csv, sys
 from datetime import datetime
+FROM = 15
 def epoch(iso):  # 2026-12-07T19:40:44.859830767Z: nanoseconds cut to what datetime reads
     head, frac = iso.rstrip("Z").split(".")
     return datetime.fromisoformat(head + "+00:00").timestamp() + float("0." + frac)
+def slope(ys):
+    xs = list(range(FROM, len(ys) + 1))
+    ys = ys[FROM - 1:]
+    m = len(xs)
+    return (m * sum(x * y for x, y in zip(xs, ys)) - sum(xs) * sum(ys)) / (m * sum(x * x for x in xs) - sum(xs) ** 2)
+def summary(mib):
+    s = slope(mib)
+    return "cell 1 %.0f, cell %d %.0f, cell %d %.0f; slope from cell %d on: %+.3f MiB per cell" % (
+        mib[0], FROM, mib[FROM - 1], len(mib), mib[-1], FROM, s), s
 cells = sorted(csv.DictReader(open(sys.argv[1])), key=lambda r: r["started_at"])
 samples = [tuple(map(float, l.split())) for l in open(sys.argv[2]) if len(l.split()) == 2]
+peak = [int(c["peak_memory_bytes"]) / 1048576 for c in cells]
 rss = []
 for c in cells:
     t0, t1 = epoch(c["started_at"]), epoch(c["finished_at"])
     during = [kb for t, kb in samples if t0 <= t <= t1]
     after = [kb for t, kb in samples if t > t1][:1]
     rss.append(max(during or after or [float("nan")]) / 1024)
-start = 15
-xs = list(range(start, len(rss) + 1))
-ys = rss[start - 1:]
-m = len(xs)
-slope = (m * sum(x * y for x, y in zip(xs, ys)) - sum(xs) * sum(ys)) / (m * sum(x * x for x in xs) - sum(xs) ** 2)
 copy = int(cells[0]["params"]) * 4 / 1048576
-verdict = "FLAT" if slope < 0.5 * copy else "GROWING"
-print("host RSS MiB (sampled): cell 1 %.0f, cell %d %.0f, cell %d %.0f; slope from cell %d on: %+.3f MiB per cell; verdict: %s"
-      % (rss[0], start, rss[start - 1], len(rss), rss[-1], start, slope, verdict))
-sys.exit(0 if verdict == "FLAT" else 1)
+bad = sum(c["status"] != "ok" for c in cells)
+verdict = lambda s: "FLAT" if s < 0.5 * copy else "GROWING"
+line, peak_slope = summary(peak)
+print("peak MiB: " + line)
+print("one copy of the parameters: %.2f MiB; cells not ok: %d" % (copy, bad))
+print("verdict: %s (GROWING from half a parameter copy per cell)" % verdict(peak_slope))
+line, rss_slope = summary(rss)
+print("host RSS MiB (sampled): %s; verdict: %s" % (line, verdict(rss_slope)))
+sys.exit(0 if bad == 0 and verdict(peak_slope) == verdict(rss_slope) == "FLAT" else 1)
 PY
-exit $((device_ok | host_ok))
