@@ -353,7 +353,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
 
         Engine engine = TorchRuntime.engine();
-        Map<String, String> rbnChecks = checkRbnOptimizedSteps(left, plan.jobs(), out, err);
+        Map<String, String> rbnChecks = checkRbnOptimizedSteps(left, plan.jobs(), engine, out, err);
         if (estimateFirst) {
             // Timed in this process before the run directory is written: the probes' JIT warm-up
             // serves the cells, and a stop here leaves nothing behind.
@@ -727,10 +727,10 @@ public final class BenchCommand implements Callable<Integer> {
      * optimiser off for the whole run. Returns each checked device's outcome, for the manifest.
      */
     private static Map<String, String> checkRbnOptimizedSteps(
-            List<CellSpec> cells, int jobs, PrintStream out, PrintStream err) {
+            List<CellSpec> cells, int jobs, Engine engine, PrintStream out, PrintStream err) {
         Map<String, String> outcomes = new TreeMap<>();
         Set<String> seen = new HashSet<>();
-        int gpus = TorchRuntime.gpuCount();
+        int gpus = engine.getGpuCount();
         for (CellSpec cell : cells) {
             if (!seen.add(cell.device() + " " + cell.norm() + " " + cell.normOptions())
                     || !buildsRunningBatchNorm(cell)) {
@@ -755,8 +755,7 @@ public final class BenchCommand implements Callable<Integer> {
                 if (outcomes.containsKey(name) || !RunningBatchNormBlock.optimizes(device)) {
                     continue;
                 }
-                RunningBatchNormFuseCheck.Result r =
-                        RunningBatchNormFuseCheck.run(TorchRuntime.engine(), device);
+                RunningBatchNormFuseCheck.Result r = RunningBatchNormFuseCheck.run(engine, device);
                 outcomes.put(name, r.describe());
                 if (r.passed()) {
                     out.println("rbn optimised step on " + name + ": " + r.describe());

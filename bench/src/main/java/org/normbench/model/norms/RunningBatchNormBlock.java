@@ -186,7 +186,7 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
                 throw e;
             }
             // Nothing is written before the step returns, so running it again op by op is safe.
-            optimizerFailed = true;
+            disableOptimizer();
             System.err.printf(
                     "warning: rbn's optimised TorchScript step failed on %s (%s); rbn runs op by op"
                             + " from here on (%s=off avoids the attempt)%n",
@@ -314,8 +314,8 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
     }
 
     /**
-     * Runs every rbn block of this process op by op from now on (the optimised step failed {@link
-     * RunningBatchNormFuseCheck}).
+     * Runs every rbn block of this process op by op from now on (an optimised step threw, or failed
+     * {@link RunningBatchNormFuseCheck}).
      */
     static void disableOptimizer() {
         optimizerFailed = true;
