@@ -6,11 +6,12 @@
 #   env       nvidia-smi, python3's torch
 #   setup     bin/normbench gpu-setup (builds DJL's JNI against the node's own torch; cached)
 #   doctor    bin/normbench doctor
-#   tests     the gpu-tagged JUnit tests (org.normbench.gpu.GpuTestMain)
 #   compare   DJL vs PyTorch eager step time, bn/gn/ln, batch 2-128; rbn vs bn (bench-compare.sh)
+#   jobs      cells per hour, --jobs 8 vs --jobs 1, eight batch-2 cells on one GPU (jobs-gpu.yaml);
+#             and --jobs 8 with backwards on libtorch's autograd thread (NORMBENCH_BACKWARD_THREAD)
 #   hooks     what activation statistics cost a step, every step and every 10 (HookProfile)
-#   jobs      cells per hour, --jobs 8 vs --jobs 1, eight batch-2 cells on one GPU (jobs-gpu.yaml)
 #   estimate  bench --estimate for the full profile, --jobs auto (cell time: one job at a time)
+#   tests     the gpu-tagged JUnit tests (org.normbench.gpu.GpuTestMain)
 #   rbnfuse   rbn's step op by op (NORMBENCH_RBN_FUSE=off) against compare's fused default, batch 2/32
 #   soak      device memory and host RSS cell after cell: 40 full-width rbn cells (cell-soak.sh)
 # Usage (on the GPU node, from the folder the kit was copied to):
@@ -27,7 +28,7 @@ set -uo pipefail
 kit="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="${OUT:-/tmp/normbench-gpu-checks}"
 DEVICE="${DEVICE:-gpu}"
-STAGES="${STAGES:-env setup doctor tests compare hooks jobs estimate rbnfuse soak}"
+STAGES="${STAGES:-env setup doctor compare jobs hooks estimate tests rbnfuse soak}"
 BUDGET_S="${BUDGET_S:-540}"
 WORK="${WORK:-$kit/../.gpu-work}"
 mkdir -p "$OUT" "$WORK"
@@ -151,17 +152,31 @@ jobs_ratio() {
   for j in 1 "$n"; do
     bin/normbench bench --grid "$grid" --run "jobs$j" --runs-dir "$REC/runs" --jobs "$j" --quiet || true
   done
+  # The same N cells with every backward on libtorch's one autograd thread per GPU (PyTorch's
+  # default): what running each cell's backward on its own thread gives (docs/gpu.md).
+  NORMBENCH_BACKWARD_THREAD=autograd bin/normbench bench --grid "$grid" --run "jobs$n-autograd" \
+    --runs-dir "$REC/runs" --jobs "$n" --quiet || true
   python3 - "$REC/runs" "$n" <<'PY'
 import json, sys
 runs, n = sys.argv[1], sys.argv[2]
 def wall(run):
-    m = json.load(open("%s/%s/manifest.json" % (runs, run)))
-    return sum(c["wall_seconds"] for c in m["conditions"]), m["summary"]
-w1, s1 = wall("jobs1"); wn, sn = wall("jobs" + n)
-print("--jobs 1: %.1f s %s" % (w1, s1["statuses"]))
-print("--jobs %s: %.1f s %s" % (n, wn, sn["statuses"]))
-print("cells per hour: %.0f vs %.0f -> %.2fx (target >= 5x with --jobs 8 on one GPU)"
-      % (s1["ran"] * 3600 / w1, sn["ran"] * 3600 / wn, (sn["ran"] / wn) / (s1["ran"] / w1)))
+    try:
+        m = json.load(open("%s/%s/manifest.json" % (runs, run)))
+    except OSError:
+        return None
+    return (sum(c["wall_seconds"] for c in m["conditions"]), m["summary"], m.get("backward_thread"),
+            m.get("cuda_streams"))
+one = wall("jobs1")
+for run in ("jobs1", "jobs" + n, "jobs%s-autograd" % n):
+    w = wall(run)
+    if w is None:
+        print("%s: no manifest" % run)
+        continue
+    line = "%s: %.1f s %s, backward %s, streams %s" % (run, w[0], w[1]["statuses"], w[2], w[3])
+    if one and run != "jobs1":
+        line += " -> cells per hour %.2fx --jobs 1's" % ((w[1]["ran"] / w[0]) / (one[1]["ran"] / one[0]))
+    print(line)
+print("target: --jobs %s >= 5x --jobs 1's cells per hour on one GPU" % n)
 PY
 }
 
@@ -186,11 +201,12 @@ export -f env_facts gpu_tests compare rbn_fuse hooks jobs_ratio estimate soak
 stage env 30 env_facts
 stage setup 240 bin/normbench gpu-setup
 stage doctor 60 bin/normbench doctor
-stage tests 180 gpu_tests
+# Issue 14's measurements first, then the gpu tests: a session cut short still has its numbers.
 stage compare 200 compare
+stage jobs 220 jobs_ratio
 stage hooks 120 hooks
-stage jobs 150 jobs_ratio
 stage estimate 200 estimate
+stage tests 180 gpu_tests
 # Last: compare already times the default (fused) rbn against bn; this only says what fusion gave.
 stage rbnfuse 60 rbn_fuse
 stage soak 90 soak

@@ -34,6 +34,7 @@ import java.util.stream.Collectors;
 import org.normbench.datasets.DatasetCache;
 import org.normbench.datasets.DatasetNotAvailableException;
 import org.normbench.datasets.DatasetRegistry;
+import org.normbench.engine.BackwardThread;
 import org.normbench.engine.CudaStreams;
 import org.normbench.engine.DeviceSpec;
 import org.normbench.engine.HostFacts;
@@ -105,6 +106,7 @@ import picocli.CommandLine.Option;
             "  NORMBENCH_HEARTBEAT_SECONDS    as --heartbeat",
             "  NORMBENCH_STOP_GRACE_SECONDS   how long a stop signal waits for the current step",
             "  NORMBENCH_RBN_FUSE             gpu (default), on or off: rbn's step under libtorch's graph executor, checked against op by op first (docs/gpu.md)",
+            "  NORMBENCH_BACKWARD_THREAD      cell (default) or autograd: a GPU cell's backward on its own thread or on libtorch's one per GPU (docs/gpu.md)",
             "  NORMBENCH_MALLOC, NORMBENCH_JAVA_OPTS  the launcher's allocator settings and JVM options (docs/performance.md)",
             "  NORMBENCH_CACHE, NORMBENCH_LIBTORCH  gpu-setup's JNI cache and the libtorch it selects (docs/gpu.md)"
         })
@@ -215,8 +217,10 @@ public final class BenchCommand implements Callable<Integer> {
         int beat;
         try {
             beat = heartbeatSeconds();
-            // Read by every rbn layer in every cell: a bad value stops here, before any training.
+            // Read by every rbn layer and every cell thread: a bad value stops here, before any
+            // training.
             RunningBatchNormBlock.fuseSetting();
+            BackwardThread.setting();
         } catch (IllegalArgumentException e) {
             err.println("normbench bench: " + e.getMessage());
             return 2;
@@ -891,6 +895,7 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("cpu", HostFacts.cpu());
         m.put("threads", ThreadSettings.describe());
         m.put("cuda_streams", CudaStreams.mode(engine.getGpuCount() > 0));
+        m.put("backward_thread", BackwardThread.mode(engine.getGpuCount() > 0));
         m.put("rbn_fuse", RunningBatchNormBlock.fuseSetting());
         m.put("command", String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         String now = Instant.now().toString();

@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.normbench.engine.BackwardThread;
+import org.normbench.engine.CudaStreams;
 import org.normbench.engine.DeviceSpec;
 import org.normbench.engine.NativeStack;
 import org.normbench.engine.TorchRuntime;
@@ -95,6 +97,28 @@ public final class DoctorCommand implements Callable<Integer> {
             ok = false;
             checkRbn = false;
             out.printf("rbn fuse      FAIL %s%n", e.getMessage());
+        }
+        try {
+            // Read by every GPU cell thread; bench refuses an unknown value, so doctor fails on it.
+            BackwardThread.setting();
+            if (gpus > 0) {
+                String mode = BackwardThread.mode(true);
+                out.printf(
+                        "cell threads  CUDA stream: %s; backward: %s%n",
+                        CudaStreams.mode(true).equals("per_thread")
+                                ? "one per thread"
+                                : "the shared default (the JNI lacks normbench_cuda_streams.cc)",
+                        mode.equals("cell")
+                                ? "on the cell's thread"
+                                : "on libtorch's autograd thread per GPU ("
+                                        + (BackwardThread.setting().equals("autograd")
+                                                ? BackwardThread.ENV + "=autograd"
+                                                : "the JNI lacks normbench_autograd_threads.cc")
+                                        + ")");
+            }
+        } catch (IllegalArgumentException e) {
+            ok = false;
+            out.printf("backward      FAIL %s%n", e.getMessage());
         }
         for (DeviceSpec d : DeviceSpec.allVisible(gpus)) {
             Device device = TorchRuntime.device(d);

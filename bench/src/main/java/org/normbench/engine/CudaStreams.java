@@ -4,6 +4,7 @@ import ai.djl.Device;
 import com.sun.jna.Function;
 import java.util.BitSet;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * One CUDA stream per cell thread, from libtorch's stream pool, through the symbols {@code
@@ -46,6 +47,21 @@ public final class CudaStreams {
         }
         switched.set(id);
         return true;
+    }
+
+    /**
+     * The calling thread's current stream id on {@code device} (0: the legacy default stream);
+     * empty on CPU or where the JNI lacks the symbol.
+     */
+    public static OptionalLong currentStream(Device device) {
+        if (!device.isGpu()) {
+            return OptionalLong.empty();
+        }
+        return CudaMemory.function("normbench_cuda_current_stream")
+                .map(f -> f.invokeLong(new Object[] {Math.max(0, device.getDeviceId())}))
+                .filter(id -> id >= 0)
+                .map(OptionalLong::of)
+                .orElse(OptionalLong.empty());
     }
 
     /**

@@ -478,17 +478,21 @@ public final class JniBuild {
     }
 
     /**
-     * normbench's own CUDA additions to the JNI (peak memory, per-thread streams), each compiled on
-     * its own. One that does not compile against this libtorch is left out with a warning instead
-     * of failing the whole build: the Java side falls back when its symbols are missing (peak
-     * memory from cudaMemGetInfo, cells on the default stream). {@code built} gets the file names
-     * that made it in.
+     * normbench's own CUDA additions to the JNI (peak memory, per-thread streams, backward on the
+     * calling thread), each compiled on its own. One that does not compile against this libtorch is
+     * left out with a warning instead of failing the whole build: the Java side falls back when its
+     * symbols are missing (peak memory from cudaMemGetInfo, cells on the default stream, backwards
+     * on libtorch's autograd thread). {@code built} gets the file names that made it in.
      */
     static List<Path> normbenchExtras(
             Path cxx, List<String> flags, Path work, PrintWriter log, List<String> built)
             throws IOException {
         List<Path> objects = new ArrayList<>();
-        for (String resource : List.of(CudaMemory.SOURCE_RESOURCE, CudaStreams.SOURCE_RESOURCE)) {
+        for (String resource :
+                List.of(
+                        CudaMemory.SOURCE_RESOURCE,
+                        CudaStreams.SOURCE_RESOURCE,
+                        BackwardThread.SOURCE_RESOURCE)) {
             Path src = work.resolve(resource.substring(resource.lastIndexOf('/') + 1));
             try (var in = JniBuild.class.getResourceAsStream(resource)) {
                 Files.copy(in, src, StandardCopyOption.REPLACE_EXISTING);

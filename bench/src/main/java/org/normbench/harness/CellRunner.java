@@ -15,8 +15,8 @@ import java.util.Map;
 import org.normbench.datasets.DatasetLoader;
 import org.normbench.datasets.DatasetRequest;
 import org.normbench.datasets.DatasetSplits;
+import org.normbench.engine.CellThreads;
 import org.normbench.engine.CpuUsage;
-import org.normbench.engine.CudaStreams;
 import org.normbench.engine.DeviceSpec;
 import org.normbench.engine.TorchRuntime;
 import org.normbench.grid.CellKind;
@@ -110,8 +110,9 @@ public final class CellRunner implements AutoCloseable {
         List<List<Object>> histograms = new ArrayList<>();
         try {
             Device torchDevice = TorchRuntime.device(DeviceSpec.parse(device));
-            // Before anything is allocated there: this thread's cells queue on a stream of its own.
-            CudaStreams.ownStreamForThisThread(torchDevice);
+            // Before anything is allocated there: this thread's cells queue on a stream of its own
+            // and run their own backward passes.
+            CellThreads.prepare(torchDevice);
             row.device(DeviceSpec.parse(device).resolve(engine.getGpuCount()).toString());
             if (cell.kind() == CellKind.THROUGHPUT) {
                 runThroughput(cell, torchDevice, progressLabel, row);

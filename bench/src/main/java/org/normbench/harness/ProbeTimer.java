@@ -14,8 +14,8 @@ import java.util.SplittableRandom;
 import org.normbench.datasets.BatchAssembler;
 import org.normbench.datasets.DatasetRegistry;
 import org.normbench.datasets.DatasetSpec;
+import org.normbench.engine.CellThreads;
 import org.normbench.engine.CpuUsage;
-import org.normbench.engine.CudaStreams;
 import org.normbench.engine.DeviceSpec;
 import org.normbench.engine.TorchRuntime;
 import org.normbench.grid.CellKind;
@@ -234,8 +234,8 @@ public final class ProbeTimer {
         long t0 = System.nanoTime();
         CpuUsage.Snapshot cpu = CpuUsage.now();
         Device device = TorchRuntime.device(DeviceSpec.parse(cell.device()));
-        // As CellRunner: probes time the stream set-up the cells will run with.
-        CudaStreams.ownStreamForThisThread(device);
+        // As CellRunner: probes time the thread set-up the cells will run with.
+        CellThreads.prepare(device);
         Window window;
         int statsEvery = 0;
         if (cell.kind() == CellKind.THROUGHPUT) {

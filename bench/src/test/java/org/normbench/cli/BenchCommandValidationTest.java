@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.normbench.datasets.DatasetCache;
 import org.normbench.datasets.DatasetRegistry;
 import org.normbench.datasets.DatasetSpec;
+import org.normbench.engine.BackwardThread;
 import org.normbench.model.norms.RunningBatchNormBlock;
 
 /**
@@ -80,6 +81,21 @@ class BenchCommandValidationTest {
                     bench(Path.of("grids/cpu-smoke.yaml").toAbsolutePath(), dir.resolve("runs")),
                     dir.resolve("runs"),
                     "-Dnormbench.rbn.fuse=always: allowed values are gpu, on, off");
+        } finally {
+            System.clearProperty(key);
+        }
+    }
+
+    @Test
+    void anUnknownBackwardThreadSettingIsRefusedBeforeAnythingRuns(@TempDir Path dir)
+            throws Exception {
+        String key = BackwardThread.PROPERTY;
+        System.setProperty(key, "device");
+        try {
+            assertRefusedInOneLine(
+                    bench(Path.of("grids/cpu-smoke.yaml").toAbsolutePath(), dir.resolve("runs")),
+                    dir.resolve("runs"),
+                    "-Dnormbench.backward.thread=device: allowed values are cell, autograd");
         } finally {
             System.clearProperty(key);
         }

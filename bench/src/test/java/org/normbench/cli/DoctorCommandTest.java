@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.normbench.engine.BackwardThread;
 import org.normbench.model.norms.RunningBatchNormBlock;
 
 /**
@@ -15,9 +16,12 @@ import org.normbench.model.norms.RunningBatchNormBlock;
 class DoctorCommandTest {
 
     private static InProcessCli.Outcome doctorWith(String fuse) {
-        String key = RunningBatchNormBlock.FUSE_PROPERTY;
-        if (fuse != null) {
-            System.setProperty(key, fuse);
+        return doctorWith(RunningBatchNormBlock.FUSE_PROPERTY, fuse);
+    }
+
+    private static InProcessCli.Outcome doctorWith(String key, String value) {
+        if (value != null) {
+            System.setProperty(key, value);
         }
         try {
             return InProcessCli.run("doctor");
@@ -50,5 +54,18 @@ class DoctorCommandTest {
                 o.out());
         assertFalse(o.log().contains("\tat "), "no stack trace:\n" + o.log());
         assertTrue(o.out().contains("doctor: FAILED"), o.out());
+    }
+
+    @Test
+    void anUnknownBackwardThreadSettingFailsTheDoctorWithTheAllowedValues() {
+        InProcessCli.Outcome o = doctorWith(BackwardThread.PROPERTY, "device");
+        assertEquals(1, o.code(), o.log());
+        assertTrue(
+                o.out()
+                        .contains(
+                                "backward      FAIL -Dnormbench.backward.thread=device: allowed"
+                                        + " values are cell, autograd"),
+                o.out());
+        assertFalse(o.log().contains("\tat "), "no stack trace:\n" + o.log());
     }
 }

@@ -292,9 +292,13 @@ class JniBuildTest {
         List<Path> objects =
                 JniBuild.normbenchExtras(
                         cxx, List.of("-O2"), work, new PrintWriter(log, true), built);
-        assertEquals(List.of("normbench_cuda_memory.cc"), built);
-        assertEquals(List.of(work.resolve("obj/normbench_cuda_memory.o")), objects);
-        assertTrue(Files.exists(objects.get(0)));
+        assertEquals(List.of("normbench_cuda_memory.cc", "normbench_autograd_threads.cc"), built);
+        assertEquals(
+                List.of(
+                        work.resolve("obj/normbench_cuda_memory.o"),
+                        work.resolve("obj/normbench_autograd_threads.o")),
+                objects);
+        assertTrue(objects.stream().allMatch(Files::exists), objects.toString());
         assertTrue(
                 log.toString().contains("warning: left out normbench_cuda_streams.cc")
                         && log.toString().contains("no getStreamFromPool"),

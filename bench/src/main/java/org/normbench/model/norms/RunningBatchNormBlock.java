@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.normbench.engine.Setting;
 
 /**
  * RunningBatchNorm as in fast.ai course-v3 part 2, notebook 07_batchnorm (see docs/norms.md and
@@ -76,6 +77,8 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
     public static final String FUSE_ENV = "NORMBENCH_RBN_FUSE";
 
     public static final List<String> FUSE_SETTINGS = List.of("gpu", "on", "off");
+
+    private static final Setting FUSE = new Setting(FUSE_PROPERTY, FUSE_ENV, FUSE_SETTINGS);
 
     /**
      * {@link #fuseSetting()} when this block was made: read once, not per layer and step (the bench
@@ -327,18 +330,7 @@ public final class RunningBatchNormBlock extends PerChannelNormBlock {
      * bench command reads it before a grid starts).
      */
     public static String fuseSetting() {
-        String property = System.getProperty(FUSE_PROPERTY);
-        String env = System.getenv(FUSE_ENV);
-        String value = property != null ? property : env != null ? env : "gpu";
-        if (!FUSE_SETTINGS.contains(value.trim())) {
-            throw new IllegalArgumentException(
-                    (property != null ? "-D" + FUSE_PROPERTY : FUSE_ENV)
-                            + "="
-                            + value
-                            + ": allowed values are "
-                            + String.join(", ", FUSE_SETTINGS));
-        }
-        return value.trim();
+        return FUSE.value();
     }
 
     /**
