@@ -8,7 +8,8 @@
 #   doctor    bin/normbench doctor
 #   compare   DJL vs PyTorch eager step time, bn/gn/ln, batch 2-128; rbn vs bn (bench-compare.sh)
 #   jobs      cells per hour, --jobs 8 vs --jobs 1, eight batch-2 cells on one GPU (jobs-gpu.yaml);
-#             and --jobs 8 with backwards on libtorch's autograd thread (NORMBENCH_BACKWARD_THREAD)
+#             and --jobs 8 with backwards on libtorch's autograd thread (NORMBENCH_BACKWARD_THREAD),
+#             and the cells as 8 processes at once (--shard k/8)
 #   hooks     what activation statistics cost a step, every step and every 10 (HookProfile)
 #   estimate  bench --estimate for the full profile, --jobs auto (cell time: one job at a time)
 #   tests     the gpu-tagged JUnit tests (org.normbench.gpu.GpuTestMain)
@@ -156,7 +157,19 @@ jobs_ratio() {
   # default): what running each cell's backward on its own thread gives (docs/gpu.md).
   NORMBENCH_BACKWARD_THREAD=autograd bin/normbench bench --grid "$grid" --run "jobs$n-autograd" \
     --runs-dir "$REC/runs" --jobs "$n" --quiet || true
-  python3 - "$REC/runs" "$n" <<'PY'
+  # And as N processes, one cell each (--shard k/N): nothing shared but the GPU, so what N threads
+  # in one process lose to anything they share (libtorch's locks, the JVM) shows against it. Timed
+  # from launch to the last exit, JVM and CUDA start-up included.
+  local t0 pids=() k
+  t0=$(date +%s%N)
+  for k in $(seq 1 "$n"); do
+    bin/normbench bench --grid "$grid" --run "jobs$n-processes" --runs-dir "$REC/runs" --shard "$k/$n" \
+      --quiet >"$REC/jobs$n-processes-$k.log" 2>&1 &
+    pids+=($!)
+  done
+  wait "${pids[@]}"
+  local processes_s=$((($(date +%s%N) - t0) / 1000000))
+  python3 - "$REC/runs" "$n" "$processes_s" <<'PY'
 import json, sys
 runs, n = sys.argv[1], sys.argv[2]
 def wall(run):
@@ -176,6 +189,18 @@ for run in ("jobs1", "jobs" + n, "jobs%s-autograd" % n):
     if one and run != "jobs1":
         line += " -> cells per hour %.2fx --jobs 1's" % ((w[1]["ran"] / w[0]) / (one[1]["ran"] / one[0]))
     print(line)
+ran, statuses = 0, {}
+for k in range(1, int(n) + 1):
+    w = wall("jobs%s-processes-shard-%d-of-%s" % (n, k, n))
+    if w:
+        ran += w[1]["ran"]
+        for st, c in w[1]["statuses"].items():
+            statuses[st] = statuses.get(st, 0) + c
+secs = int(sys.argv[3]) / 1000.0
+line = "%s processes, --shard k/%s: %.1f s from launch to the last exit %s" % (n, n, secs, statuses)
+if one and ran:
+    line += " -> cells per hour %.2fx --jobs 1's" % ((ran / secs) / (one[1]["ran"] / one[0]))
+print(line)
 print("target: --jobs %s >= 5x --jobs 1's cells per hour on one GPU" % n)
 PY
 }
