@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.normbench.engine.CellThreads;
 import org.normbench.engine.TorchRuntime;
 import org.normbench.hooks.ActivationStats;
 import org.normbench.hooks.HistogramSpec;
@@ -68,10 +69,11 @@ public final class HookProfile {
 
     public static void main(String[] args) throws IOException {
         // normbench's loading first (offline, gpu-setup's selection): Device.fromName alone would
-        // let
-        // DJL pick a libtorch itself, and try to download one.
+        // let DJL pick a libtorch itself, and try to download one.
         TorchRuntime.engine();
         Device device = Device.fromName(System.getProperty("hooks.device", "cpu"));
+        // As a cell's thread: on a GPU, a stream of its own and its own backward passes.
+        CellThreads.prepare(device);
         ActivationStats.Path path =
                 ActivationStats.Path.valueOf(System.getProperty("hooks.path", "DEVICE_OPS"));
         String norm = System.getProperty("hooks.norm", "bn");
@@ -86,7 +88,6 @@ public final class HookProfile {
                         ? Files.createDirectories(Path.of(traceDir))
                         : Files.createTempDirectory("normbench-hooks");
 
-        TorchRuntime.engine();
         Block model = ResNet18.build(ResNetConfig.cifar(norm, "relu").withWidth(width));
         Schedule schedule = new Schedule(layers, path, block, rounds, traces);
         TrainConfig cfg =
