@@ -696,12 +696,16 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Times the grid's distinct steps on a thread set up as a --jobs worker, and formats the
+     * Times the grid's distinct steps on a thread set up as a --jobs worker, with --jobs > 1 also
+     * as many copies of the heaviest side by side as one device runs at once, and formats the
      * estimate.
      */
     private static String estimateOf(List<CellSpec> cells, JobPlan plan, Runnable threadSetup)
             throws Exception {
         ExecutorService probe = Executors.newSingleThreadExecutor();
+        // As the run places them (DeviceSlots): the jobs spread over the pool's devices.
+        int devices = DeviceSlots.poolFor(TorchRuntime.gpuCount()).size();
+        int together = Math.min(cells.size(), (plan.jobs() + devices - 1) / devices);
         try {
             long t0 = System.nanoTime();
             GridEstimate.Result r =
@@ -709,7 +713,13 @@ public final class BenchCommand implements Callable<Integer> {
                                     () -> {
                                         threadSetup.run();
                                         return GridEstimate.estimate(
-                                                cells, plan.jobs(), ProbeTimer::time);
+                                                cells,
+                                                plan.jobs(),
+                                                ProbeTimer::time,
+                                                together,
+                                                (cell, n) ->
+                                                        ProbeTimer.timeTogether(
+                                                                cell, n, threadSetup));
                                     })
                             .get();
             return GridEstimate.format(

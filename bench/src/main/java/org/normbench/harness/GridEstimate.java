@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.normbench.engine.CpuUsage;
 import org.normbench.grid.Budget;
@@ -20,11 +21,13 @@ import org.normbench.grid.CellSpec;
  * first cell's code path ({@link ProbeTimer}) with the per-cell threads of the chosen {@code
  * --jobs}, multiplies by the steps each cell asks for (plus its evaluation passes and set-up), and
  * places the cells on the jobs in grid order, each on the first job that frees up, as the run does.
- * What it leaves out: the activation and options other than the norm's (the first cell's stand for
- * the rest), contention between concurrent cells for memory bandwidth, and dataset loading; a
- * dataset without {@code train_limit} is taken as {@value #ASSUMED_TRAIN_IMAGES} training images.
- * The arithmetic ({@link #plan}) is separate from the timing, so it is testable with given step
- * times.
+ * With {@code --jobs} > 1 it also times how much slower a step gets with that many cells at once on
+ * one device ({@link Contention}: the grid's heaviest probe, that many copies side by side) and
+ * counts every cell that much longer in the wall time. What it leaves out: the activation and
+ * options other than the norm's (the first cell's stand for the rest), contention between cells of
+ * different probes, and dataset loading; a dataset without {@code train_limit} is taken as {@value
+ * #ASSUMED_TRAIN_IMAGES} training images. The arithmetic ({@link #plan}) is separate from the
+ * timing, so it is testable with given step times.
  */
 public final class GridEstimate {
     /** Training images assumed where a cell has no train_limit (CIFAR-10's training set). */
@@ -73,12 +76,35 @@ public final class GridEstimate {
     public record Section(
             String name, int cells, long steps, double cellSeconds, double wallSecondsAlone) {}
 
+    /**
+     * How much slower a step gets when {@code together} cells run at once on one device, measured
+     * on {@code probe} (the grid's heaviest: most of the wall time is its cells'): its step alone
+     * and the mean step of {@code together} copies of it side by side. On CPU the copies share
+     * cores and memory bandwidth, on a GPU the device and whatever the host threads share. {@code
+     * failure} says why it could not be measured (then the wall assumes no slowdown).
+     */
+    public record Contention(
+            Probe probe, int together, double aloneMs, double togetherMs, String failure) {
+        public static Contention failed(Probe probe, int together, String why) {
+            return new Contention(probe, together, Double.NaN, Double.NaN, why);
+        }
+
+        /** The factor the wall counts every cell with: at least 1 (noise can read below). */
+        public double factor() {
+            return failure != null ? 1 : Math.max(1, togetherMs / aloneMs);
+        }
+    }
+
+    /**
+     * @param contention null with one job, or where not measured
+     */
     public record Result(
             int jobs,
             List<Section> sections,
             double cellSeconds,
             double wallSeconds,
-            Map<Probe, Timing> timings) {}
+            Map<Probe, Timing> timings,
+            Contention contention) {}
 
     private GridEstimate() {}
 
@@ -123,6 +149,16 @@ public final class GridEstimate {
      * time of {@code jobs} workers taking the cells in order as they free up.
      */
     public static Result plan(List<CellSpec> allCells, int jobs, Map<Probe, Timing> timings) {
+        return plan(allCells, jobs, timings, null);
+    }
+
+    /**
+     * As {@link #plan(List, int, Map)}, with every cell counted {@code contention}'s factor as long
+     * in the walls (the 'cell time' stays the cells one at a time).
+     */
+    public static Result plan(
+            List<CellSpec> allCells, int jobs, Map<Probe, Timing> timings, Contention contention) {
+        double slowdown = contention == null ? 1 : contention.factor();
         List<CellSpec> cells =
                 allCells.stream().filter(c -> timings.get(Probe.of(c)).ok()).toList();
         List<Section> sections = new ArrayList<>();
@@ -139,7 +175,7 @@ public final class GridEstimate {
                                 part.size(),
                                 part.stream().mapToLong(GridEstimate::steps).sum(),
                                 sum,
-                                makespan(part, jobs, timings)));
+                                makespan(part, jobs, timings, slowdown)));
             }
         }
         double total =
@@ -148,18 +184,20 @@ public final class GridEstimate {
                 jobs,
                 sections,
                 total,
-                makespan(cells, jobs, timings),
-                Collections.unmodifiableMap(new LinkedHashMap<>(timings)));
+                makespan(cells, jobs, timings, slowdown),
+                Collections.unmodifiableMap(new LinkedHashMap<>(timings)),
+                contention);
     }
 
-    private static double makespan(List<CellSpec> cells, int jobs, Map<Probe, Timing> timings) {
+    private static double makespan(
+            List<CellSpec> cells, int jobs, Map<Probe, Timing> timings, double slowdown) {
         PriorityQueue<Double> free = new PriorityQueue<>();
         for (int i = 0; i < jobs; i++) {
             free.add(0.0);
         }
         double end = 0;
         for (CellSpec c : cells) {
-            double finish = free.poll() + cellSeconds(c, timings.get(Probe.of(c)));
+            double finish = free.poll() + cellSeconds(c, timings.get(Probe.of(c))) * slowdown;
             end = Math.max(end, finish);
             free.add(finish);
         }
@@ -168,15 +206,59 @@ public final class GridEstimate {
 
     /**
      * Times each distinct probe once with {@code timer}, on the first cell that needs it, and
-     * plans.
+     * plans; with {@code together} > 1 (the cells one device runs at once), also times {@code
+     * together} copies of the heaviest probe side by side with {@code timerTogether}.
      */
     public static Result estimate(
-            List<CellSpec> cells, int jobs, Function<CellSpec, Timing> timer) {
+            List<CellSpec> cells,
+            int jobs,
+            Function<CellSpec, Timing> timer,
+            int together,
+            BiFunction<CellSpec, Integer, List<Timing>> timerTogether) {
         Map<Probe, Timing> timings = new LinkedHashMap<>();
         for (CellSpec c : cells) {
             timings.computeIfAbsent(Probe.of(c), p -> timer.apply(c));
         }
-        return plan(cells, jobs, timings);
+        Contention contention = null;
+        CellSpec heaviest = heaviest(cells, timings);
+        if (jobs > 1 && together > 1 && heaviest != null) {
+            contention =
+                    contention(
+                            heaviest,
+                            timings.get(Probe.of(heaviest)),
+                            together,
+                            timerTogether.apply(heaviest, together));
+        }
+        return plan(cells, jobs, timings, contention);
+    }
+
+    /** The first cell of the probe whose cells take the most time in all; null if none timed. */
+    static CellSpec heaviest(List<CellSpec> cells, Map<Probe, Timing> timings) {
+        Map<Probe, Double> load = new LinkedHashMap<>();
+        Map<Probe, CellSpec> first = new LinkedHashMap<>();
+        for (CellSpec c : cells) {
+            Timing t = timings.get(Probe.of(c));
+            if (t != null && t.ok()) {
+                load.merge(Probe.of(c), cellSeconds(c, t), Double::sum);
+                first.putIfAbsent(Probe.of(c), c);
+            }
+        }
+        return load.entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .map(e -> first.get(e.getKey()))
+                .orElse(null);
+    }
+
+    /** The slowdown from {@code together} copies' timings against the probe's own. */
+    static Contention contention(CellSpec cell, Timing alone, int together, List<Timing> copies) {
+        Probe p = Probe.of(cell);
+        List<Timing> failed = copies.stream().filter(t -> !t.ok()).toList();
+        if (!failed.isEmpty() || copies.isEmpty()) {
+            return Contention.failed(
+                    p, together, failed.isEmpty() ? "no copy ran" : failed.get(0).failure());
+        }
+        double mean = copies.stream().mapToDouble(Timing::stepMs).average().orElseThrow();
+        return new Contention(p, together, alone.stepMs(), mean, null);
     }
 
     /** The printed table. */
@@ -235,6 +317,28 @@ public final class GridEstimate {
                                                         "%n    %-28s not timed, its cells are left out: %s",
                                                         p,
                                                         t.failure())));
+        Contention c = r.contention();
+        if (c != null) {
+            sb.append(
+                    c.failure() != null
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "%n  contention: %d x %s side by side could not be timed (%s); the wall"
+                                            + " assumes no slowdown",
+                                    c.together(),
+                                    c.probe(),
+                                    c.failure())
+                            : String.format(
+                                    Locale.ROOT,
+                                    "%n  contention: %d x %s side by side: %.1f ms per step against %.1f ms"
+                                            + " alone (%.2fx); the walls count every cell %.2fx as long",
+                                    c.together(),
+                                    c.probe(),
+                                    c.togetherMs(),
+                                    c.aloneMs(),
+                                    c.togetherMs() / c.aloneMs(),
+                                    c.factor()));
+        }
         if (r.timings().values().stream().anyMatch(Timing::contended)) {
             sb.append(
                     String.format(

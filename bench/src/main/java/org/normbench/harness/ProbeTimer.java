@@ -11,6 +11,11 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.normbench.datasets.BatchAssembler;
 import org.normbench.datasets.DatasetRegistry;
 import org.normbench.datasets.DatasetSpec;
@@ -227,6 +232,45 @@ public final class ProbeTimer {
                     e.getMessage() == null
                             ? e.getClass().getSimpleName()
                             : e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    /**
+     * {@code n} probes of {@code cell} side by side, each on a thread of its own set up by {@code
+     * threadSetup} (as a --jobs worker), started together; their timings, a failed one for each
+     * that could not run. A copy that ends its window first leaves the others a little less
+     * contention for their last steps, so this errs on the mild side.
+     */
+    public static List<GridEstimate.Timing> timeTogether(
+            CellSpec cell, int n, Runnable threadSetup) {
+        ExecutorService threads = Executors.newFixedThreadPool(n);
+        CountDownLatch ready = new CountDownLatch(n);
+        try {
+            List<Future<GridEstimate.Timing>> copies = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                copies.add(
+                        threads.submit(
+                                () -> {
+                                    threadSetup.run();
+                                    ready.countDown();
+                                    ready.await();
+                                    return time(cell);
+                                }));
+            }
+            List<GridEstimate.Timing> out = new ArrayList<>();
+            for (Future<GridEstimate.Timing> f : copies) {
+                try {
+                    out.add(f.get());
+                } catch (ExecutionException e) {
+                    out.add(GridEstimate.Timing.failed(String.valueOf(e.getCause())));
+                }
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of(GridEstimate.Timing.failed("interrupted"));
+        } finally {
+            threads.shutdownNow();
         }
     }
 

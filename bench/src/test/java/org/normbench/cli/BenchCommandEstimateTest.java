@@ -42,6 +42,27 @@ class BenchCommandEstimateTest {
     }
 
     @Test
+    void withJobsTheEstimateTimesTheHeaviestProbeSideBySideAndTrainsNothing() throws Exception {
+        Path grid = tmp.resolve("est.yaml");
+        Files.writeString(grid, GRID);
+        InProcessCli.Outcome o =
+                bench(
+                        "bench",
+                        "--grid",
+                        grid.toString(),
+                        "--runs-dir",
+                        tmp.resolve("runs").toString(),
+                        "--estimate",
+                        "--jobs",
+                        "2");
+        assertEquals(0, o.code(), o.out() + o.err());
+        assertTrue(
+                o.out().matches("(?s).*contention: 2 x (bn|gn) bs8 w0.125 cpu side by side: .*"),
+                o.out());
+        assertFalse(Files.exists(tmp.resolve("runs")), "--estimate writes no run");
+    }
+
+    @Test
     void aStartedRunIsEstimatedForTheCellsItHasLeftAndEstimateFirstThenTrainsThem()
             throws Exception {
         Path grid = tmp.resolve("est.yaml");

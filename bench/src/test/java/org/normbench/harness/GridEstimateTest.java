@@ -98,4 +98,60 @@ class GridEstimateTest {
                 GridEstimate.format(partial, "x")
                         .contains("not timed, its cells are left out: no CUDA GPU is visible"));
     }
+
+    @Test
+    void theWallCountsEveryCellTheContentionOfTheHeaviestProbeAsLong() throws Exception {
+        List<CellSpec> cells =
+                GridParser.parse("est.yaml", GRID, RegistryVocabulary.current()).cells();
+        Map<GridEstimate.Probe, GridEstimate.Timing> t = new HashMap<>();
+        for (GridEstimate.Probe p : GridEstimate.probes(cells)) {
+            // gn's train step is the slowest, so its cells carry the most time.
+            t.put(p, new GridEstimate.Timing(p.norm().equals("gn") ? 30 : 10, 1));
+        }
+        CellSpec heaviest = GridEstimate.heaviest(cells, t);
+        assertEquals("gn", heaviest.norm());
+        assertEquals(CellKind.TRAIN, heaviest.kind());
+
+        GridEstimate.Timing alone = t.get(GridEstimate.Probe.of(heaviest));
+        GridEstimate.Contention c =
+                GridEstimate.contention(
+                        heaviest,
+                        alone,
+                        2,
+                        List.of(new GridEstimate.Timing(42, 1), new GridEstimate.Timing(48, 1)));
+        assertEquals(45, c.togetherMs(), 1e-9);
+        assertEquals(1.5, c.factor(), 1e-9);
+        GridEstimate.Result plain = GridEstimate.plan(cells, 2, t);
+        GridEstimate.Result contended = GridEstimate.plan(cells, 2, t, c);
+        assertEquals(
+                plain.cellSeconds(), contended.cellSeconds(), 1e-9, "cell time: one at a time");
+        assertEquals(1.5 * plain.wallSeconds(), contended.wallSeconds(), 1e-9);
+        String text = GridEstimate.format(contended, "2 cells at once");
+        assertTrue(
+                text.contains(
+                        "contention: 2 x gn bs8 w0.125 cpu side by side: 45.0 ms per step against"
+                                + " 30.0 ms alone (1.50x); the walls count every cell 1.50x as long"),
+                text);
+
+        GridEstimate.Contention faster =
+                GridEstimate.contention(
+                        heaviest, alone, 2, List.of(new GridEstimate.Timing(29, 1)));
+        assertEquals(1, faster.factor(), 1e-9, "noise below alone is no speed-up");
+        GridEstimate.Contention failed =
+                GridEstimate.contention(
+                        heaviest,
+                        alone,
+                        8,
+                        List.of(
+                                new GridEstimate.Timing(42, 1),
+                                GridEstimate.Timing.failed("CUDA out of memory")));
+        assertEquals(1, failed.factor(), 1e-9);
+        assertEquals(
+                plain.wallSeconds(), GridEstimate.plan(cells, 2, t, failed).wallSeconds(), 1e-9);
+        assertTrue(
+                GridEstimate.format(GridEstimate.plan(cells, 2, t, failed), "x")
+                        .contains(
+                                "8 x gn bs8 w0.125 cpu side by side could not be timed (CUDA out"
+                                        + " of memory); the wall assumes no slowdown"));
+    }
 }

@@ -54,4 +54,18 @@ class ProbeTimerTest {
                     c.cellId() + ": " + t);
         }
     }
+
+    @Test
+    void copiesSideBySideAreEachTimedOnAThreadSetUpAsAWorker() throws Exception {
+        CellSpec cell =
+                GridParser.parse("probe.yaml", GRID, RegistryVocabulary.current()).cells().get(0);
+        java.util.Set<String> setUp = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<GridEstimate.Timing> copies =
+                ProbeTimer.timeTogether(cell, 2, () -> setUp.add(Thread.currentThread().getName()));
+        assertEquals(2, copies.size());
+        assertEquals(2, setUp.size(), "each copy on a thread of its own, set up first: " + setUp);
+        for (GridEstimate.Timing t : copies) {
+            assertTrue(t.ok() && t.stepMs() > 0 && Double.isFinite(t.stepMs()), t.toString());
+        }
+    }
 }
