@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.normbench.engine.CpuUsage;
 import org.normbench.grid.Budget;
 import org.normbench.grid.CellKind;
@@ -222,12 +223,12 @@ public final class GridEstimate {
         Contention contention = null;
         CellSpec heaviest = heaviest(cells, timings);
         if (jobs > 1 && together > 1 && heaviest != null) {
-            contention =
-                    contention(
-                            heaviest,
-                            timings.get(Probe.of(heaviest)),
-                            together,
-                            timerTogether.apply(heaviest, together));
+            // Alone again just before and after the copies: a shared machine's speed drifts by
+            // tens of per cent over a minute, more than the slowdown measured on a quiet one.
+            Timing before = timer.apply(heaviest);
+            List<Timing> copies = timerTogether.apply(heaviest, together);
+            Timing after = timer.apply(heaviest);
+            contention = contention(heaviest, List.of(before, after), together, copies);
         }
         return plan(cells, jobs, timings, contention);
     }
@@ -249,16 +250,24 @@ public final class GridEstimate {
                 .orElse(null);
     }
 
-    /** The slowdown from {@code together} copies' timings against the probe's own. */
-    static Contention contention(CellSpec cell, Timing alone, int together, List<Timing> copies) {
+    /**
+     * The slowdown: the mean step of {@code together} copies side by side against the mean of the
+     * probe's timings alone (taken around them).
+     */
+    static Contention contention(
+            CellSpec cell, List<Timing> alone, int together, List<Timing> copies) {
         Probe p = Probe.of(cell);
-        List<Timing> failed = copies.stream().filter(t -> !t.ok()).toList();
-        if (!failed.isEmpty() || copies.isEmpty()) {
+        List<Timing> failed =
+                Stream.concat(alone.stream(), copies.stream()).filter(t -> !t.ok()).toList();
+        if (!failed.isEmpty() || copies.isEmpty() || alone.isEmpty()) {
             return Contention.failed(
                     p, together, failed.isEmpty() ? "no copy ran" : failed.get(0).failure());
         }
-        double mean = copies.stream().mapToDouble(Timing::stepMs).average().orElseThrow();
-        return new Contention(p, together, alone.stepMs(), mean, null);
+        return new Contention(p, together, meanStep(alone), meanStep(copies), null);
+    }
+
+    private static double meanStep(List<Timing> timings) {
+        return timings.stream().mapToDouble(Timing::stepMs).average().orElseThrow();
     }
 
     /** The printed table. */

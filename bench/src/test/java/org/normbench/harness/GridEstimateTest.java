@@ -112,7 +112,8 @@ class GridEstimateTest {
         assertEquals("gn", heaviest.norm());
         assertEquals(CellKind.TRAIN, heaviest.kind());
 
-        GridEstimate.Timing alone = t.get(GridEstimate.Probe.of(heaviest));
+        List<GridEstimate.Timing> alone =
+                List.of(new GridEstimate.Timing(28, 1), new GridEstimate.Timing(32, 1));
         GridEstimate.Contention c =
                 GridEstimate.contention(
                         heaviest,
@@ -120,6 +121,7 @@ class GridEstimateTest {
                         2,
                         List.of(new GridEstimate.Timing(42, 1), new GridEstimate.Timing(48, 1)));
         assertEquals(45, c.togetherMs(), 1e-9);
+        assertEquals(30, c.aloneMs(), 1e-9, "alone: the mean of the timings around the copies");
         assertEquals(1.5, c.factor(), 1e-9);
         GridEstimate.Result plain = GridEstimate.plan(cells, 2, t);
         GridEstimate.Result contended = GridEstimate.plan(cells, 2, t, c);
