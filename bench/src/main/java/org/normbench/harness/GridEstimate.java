@@ -21,14 +21,15 @@ import org.normbench.grid.CellSpec;
  * by {@code --dry-run}): times training steps of each distinct (norm, batch, width, device) on the
  * first cell's code path ({@link ProbeTimer}) with the per-cell threads of the chosen {@code
  * --jobs}, multiplies by the steps each cell asks for (plus its evaluation passes and set-up), and
- * places the cells on the jobs in grid order, each on the first job that frees up, as the run does.
- * With {@code --jobs} > 1 it also times how much slower a step gets with that many cells at once on
- * one device ({@link Contention}: the grid's heaviest probe, that many copies side by side) and
- * counts every cell that much longer in the wall time. What it leaves out: the activation and
- * options other than the norm's (the first cell's stand for the rest), contention between cells of
- * different probes, and dataset loading; a dataset without {@code train_limit} is taken as {@value
- * #ASSUMED_TRAIN_IMAGES} training images. The arithmetic ({@link #plan}) is separate from the
- * timing, so it is testable with given step times.
+ * places the cells on the jobs in grid order, each on the first job that frees up, as the run does
+ * (a throughput cell alone, after the cells before it). With {@code --jobs} > 1 it also times how
+ * much slower a step gets with that many cells at once on one device ({@link Contention}: the
+ * grid's heaviest probe, that many copies side by side) and counts every cell that much longer in
+ * the wall time. What it leaves out: the activation and options other than the norm's (the first
+ * cell's stand for the rest), contention between cells of different probes, and dataset loading; a
+ * dataset without {@code train_limit} is taken as {@value #ASSUMED_TRAIN_IMAGES} training images.
+ * The arithmetic ({@link #plan}) is separate from the timing, so it is testable with given step
+ * times.
  */
 public final class GridEstimate {
     /** Training images assumed where a cell has no train_limit (CIFAR-10's training set). */
@@ -198,6 +199,16 @@ public final class GridEstimate {
         }
         double end = 0;
         for (CellSpec c : cells) {
+            if (c.kind() == CellKind.THROUGHPUT) {
+                // Alone, as the run does: after every running cell, before the next.
+                double finish = end + cellSeconds(c, timings.get(Probe.of(c)));
+                end = finish;
+                free.clear();
+                for (int i = 0; i < jobs; i++) {
+                    free.add(finish);
+                }
+                continue;
+            }
             double finish = free.poll() + cellSeconds(c, timings.get(Probe.of(c))) * slowdown;
             end = Math.max(end, finish);
             free.add(finish);

@@ -16,6 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.normbench.grid.Budget;
 import org.normbench.grid.CellKind;
 import org.normbench.grid.CellSpec;
@@ -294,6 +296,10 @@ public final class GridRun {
                             return t;
                         });
         CompletionService<Finished> done = new ExecutorCompletionService<>(pool);
+        // A throughput cell measures step time, so it runs alone: it waits for the running cells
+        // to finish and holds the next ones back (fair, so in grid order) until it is done. Taken
+        // before a device slot, so a cell waiting here never holds one.
+        ReentrantReadWriteLock alone = new ReentrantReadWriteLock(true);
         for (int i : todo) {
             CellSpec cell = cells.get(i);
             done.submit(
@@ -301,41 +307,15 @@ public final class GridRun {
                         if (stop.requested()) {
                             return new Finished(i, null, 0, false, true);
                         }
-                        String device = slots.acquire(cell.device());
+                        Lock turn =
+                                cell.kind() == CellKind.THROUGHPUT
+                                        ? alone.writeLock()
+                                        : alone.readLock();
+                        turn.lockInterruptibly();
                         try {
-                            String label =
-                                    String.format(
-                                            Locale.ROOT,
-                                            "[%d/%d] %s on %s",
-                                            i + 1,
-                                            cells.size(),
-                                            cell.cellId(),
-                                            device);
-                            synchronized (log) {
-                                log.println(
-                                        String.format(
-                                                Locale.ROOT,
-                                                "start    %s  (%d running%s)",
-                                                label,
-                                                running.incrementAndGet(),
-                                                eta(started, doneWork[0], work)));
-                                log.flush();
-                            }
-                            long t0 = System.nanoTime();
-                            try {
-                                return new Finished(
-                                        i,
-                                        placed.run(cell, label, device),
-                                        (System.nanoTime() - t0) / 1e9,
-                                        false,
-                                        false);
-                            } catch (StopRequest.StoppedException e) {
-                                return new Finished(i, null, 0, true, false);
-                            } finally {
-                                running.decrementAndGet();
-                            }
+                            return runPlaced(i, cell, started, doneWork, work, running);
                         } finally {
-                            slots.release(device);
+                            turn.unlock();
                         }
                     });
         }
@@ -390,6 +370,51 @@ public final class GridRun {
             dir.rebuildAggregates();
         }
         return new Summary(cells.size(), skipped, ran, statuses, stopped);
+    }
+
+    /** Runs one cell on a device slot of its own, announcing its start; the worker's part. */
+    private Finished runPlaced(
+            int i, CellSpec cell, long started, long[] doneWork, long work, AtomicInteger running)
+            throws InterruptedException {
+        String device = slots.acquire(cell.device());
+        try {
+            String label =
+                    String.format(
+                            Locale.ROOT,
+                            "[%d/%d] %s on %s",
+                            i + 1,
+                            cells.size(),
+                            cell.cellId(),
+                            device);
+            int now = running.incrementAndGet();
+            synchronized (log) {
+                log.println(
+                        String.format(
+                                Locale.ROOT,
+                                "start    %s  (%s%s)",
+                                label,
+                                cell.kind() == CellKind.THROUGHPUT
+                                        ? "alone: it times steps"
+                                        : now + " running",
+                                eta(started, doneWork[0], work)));
+                log.flush();
+            }
+            long t0 = System.nanoTime();
+            try {
+                return new Finished(
+                        i,
+                        placed.run(cell, label, device),
+                        (System.nanoTime() - t0) / 1e9,
+                        false,
+                        false);
+            } catch (StopRequest.StoppedException e) {
+                return new Finished(i, null, 0, true, false);
+            } finally {
+                running.decrementAndGet();
+            }
+        } finally {
+            slots.release(device);
+        }
     }
 
     /**

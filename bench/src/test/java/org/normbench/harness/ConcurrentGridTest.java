@@ -1,10 +1,12 @@
 package org.normbench.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +21,8 @@ import org.normbench.results.ResultsSchema;
 /**
  * {@code --jobs 2} on the real engine: every cell's results (losses, accuracy, curves, activation
  * statistics) equal those of a sequential run with the same per-cell threads, only the finishing
- * order differs; a failing cell is recorded while its neighbours finish.
+ * order differs; a failing cell is recorded while its neighbours finish; a throughput cell runs
+ * alone.
  */
 class ConcurrentGridTest {
     @TempDir Path tmp;
@@ -42,7 +45,7 @@ class ConcurrentGridTest {
                     "  hooks:",
                     "    every_steps: 4",
                     "throughput:",
-                    "  devices: [gpu:7]",
+                    "  devices: [cpu, gpu:7]",
                     "  width: 0.125",
                     "  norms: [gn]",
                     "  activations: [relu]",
@@ -74,8 +77,9 @@ class ConcurrentGridTest {
         String seqLog = bench(grid, runs, "seq", "--jobs", "1", "--threads", "1");
         String parLog = bench(grid, runs, "par", "--jobs", "2");
         assertTrue(parLog.contains("2 cells at once, 1 intra-op thread each"), parLog);
-        assertTrue(parLog.contains("6 ran") && parLog.contains("4 ok, 2 error"), parLog);
-        assertTrue(seqLog.contains("4 ok, 2 error"), seqLog);
+        assertTrue(parLog.contains("8 ran") && parLog.contains("6 ok, 2 error"), parLog);
+        assertTrue(seqLog.contains("6 ok, 2 error"), seqLog);
+        assertThroughputCellsRanAlone(runs.resolve("par").resolve(ResultsSchema.CELLS));
 
         assertEquals(
                 rows(runs.resolve("seq").resolve(ResultsSchema.CELLS), true),
@@ -91,6 +95,39 @@ class ConcurrentGridTest {
         }
         String manifest = Files.readString(runs.resolve("par").resolve("manifest.json"));
         assertTrue(manifest.contains("\"intra_op_threads_per_job\" : 1"), manifest);
+    }
+
+    /** No other cell ran between a throughput cell's start and end: it times steps. */
+    private static void assertThroughputCellsRanAlone(Path csv) throws Exception {
+        try (var parser =
+                CSVFormat.DEFAULT
+                        .builder()
+                        .setHeader()
+                        .setSkipHeaderRecord(true)
+                        .build()
+                        .parse(Files.newBufferedReader(csv))) {
+            List<org.apache.commons.csv.CSVRecord> all = parser.getRecords();
+            int checked = 0;
+            for (var t : all) {
+                if (!t.get("kind").equals("throughput") || !t.get("status").equals("ok")) {
+                    continue;
+                }
+                checked++;
+                Instant start = Instant.parse(t.get("started_at"));
+                Instant end = Instant.parse(t.get("finished_at"));
+                for (var other : all) {
+                    if (other == t) {
+                        continue;
+                    }
+                    boolean overlaps =
+                            Instant.parse(other.get("started_at")).isBefore(end)
+                                    && start.isBefore(Instant.parse(other.get("finished_at")));
+                    assertFalse(
+                            overlaps, t.get("cell_id") + " ran alongside " + other.get("cell_id"));
+                }
+            }
+            assertEquals(2, checked, "the two CPU throughput cells");
+        }
     }
 
     private static String bench(Path grid, Path runs, String run, String... extra) {

@@ -69,6 +69,17 @@ class GridEstimateTest {
                 List.of("train", "throughput"),
                 two.sections().stream().map(GridEstimate.Section::name).toList());
         assertEquals(2 * 13, two.sections().get(1).steps());
+        GridEstimate.Section throughput2 = two.sections().get(1);
+        assertEquals(
+                throughput2.cellSeconds(),
+                throughput2.wallSecondsAlone(),
+                1e-9,
+                "throughput cells run alone, one after another, whatever the jobs");
+        assertEquals(
+                two.sections().get(0).wallSecondsAlone() + throughput2.cellSeconds(),
+                two.wallSeconds(),
+                1e-9,
+                "the throughput cells (last in grid order) start when the train cells are done");
         String text = GridEstimate.format(two, "2 cells at once");
         assertTrue(text.contains("total") && text.contains("bn bs32 w1.0 cpu"), text);
         assertFalse(text.contains("of the CPU"), "no cpu share known: no warning");
@@ -127,7 +138,16 @@ class GridEstimateTest {
         GridEstimate.Result contended = GridEstimate.plan(cells, 2, t, c);
         assertEquals(
                 plain.cellSeconds(), contended.cellSeconds(), 1e-9, "cell time: one at a time");
-        assertEquals(1.5 * plain.wallSeconds(), contended.wallSeconds(), 1e-9);
+        assertEquals(
+                1.5 * plain.sections().get(0).wallSecondsAlone(),
+                contended.sections().get(0).wallSecondsAlone(),
+                1e-9,
+                "train cells run side by side: 1.5x as long");
+        assertEquals(
+                plain.sections().get(1).wallSecondsAlone(),
+                contended.sections().get(1).wallSecondsAlone(),
+                1e-9,
+                "throughput cells run alone: no contention");
         String text = GridEstimate.format(contended, "2 cells at once");
         assertTrue(
                 text.contains(
