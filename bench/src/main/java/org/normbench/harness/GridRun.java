@@ -313,6 +313,10 @@ public final class GridRun {
                                         : alone.readLock();
                         turn.lockInterruptibly();
                         try {
+                            if (stop.requested()) {
+                                // Asked to stop while this cell waited for its turn.
+                                return new Finished(i, null, 0, false, true);
+                            }
                             return runPlaced(i, cell, started, doneWork, work, running);
                         } finally {
                             turn.unlock();
