@@ -80,10 +80,11 @@ public final class GridEstimate {
 
     /**
      * How much slower a step gets when {@code together} cells run at once on one device, measured
-     * on {@code probe} (the grid's heaviest: most of the wall time is its cells'): its step alone
-     * and the mean step of {@code together} copies of it side by side. On CPU the copies share
-     * cores and memory bandwidth, on a GPU the device and whatever the host threads share. {@code
-     * failure} says why it could not be measured (then the wall assumes no slowdown).
+     * on {@code probe} (the grid's heaviest train probe: most of the side-by-side time is its
+     * cells'): its mean step alone (timed just before and just after the copies) and the mean step
+     * of {@code together} copies of it side by side. On CPU the copies share cores and memory
+     * bandwidth, on a GPU the device and whatever the host threads share. {@code failure} says why
+     * it could not be measured (then the wall assumes no slowdown).
      */
     public record Contention(
             Probe probe, int together, double aloneMs, double togetherMs, String failure) {
@@ -244,13 +245,16 @@ public final class GridEstimate {
         return plan(cells, jobs, timings, contention);
     }
 
-    /** The first cell of the probe whose cells take the most time in all; null if none timed. */
+    /**
+     * The first cell of the train probe whose cells take the most time in all; null if none timed.
+     * Train cells only: throughput cells run alone, so no contention applies to them.
+     */
     static CellSpec heaviest(List<CellSpec> cells, Map<Probe, Timing> timings) {
         Map<Probe, Double> load = new LinkedHashMap<>();
         Map<Probe, CellSpec> first = new LinkedHashMap<>();
         for (CellSpec c : cells) {
             Timing t = timings.get(Probe.of(c));
-            if (t != null && t.ok()) {
+            if (c.kind() == CellKind.TRAIN && t != null && t.ok()) {
                 load.merge(Probe.of(c), cellSeconds(c, t), Double::sum);
                 first.putIfAbsent(Probe.of(c), c);
             }
