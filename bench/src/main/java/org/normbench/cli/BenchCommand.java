@@ -705,7 +705,8 @@ public final class BenchCommand implements Callable<Integer> {
         ExecutorService probe = Executors.newSingleThreadExecutor();
         // As the run places them (DeviceSlots): the jobs spread over the pool's devices.
         int devices = DeviceSlots.poolFor(TorchRuntime.gpuCount()).size();
-        int together = Math.min(cells.size(), (plan.jobs() + devices - 1) / devices);
+        long trainCells = cells.stream().filter(c -> c.kind() == CellKind.TRAIN).count();
+        int together = (int) Math.min(trainCells, (plan.jobs() + devices - 1) / devices);
         try {
             long t0 = System.nanoTime();
             GridEstimate.Result r =

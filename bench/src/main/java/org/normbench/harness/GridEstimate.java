@@ -24,12 +24,12 @@ import org.normbench.grid.CellSpec;
  * places the cells on the jobs in grid order, each on the first job that frees up, as the run does
  * (a throughput cell alone, after the cells before it). With {@code --jobs} > 1 it also times how
  * much slower a step gets with that many cells at once on one device ({@link Contention}: the
- * grid's heaviest probe, that many copies side by side) and counts every cell that much longer in
- * the wall time. What it leaves out: the activation and options other than the norm's (the first
- * cell's stand for the rest), contention between cells of different probes, and dataset loading; a
- * dataset without {@code train_limit} is taken as {@value #ASSUMED_TRAIN_IMAGES} training images.
- * The arithmetic ({@link #plan}) is separate from the timing, so it is testable with given step
- * times.
+ * grid's heaviest train probe, that many copies side by side) and counts every train cell that much
+ * longer in the wall time. What it leaves out: the activation and options other than the norm's
+ * (the first cell's stand for the rest), contention between cells of different probes, and dataset
+ * loading; a dataset without {@code train_limit} is taken as {@value #ASSUMED_TRAIN_IMAGES}
+ * training images. The arithmetic ({@link #plan}) is separate from the timing, so it is testable
+ * with given step times.
  */
 public final class GridEstimate {
     /** Training images assumed where a cell has no train_limit (CIFAR-10's training set). */
@@ -156,8 +156,9 @@ public final class GridEstimate {
     }
 
     /**
-     * As {@link #plan(List, int, Map)}, with every cell counted {@code contention}'s factor as long
-     * in the walls (the 'cell time' stays the cells one at a time).
+     * As {@link #plan(List, int, Map)}, with every train cell counted {@code contention}'s factor
+     * as long in the walls (the 'cell time' stays the cells one at a time; throughput cells run
+     * alone).
      */
     public static Result plan(
             List<CellSpec> allCells, int jobs, Map<Probe, Timing> timings, Contention contention) {
@@ -355,7 +356,7 @@ public final class GridEstimate {
                             : String.format(
                                     Locale.ROOT,
                                     "%n  contention: %d x %s side by side: %.1f ms per step against %.1f ms"
-                                            + " alone (%.2fx); the walls count every cell %.2fx as long",
+                                            + " alone (%.2fx); the walls count every train cell %.2fx as long",
                                     c.together(),
                                     c.probe(),
                                     c.togetherMs(),

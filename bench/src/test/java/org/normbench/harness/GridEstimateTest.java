@@ -156,7 +156,7 @@ class GridEstimateTest {
         assertTrue(
                 text.contains(
                         "contention: 2 x gn bs8 w0.125 cpu side by side: 45.0 ms per step against"
-                                + " 30.0 ms alone (1.50x); the walls count every cell 1.50x as long"),
+                                + " 30.0 ms alone (1.50x); the walls count every train cell 1.50x as long"),
                 text);
 
         GridEstimate.Contention faster =
