@@ -229,10 +229,9 @@ public final class Learner implements AutoCloseable {
                 // (N, 1), the logits' rank: DJL's pick then gathers without reshaping the labels.
                 NDArray y = s.create(longs(b.labels()), new Shape(b.size(), 1));
                 // Not DJL's GradientCollector: it allows one collecting at a time per process (a
-                // static
-                // flag), while libtorch's grad mode is per thread, so concurrent cells (--jobs)
-                // each
-                // record their own graph. Same calls otherwise: grad mode on, backward from ones.
+                // static flag), while libtorch's grad mode is per thread, so concurrent cells
+                // (--jobs) each record their own graph. Same calls otherwise: grad mode on,
+                // backward from ones.
                 boolean gradMode = JniUtils.isGradMode();
                 JniUtils.setGradMode(true);
                 try {
