@@ -238,4 +238,8 @@ stage soak 90 soak
 # rbn's optimised (fused) step: its check against op by op (doctor, each bench) and any later fallback.
 grep -h "rbn optimised step\|rbn's optimised TorchScript step failed" "$REC"/*.log 2>/dev/null | sort | uniq -c |
   sed 's/^/   rbn: /' | tee -a "$summary" >/dev/null
+# normbench's JNI extras (a left-out one means its fallback: shared stream, libtorch's backward
+# thread, device-wide memory) and what the cell threads got (doctor's line).
+grep -h "warning: left out\|^cell threads " "$REC"/*.log 2>/dev/null | sort | uniq -c |
+  sed 's/^/   jni: /' | tee -a "$summary" >/dev/null
 say "gpu-checks: done in $(($(date +%s) - start)) s; $OUT/checks.tar.gz ($(du -k "$OUT/checks.tar.gz" | cut -f1) KB) holds the logs and run tables; full record in $REC"
