@@ -140,6 +140,7 @@ class ShippedGridsTest {
         assertEquals(8 * 7 * 3, train.size());
         assertEquals(ALL_EIGHT, variants(train));
         assertEquals(List.of(0L, 1L, 2L), grid.seeds());
+        assertEquals("auto", grid.document().get("jobs"), "cells side by side on the GPU");
         assertEquals(
                 Set.of(2, 4, 8, 16, 32, 64, 128),
                 train.stream().map(CellSpec::batchSize).collect(Collectors.toSet()));
