@@ -295,6 +295,14 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("normbench bench: --jobs/--threads: " + e.getMessage());
             return 2;
         }
+        String idleGpus =
+                DeviceSlots.idleGpusWarning(
+                        cells.stream().map(CellSpec::device).toList(),
+                        plan.jobs() > 1 ? TorchRuntime.gpuCount() : 0,
+                        plan.jobs());
+        if (idleGpus != null) {
+            err.println(idleGpus);
+        }
         // libtorch's intra-op thread count belongs to the calling thread (OpenMP), so every thread
         // that runs cells sets it, the sequential one too: a count another command left on the
         // main thread (an in-process caller, a test) must not leak into this run.

@@ -77,6 +77,31 @@ public final class DeviceSlots {
         }
     }
 
+    /**
+     * A warning when concurrent cells could use several GPUs but every GPU cell names the same few
+     * ({@code devices: [gpu]} means gpu:0), so the pool's other GPUs stay idle; null otherwise.
+     *
+     * @param devices each cell's device as the grid gives it (gpu:0, auto, cpu, ...)
+     */
+    public static String idleGpusWarning(List<String> devices, int visibleGpus, int jobs) {
+        if (visibleGpus < 2 || jobs < 2 || devices.contains("auto")) {
+            return null;
+        }
+        List<String> named = devices.stream().filter(d -> d.startsWith("gpu:")).distinct().toList();
+        if (named.isEmpty() || named.size() >= visibleGpus) {
+            return null;
+        }
+        return String.format(
+                java.util.Locale.ROOT,
+                "warning: every GPU cell names %s, so %d of the %d visible GPUs stay idle with"
+                        + " --jobs %d; write devices: [auto] in the grid to spread the cells over"
+                        + " them, or run one --shard k/N per GPU (CUDA_VISIBLE_DEVICES=k-1)",
+                String.join(", ", named),
+                visibleGpus - named.size(),
+                visibleGpus,
+                jobs);
+    }
+
     /** Cells running on {@code device} now. */
     public synchronized int running(String device) {
         int i = pool.indexOf(device);

@@ -44,4 +44,27 @@ class DeviceSlotsTest {
         assertEquals(0, slots.running("gpu:1"));
         assertTrue(DeviceSlots.poolFor(0).equals(List.of("cpu")));
     }
+
+    @Test
+    void cellsThatAllNameOneGpuOfSeveralAreWarnedAbout() {
+        List<String> pinned = List.of("gpu:0", "gpu:0", "cpu");
+        String w = DeviceSlots.idleGpusWarning(pinned, 4, 8);
+        assertTrue(
+                w != null
+                        && w.startsWith(
+                                "warning: every GPU cell names gpu:0, so 3 of the 4 visible")
+                        && w.contains("devices: [auto]"),
+                String.valueOf(w));
+        assertEquals(null, DeviceSlots.idleGpusWarning(pinned, 1, 8), "one GPU: nothing idle");
+        assertEquals(null, DeviceSlots.idleGpusWarning(pinned, 4, 1), "one job: one GPU busy");
+        assertEquals(
+                null,
+                DeviceSlots.idleGpusWarning(List.of("gpu:0", "auto"), 4, 8),
+                "auto cells spread");
+        assertEquals(
+                null,
+                DeviceSlots.idleGpusWarning(List.of("gpu:0", "gpu:1"), 2, 8),
+                "every GPU named");
+        assertEquals(null, DeviceSlots.idleGpusWarning(List.of("cpu"), 4, 8), "no GPU cells");
+    }
 }
