@@ -100,7 +100,7 @@ public final class DoctorCommand implements Callable<Integer> {
         }
         try {
             // Read by every GPU cell thread; bench refuses an unknown value, so doctor fails on it.
-            BackwardThread.setting();
+            String backward = BackwardThread.setting();
             if (gpus > 0) {
                 String mode = BackwardThread.mode(true);
                 out.printf(
@@ -111,7 +111,7 @@ public final class DoctorCommand implements Callable<Integer> {
                         mode.equals("cell")
                                 ? "on the cell's thread"
                                 : "on libtorch's autograd thread per GPU ("
-                                        + (BackwardThread.setting().equals("autograd")
+                                        + (backward.equals("autograd")
                                                 ? BackwardThread.ENV + "=autograd"
                                                 : "the JNI lacks normbench_autograd_threads.cc")
                                         + ")");

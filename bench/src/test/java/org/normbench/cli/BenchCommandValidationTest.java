@@ -74,28 +74,34 @@ class BenchCommandValidationTest {
 
     @Test
     void anUnknownRbnFuseSettingIsRefusedBeforeAnythingRuns(@TempDir Path dir) throws Exception {
-        String key = RunningBatchNormBlock.FUSE_PROPERTY;
-        System.setProperty(key, "always");
-        try {
-            assertRefusedInOneLine(
-                    bench(Path.of("grids/cpu-smoke.yaml").toAbsolutePath(), dir.resolve("runs")),
-                    dir.resolve("runs"),
-                    "-Dnormbench.rbn.fuse=always: allowed values are gpu, on, off");
-        } finally {
-            System.clearProperty(key);
-        }
+        assertSettingRefused(
+                dir,
+                RunningBatchNormBlock.FUSE_PROPERTY,
+                "always",
+                "-Dnormbench.rbn.fuse=always: allowed values are gpu, on, off");
     }
 
     @Test
     void anUnknownBackwardThreadSettingIsRefusedBeforeAnythingRuns(@TempDir Path dir)
             throws Exception {
-        String key = BackwardThread.PROPERTY;
-        System.setProperty(key, "device");
+        assertSettingRefused(
+                dir,
+                BackwardThread.PROPERTY,
+                "device",
+                "-Dnormbench.backward.thread=device: allowed values are cell, autograd");
+    }
+
+    /**
+     * cpu-smoke with the system property {@code key} set to {@code value}: refused, nothing run.
+     */
+    private static void assertSettingRefused(Path dir, String key, String value, String message)
+            throws Exception {
+        System.setProperty(key, value);
         try {
             assertRefusedInOneLine(
                     bench(Path.of("grids/cpu-smoke.yaml").toAbsolutePath(), dir.resolve("runs")),
                     dir.resolve("runs"),
-                    "-Dnormbench.backward.thread=device: allowed values are cell, autograd");
+                    message);
         } finally {
             System.clearProperty(key);
         }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.commons.csv.CSVFormat;
@@ -99,35 +100,26 @@ class ConcurrentGridTest {
 
     /** No other cell ran between a throughput cell's start and end: it times steps. */
     private static void assertThroughputCellsRanAlone(Path csv) throws Exception {
-        try (var parser =
-                CSVFormat.DEFAULT
-                        .builder()
-                        .setHeader()
-                        .setSkipHeaderRecord(true)
-                        .build()
-                        .parse(Files.newBufferedReader(csv))) {
-            List<org.apache.commons.csv.CSVRecord> all = parser.getRecords();
-            int checked = 0;
-            for (var t : all) {
-                if (!t.get("kind").equals("throughput") || !t.get("status").equals("ok")) {
+        List<Map<String, String>> all = records(csv);
+        int checked = 0;
+        for (var t : all) {
+            if (!t.get("kind").equals("throughput") || !t.get("status").equals("ok")) {
+                continue;
+            }
+            checked++;
+            Instant start = Instant.parse(t.get("started_at"));
+            Instant end = Instant.parse(t.get("finished_at"));
+            for (var other : all) {
+                if (other == t) {
                     continue;
                 }
-                checked++;
-                Instant start = Instant.parse(t.get("started_at"));
-                Instant end = Instant.parse(t.get("finished_at"));
-                for (var other : all) {
-                    if (other == t) {
-                        continue;
-                    }
-                    boolean overlaps =
-                            Instant.parse(other.get("started_at")).isBefore(end)
-                                    && start.isBefore(Instant.parse(other.get("finished_at")));
-                    assertFalse(
-                            overlaps, t.get("cell_id") + " ran alongside " + other.get("cell_id"));
-                }
+                boolean overlaps =
+                        Instant.parse(other.get("started_at")).isBefore(end)
+                                && start.isBefore(Instant.parse(other.get("finished_at")));
+                assertFalse(overlaps, t.get("cell_id") + " ran alongside " + other.get("cell_id"));
             }
-            assertEquals(2, checked, "the two CPU throughput cells");
         }
+        assertEquals(2, checked, "the two CPU throughput cells");
     }
 
     private static String bench(Path grid, Path runs, String run, String... extra) {
@@ -140,6 +132,20 @@ class ConcurrentGridTest {
 
     /** The table's rows, sorted, with the measured columns blanked when {@code dropMeasured}. */
     private static List<String> rows(Path csv, boolean dropMeasured) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (Map<String, String> r : records(csv)) {
+            TreeMap<String, String> m = new TreeMap<>(r);
+            if (dropMeasured) {
+                MEASURED.forEach(m::remove);
+            }
+            out.add(m.toString());
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** The table's rows as column -> value, in file order. */
+    private static List<Map<String, String>> records(Path csv) throws Exception {
         try (var parser =
                 CSVFormat.DEFAULT
                         .builder()
@@ -147,15 +153,10 @@ class ConcurrentGridTest {
                         .setSkipHeaderRecord(true)
                         .build()
                         .parse(Files.newBufferedReader(csv))) {
-            List<String> out = new ArrayList<>();
+            List<Map<String, String>> out = new ArrayList<>();
             for (var r : parser) {
-                TreeMap<String, String> m = new TreeMap<>(r.toMap());
-                if (dropMeasured) {
-                    MEASURED.forEach(m::remove);
-                }
-                out.add(m.toString());
+                out.add(r.toMap());
             }
-            out.sort(null);
             return out;
         }
     }
